@@ -1,0 +1,337 @@
+/**
+ * Shared data shapes of the engine. Pure TypeScript: no `vscode`, no Node-only APIs.
+ *
+ * Layout conventions used everywhere in the engine:
+ * - X is row-major float32: sample i, feature j is `X[i * n + j]`  (m×n).
+ * - W is row-major float32 with one row per output unit: `W[c * n + j]`  (k×n).
+ *   Binary models have k = 1 (one weight vector, the probability of the positive class);
+ *   softmax models have k = number of classes.
+ * - b has length k.
+ * - Labels are class indices `y[i] ∈ {0 … K−1}` into `classes` (Int32Array, length m).
+ */
+
+/** A parsed CSV column: numbers (NaN = missing) or categories (codes into `levels`, −1 = missing). */
+export type RawColumn = NumericColumn | CategoricalColumn;
+
+export interface NumericColumn {
+  kind: 'numeric';
+  name: string;
+  /** Values per row; NaN where the field was missing. */
+  values: Float64Array;
+  /** Number of missing fields. */
+  missing: number;
+}
+
+export interface CategoricalColumn {
+  kind: 'categorical';
+  name: string;
+  /** Level index per row; −1 where the field was missing. */
+  codes: Int32Array;
+  /** Distinct non-missing values in order of first appearance. */
+  levels: string[];
+  missing: number;
+}
+
+/** Result of CSV ingestion. */
+export interface ParsedTable {
+  columns: RawColumn[];
+  rowCount: number;
+  delimiter: string;
+  hasHeader: boolean;
+}
+
+/** Where in the input something went wrong (1-based row as a user sees it in an editor, column name/index). */
+export interface SourceLocation {
+  file?: string;
+  /** 1-based line number in the file (header is line 1 when present). */
+  line?: number;
+  /** 0-based column index. */
+  column?: number;
+  columnName?: string;
+}
+
+/**
+ * Every user-facing failure of the engine. `message` is one line: what is wrong, where, and what to do.
+ * `code` is stable for programs and tests.
+ */
+export class LabError extends Error {
+  constructor(
+    public readonly code: LabErrorCode,
+    message: string,
+    public readonly location: SourceLocation = {},
+  ) {
+    super(message);
+    this.name = 'LabError';
+  }
+}
+
+export type LabErrorCode =
+  | 'file-not-found'
+  | 'empty-file'
+  | 'ragged-row'
+  | 'bad-csv'
+  | 'unknown-target'
+  | 'single-class-target'
+  | 'no-features'
+  | 'too-few-rows'
+  | 'divergence'
+  | 'bad-config'
+  | 'bad-model'
+  | 'schema-mismatch';
+
+// ───────────────────────────── Preparation ─────────────────────────────
+
+export type NumericImpute = 'median' | 'mean';
+export type CategoricalImpute = 'most-frequent' | 'missing-level';
+
+export interface PrepareOptions {
+  /** Column to predict (name). */
+  target: string;
+  /** Features to use (names); default: every non-target column not excluded as an identifier. */
+  features?: string[];
+  /** Force-include columns that would be dropped as identifiers. */
+  include?: string[];
+  numericImpute?: NumericImpute; // default 'median'
+  categoricalImpute?: CategoricalImpute; // default 'most-frequent'
+  /** Add a `<col> missing` 0/1 feature for every column that had missing values in training rows. */
+  missingIndicators?: boolean; // default false
+  /** z-score numeric features with train-set mean/std. */
+  standardize?: boolean; // default true
+  /** Fraction of rows held out (stratified by class). 0 = no test set. */
+  testSize?: number; // default 0.2
+  seed?: number; // default 42
+  /** Categorical columns with more levels than this are dropped as high-cardinality (unless included). */
+  maxLevels?: number; // default 50
+}
+
+/** What became of one source column. */
+export interface ColumnReport {
+  name: string;
+  /** Type seen in the CSV. */
+  sourceType: 'numeric' | 'categorical';
+  distinct: number;
+  missing: number;
+  action: 'target' | 'kept' | 'one-hot' | 'dropped';
+  /** For dropped columns: why (e.g. "identifier: unique value per row"). */
+  reason?: string;
+  /** Names of the features this column became. */
+  features: string[];
+  /** How missing values were filled, e.g. "median 28" or "most frequent 'S'". */
+  imputed?: string;
+  /** Scaling applied, e.g. "z-score (mean 29.7, std 14.5)". */
+  scaling?: string;
+}
+
+/** Everything needed to turn a new table into the model's X, in order. Serialisable as JSON. */
+export interface PreprocessingSpec {
+  target: string;
+  features: FeatureSpec[];
+}
+
+/** One model feature, derived from one source column. */
+export type FeatureSpec =
+  | {
+      kind: 'numeric';
+      name: string;
+      source: string;
+      /** Value used for missing fields (before scaling). */
+      fill: number;
+      /** Scaling: x' = (x − center) / scale (center 0, scale 1 when not standardised). */
+      center: number;
+      scale: number;
+    }
+  | {
+      kind: 'one-hot';
+      name: string;
+      source: string;
+      /** 1 when the source equals `level` (after filling missing with `fill`), else 0. */
+      level: string;
+      /** Level used for missing fields, or null when missing is its own level `(missing)`. */
+      fill: string | null;
+      center: number;
+      scale: number;
+    }
+  | {
+      kind: 'missing-indicator';
+      name: string;
+      source: string;
+      center: number;
+      scale: number;
+    };
+
+export interface PreparedDataset {
+  target: string;
+  /** Class labels as shown to users; index = class id. For binary, classes[1] is the positive class. */
+  classes: string[];
+  featureNames: string[];
+  /** Number of features n. */
+  n: number;
+  train: Split;
+  test: Split;
+  report: ColumnReport[];
+  preprocessing: PreprocessingSpec;
+  /** Source rows in the file. */
+  rows: number;
+}
+
+export interface Split {
+  /** Row-major m×n float32. */
+  X: Float32Array;
+  /** Class index per row (length m). */
+  y: Int32Array;
+  m: number;
+  /** Index of each row in the source table (0-based data row). */
+  sourceRows: Int32Array;
+}
+
+// ───────────────────────────── Kernels ─────────────────────────────
+
+/** Which rows a kernel call covers: a contiguous range [start, end) or an explicit list of row indices. */
+export type RowSet = { start: number; end: number } | Int32Array;
+
+export type LossKind = 'bce' | 'mse';
+
+/**
+ * The hot loops, over row-major float32 X. Implementations: the pure-TypeScript reference and
+ * WebAssembly SIMD. All sums are over the selected rows; callers divide by the total sample weight.
+ */
+export interface LinearKernel {
+  readonly name: string;
+  /**
+   * Binary fused pass. For each selected row i with weight s_i (1 when sw is null):
+   *   z_i = x_i·w + b,  a_i = σ(z_i)
+   *   bce: ℓ_i = softplus(z_i) − y_i z_i,           r_i = a_i − y_i
+   *   mse: ℓ_i = ½(a_i − y_i)²,                      r_i = (a_i − y_i)·a_i(1 − a_i)
+   *   gW += s_i r_i x_i  (n),   gB += s_i r_i,   loss += s_i ℓ_i
+   * gW is overwritten (not accumulated across calls). y is 0/1 as float32 (length m_total).
+   * Returns { loss, gB } as sums.
+   */
+  binaryGrad(
+    X: Float32Array, n: number, rows: RowSet, y: Float32Array, sw: Float32Array | null,
+    w: Float32Array, b: number, loss: LossKind, gW: Float32Array,
+  ): { loss: number; gB: number };
+
+  /**
+   * Softmax fused pass, k classes. For each selected row i with weight s_i:
+   *   z_i = W x_i + b (k),  p_i = softmax(z_i) (max subtracted)
+   *   bce (cross-entropy): ℓ_i = logsumexp(z_i) − z_{i,y_i},  r_i = p_i − onehot(y_i)
+   *   mse: ℓ_i = ½‖p_i − onehot(y_i)‖²,  r_i = J_softmaxᵀ (p_i − onehot(y_i))
+   *   gW += s_i r_i x_iᵀ (k×n),  gB += s_i r_i (k),  loss += s_i ℓ_i
+   * gW and gB are overwritten. Returns the loss sum.
+   */
+  softmaxGrad(
+    X: Float32Array, n: number, k: number, rows: RowSet, y: Int32Array, sw: Float32Array | null,
+    W: Float32Array, b: Float32Array, loss: LossKind, gW: Float32Array, gB: Float32Array,
+  ): number;
+
+  /** Scores Z = X W ᵀ + b for the selected rows, written row-major (count×k) into out. */
+  scores(X: Float32Array, n: number, k: number, rows: RowSet, W: Float32Array, b: Float32Array, out: Float32Array): void;
+}
+
+// ───────────────────────────── Training ─────────────────────────────
+
+export type OptimizerKind = 'gd' | 'sgd' | 'momentum' | 'adam';
+export type InitKind = 'zeros' | 'random';
+
+export interface TrainConfig {
+  learningRate: number; // α, default 0.1
+  epochs: number; // default 200
+  /** 0 or ≥ m means full batch. */
+  batchSize: number; // default 0
+  optimizer: OptimizerKind; // default 'gd'
+  momentum: number; // β for momentum, default 0.9
+  beta1: number; // Adam, default 0.9
+  beta2: number; // Adam, default 0.999
+  epsilon: number; // Adam, default 1e-8
+  /** λ in J = mean loss + (λ/2)‖W‖²  (bias never penalised). */
+  l2: number; // default 0
+  loss: LossKind; // default 'bce'
+  /** 'balanced' weights classes by m / (K · m_c); null for equal weights. */
+  classWeight: 'balanced' | null;
+  /** Stop when |ΔJ_train| < tol between epochs (0 disables). */
+  tolerance: number; // default 0
+  seed: number; // default 42
+  init: InitKind; // default 'zeros'
+  /** Decision threshold for binary metrics. */
+  threshold: number; // default 0.5
+  /** Record history every this many iterations (0 = automatic downsampling). */
+  logEvery: number; // default 0
+}
+
+/** One point of the training history. `iteration` counts parameter updates. */
+export interface HistoryPoint {
+  iteration: number;
+  epoch: number;
+  trainLoss: number;
+  testLoss: number | null;
+  trainAccuracy: number;
+  testAccuracy: number | null;
+  /** ‖W_t − W*‖_F and |b_t − b*| to the exact optimum, when known. */
+  distW: number | null;
+  distB: number | null;
+}
+
+/** What one call of `step()` did, with real numbers, for the step-through panel. */
+export interface StepRecord {
+  iteration: number; // after the step
+  epoch: number;
+  /** Rows (indices into the training split) of this batch and its size m. */
+  batch: number[];
+  m: number;
+  alpha: number;
+  optimizer: OptimizerKind;
+  loss: LossKind;
+  featureNames: string[];
+  classes: string[];
+  /** k: 1 for binary. */
+  k: number;
+  /** A few samples of the batch: x (n), z (k), a (k), y (class index), dz (k). */
+  samples: Array<{ row: number; x: number[]; z: number[]; a: number[]; y: number; dz: number[] }>;
+  /** Full gradient of the objective (including the L2 term), k×n row-major, and k bias entries. */
+  dW: number[];
+  db: number[];
+  /** Parameters before and after the update. */
+  WBefore: number[];
+  bBefore: number[];
+  WAfter: number[];
+  bAfter: number[];
+  /** Objective on this batch before and after the update (mean loss + L2 term). */
+  lossBefore: number;
+  lossAfter: number;
+}
+
+export interface ConfusionMetrics {
+  classes: string[];
+  /** matrix[actual][predicted] counts. */
+  matrix: number[][];
+  accuracy: number;
+  precision: number[];
+  recall: number[];
+  f1: number[];
+  support: number[];
+  macroPrecision: number;
+  macroRecall: number;
+  macroF1: number;
+  logLoss: number;
+  /** Binary only: ROC points (fpr, tpr) sorted by threshold descending, and AUC. */
+  roc?: { fpr: number[]; tpr: number[]; thresholds: number[] };
+  auc?: number;
+  threshold?: number;
+}
+
+/** Versioned, JSON-serialisable model with its preprocessing. */
+export interface ExportedModel {
+  format: 'logistic-regression-lab/model';
+  version: 1;
+  target: string;
+  classes: string[];
+  kind: 'binary' | 'softmax';
+  featureNames: string[];
+  preprocessing: PreprocessingSpec;
+  /** k×n row-major as nested arrays: weights[c][j]. */
+  weights: number[][];
+  bias: number[];
+  threshold: number;
+  trainedWith: Partial<TrainConfig>;
+  metrics?: { train?: { accuracy: number; loss: number }; test?: { accuracy: number; loss: number } };
+}
