@@ -1,0 +1,204 @@
+/**
+ * The one typed protocol between the three worlds:
+ * - extension host ⇄ training worker (worker_threads), and
+ * - extension host ⇄ webviews (dashboard panel, sidebar view).
+ * Discriminated unions in both directions; one line of doc per message; request ids where a reply is expected.
+ * Pure types: no `vscode`, no Node APIs, so every world can import it.
+ */
+import type {
+  ColumnReport,
+  ConfusionMetrics,
+  HistoryPoint,
+  LossKind,
+  PrepareOptions,
+  StepRecord,
+  TrainConfig,
+} from './engine/types';
+
+// ───────────────────────────── Shared view models ─────────────────────────────
+
+/** A source column as offered in the target quick pick. */
+export interface ColumnInfo {
+  name: string;
+  type: 'numeric' | 'categorical';
+  distinct: number;
+  missing: number;
+  /** Why it would be excluded by default (identifier, constant …), or null. */
+  identifier: string | null;
+  targetCandidate: boolean;
+}
+
+/** What the dataset became after preparation. */
+export interface DatasetInfo {
+  /** File name for display (base name) and its full path/URI string. */
+  fileName: string;
+  filePath: string;
+  target: string;
+  classes: string[];
+  featureNames: string[];
+  rows: number;
+  mTrain: number;
+  mTest: number;
+  report: ColumnReport[];
+  /** Side of the square image when features are pixels (e.g. 8 for digits p0…p63), else null. */
+  pixelSide: number | null;
+}
+
+/** The learned parameters, k×n row-major (k = 1 for binary). */
+export interface WeightsInfo {
+  k: number;
+  n: number;
+  W: number[];
+  b: number[];
+}
+
+/** Grid of predicted probabilities for a 2-feature decision-boundary plot (standardised feature space). */
+export interface BoundaryInfo {
+  xName: string;
+  yName: string;
+  xs: number[];
+  ys: number[];
+  /** Predicted class index per grid cell, row-major ys.length × xs.length. */
+  grid: number[];
+  /** Training points: x, y coordinates and class index. */
+  points: Array<{ x: number; y: number; c: number }>;
+}
+
+/** One run of the BCE-vs-MSE comparison. */
+export interface ComparisonRun {
+  loss: LossKind;
+  history: HistoryPoint[];
+  testAccuracy: number | null;
+  trainAccuracy: number;
+}
+
+/** Everything a webview needs to draw itself from scratch (webviews keep only view state). */
+export interface SessionState {
+  dataset: DatasetInfo;
+  config: TrainConfig;
+  iteration: number;
+  epoch: number;
+  running: boolean;
+  done: boolean;
+  history: HistoryPoint[];
+  train: ConfusionMetrics;
+  test: ConfusionMetrics | null;
+  weights: WeightsInfo;
+  /** Whether the exact optimum W* was found (distance curve meaningful). */
+  optimumConverged: boolean | null;
+  lastStep: StepRecord | null;
+  boundary: BoundaryInfo | null;
+  comparison: ComparisonRun[] | null;
+}
+
+/** A compact live update while training runs (throttled). */
+export interface ProgressInfo {
+  iteration: number;
+  epoch: number;
+  running: boolean;
+  done: boolean;
+  /** History points added since the previous update. */
+  newHistory: HistoryPoint[];
+  /** Set when the host decided to replace the whole history (downsampling happened). */
+  history?: HistoryPoint[];
+}
+
+// ───────────────────────────── Host ⇄ worker ─────────────────────────────
+
+/** Requests from the extension host to the training worker. Every request has an id; the worker answers with the same id. */
+export type WorkerRequest =
+  /** Parse a CSV and list its columns for the target picker. */
+  | { id: number; type: 'describe'; file: string }
+  /** Parse, prepare and create a new session (replaces any current one). */
+  | { id: number; type: 'load'; file: string; prepare: PrepareOptions; config: Partial<TrainConfig> }
+  /** Exactly one parameter update. */
+  | { id: number; type: 'step' }
+  /** Finish the current epoch. */
+  | { id: number; type: 'stepEpoch' }
+  /** Train until done or paused; the worker streams `progress` events meanwhile. */
+  | { id: number; type: 'run' }
+  /** Stop a running `run` at the next update boundary. */
+  | { id: number; type: 'pause' }
+  /** Back to the initial weights (iteration 0). */
+  | { id: number; type: 'reset' }
+  /** Change training settings and reset (dataset kept). */
+  | { id: number; type: 'configure'; config: Partial<TrainConfig> }
+  /** Metrics of the test split (train when there is none) at another threshold. */
+  | { id: number; type: 'evaluate'; threshold: number }
+  /** Train the same data with BCE and with MSE and return both histories. */
+  | { id: number; type: 'compare' }
+  /** The model as versioned JSON text. */
+  | { id: number; type: 'export' }
+  /** Apply a saved model to a CSV; returns the predictions as CSV text. */
+  | { id: number; type: 'predict'; modelJson: string; modelFile: string; file: string }
+  /** The full state (for a webview that was rebuilt). */
+  | { id: number; type: 'state' };
+
+/** An engine failure as data (LabError fields). */
+export interface WorkerError {
+  code: string;
+  message: string;
+  location?: { file?: string; line?: number; column?: number; columnName?: string };
+}
+
+/** Messages from the worker to the host. */
+export type WorkerMessage =
+  /** Successful reply to request `id`. */
+  | { type: 'reply'; id: number; result: WorkerResult }
+  /** Failed reply to request `id`. */
+  | { type: 'error'; id: number; error: WorkerError }
+  /** Live progress of a `run` (throttled by the worker). */
+  | { type: 'progress'; progress: ProgressInfo };
+
+/** Results by request type. */
+export type WorkerResult =
+  | { type: 'columns'; rows: number; columns: ColumnInfo[]; suggested: string | null }
+  | { type: 'state'; state: SessionState }
+  | { type: 'step'; state: SessionState; record: StepRecord }
+  | { type: 'metrics'; metrics: ConfusionMetrics }
+  | { type: 'comparison'; runs: ComparisonRun[] }
+  | { type: 'model'; json: string }
+  | { type: 'predictions'; csv: string; rows: number };
+
+// ───────────────────────────── Host ⇄ webviews ─────────────────────────────
+
+/** Messages the host posts to a webview (only after it said `ready`). */
+export type ToWebview =
+  /** Full state: draw everything. null = no session yet (show the empty state). */
+  | { type: 'state'; state: SessionState | null }
+  /** Live training progress. */
+  | { type: 'progress'; progress: ProgressInfo }
+  /** New metrics (after a threshold change or at the end of a run). */
+  | { type: 'metrics'; requestId?: number; test: ConfusionMetrics | null; train: ConfusionMetrics }
+  /** An error to show inline (also shown as a VS Code notification by the host). */
+  | { type: 'error'; message: string }
+  /** Host is busy with a long task (loading, comparing); null clears. */
+  | { type: 'busy'; label: string | null };
+
+/** Commands a webview button can trigger; they map 1:1 to extension commands. */
+export type WebviewCommand =
+  | 'train'
+  | 'step'
+  | 'stepEpoch'
+  | 'run'
+  | 'pause'
+  | 'reset'
+  | 'compare'
+  | 'export'
+  | 'showDashboard';
+
+/** Messages a webview posts to the host. */
+export type FromWebview =
+  /** The page has loaded and listens; the host answers with `state`. */
+  | { type: 'ready' }
+  /** A button was pressed. */
+  | { type: 'command'; command: WebviewCommand }
+  /** The threshold slider moved (binary); the host answers with `metrics` carrying the same requestId. */
+  | { type: 'setThreshold'; requestId: number; threshold: number }
+  /** Settings edited in the dashboard: re-train with them. */
+  | { type: 'configure'; config: Partial<TrainConfig> };
+
+/** Exhaustiveness helper for `switch` over a union's `type`. */
+export function assertNever(x: never): never {
+  throw new Error(`Unexpected message: ${JSON.stringify(x)}`);
+}
