@@ -1,0 +1,129 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { accuracy, confusionMetrics, logLoss, predictLabels, rocCurve, trapezoidArea } from '../../src/engine/metrics';
+
+interface Expected {
+  matrix: number[][];
+  accuracy: number;
+  precision: number[];
+  recall: number[];
+  f1: number[];
+  support: number[];
+  macroPrecision: number;
+  macroRecall: number;
+  macroF1: number;
+  logLoss: number;
+  roc?: { fpr: number[]; tpr: number[]; thresholds: number[] };
+  auc?: number;
+}
+interface Case {
+  name: string;
+  classes: string[];
+  threshold: number;
+  yTrue: number[];
+  probs: number[];
+  expected: Expected;
+}
+
+const fixture = JSON.parse(
+  readFileSync(join(process.cwd(), 'test/fixtures/metrics/cases.json'), 'utf8'),
+) as { cases: Case[] };
+
+function close(actual: number, expected: number, what: string, tol = 1e-9): void {
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);
+}
+function closeArr(actual: ArrayLike<number>, expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) close(actual[i], expected[i], `${what}[${i}]`);
+}
+
+describe('confusionMetrics against scikit-learn', () => {
+  assert.ok(fixture.cases.length >= 6);
+  for (const c of fixture.cases) {
+    test(c.name, () => {
+      const y = Int32Array.from(c.yTrue);
+      const p = Float32Array.from(c.probs);
+      // The fixture's probabilities are float32 values: storing them must not change them.
+      for (let i = 0; i < p.length; i++) assert.equal(p[i], c.probs[i]);
+      const r = confusionMetrics(y, p, c.classes, c.threshold);
+      const e = c.expected;
+      assert.deepEqual(r.classes, c.classes);
+      assert.deepEqual(r.matrix, e.matrix);
+      close(r.accuracy, e.accuracy, 'accuracy');
+      closeArr(r.precision, e.precision, 'precision');
+      closeArr(r.recall, e.recall, 'recall');
+      closeArr(r.f1, e.f1, 'f1');
+      assert.deepEqual(r.support, e.support);
+      close(r.macroPrecision, e.macroPrecision, 'macroPrecision');
+      close(r.macroRecall, e.macroRecall, 'macroRecall');
+      close(r.macroF1, e.macroF1, 'macroF1');
+      close(r.logLoss, e.logLoss, 'logLoss');
+      if (e.roc) {
+        assert.ok(r.roc, 'roc expected');
+        closeArr(r.roc.fpr, e.roc.fpr, 'fpr');
+        closeArr(r.roc.tpr, e.roc.tpr, 'tpr');
+        closeArr(r.roc.thresholds, e.roc.thresholds, 'thresholds');
+        assert.ok(r.auc !== undefined);
+        close(r.auc, e.auc as number, 'auc');
+      } else {
+        assert.equal(r.roc, undefined);
+        assert.equal(r.auc, undefined);
+      }
+      if (c.classes.length === 2) assert.equal(r.threshold, c.threshold);
+    });
+  }
+});
+
+describe('metrics by hand', () => {
+  test('AUC of a tie between a positive and a negative is ½ (diagonal segment)', () => {
+    const roc = rocCurve(Int32Array.from([1, 0]), [0.7, 0.7]);
+    assert.ok(roc);
+    assert.deepEqual(roc.fpr, [0, 1]);
+    assert.deepEqual(roc.tpr, [0, 1]);
+    assert.equal(trapezoidArea(roc.fpr, roc.tpr), 0.5);
+  });
+
+  test('perfect ranking has AUC 1, reversed ranking 0', () => {
+    const y = Int32Array.from([0, 0, 1, 1]);
+    const up = confusionMetrics(y, Float32Array.from([0.1, 0.2, 0.8, 0.9]), ['a', 'b']);
+    assert.equal(up.auc, 1);
+    const down = confusionMetrics(y, Float32Array.from([0.9, 0.8, 0.2, 0.1]), ['a', 'b']);
+    assert.equal(down.auc, 0);
+  });
+
+  test('binary threshold is inclusive (p ≥ t predicts class 1)', () => {
+    const p = Float32Array.from([0.5, 0.49, 0.25]);
+    assert.deepEqual(Array.from(predictLabels(p, 3, 2)), [1, 0, 0]);
+    assert.deepEqual(Array.from(predictLabels(p, 3, 2, 0.25)), [1, 1, 1]);
+  });
+
+  test('accuracy and m×2 binary layout', () => {
+    const y = Int32Array.from([1, 0, 1, 1]);
+    assert.equal(accuracy(y, Float32Array.from([0.9, 0.6, 0.4, 0.7]), 2), 0.5);
+    const two = Float32Array.from([0.1, 0.9, 0.4, 0.6, 0.6, 0.4, 0.3, 0.7]);
+    assert.equal(accuracy(y, two, 2), 0.5);
+  });
+
+  test('log loss by hand: −mean log p_y, clipped at 1e-15', () => {
+    const y = Int32Array.from([1, 0]);
+    const v = logLoss(y, Float32Array.from([0.8, 0.25]), 2);
+    close(v, -(Math.log(Math.fround(0.8)) + Math.log(1 - 0.25)) / 2, 'logLoss', 1e-15);
+    const clipped = logLoss(Int32Array.from([1]), Float32Array.from([0]), 2);
+    close(clipped, -Math.log(1e-15), 'clipped', 1e-12);
+    assert.ok(Number.isFinite(clipped));
+  });
+
+  test('multiclass argmax and zero-division precision of a never-predicted class', () => {
+    const y = Int32Array.from([0, 1, 2, 2]);
+    const p = Float32Array.from([0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.5, 0.4, 0.1, 0.2, 0.7, 0.1]);
+    const r = confusionMetrics(y, p, ['a', 'b', 'c']);
+    assert.deepEqual(r.matrix, [[1, 0, 0], [0, 1, 0], [1, 1, 0]]);
+    assert.equal(r.precision[2], 0);
+    assert.equal(r.recall[2], 0);
+    assert.equal(r.f1[2], 0);
+    assert.equal(r.roc, undefined);
+    close(r.macroRecall, (1 + 1 + 0) / 3, 'macroRecall');
+  });
+});
