@@ -1,0 +1,745 @@
+/**
+ * Dataset preparation: from a parsed table to the model's row-major float32 X and class labels.
+ *
+ * Steps (all statistics are fitted on TRAINING rows only, so the test split never leaks into them):
+ * 1. Target: its distinct non-missing values become `classes` (numeric targets sorted numerically and
+ *    shown as text, e.g. "0", "1"; text targets sorted by code point). Rows without a target are dropped.
+ * 2. Columns: identifier-like columns (unique per row, sequential integer ids, constant, too many levels)
+ *    are dropped with a reason unless force-included; `features` restricts the candidates.
+ * 3. Seeded stratified split: per class, shuffle its rows and hold out round(testSize·m_c) of them.
+ * 4. Features: numeric columns → one feature (missing → train median/mean), text columns → one-hot with
+ *    one 0/1 feature per level `Col=level` (missing → train mode or an own `(missing)` level),
+ *    optional `Col missing` 0/1 indicators, then z-scores of numeric features with train mean and
+ *    population standard deviation (ddof = 0).
+ * The resulting `PreprocessingSpec` is enough to rebuild X from any table with the same columns
+ * (`applyPreprocessing`), bit-for-bit identical for the same rows.
+ *
+ * Pure TypeScript: no Node-only APIs.
+ */
+import { createRng, shuffleInPlace } from './random';
+import {
+  LabError,
+  type CategoricalImpute,
+  type ColumnReport,
+  type FeatureSpec,
+  type NumericImpute,
+  type ParsedTable,
+  type PrepareOptions,
+  type PreparedDataset,
+  type PreprocessingSpec,
+  type RawColumn,
+  type Split,
+} from './types';
+
+/** Default cap on categorical levels before a column is dropped as high-cardinality. */
+export const DEFAULT_MAX_LEVELS = 50;
+/** Level name used for missing categorical values with `categoricalImpute: 'missing-level'`. */
+export const MISSING_LEVEL = '(missing)';
+
+/** Column names that suggest a target, in order of preference (compared case-insensitively). */
+const TARGET_NAMES = ['target', 'label', 'class', 'y', 'survived', 'species', 'outcome', 'diagnosis'];
+/** A column is a plausible target when it has this many distinct values. */
+const MIN_TARGET_CLASSES = 2;
+const MAX_TARGET_CLASSES = 20;
+/** Text columns with at least this many levels covering more than half of the rows look like identifiers. */
+const MOSTLY_UNIQUE_MIN_LEVELS = 20;
+/** Integer columns need at least this many rows before "unique and sequential" is taken as an id. */
+const INTEGER_ID_MIN_ROWS = 10;
+
+// ───────────────────────────── Column description ─────────────────────────────
+
+/** What a column looks like before preparation, for pickers and reports. */
+export interface ColumnSummary {
+  name: string;
+  type: 'numeric' | 'categorical';
+  /** Distinct non-missing values. */
+  distinct: number;
+  missing: number;
+  /** Why the column would be dropped by default (identifier, constant, high cardinality), or null. */
+  identifier: string | null;
+  /** 2–20 distinct values (integers when numeric): could be a class label. */
+  targetCandidate: boolean;
+}
+
+interface ColumnFacts {
+  distinct: number;
+  /** Every non-missing value is an integer (numeric columns). */
+  integer: boolean;
+}
+
+function columnFacts(col: RawColumn): ColumnFacts {
+  if (col.kind === 'categorical') return { distinct: col.levels.length, integer: false };
+  const seen = new Set<number>();
+  let integer = true;
+  for (const v of col.values) {
+    if (Number.isNaN(v)) continue;
+    seen.add(v);
+    if (integer && !Number.isInteger(v)) integer = false;
+  }
+  return { distinct: seen.size, integer };
+}
+
+/** Ids like PassengerId: integers, no missing value, unique per row, and in order or a contiguous range. */
+function isSequentialIntegerId(values: Float64Array): boolean {
+  const m = values.length;
+  if (m < INTEGER_ID_MIN_ROWS) return false;
+  let increasing = true;
+  let decreasing = true;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < m; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) return false;
+    if (i > 0) {
+      if (v <= values[i - 1]) increasing = false;
+      if (v >= values[i - 1]) decreasing = false;
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // Callers check uniqueness; a unique set of m integers spanning m values is a permutation of a range.
+  return increasing || decreasing || max - min === m - 1;
+}
+
+/** Why a column would be dropped by default, or null when it is a usable feature. */
+function dropReason(col: RawColumn, facts: ColumnFacts, rowCount: number, maxLevels: number): string | null {
+  const present = rowCount - col.missing;
+  const mostlyMissing = col.missing * 2 > rowCount ? `; ${col.missing} of ${rowCount} values missing` : '';
+  if (present === 0) return 'empty: every value missing';
+  if (facts.distinct === 1) return `constant: one value${mostlyMissing}`;
+  if (col.kind === 'categorical') {
+    if (facts.distinct === present) return `identifier: unique value per row${mostlyMissing}`;
+    if (facts.distinct >= MOSTLY_UNIQUE_MIN_LEVELS && facts.distinct * 2 > rowCount) {
+      return `identifier: mostly unique (${facts.distinct} distinct values in ${rowCount} rows)`;
+    }
+    if (facts.distinct > maxLevels) return `high cardinality: ${facts.distinct} levels${mostlyMissing}`;
+    return null;
+  }
+  if (col.missing === 0 && facts.integer && facts.distinct === rowCount && isSequentialIntegerId(col.values)) {
+    return 'identifier: unique integer per row';
+  }
+  return null;
+}
+
+function summarize(col: RawColumn, rowCount: number, maxLevels: number): ColumnSummary {
+  const facts = columnFacts(col);
+  return {
+    name: col.name,
+    type: col.kind,
+    distinct: facts.distinct,
+    missing: col.missing,
+    identifier: dropReason(col, facts, rowCount, maxLevels),
+    targetCandidate:
+      facts.distinct >= MIN_TARGET_CLASSES &&
+      facts.distinct <= MAX_TARGET_CLASSES &&
+      (col.kind === 'categorical' || facts.integer),
+  };
+}
+
+/** One summary per column, in file order (default `maxLevels` = 50). */
+export function describeColumns(table: ParsedTable): ColumnSummary[] {
+  return table.columns.map((c) => summarize(c, table.rowCount, DEFAULT_MAX_LEVELS));
+}
+
+/**
+ * The column most likely to be the label: the first of target/label/class/y/survived/species/outcome/
+ * diagnosis (case-insensitive) that exists with at least two values, else the last column with 2–20
+ * distinct values (integers when numeric), else null.
+ */
+export function suggestTarget(table: ParsedTable): string | null {
+  const summaries = describeColumns(table);
+  for (const wanted of TARGET_NAMES) {
+    const hit = summaries.find((s) => s.name.trim().toLowerCase() === wanted && s.distinct >= MIN_TARGET_CLASSES);
+    if (hit) return hit.name;
+  }
+  for (let i = summaries.length - 1; i >= 0; i--) {
+    if (summaries[i].targetCandidate) return summaries[i].name;
+  }
+  return null;
+}
+
+// ───────────────────────────── Helpers ─────────────────────────────
+
+function inFile(file: string | undefined): string {
+  return file ? ` in ${file}` : '';
+}
+
+function quoteList(names: string[], max = 12): string {
+  const shown = names.slice(0, max).map((n) => `'${n}'`);
+  if (names.length > max) shown.push(`… (${names.length - max} more)`);
+  return shown.join(', ');
+}
+
+/** Code-point order, like numpy/scikit-learn sorting of strings. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Short human-readable number: 4 significant digits, no trailing zeros. */
+function fmt(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
+}
+
+/** 1-based line of a 0-based data row, as seen in an editor (assumes one line per record). */
+function lineOf(table: ParsedTable, row: number): number {
+  return row + (table.hasHeader ? 2 : 1);
+}
+
+/** First column with each name (later duplicates are ignored). */
+function columnsByName(table: ParsedTable): Map<string, RawColumn> {
+  const map = new Map<string, RawColumn>();
+  for (const c of table.columns) if (!map.has(c.name)) map.set(c.name, c);
+  return map;
+}
+
+/** Label text of a numeric class value ("0", "1", "2.5"). */
+function numericLabel(v: number): string {
+  return String(v);
+}
+
+// ───────────────────────────── Target ─────────────────────────────
+
+/** Sorted classes and, per row, the class index (−1 when the target is missing). */
+function encodeTarget(col: RawColumn): { classes: string[]; labels: Int32Array } {
+  const m = col.kind === 'numeric' ? col.values.length : col.codes.length;
+  const labels = new Int32Array(m).fill(-1);
+  if (col.kind === 'numeric') {
+    const values = [...new Set(Array.from(col.values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
+    const index = new Map(values.map((v, i) => [v, i]));
+    for (let r = 0; r < m; r++) {
+      const v = col.values[r];
+      if (!Number.isNaN(v)) labels[r] = index.get(v) ?? -1;
+    }
+    return { classes: values.map(numericLabel), labels };
+  }
+  const used = new Uint8Array(col.levels.length);
+  for (const code of col.codes) if (code >= 0) used[code] = 1;
+  const classes = col.levels.filter((_, i) => used[i] === 1).sort(compareText);
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const codeToClass = col.levels.map((l) => index.get(l) ?? -1);
+  for (let r = 0; r < m; r++) {
+    const code = col.codes[r];
+    if (code >= 0) labels[r] = codeToClass[code];
+  }
+  return { classes, labels };
+}
+
+// ───────────────────────────── Split ─────────────────────────────
+
+/**
+ * Seeded stratified split of the labelled rows. Classes are visited in class order; each class's rows are
+ * shuffled with one generator `createRng(seed)` and the first round(testSize·m_c) go to test (at least 1
+ * when testSize > 0, at most m_c − 1). Both splits keep file order.
+ */
+function stratifiedSplit(
+  labels: Int32Array,
+  classes: string[],
+  testSize: number,
+  seed: number,
+  target: string,
+  file: string | undefined,
+): { train: Int32Array; test: Int32Array } {
+  const k = classes.length;
+  const byClass: number[][] = Array.from({ length: k }, () => []);
+  for (let r = 0; r < labels.length; r++) if (labels[r] >= 0) byClass[labels[r]].push(r);
+  const rng = createRng(seed);
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let c = 0; c < k; c++) {
+    const rows = Int32Array.from(byClass[c]);
+    const mc = rows.length;
+    if (testSize > 0 && mc < 2) {
+      throw new LabError(
+        'too-few-rows',
+        `class '${classes[c]}' of target '${target}'${inFile(file)} has only ${mc} row; a stratified train/test ` +
+          `split needs at least 2 rows per class — set the test size to 0 or pick a target with fewer, larger classes`,
+        { file, columnName: target },
+      );
+    }
+    shuffleInPlace(rows, rng);
+    const nTest = testSize > 0 ? Math.min(mc - 1, Math.max(1, Math.round(testSize * mc))) : 0;
+    for (let i = 0; i < mc; i++) (i < nTest ? test : train).push(rows[i]);
+  }
+  if (train.length === 0) {
+    throw new LabError('too-few-rows', `no training rows left${inFile(file)}; lower the test size`, { file });
+  }
+  const sorted = (a: number[]): Int32Array => Int32Array.from(a).sort();
+  return { train: sorted(train), test: sorted(test) };
+}
+
+// ───────────────────────────── Fitting ─────────────────────────────
+
+/** Median of the values (mean of the two middle ones for an even count). `values` is sorted in place. */
+function median(values: Float64Array): number {
+  values.sort();
+  const h = values.length >> 1;
+  return values.length % 2 === 1 ? values[h] : (values[h - 1] + values[h]) / 2;
+}
+
+/**
+ * Population mean and standard deviation (ddof = 0) of a column over `rows`, two-pass:
+ * μ = Σ v / m,  σ = √(Σ (v − μ)² / m).
+ */
+function meanStd(get: (r: number) => number, rows: Int32Array): { mean: number; std: number } {
+  let sum = 0;
+  for (const r of rows) sum += get(r);
+  const mean = sum / rows.length;
+  let ss = 0;
+  for (const r of rows) {
+    const d = get(r) - mean;
+    ss += d * d;
+  }
+  return { mean, std: Math.sqrt(ss / rows.length) };
+}
+
+interface FittedColumn {
+  features: FeatureSpec[];
+  report: ColumnReport;
+}
+
+interface FitContext {
+  train: Int32Array;
+  rowCount: number;
+  numericImpute: NumericImpute;
+  categoricalImpute: CategoricalImpute;
+  missingIndicators: boolean;
+  standardize: boolean;
+}
+
+function missingNote(col: RawColumn, rowCount: number): string {
+  return col.missing * 2 > rowCount ? ` (${Math.round((100 * col.missing) / rowCount)}% of values missing)` : '';
+}
+
+function indicatorSpec(col: RawColumn): FeatureSpec {
+  return { kind: 'missing-indicator', name: `${col.name} missing`, source: col.name, center: 0, scale: 1 };
+}
+
+/**
+ * Numeric column → one feature x' = (x − center) / scale, missing x filled with the train median or mean;
+ * center = train mean, scale = train population std (1 when the std is 0 or standardisation is off).
+ * Returns null when the training rows have no value at all.
+ */
+function fitNumeric(
+  col: Extract<RawColumn, { kind: 'numeric' }>,
+  distinct: number,
+  ctx: FitContext,
+): FittedColumn | null {
+  const present: number[] = [];
+  for (const r of ctx.train) if (!Number.isNaN(col.values[r])) present.push(col.values[r]);
+  if (present.length === 0) return null;
+  const trainMissing = ctx.train.length - present.length;
+  const fill =
+    ctx.numericImpute === 'median' ? median(Float64Array.from(present)) : present.reduce((s, v) => s + v, 0) / present.length;
+  let center = 0;
+  let scale = 1;
+  let scaling = 'none';
+  if (ctx.standardize) {
+    const { mean, std } = meanStd((r) => (Number.isNaN(col.values[r]) ? fill : col.values[r]), ctx.train);
+    center = mean;
+    // A constant column gives a (numerically) zero std: centre it but do not divide (scikit-learn does the same).
+    if (std > 1e-12 * Math.abs(mean)) {
+      scale = std;
+      scaling = `z-score (mean ${fmt(mean)}, std ${fmt(std)})`;
+    } else {
+      scaling = `centred only (mean ${fmt(mean)}; constant in training rows)`;
+    }
+  }
+  const features: FeatureSpec[] = [{ kind: 'numeric', name: col.name, source: col.name, fill, center, scale }];
+  if (ctx.missingIndicators && trainMissing > 0) features.push(indicatorSpec(col));
+  const report: ColumnReport = {
+    name: col.name,
+    sourceType: 'numeric',
+    distinct,
+    missing: col.missing,
+    action: 'kept',
+    features: features.map((f) => f.name),
+    scaling,
+  };
+  if (col.missing > 0) report.imputed = `${ctx.numericImpute} ${fmt(fill)}${missingNote(col, ctx.rowCount)}`;
+  return { features, report };
+}
+
+/**
+ * Text column → one 0/1 feature per level seen in the training rows (sorted by text), named `Col=level`;
+ * missing values take the training mode (ties: smallest text) or, with 'missing-level', their own
+ * `Col=(missing)` feature. One-hot features are not scaled (center 0, scale 1).
+ * Returns null when the training rows have no value at all and missing values are not a level.
+ */
+function fitCategorical(
+  col: Extract<RawColumn, { kind: 'categorical' }>,
+  distinct: number,
+  ctx: FitContext,
+): FittedColumn | null {
+  const counts = new Int32Array(col.levels.length);
+  let trainMissing = 0;
+  for (const r of ctx.train) {
+    const code = col.codes[r];
+    if (code >= 0) counts[code]++;
+    else trainMissing++;
+  }
+  const levels = col.levels
+    .map((level, code) => ({ level, count: counts[code] }))
+    .filter((l) => l.count > 0)
+    .sort((a, b) => compareText(a.level, b.level));
+  const ownLevel = ctx.categoricalImpute === 'missing-level';
+  if (levels.length === 0 && !(ownLevel && trainMissing > 0)) return null;
+  let fill: string | null = null;
+  if (!ownLevel) {
+    let best = levels[0];
+    for (const l of levels) if (l.count > best.count) best = l;
+    fill = best.level;
+  }
+  const oneHot = (level: string): FeatureSpec => ({
+    kind: 'one-hot',
+    name: `${col.name}=${level}`,
+    source: col.name,
+    level,
+    fill,
+    center: 0,
+    scale: 1,
+  });
+  const features = levels.map((l) => oneHot(l.level));
+  if (ownLevel && trainMissing > 0) features.push(oneHot(MISSING_LEVEL));
+  if (ctx.missingIndicators && trainMissing > 0) features.push(indicatorSpec(col));
+  const report: ColumnReport = {
+    name: col.name,
+    sourceType: 'categorical',
+    distinct,
+    missing: col.missing,
+    action: 'one-hot',
+    features: features.map((f) => f.name),
+    scaling: 'none (0/1 indicators)',
+  };
+  if (col.missing > 0) {
+    report.imputed = (fill === null ? `own level '${MISSING_LEVEL}'` : `most frequent '${fill}'`) + missingNote(col, ctx.rowCount);
+  }
+  return { features, report };
+}
+
+// ───────────────────────────── Encoding ─────────────────────────────
+
+/** Value of one feature for data row r (float64, stored as float32 by the caller). */
+type FeatureFn = (r: number) => number;
+
+/**
+ * Compiles one feature against a column of a (possibly new) table:
+ *   numeric:            x' = ((x missing ? fill : x) − center) / scale
+ *   one-hot:            x' = ([ (v missing ? fill ?? '(missing)' : v) = level ] − center) / scale
+ *   missing-indicator:  x' = ([v missing] − center) / scale
+ * A text column feeding a numeric feature must hold numbers; a numeric column feeding a one-hot feature is
+ * compared by its text ("3").
+ */
+function compileFeature(spec: FeatureSpec, col: RawColumn, table: ParsedTable, file: string | undefined): FeatureFn {
+  const { center, scale } = spec;
+  switch (spec.kind) {
+    case 'numeric': {
+      const fill = spec.fill;
+      if (col.kind === 'numeric') {
+        const values = col.values;
+        return (r) => {
+          const v = values[r];
+          return ((Number.isNaN(v) ? fill : v) - center) / scale;
+        };
+      }
+      const levelValues = col.levels.map((l) => (l.trim() === '' ? NaN : Number(l)));
+      const bad = levelValues.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        const row = col.codes.indexOf(bad);
+        throw new LabError(
+          'schema-mismatch',
+          `column '${col.name}'${inFile(file)} has the text '${col.levels[bad]}' at line ${lineOf(table, row)}, ` +
+            `but the model expects numbers in it; fix or remove that value`,
+          { file, line: lineOf(table, row), columnName: col.name },
+        );
+      }
+      const codes = col.codes;
+      return (r) => {
+        const code = codes[r];
+        return ((code < 0 ? fill : levelValues[code]) - center) / scale;
+      };
+    }
+    case 'one-hot': {
+      const missingValue = (spec.fill ?? MISSING_LEVEL) === spec.level ? 1 : 0;
+      if (col.kind === 'categorical') {
+        const match = Uint8Array.from(col.levels, (l) => (l === spec.level ? 1 : 0));
+        const codes = col.codes;
+        return (r) => {
+          const code = codes[r];
+          return ((code < 0 ? missingValue : match[code]) - center) / scale;
+        };
+      }
+      const values = col.values;
+      return (r) => {
+        const v = values[r];
+        return ((Number.isNaN(v) ? missingValue : numericLabel(v) === spec.level ? 1 : 0) - center) / scale;
+      };
+    }
+    case 'missing-indicator': {
+      if (col.kind === 'categorical') {
+        const codes = col.codes;
+        return (r) => ((codes[r] < 0 ? 1 : 0) - center) / scale;
+      }
+      const values = col.values;
+      return (r) => ((Number.isNaN(values[r]) ? 1 : 0) - center) / scale;
+    }
+  }
+}
+
+/** X (rows.length × n, row-major float32): X[i·n + j] = feature_j(rows[i]). */
+function encodeRows(fns: FeatureFn[], rows: ArrayLike<number>): Float32Array {
+  const n = fns.length;
+  const m = rows.length;
+  const X = new Float32Array(m * n);
+  for (let j = 0; j < n; j++) {
+    const f = fns[j];
+    for (let i = 0; i < m; i++) X[i * n + j] = f(rows[i]);
+  }
+  return X;
+}
+
+/** Resolves every feature's source column, failing with all missing names at once. */
+function compileSpec(spec: PreprocessingSpec, table: ParsedTable, file: string | undefined): FeatureFn[] {
+  const byName = columnsByName(table);
+  const absent = [...new Set(spec.features.map((f) => f.source))].filter((s) => !byName.has(s));
+  if (absent.length > 0) {
+    const what = absent.length === 1 ? `column ${quoteList(absent)} is` : `columns ${quoteList(absent)} are`;
+    throw new LabError(
+      'schema-mismatch',
+      `${what} required by the model but missing${inFile(file)}; available columns: ${quoteList(table.columns.map((c) => c.name))}`,
+      { file, columnName: absent[0] },
+    );
+  }
+  return spec.features.map((f) => compileFeature(f, byName.get(f.source) as RawColumn, table, file));
+}
+
+// ───────────────────────────── Public API ─────────────────────────────
+
+interface ResolvedOptions {
+  target: string;
+  features: Set<string> | null;
+  include: Set<string>;
+  numericImpute: NumericImpute;
+  categoricalImpute: CategoricalImpute;
+  missingIndicators: boolean;
+  standardize: boolean;
+  testSize: number;
+  seed: number;
+  maxLevels: number;
+}
+
+function badConfig(message: string, file: string | undefined): LabError {
+  return new LabError('bad-config', message, { file });
+}
+
+function resolveOptions(options: PrepareOptions, names: string[], file: string | undefined): ResolvedOptions {
+  const testSize = options.testSize ?? 0.2;
+  if (!(testSize >= 0 && testSize < 1)) {
+    throw badConfig(`test size must be at least 0 and below 1 (got ${testSize}); 0.2 holds out a fifth of the rows`, file);
+  }
+  const seed = options.seed ?? 42;
+  if (!Number.isFinite(seed)) throw badConfig(`seed must be a number (got ${seed})`, file);
+  const maxLevels = options.maxLevels ?? DEFAULT_MAX_LEVELS;
+  if (!(maxLevels >= 1)) throw badConfig(`maxLevels must be at least 1 (got ${maxLevels})`, file);
+  const numericImpute = options.numericImpute ?? 'median';
+  if (numericImpute !== 'median' && numericImpute !== 'mean') {
+    throw badConfig(`numericImpute must be 'median' or 'mean' (got '${String(numericImpute)}')`, file);
+  }
+  const categoricalImpute = options.categoricalImpute ?? 'most-frequent';
+  if (categoricalImpute !== 'most-frequent' && categoricalImpute !== 'missing-level') {
+    throw badConfig(`categoricalImpute must be 'most-frequent' or 'missing-level' (got '${String(categoricalImpute)}')`, file);
+  }
+  const known = new Set(names);
+  const checkNames = (list: string[] | undefined, what: string): Set<string> | null => {
+    if (list === undefined) return null;
+    const unknown = list.filter((n) => !known.has(n));
+    if (unknown.length > 0) {
+      throw badConfig(
+        `${what} ${quoteList(unknown)} not found${inFile(file)}; available columns: ${quoteList(names)}`,
+        file,
+      );
+    }
+    if (list.includes(options.target)) {
+      throw badConfig(`'${options.target}' is the target, so it cannot also be in ${what}`, file);
+    }
+    return new Set(list);
+  };
+  return {
+    target: options.target,
+    features: checkNames(options.features, 'features'),
+    include: checkNames(options.include, 'include') ?? new Set(),
+    numericImpute,
+    categoricalImpute,
+    missingIndicators: options.missingIndicators ?? false,
+    standardize: options.standardize ?? true,
+    testSize,
+    seed,
+    maxLevels,
+  };
+}
+
+/**
+ * Turns a parsed table into train/test splits for the model (see the module comment for the rules).
+ * `file` only names the source in error messages. Throws LabError: 'unknown-target', 'single-class-target',
+ * 'bad-config', 'too-few-rows', 'no-features'.
+ */
+export function prepareDataset(table: ParsedTable, options: PrepareOptions, file?: string): PreparedDataset {
+  const names = table.columns.map((c) => c.name);
+  const byName = columnsByName(table);
+  const targetCol = byName.get(options.target);
+  if (!targetCol) {
+    throw new LabError(
+      'unknown-target',
+      `target column '${options.target}' not found${inFile(file)}; available columns: ${quoteList(names)}`,
+      { file, columnName: options.target },
+    );
+  }
+  const opts = resolveOptions(options, names, file);
+
+  const { classes, labels } = encodeTarget(targetCol);
+  if (classes.length < 2) {
+    const what = classes.length === 0 ? 'has no values' : `has only one value '${classes[0]}'`;
+    throw new LabError(
+      'single-class-target',
+      `column '${targetCol.name}'${inFile(file)} ${what}; pick a column with at least two classes`,
+      { file, columnName: targetCol.name },
+    );
+  }
+  const { train, test } = stratifiedSplit(labels, classes, opts.testSize, opts.seed, targetCol.name, file);
+
+  const ctx: FitContext = {
+    train,
+    rowCount: table.rowCount,
+    numericImpute: opts.numericImpute,
+    categoricalImpute: opts.categoricalImpute,
+    missingIndicators: opts.missingIndicators,
+    standardize: opts.standardize,
+  };
+  const report: ColumnReport[] = [];
+  const features: FeatureSpec[] = [];
+  for (const col of table.columns) {
+    const facts = columnFacts(col);
+    const base = { name: col.name, sourceType: col.kind, distinct: facts.distinct, missing: col.missing };
+    const dropped = (reason: string): void => {
+      report.push({ ...base, action: 'dropped', reason, features: [] });
+    };
+    if (col === targetCol) {
+      const entry: ColumnReport = { ...base, action: 'target', features: [] };
+      if (col.missing > 0) entry.imputed = `${col.missing} row${col.missing === 1 ? '' : 's'} without a target dropped`;
+      report.push(entry);
+      continue;
+    }
+    if (byName.get(col.name) !== col) {
+      dropped('duplicate column name');
+      continue;
+    }
+    const included = opts.include.has(col.name);
+    if (!included && opts.features && !opts.features.has(col.name)) {
+      dropped('not selected as a feature');
+      continue;
+    }
+    const reason = included ? null : dropReason(col, facts, table.rowCount, opts.maxLevels);
+    if (reason !== null) {
+      dropped(opts.features ? `${reason} (add it to include to keep it)` : reason);
+      continue;
+    }
+    const fitted = col.kind === 'numeric' ? fitNumeric(col, facts.distinct, ctx) : fitCategorical(col, facts.distinct, ctx);
+    if (!fitted) {
+      dropped('no values in the training rows');
+      continue;
+    }
+    features.push(...fitted.features);
+    report.push(fitted.report);
+  }
+
+  if (features.length === 0) {
+    const why = report
+      .filter((r) => r.action === 'dropped')
+      .map((r) => `${r.name}: ${r.reason}`)
+      .slice(0, 6)
+      .join('; ');
+    throw new LabError(
+      'no-features',
+      `no usable feature columns${inFile(file)} besides target '${targetCol.name}'` +
+        (why ? ` (${why})` : '') +
+        `; force-include columns with include or add feature columns to the file`,
+      { file },
+    );
+  }
+
+  const preprocessing: PreprocessingSpec = { target: targetCol.name, features };
+  const fns = compileSpec(preprocessing, table, file);
+  const n = features.length;
+  const split = (rows: Int32Array): Split => ({
+    X: encodeRows(fns, rows),
+    y: Int32Array.from(rows, (r) => labels[r]),
+    m: rows.length,
+    sourceRows: rows,
+  });
+  return {
+    target: targetCol.name,
+    classes,
+    featureNames: features.map((f) => f.name),
+    n,
+    train: split(train),
+    test: split(test),
+    report,
+    preprocessing,
+    rows: table.rowCount,
+  };
+}
+
+/**
+ * Rebuilds the model's X (m×n row-major float32, m = table.rowCount) from a new table with the fitted
+ * preprocessing; identical to the training X for the same rows. Unseen categorical levels give all-zero
+ * one-hot features. `y` (class indices into `classes`) is returned only when `classes` is given and the
+ * table has the target column. Throws LabError 'schema-mismatch' for a missing source column, a text
+ * value in a numeric column, an unknown label or a row without a label.
+ */
+export function applyPreprocessing(
+  spec: PreprocessingSpec,
+  table: ParsedTable,
+  classes?: string[],
+  file?: string,
+): { X: Float32Array; m: number; n: number; y: Int32Array | null } {
+  const fns = compileSpec(spec, table, file);
+  const m = table.rowCount;
+  const all = new Int32Array(m);
+  for (let i = 0; i < m; i++) all[i] = i;
+  const X = encodeRows(fns, all);
+  const targetCol = classes ? columnsByName(table).get(spec.target) : undefined;
+  let y: Int32Array | null = null;
+  if (classes && targetCol) {
+    y = new Int32Array(m);
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const fail = (r: number, problem: string): never => {
+      throw new LabError(
+        'schema-mismatch',
+        `${problem} at line ${lineOf(table, r)}${inFile(file)} in target column '${spec.target}'; ` +
+          `the model knows the classes ${quoteList(classes)}`,
+        { file, line: lineOf(table, r), columnName: spec.target },
+      );
+    };
+    if (targetCol.kind === 'numeric') {
+      for (let r = 0; r < m; r++) {
+        const v = targetCol.values[r];
+        if (Number.isNaN(v)) fail(r, 'missing label');
+        const c = index.get(numericLabel(v));
+        y[r] = c ?? fail(r, `unknown label '${numericLabel(v)}'`);
+      }
+    } else {
+      const codeToClass = targetCol.levels.map((l) => {
+        const direct = index.get(l);
+        if (direct !== undefined) return direct;
+        const asNumber = l.trim() === '' ? NaN : Number(l);
+        return Number.isFinite(asNumber) ? index.get(numericLabel(asNumber)) ?? -1 : -1;
+      });
+      for (let r = 0; r < m; r++) {
+        const code = targetCol.codes[r];
+        if (code < 0) fail(r, 'missing label');
+        const c = codeToClass[code];
+        y[r] = c >= 0 ? c : fail(r, `unknown label '${targetCol.levels[code]}'`);
+      }
+    }
+  }
+  return { X, m, n: spec.features.length, y };
+}
