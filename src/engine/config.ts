@@ -1,0 +1,143 @@
+/**
+ * Training settings: defaults and validation. Every field of {@link TrainConfig} can be set by the user
+ * (VS Code setting `logisticLab.<field>`, e.g. `logisticLab.learningRate`, or a CLI flag); a bad value
+ * is reported as one LabError('bad-config') naming the field, the value and a valid example.
+ */
+import { LabError } from './types';
+import type { TrainConfig } from './types';
+
+export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
+  learningRate: 0.1,
+  epochs: 200,
+  batchSize: 0,
+  optimizer: 'gd',
+  momentum: 0.9,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  l2: 0,
+  loss: 'bce',
+  classWeight: null,
+  tolerance: 0,
+  seed: 42,
+  init: 'zeros',
+  threshold: 0.5,
+  logEvery: 0,
+});
+
+/** Prefix of the VS Code settings that hold these fields. */
+export const SETTINGS_PREFIX = 'logisticLab';
+
+type Key = keyof TrainConfig;
+
+/** One validation rule: a check, what the value must be, and a valid example. */
+interface Rule {
+  ok: (v: unknown) => boolean;
+  must: string;
+  example: string;
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isInt = (v: unknown): v is number => isNum(v) && Number.isInteger(v);
+const oneOf =
+  (...values: unknown[]) =>
+  (v: unknown): boolean =>
+    values.includes(v);
+
+const RULES: { [K in Key]: Rule & { label: string } } = {
+  learningRate: { label: 'learning rate', ok: (v) => isNum(v) && v > 0, must: 'a positive number', example: '0.1' },
+  epochs: { label: 'epochs', ok: (v) => isInt(v) && v >= 1, must: 'a whole number ≥ 1', example: '200' },
+  batchSize: {
+    label: 'batch size',
+    ok: (v) => isInt(v) && v >= 0,
+    must: 'a whole number ≥ 0 (0 = full batch)',
+    example: '32',
+  },
+  optimizer: {
+    label: 'optimizer',
+    ok: oneOf('gd', 'sgd', 'momentum', 'adam'),
+    must: "one of 'gd', 'sgd', 'momentum', 'adam'",
+    example: "'adam'",
+  },
+  momentum: { label: 'momentum β', ok: (v) => isNum(v) && v >= 0 && v < 1, must: 'a number in [0, 1)', example: '0.9' },
+  beta1: { label: 'Adam β₁', ok: (v) => isNum(v) && v >= 0 && v < 1, must: 'a number in [0, 1)', example: '0.9' },
+  beta2: { label: 'Adam β₂', ok: (v) => isNum(v) && v >= 0 && v < 1, must: 'a number in [0, 1)', example: '0.999' },
+  epsilon: { label: 'Adam ε', ok: (v) => isNum(v) && v > 0, must: 'a positive number', example: '1e-8' },
+  l2: { label: 'L2 penalty λ', ok: (v) => isNum(v) && v >= 0, must: 'a number ≥ 0', example: '0.01' },
+  loss: { label: 'loss', ok: oneOf('bce', 'mse'), must: "'bce' or 'mse'", example: "'bce'" },
+  classWeight: {
+    label: 'class weight',
+    ok: oneOf('balanced', null),
+    must: "'balanced' or null",
+    example: "'balanced'",
+  },
+  tolerance: {
+    label: 'tolerance',
+    ok: (v) => isNum(v) && v >= 0,
+    must: 'a number ≥ 0 (0 = train all epochs)',
+    example: '1e-6',
+  },
+  seed: {
+    label: 'seed',
+    ok: (v) => isInt(v) && v >= 0 && v <= 0xffffffff,
+    must: 'a whole number in [0, 4294967295]',
+    example: '42',
+  },
+  init: { label: 'initialisation', ok: oneOf('zeros', 'random'), must: "'zeros' or 'random'", example: "'zeros'" },
+  threshold: {
+    label: 'decision threshold',
+    ok: (v) => isNum(v) && v >= 0 && v <= 1,
+    must: 'a number in [0, 1]',
+    example: '0.5',
+  },
+  logEvery: {
+    label: 'history interval',
+    ok: (v) => isInt(v) && v >= 0,
+    must: 'a whole number ≥ 0 (0 = automatic)',
+    example: '10',
+  },
+};
+
+/** The value as a user would type it, for messages. */
+function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (v === null) return 'null';
+  if (typeof v === 'number') return String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/**
+ * Defaults overlaid with the given fields (fields that are `undefined` keep their default), every field
+ * validated. Throws LabError('bad-config') with a one-line message such as
+ * "learning rate must be a positive number (got -1); set logisticLab.learningRate to e.g. 0.1".
+ * Unknown field names are rejected too (they are usually typos).
+ */
+export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
+  if (partial === null || typeof partial !== 'object') {
+    throw new LabError('bad-config', `training settings must be an object (got ${show(partial)})`);
+  }
+  const out: TrainConfig = { ...DEFAULT_TRAIN_CONFIG };
+  const rec = out as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(partial)) {
+    if (value === undefined) continue;
+    if (!Object.prototype.hasOwnProperty.call(RULES, key)) {
+      throw new LabError(
+        'bad-config',
+        `unknown training setting '${key}'; valid settings are ${Object.keys(RULES).join(', ')}`,
+      );
+    }
+    const rule = RULES[key as Key];
+    if (!rule.ok(value)) {
+      throw new LabError(
+        'bad-config',
+        `${rule.label} must be ${rule.must} (got ${show(value)}); set ${SETTINGS_PREFIX}.${key} to e.g. ${rule.example}`,
+      );
+    }
+    rec[key] = value;
+  }
+  return out;
+}
