@@ -1,0 +1,848 @@
+/**
+ * CSV ingestion: bytes → typed columns, in one pass over the input with no per-row objects.
+ *
+ * Rules (see `parseCsv`):
+ * - RFC 4180 quoting: a field that starts with `"` (after optional spaces) runs to the matching closing quote;
+ *   `""` inside it is one quote; delimiters and line breaks inside quotes are data.
+ * - Line ends: CRLF, LF or a lone CR. A UTF-8 byte-order mark is skipped. Blank lines are skipped.
+ * - Fields are trimmed of spaces (and tabs unless the delimiter is a tab) outside quotes; the text inside quotes
+ *   is kept verbatim.
+ * - Missing markers: empty, `NA`, `N/A`, `NaN`, `null`, `?` (case-insensitive).
+ * - A column is numeric when every non-missing field is a finite decimal number (`[+-]digits[.digits][e±digits]`);
+ *   otherwise it is categorical with levels in order of first appearance (numbers keep their original text).
+ *
+ * Pure TypeScript: no Node-only APIs (file reading lives in `csv-file.ts`).
+ */
+import { LabError } from './types';
+import type { ParsedTable, RawColumn } from './types';
+
+export interface CsvOptions {
+  /** Field separator (one ASCII character). Detected from the first lines when omitted. */
+  delimiter?: string;
+  /** Whether the first row holds column names. Detected when omitted. */
+  hasHeader?: boolean;
+  /** File name or path, used only in error messages and error locations. */
+  file?: string;
+}
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+
+/** Result codes of `Scanner.nextField`. */
+const MORE = 0; // a delimiter followed: the record has more fields
+const LAST = 1; // a line end or the end of input followed: the record is complete
+const UNTERMINATED = 2; // a quoted field never closed
+
+/** Candidate delimiters in order of preference when the evidence is equal. */
+const CANDIDATES = [',', ';', '\t', '|'];
+
+/** 10^k for k = 0…22: every one is exact in float64 (Clinger's fast path). */
+const POW10 = new Float64Array(23);
+POW10[0] = 1;
+for (let k = 1; k < 23; k++) POW10[k] = POW10[k - 1] * 10;
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Tokenizer over the bytes. `nextRecord()` positions at the next non-blank line; `nextField()` reads one field
+ * and leaves its text as bytes `buf[start, end)` (unquoted fields trimmed; quoted fields unescaped, verbatim).
+ * `line` is the 1-based physical line of the current position (line breaks inside quotes count).
+ */
+class Scanner {
+  pos: number;
+  line: number;
+  /** Bytes of the last field: the input itself, or `scratch` when the field had to be unescaped. */
+  buf: Uint8Array;
+  start = 0;
+  end = 0;
+  quoted = false;
+  /** Line where the last quoted field opened (for the unterminated-quote error). */
+  openLine = 0;
+  private scratch = new Uint8Array(256);
+  private readonly trimSpace: boolean;
+  private readonly trimTab: boolean;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly delim: number,
+    pos: number,
+    line: number,
+  ) {
+    this.buf = bytes;
+    this.pos = pos;
+    this.line = line;
+    this.trimSpace = delim !== SPACE;
+    this.trimTab = delim !== TAB;
+  }
+
+  private isPad(c: number): boolean {
+    return (c === SPACE && this.trimSpace) || (c === TAB && this.trimTab);
+  }
+
+  /** Skips blank (empty or whitespace-only) lines. Returns false at the end of input. */
+  nextRecord(): boolean {
+    const b = this.bytes;
+    const n = b.length;
+    let p = this.pos;
+    while (p < n) {
+      let q = p;
+      while (q < n && this.isPad(b[q])) q++;
+      if (q >= n) {
+        p = q;
+        break;
+      }
+      const c = b[q];
+      if (c === LF) {
+        this.line++;
+        p = q + 1;
+      } else if (c === CR) {
+        this.line++;
+        p = q + 1;
+        if (p < n && b[p] === LF) p++;
+      } else {
+        this.pos = p;
+        return true;
+      }
+    }
+    this.pos = n;
+    return false;
+  }
+
+  /** Reads one field starting at `pos`; returns MORE, LAST or UNTERMINATED. */
+  nextField(): number {
+    const b = this.bytes;
+    const n = b.length;
+    const delim = this.delim;
+    let p = this.pos;
+    while (p < n && this.isPad(b[p])) p++;
+    if (p < n && b[p] === QUOTE) return this.quotedField(p + 1);
+    const s = p;
+    while (p < n) {
+      const c = b[p];
+      if (c === delim || c === LF || c === CR) break;
+      p++;
+    }
+    let e = p;
+    while (e > s && this.isPad(b[e - 1])) e--;
+    this.buf = b;
+    this.start = s;
+    this.end = e;
+    this.quoted = false;
+    return this.terminate(p);
+  }
+
+  /** Consumes the delimiter or line end at p. */
+  private terminate(p: number): number {
+    const b = this.bytes;
+    if (p >= b.length) {
+      this.pos = p;
+      return LAST;
+    }
+    const c = b[p];
+    if (c === this.delim) {
+      this.pos = p + 1;
+      return MORE;
+    }
+    this.line++;
+    p++;
+    if (c === CR && p < b.length && b[p] === LF) p++;
+    this.pos = p;
+    return LAST;
+  }
+
+  /** A field whose opening quote is just before s. */
+  private quotedField(s: number): number {
+    const b = this.bytes;
+    const n = b.length;
+    const delim = this.delim;
+    this.openLine = this.line;
+    let p = s;
+    let escaped = false;
+    for (;;) {
+      while (p < n) {
+        const c = b[p];
+        if (c === QUOTE) break;
+        if (c === LF) this.line++;
+        else if (c === CR && (p + 1 >= n || b[p + 1] !== LF)) this.line++;
+        p++;
+      }
+      if (p >= n) {
+        this.pos = n;
+        return UNTERMINATED;
+      }
+      if (p + 1 < n && b[p + 1] === QUOTE) {
+        escaped = true;
+        p += 2;
+        continue;
+      }
+      break;
+    }
+    const contentEnd = p;
+    p++;
+    while (p < n && this.isPad(b[p])) p++;
+    // Text after the closing quote (malformed, e.g. `"ab"cd`): kept literally, as most readers do.
+    let junkEnd = contentEnd + 1;
+    if (p < n && b[p] !== delim && b[p] !== LF && b[p] !== CR) {
+      while (p < n) {
+        const c = b[p];
+        if (c === delim || c === LF || c === CR) break;
+        p++;
+      }
+      junkEnd = p;
+      while (junkEnd > contentEnd + 1 && this.isPad(b[junkEnd - 1])) junkEnd--;
+    }
+    this.quoted = true;
+    if (!escaped && junkEnd === contentEnd + 1) {
+      this.buf = b;
+      this.start = s;
+      this.end = contentEnd;
+    } else {
+      const need = contentEnd - s + (junkEnd - contentEnd - 1);
+      if (this.scratch.length < need) this.scratch = new Uint8Array(Math.max(need, this.scratch.length * 2));
+      const out = this.scratch;
+      let k = 0;
+      for (let i = s; i < contentEnd; i++) {
+        out[k++] = b[i];
+        if (b[i] === QUOTE) i++; // `""` → `"`
+      }
+      for (let i = contentEnd + 1; i < junkEnd; i++) out[k++] = b[i];
+      this.buf = out;
+      this.start = 0;
+      this.end = k;
+    }
+    return this.terminate(p);
+  }
+}
+
+/**
+ * Parses bytes `b[s, e)` as a decimal number: optional spaces, `[+-]`, digits with an optional `.` fraction
+ * (at least one digit), an optional exponent `e[+-]digits`. Returns NaN when the text is not such a number or
+ * is not finite. Value = mantissa × 10^exponent, computed exactly rounded: directly when the mantissa has
+ * ≤ 15 significant digits and |exponent| ≤ 22 (one correctly rounded multiply/divide of exact operands),
+ * otherwise by `Number()` on the text.
+ */
+export function parseNumberBytes(b: Uint8Array, s: number, e: number): number {
+  while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+  while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
+  if (s >= e) return NaN;
+  let p = s;
+  let c = b[p];
+  let neg = false;
+  if (c === 45) {
+    neg = true;
+    p++;
+  } else if (c === 43) {
+    p++;
+  }
+  let mant = 0;
+  let sig = 0; // significant digits accumulated in mant
+  let exp = 0;
+  let digits = 0;
+  let exact = true;
+  while (p < e) {
+    const d = b[p] - 48;
+    if (d < 0 || d > 9) break;
+    digits++;
+    if (sig < 15) {
+      mant = mant * 10 + d;
+      if (mant !== 0) sig++;
+    } else {
+      exact = false;
+    }
+    p++;
+  }
+  if (p < e && b[p] === 46) {
+    p++;
+    while (p < e) {
+      const d = b[p] - 48;
+      if (d < 0 || d > 9) break;
+      digits++;
+      if (sig < 15) {
+        mant = mant * 10 + d;
+        if (mant !== 0) sig++;
+        exp--;
+      } else {
+        exact = false;
+      }
+      p++;
+    }
+  }
+  if (digits === 0) return NaN;
+  if (p < e) {
+    c = b[p];
+    if (c !== 101 && c !== 69) return NaN;
+    p++;
+    let eneg = false;
+    if (p < e && (b[p] === 45 || b[p] === 43)) {
+      eneg = b[p] === 45;
+      p++;
+    }
+    let ev = 0;
+    const es = p;
+    while (p < e) {
+      const d = b[p] - 48;
+      if (d < 0 || d > 9) return NaN;
+      if (ev < 100000) ev = ev * 10 + d;
+      p++;
+    }
+    if (p === es) return NaN;
+    exp += eneg ? -ev : ev;
+  }
+  if (exact) {
+    if (mant === 0) return neg ? -0 : 0;
+    if (exp >= -22 && exp <= 22) {
+      const v = exp < 0 ? mant / POW10[-exp] : mant * POW10[exp];
+      return neg ? -v : v;
+    }
+  }
+  let text = '';
+  for (let i = s; i < e; i++) text += String.fromCharCode(b[i]);
+  const v = Number(text);
+  return Number.isFinite(v) ? v : NaN;
+}
+
+/** True when bytes `b[s, e)` (spaces trimmed) are a missing marker: empty, NA, N/A, NaN, null or `?`. */
+export function isMissingBytes(b: Uint8Array, s: number, e: number): boolean {
+  while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+  while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
+  const len = e - s;
+  if (len === 0) return true;
+  if (len > 4) return false;
+  const c0 = b[s] | 0x20;
+  if (len === 1) return b[s] === 63; // ?
+  if (len === 2) return c0 === 110 && (b[s + 1] | 0x20) === 97; // na
+  if (len === 3) {
+    const c1 = b[s + 1];
+    const c2 = b[s + 2] | 0x20;
+    return c0 === 110 && ((c1 === 47 && c2 === 97) || ((c1 | 0x20) === 97 && c2 === 110)); // n/a, nan
+  }
+  return c0 === 110 && (b[s + 1] | 0x20) === 117 && (b[s + 2] | 0x20) === 108 && (b[s + 3] | 0x20) === 108; // null
+}
+
+/** Decodes UTF-8 bytes `b[s, e)` (short ASCII text without the TextDecoder call overhead). */
+function decodeText(b: Uint8Array, s: number, e: number): string {
+  if (e - s <= 24) {
+    let text = '';
+    for (let i = s; i < e; i++) {
+      const c = b[i];
+      if (c >= 0x80) return utf8.decode(b.subarray(s, e));
+      text += String.fromCharCode(c);
+    }
+    return text;
+  }
+  return utf8.decode(b.subarray(s, e));
+}
+
+/**
+ * Guesses the field delimiter among `,` `;` tab `|` from a sample of the text (the first lines of the file).
+ * For each candidate the sample is split into records (quotes respected, blank lines skipped, at most 200
+ * records) and the number of fields per record is counted. The winner has the most records agreeing with its
+ * most frequent field count (mode > 1), then the larger mode; ties go to the earlier candidate. Returns `,`
+ * when no candidate splits the lines.
+ */
+export function detectDelimiter(sample: string): string {
+  let best = ',';
+  let bestAgree = 0;
+  let bestMode = 1;
+  for (const cand of CANDIDATES) {
+    const counts = fieldCounts(sample, cand.charCodeAt(0), 200);
+    if (counts.length === 0) continue;
+    const freq = new Map<number, number>();
+    let mode = 0;
+    let modeFreq = 0;
+    for (const k of counts) {
+      const f = (freq.get(k) ?? 0) + 1;
+      freq.set(k, f);
+      if (f > modeFreq || (f === modeFreq && k > mode)) {
+        mode = k;
+        modeFreq = f;
+      }
+    }
+    if (mode <= 1) continue;
+    const agree = modeFreq / counts.length;
+    if (agree > bestAgree || (agree === bestAgree && mode > bestMode)) {
+      best = cand;
+      bestAgree = agree;
+      bestMode = mode;
+    }
+  }
+  return best;
+}
+
+/** Number of fields of each non-blank record of `text` split by delimiter code `d` (quotes respected). */
+function fieldCounts(text: string, d: number, maxRecords: number): number[] {
+  const counts: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n && counts.length < maxRecords) {
+    let fields = 1;
+    let content = false;
+    let atFieldStart = true;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === LF || c === CR) {
+        i++;
+        if (c === CR && i < n && text.charCodeAt(i) === LF) i++;
+        break;
+      }
+      if (c === d) {
+        fields++;
+        content = true;
+        atFieldStart = true;
+        i++;
+      } else if (c === QUOTE && atFieldStart) {
+        content = true;
+        i++;
+        while (i < n) {
+          if (text.charCodeAt(i) === QUOTE) {
+            if (i + 1 < n && text.charCodeAt(i + 1) === QUOTE) i += 2;
+            else break;
+          } else {
+            i++;
+          }
+        }
+        i++;
+        atFieldStart = false;
+      } else {
+        if (c !== SPACE && c !== TAB) {
+          content = true;
+          atFieldStart = false;
+        }
+        i++;
+      }
+    }
+    if (content) counts.push(fields);
+  }
+  return counts;
+}
+
+/** Final name of the file in a path, for messages. */
+function displayName(file: string | undefined): string {
+  if (!file) return 'The CSV data';
+  const parts = file.split(/[\\/]/);
+  return parts[parts.length - 1] || file;
+}
+
+function delimiterName(d: string): string {
+  return d === '\t' ? 'a tab' : `'${d}'`;
+}
+
+/** Field classification of the first row. */
+const F_MISSING = 0;
+const F_NUMBER = 1;
+const F_TEXT = 2;
+
+/**
+ * Parses CSV bytes (or text) into typed columns: numeric columns as Float64Array (NaN = missing), categorical
+ * columns as Int32Array codes into `levels` (−1 = missing). The input is scanned once into per-column growable
+ * arrays; a numeric column switches to a dictionary at its first non-numeric value, and the original text of
+ * its earlier numbers is recovered afterwards by one more scan of only the rows before the latest switch.
+ *
+ * Header detection (unless `hasHeader` is given): the first row is a header when one of its fields is text
+ * where the column below is numeric, when all its fields are non-empty distinct text and some column below is
+ * numeric, or (all columns text) when all its fields are non-empty distinct text that never occurs again in
+ * its column. Without a header, columns are named `column1…N`. Empty header names become `column<j>`, and
+ * duplicates get `_2`, `_3`, ….
+ *
+ * Throws LabError 'empty-file', 'ragged-row', 'bad-csv' (unterminated quote) or 'bad-config' (bad delimiter).
+ */
+export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): ParsedTable {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const file = options.file;
+  const label = displayName(file);
+  let begin = 0;
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) begin = 3;
+
+  let delimiter = options.delimiter;
+  if (delimiter !== undefined) {
+    const code = delimiter.charCodeAt(0);
+    if (delimiter.length !== 1 || code >= 0x80 || code === QUOTE || code === LF || code === CR) {
+      throw new LabError(
+        'bad-config',
+        `The CSV delimiter must be one ASCII character other than a quote or a line break (got ${JSON.stringify(delimiter)}).`,
+        { file },
+      );
+    }
+  } else {
+    const sampleEnd = Math.min(bytes.length, begin + 65536);
+    let sample = utf8.decode(bytes.subarray(begin, sampleEnd));
+    if (sampleEnd < bytes.length) {
+      const cut = Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r'));
+      if (cut > 0) sample = sample.slice(0, cut);
+    }
+    delimiter = detectDelimiter(sample);
+  }
+  const delim = delimiter.charCodeAt(0);
+
+  const sc = new Scanner(bytes, delim, begin, 1);
+  const emptyError = (): LabError =>
+    new LabError('empty-file', `${label} is empty: it has no rows. Add a header row and data rows, or pick another file.`, {
+      file,
+    });
+  if (!sc.nextRecord()) throw emptyError();
+
+  // ── First row, kept as text: it is either the header or the first data row. ──
+  const firstLine = sc.line;
+  const firstText: string[] = [];
+  const firstKind: number[] = [];
+  const firstValue: number[] = [];
+  for (;;) {
+    const r = sc.nextField();
+    if (r === UNTERMINATED) throw unterminated(label, file, sc.openLine, firstText.length, undefined);
+    const v = parseNumberBytes(sc.buf, sc.start, sc.end);
+    firstText.push(decodeText(sc.buf, sc.start, sc.end));
+    firstValue.push(v);
+    firstKind.push(v === v ? F_NUMBER : isMissingBytes(sc.buf, sc.start, sc.end) ? F_MISSING : F_TEXT);
+    if (r === LAST) break;
+  }
+  const ncols = firstText.length;
+  const dataStart = sc.pos;
+  const dataLine = sc.line;
+  // What ragged-row messages call the first row before header detection has run.
+  const firstLooksLikeHeader = options.hasHeader ?? firstKind.some((k) => k === F_TEXT);
+
+  // ── Data rows straight into typed columns. ──
+  let cap = estimateRows(bytes, dataStart);
+  const kind = new Uint8Array(ncols); // 0 numeric, 1 categorical
+  const nums: Float64Array[] = [];
+  const codes: (Int32Array | null)[] = [];
+  const dicts: (Map<string, number> | null)[] = [];
+  const levelLists: string[][] = [];
+  const missing = new Int32Array(ncols);
+  /** Data row where a column became categorical; earlier rows hold numbers (or NaN) in `nums`. */
+  const switchRow = new Int32Array(ncols);
+  /** Whether any non-missing number was stored before the switch (its text must be recovered). */
+  const needsText = new Uint8Array(ncols);
+  for (let j = 0; j < ncols; j++) {
+    nums.push(new Float64Array(cap));
+    codes.push(null);
+    dicts.push(null);
+    levelLists.push([]);
+  }
+
+  let rows = 0;
+  while (sc.nextRecord()) {
+    const recordLine = sc.line;
+    if (rows === cap) {
+      const next = cap * 2;
+      for (let j = 0; j < ncols; j++) {
+        if (kind[j] === 0) nums[j] = grow64(nums[j], next);
+        else codes[j] = grow32(codes[j] as Int32Array, next);
+      }
+      cap = next;
+    }
+    let j = 0;
+    for (;; j++) {
+      const r = sc.nextField();
+      if (r === UNTERMINATED) {
+        throw unterminated(label, file, sc.openLine, j, j < ncols ? firstText[j] : undefined);
+      }
+      if (j < ncols) {
+        const buf = sc.buf;
+        const s = sc.start;
+        const e = sc.end;
+        if (kind[j] === 0) {
+          const v = parseNumberBytes(buf, s, e);
+          if (v === v) {
+            nums[j][rows] = v;
+          } else if (isMissingBytes(buf, s, e)) {
+            nums[j][rows] = NaN;
+            missing[j]++;
+          } else {
+            // First text in this column: switch to a dictionary from this row on.
+            kind[j] = 1;
+            switchRow[j] = rows;
+            needsText[j] = rows - missing[j] > 0 ? 1 : 0;
+            const c = new Int32Array(cap);
+            const dict = new Map<string, number>();
+            const text = decodeText(buf, s, e);
+            dict.set(text, 0);
+            levelLists[j].push(text);
+            c[rows] = 0;
+            codes[j] = c;
+            dicts[j] = dict;
+            if (!needsText[j]) nums[j] = new Float64Array(0);
+          }
+        } else {
+          const c = codes[j] as Int32Array;
+          if (isMissingBytes(buf, s, e)) {
+            c[rows] = -1;
+            missing[j]++;
+          } else {
+            const dict = dicts[j] as Map<string, number>;
+            const text = decodeText(buf, s, e);
+            let code = dict.get(text);
+            if (code === undefined) {
+              code = dict.size;
+              dict.set(text, code);
+              levelLists[j].push(text);
+            }
+            c[rows] = code;
+          }
+        }
+      }
+      if (r === LAST) break;
+    }
+    if (j + 1 !== ncols) {
+      throw raggedRow(label, file, recordLine, j + 1, ncols, firstLooksLikeHeader, firstText, firstKind, delimiter);
+    }
+    rows++;
+  }
+
+  // ── Header detection. ──
+  let hasHeader: boolean;
+  if (options.hasHeader !== undefined) hasHeader = options.hasHeader;
+  else if (rows === 0) hasHeader = true;
+  else hasHeader = detectHeader(firstText, firstKind, kind, missing, rows, dicts);
+
+  if (hasHeader && rows === 0) {
+    throw new LabError(
+      'empty-file',
+      `${label} is empty: it has a header but no data rows. Add rows or pick another file.`,
+      { file, line: firstLine },
+    );
+  }
+
+  // ── Final columns. ──
+  const off = hasHeader ? 0 : 1;
+  const total = rows + off;
+  const names = hasHeader ? uniqueNames(firstText, firstKind) : firstText.map((_, j) => `column${j + 1}`);
+  // A numeric column whose first row (data, not header) is text becomes categorical over all rows.
+  if (!hasHeader) {
+    for (let j = 0; j < ncols; j++) {
+      if (kind[j] === 0 && firstKind[j] === F_TEXT) {
+        kind[j] = 1;
+        switchRow[j] = rows;
+        needsText[j] = rows - missing[j] > 0 ? 1 : 0;
+        codes[j] = new Int32Array(0);
+        dicts[j] = new Map();
+      }
+    }
+  }
+
+  const columns: RawColumn[] = new Array<RawColumn>(ncols);
+  const finalCodes: Int32Array[] = [];
+  const finalDicts: Map<string, number>[] = [];
+  const finalLevels: string[][] = [];
+  let rescanRows = 0;
+  for (let j = 0; j < ncols; j++) {
+    finalCodes.push(new Int32Array(0));
+    finalDicts.push(new Map());
+    finalLevels.push([]);
+    if (kind[j] === 0) {
+      const values = new Float64Array(total);
+      values.set(nums[j].subarray(0, rows), off);
+      let miss = missing[j];
+      if (off) {
+        values[0] = firstKind[j] === F_NUMBER ? firstValue[j] : NaN;
+        if (firstKind[j] === F_MISSING) miss++;
+      }
+      columns[j] = { kind: 'numeric', name: names[j], values, missing: miss };
+      nums[j] = new Float64Array(0);
+      continue;
+    }
+    // Categorical: levels in order of first appearance over [first row] + [rows before switch] + [the rest].
+    const out = new Int32Array(total);
+    const dict = finalDicts[j];
+    const levels = finalLevels[j];
+    if (off) {
+      if (firstKind[j] === F_MISSING) {
+        out[0] = -1;
+        missing[j]++;
+      } else {
+        dict.set(firstText[j], 0);
+        levels.push(firstText[j]);
+        out[0] = 0;
+      }
+    }
+    if (needsText[j]) rescanRows = Math.max(rescanRows, switchRow[j]);
+    else out.fill(-1, off, off + switchRow[j]);
+    finalCodes[j] = out;
+  }
+
+  if (rescanRows > 0) {
+    // Recover the text of numbers stored before each column's switch to categorical.
+    const rs = new Scanner(bytes, delim, dataStart, dataLine);
+    for (let row = 0; row < rescanRows; row++) {
+      rs.nextRecord();
+      for (let j = 0; ; j++) {
+        const r = rs.nextField();
+        if (needsText[j] && row < switchRow[j]) {
+          const out = finalCodes[j];
+          if (Number.isNaN(nums[j][row])) {
+            out[row + off] = -1;
+          } else {
+            const text = decodeText(rs.buf, rs.start, rs.end);
+            const dict = finalDicts[j];
+            let code = dict.get(text);
+            if (code === undefined) {
+              code = dict.size;
+              dict.set(text, code);
+              finalLevels[j].push(text);
+            }
+            out[row + off] = code;
+          }
+        }
+        if (r !== MORE) break;
+      }
+    }
+  }
+
+  for (let j = 0; j < ncols; j++) {
+    if (kind[j] !== 1) continue;
+    const dict = finalDicts[j];
+    const levels = finalLevels[j];
+    const collected = levelLists[j];
+    const remap = new Int32Array(collected.length);
+    for (let k = 0; k < collected.length; k++) {
+      let code = dict.get(collected[k]);
+      if (code === undefined) {
+        code = dict.size;
+        dict.set(collected[k], code);
+        levels.push(collected[k]);
+      }
+      remap[k] = code;
+    }
+    const src = codes[j] as Int32Array;
+    const out = finalCodes[j];
+    for (let row = switchRow[j]; row < rows; row++) {
+      const c = src[row];
+      out[row + off] = c < 0 ? -1 : remap[c];
+    }
+    columns[j] = { kind: 'categorical', name: names[j], codes: out, levels, missing: missing[j] };
+    codes[j] = null;
+    nums[j] = new Float64Array(0);
+  }
+
+  return { columns, rowCount: total, delimiter, hasHeader };
+}
+
+/** Rough row count from the line lengths of the first 64 KiB, for the initial column capacity. */
+function estimateRows(b: Uint8Array, start: number): number {
+  const end = Math.min(b.length, start + 65536);
+  let lines = 0;
+  for (let i = start; i < end; i++) if (b[i] === LF || b[i] === CR) lines++;
+  if (end >= b.length) return lines + 1;
+  if (lines === 0) return 1024;
+  return Math.ceil(((b.length - start) / (end - start)) * lines * 1.05) + 16;
+}
+
+function grow64(a: Float64Array, size: number): Float64Array {
+  const out = new Float64Array(size);
+  out.set(a);
+  return out;
+}
+
+function grow32(a: Int32Array, size: number): Int32Array {
+  const out = new Int32Array(size);
+  out.set(a);
+  return out;
+}
+
+/** The header rule described in `parseCsv`. */
+function detectHeader(
+  firstText: string[],
+  firstKind: number[],
+  kind: Uint8Array,
+  missing: Int32Array,
+  rows: number,
+  dicts: (Map<string, number> | null)[],
+): boolean {
+  const ncols = firstText.length;
+  let anyNumericBelow = false;
+  for (let j = 0; j < ncols; j++) {
+    if (kind[j] !== 0) continue;
+    anyNumericBelow = true;
+    if (firstKind[j] === F_TEXT && rows - missing[j] > 0) return true;
+  }
+  const distinct = new Set(firstText).size === ncols;
+  const allText = distinct && firstKind.every((k) => k === F_TEXT);
+  if (!allText) return false;
+  if (anyNumericBelow) return true;
+  for (let j = 0; j < ncols; j++) {
+    if ((dicts[j] as Map<string, number>).has(firstText[j])) return false;
+  }
+  return true;
+}
+
+/** Header names: empty → `column<j>` (1-based), duplicates → `name_2`, `name_3`, …, never clashing. */
+function uniqueNames(texts: string[], kinds: number[]): string[] {
+  const raw = texts.map((t, j) => (kinds[j] === F_MISSING && t.trim() === '' ? '' : t));
+  const taken = new Set(raw.filter((t) => t !== ''));
+  const used = new Set<string>();
+  const out: string[] = [];
+  for (let j = 0; j < raw.length; j++) {
+    let base = raw[j];
+    if (base === '') {
+      base = `column${j + 1}`;
+      if (!taken.has(base) && !used.has(base)) {
+        used.add(base);
+        out.push(base);
+        continue;
+      }
+    } else if (!used.has(base)) {
+      used.add(base);
+      out.push(base);
+      continue;
+    }
+    let k = 2;
+    while (taken.has(`${base}_${k}`) || used.has(`${base}_${k}`)) k++;
+    const name = `${base}_${k}`;
+    used.add(name);
+    out.push(name);
+  }
+  return out;
+}
+
+function unterminated(
+  label: string,
+  file: string | undefined,
+  line: number,
+  column: number,
+  columnName: string | undefined,
+): LabError {
+  const where = columnName !== undefined ? ` (column '${columnName}')` : '';
+  return new LabError(
+    'bad-csv',
+    `${label} line ${line}: a quoted field${where} opens here but its closing quote is missing. ` +
+      `Close the quote, or write a quote inside a quoted field as "".`,
+    { file, line, column, columnName },
+  );
+}
+
+function raggedRow(
+  label: string,
+  file: string | undefined,
+  line: number,
+  got: number,
+  expected: number,
+  header: boolean,
+  firstText: string[],
+  firstKind: number[],
+  delimiter: string,
+): LabError {
+  const what = header ? 'the header has' : 'the first row has';
+  const nameOf = (j: number): string =>
+    header && firstKind[j] !== F_MISSING ? `'${firstText[j]}'` : `${j + 1}`;
+  if (got > expected) {
+    const column = expected - 1;
+    const columnName = header ? firstText[column] : undefined;
+    return new LabError(
+      'ragged-row',
+      `${label} line ${line} has ${got} fields but ${what} ${expected} (the last column is ${nameOf(expected - 1)}). ` +
+        `Fix the row, or quote fields that contain ${delimiterName(delimiter)}.`,
+      { file, line, column, columnName },
+    );
+  }
+  const column = got;
+  const columnName = header ? firstText[column] : undefined;
+  return new LabError(
+    'ragged-row',
+    `${label} line ${line} has ${got} field${got === 1 ? '' : 's'} but ${what} ${expected} (nothing for column ${nameOf(column)}` +
+      `${expected - got > 1 ? ' onwards' : ''}). Fix the row, or quote fields that contain line breaks.`,
+    { file, line, column, columnName },
+  );
+}
