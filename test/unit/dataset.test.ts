@@ -1,0 +1,515 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { applyPreprocessing, describeColumns, prepareDataset, suggestTarget } from '../../src/engine/dataset';
+import { LabError, type FeatureSpec, type ParsedTable, type PreparedDataset, type RawColumn } from '../../src/engine/types';
+
+// ───────────── Independent helpers (no engine code) ─────────────
+
+/**
+ * Minimal CSV → ParsedTable for tests: a column is numeric when every non-empty field is a number;
+ * empty fields are missing; levels in order of first appearance.
+ */
+function tableFromCsv(text: string): ParsedTable {
+  const parsed = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true });
+  const [header, ...rows] = parsed.data;
+  const columns: RawColumn[] = header.map((name, j) => {
+    const fields = rows.map((r) => r[j].trim());
+    const numeric = fields.every((f) => f === '' || Number.isFinite(Number(f)));
+    const missing = fields.filter((f) => f === '').length;
+    if (numeric) {
+      return { kind: 'numeric', name, values: Float64Array.from(fields, (f) => (f === '' ? NaN : Number(f))), missing };
+    }
+    const levels: string[] = [];
+    const codes = Int32Array.from(fields, (f) => {
+      if (f === '') return -1;
+      let c = levels.indexOf(f);
+      if (c < 0) c = levels.push(f) - 1;
+      return c;
+    });
+    return { kind: 'categorical', name, codes, levels, missing };
+  });
+  return { columns, rowCount: rows.length, delimiter: ',', hasHeader: true };
+}
+
+function sample(name: string): ParsedTable {
+  return tableFromCsv(readFileSync(join(process.cwd(), 'samples', name), 'utf8'));
+}
+
+/** Raw text fields of one column of a sample, straight from the CSV (for independent statistics). */
+function rawColumn(name: string, column: string): string[] {
+  const parsed = Papa.parse<string[]>(readFileSync(join(process.cwd(), 'samples', name), 'utf8').trim(), {
+    skipEmptyLines: true,
+  });
+  const j = parsed.data[0].indexOf(column);
+  return parsed.data.slice(1).map((r) => r[j]);
+}
+
+function column(X: Float32Array, m: number, n: number, j: number): number[] {
+  return Array.from({ length: m }, (_, i) => X[i * n + j]);
+}
+
+function meanStd(v: number[]): { mean: number; std: number } {
+  const mean = v.reduce((s, x) => s + x, 0) / v.length;
+  return { mean, std: Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length) };
+}
+
+function countBy(values: ArrayLike<number>): Map<number, number> {
+  const map = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) map.set(values[i], (map.get(values[i]) ?? 0) + 1);
+  return map;
+}
+
+function feature(ds: PreparedDataset, name: string): FeatureSpec {
+  const f = ds.preprocessing.features.find((x) => x.name === name);
+  assert.ok(f, `feature ${name}`);
+  return f;
+}
+
+function throwsLab(fn: () => unknown, code: string, ...patterns: RegExp[]): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof LabError, `expected LabError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    for (const p of patterns) assert.match(e.message, p);
+    return true;
+  });
+}
+
+interface PrepFixture {
+  featureNames: string[];
+  fills: Record<string, number | string>;
+  centers: Record<string, number>;
+  scales: Record<string, number>;
+  rows: number[];
+  X: number[][];
+  columnMean: number[];
+  columnStd: number[];
+}
+const fixture = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'titanic_prep.json'), 'utf8')) as {
+  rowCount: number;
+  classCounts: Record<string, number>;
+  missing: Record<string, number>;
+  distinct: Record<string, number>;
+  default: PrepFixture;
+  variant: PrepFixture;
+};
+
+const titanic = sample('titanic.csv');
+const iris = sample('iris.csv');
+
+// ───────────── Titanic ─────────────
+
+describe('titanic with defaults (test size 0.2, seed 42)', () => {
+  const ds = prepareDataset(titanic, { target: 'Survived' }, 'titanic.csv');
+
+  test('classes are the sorted label texts, binary positive class last', () => {
+    assert.deepEqual(ds.classes, ['0', '1']);
+    assert.equal(ds.target, 'Survived');
+    assert.equal(ds.rows, 891);
+  });
+
+  test('identifier-like columns are dropped with reasons; Sex and Embarked one-hot', () => {
+    const byName = new Map(ds.report.map((r) => [r.name, r]));
+    assert.deepEqual(
+      ds.report.map((r) => r.name),
+      titanic.columns.map((c) => c.name),
+    );
+    assert.equal(byName.get('Survived')?.action, 'target');
+    for (const [name, reason] of [
+      ['PassengerId', /^identifier: unique integer per row/],
+      ['Name', /^identifier: unique value per row/],
+      ['Ticket', /^identifier: mostly unique \(681 distinct values in 891 rows\)/],
+      ['Cabin', /high cardinality: 147 levels; 687 of 891 values missing/],
+    ] as const) {
+      assert.equal(byName.get(name)?.action, 'dropped', name);
+      assert.match(byName.get(name)?.reason ?? '', reason);
+      assert.deepEqual(byName.get(name)?.features, []);
+    }
+    assert.equal(byName.get('Sex')?.action, 'one-hot');
+    assert.deepEqual(byName.get('Sex')?.features, ['Sex=female', 'Sex=male']);
+    assert.deepEqual(byName.get('Embarked')?.features, ['Embarked=C', 'Embarked=Q', 'Embarked=S']);
+    assert.equal(byName.get('Embarked')?.imputed, "most frequent 'S'");
+    for (const name of ['Pclass', 'Age', 'SibSp', 'Parch', 'Fare']) {
+      assert.equal(byName.get(name)?.action, 'kept', name);
+      assert.match(byName.get(name)?.scaling ?? '', /^z-score \(mean [\d.]+, std [\d.]+\)$/);
+    }
+    // Missing and distinct counts agree with pandas.
+    for (const r of ds.report) {
+      assert.equal(r.missing, fixture.missing[r.name], `missing ${r.name}`);
+      assert.equal(r.distinct, fixture.distinct[r.name], `distinct ${r.name}`);
+    }
+    assert.deepEqual(ds.featureNames, fixture.default.featureNames);
+    assert.equal(ds.n, 10);
+  });
+
+  test('stratified split sizes: 549 zeros and 342 ones → 110 and 68 held out', () => {
+    assert.deepEqual(fixture.classCounts, { '0': 549, '1': 342 });
+    assert.equal(ds.test.m, 110 + 68);
+    assert.equal(ds.train.m, 891 - 178);
+    assert.deepEqual([...countBy(ds.test.y)].sort(), [
+      [0, 110],
+      [1, 68],
+    ]);
+    assert.deepEqual([...countBy(ds.train.y)].sort(), [
+      [0, 439],
+      [1, 274],
+    ]);
+    const all = [...ds.train.sourceRows, ...ds.test.sourceRows].sort((a, b) => a - b);
+    assert.deepEqual(all, Array.from({ length: 891 }, (_, i) => i));
+    for (const s of [ds.train, ds.test]) {
+      for (let i = 1; i < s.m; i++) assert.ok(s.sourceRows[i] > s.sourceRows[i - 1], 'file order kept');
+      assert.equal(s.X.length, s.m * ds.n);
+    }
+    const survived = rawColumn('titanic.csv', 'Survived');
+    for (const s of [ds.train, ds.test]) {
+      s.sourceRows.forEach((r, i) => assert.equal(ds.classes[s.y[i]], survived[r]));
+    }
+  });
+
+  test('Age is filled with the median of the training rows only', () => {
+    const ages = rawColumn('titanic.csv', 'Age');
+    const trainAges = Array.from(ds.train.sourceRows, (r) => ages[r])
+      .filter((a) => a !== '')
+      .map(Number)
+      .sort((a, b) => a - b);
+    const h = trainAges.length >> 1;
+    const expected = trainAges.length % 2 ? trainAges[h] : (trainAges[h - 1] + trainAges[h]) / 2;
+    const age = feature(ds, 'Age');
+    assert.equal(age.kind, 'numeric');
+    if (age.kind === 'numeric') assert.equal(age.fill, expected);
+    assert.match(ds.report.find((r) => r.name === 'Age')?.imputed ?? '', new RegExp(`^median ${expected}$`));
+  });
+
+  test('numeric training columns have mean 0 and std 1; one-hot columns stay 0/1 and sum to 1', () => {
+    const { X, m } = ds.train;
+    ds.featureNames.forEach((name, j) => {
+      const v = column(X, m, ds.n, j);
+      if (name.includes('=')) {
+        assert.ok(v.every((x) => x === 0 || x === 1), name);
+      } else {
+        const { mean, std } = meanStd(v);
+        assert.ok(Math.abs(mean) < 1e-6, `${name} mean ${mean}`);
+        assert.ok(Math.abs(std - 1) < 1e-6, `${name} std ${std}`);
+      }
+    });
+    for (let i = 0; i < m; i++) {
+      assert.equal(X[i * ds.n + 1] + X[i * ds.n + 2], 1, 'Sex one-hot');
+      assert.equal(X[i * ds.n + 7] + X[i * ds.n + 8] + X[i * ds.n + 9], 1, 'Embarked one-hot');
+    }
+  });
+
+  test('test rows use the training statistics: x·scale + center gives the raw value or the fill', () => {
+    const fares = rawColumn('titanic.csv', 'Fare');
+    const ages = rawColumn('titanic.csv', 'Age');
+    const fare = feature(ds, 'Fare');
+    const age = feature(ds, 'Age');
+    assert.ok(fare.kind === 'numeric' && age.kind === 'numeric');
+    const jf = ds.featureNames.indexOf('Fare');
+    const ja = ds.featureNames.indexOf('Age');
+    ds.test.sourceRows.forEach((r, i) => {
+      const f = ds.test.X[i * ds.n + jf] * fare.scale + fare.center;
+      assert.ok(Math.abs(f - Number(fares[r])) < 1e-4 * Math.max(1, Number(fares[r])), `fare row ${r}`);
+      const a = ds.test.X[i * ds.n + ja] * age.scale + age.center;
+      const rawAge = ages[r] === '' ? age.fill : Number(ages[r]);
+      assert.ok(Math.abs(a - rawAge) < 1e-4 * Math.max(1, rawAge), `age row ${r}`);
+    });
+  });
+
+  test('same seed → same split; another seed → another split with the same class counts', () => {
+    const again = prepareDataset(titanic, { target: 'Survived', seed: 42 }, 'titanic.csv');
+    assert.deepEqual(again.test.sourceRows, ds.test.sourceRows);
+    assert.deepEqual(again.train.X, ds.train.X);
+    const other = prepareDataset(titanic, { target: 'Survived', seed: 7 }, 'titanic.csv');
+    assert.notDeepEqual(other.test.sourceRows, ds.test.sourceRows);
+    assert.deepEqual(countBy(other.test.y), countBy(ds.test.y));
+  });
+});
+
+describe('titanic against the pandas/scikit-learn reference (test size 0: every row trains)', () => {
+  const cases = [
+    { name: 'default', ref: fixture.default, options: {} },
+    {
+      name: 'mean, missing level, indicators',
+      ref: fixture.variant,
+      options: { numericImpute: 'mean', categoricalImpute: 'missing-level', missingIndicators: true } as const,
+    },
+  ];
+  for (const { name, ref, options } of cases) {
+    test(name, () => {
+      const ds = prepareDataset(titanic, { target: 'Survived', testSize: 0, ...options }, 'titanic.csv');
+      assert.equal(ds.test.m, 0);
+      assert.equal(ds.train.m, fixture.rowCount);
+      assert.deepEqual(ds.featureNames, ref.featureNames);
+      for (const f of ds.preprocessing.features) {
+        if (f.kind === 'numeric') {
+          assert.ok(Math.abs(f.fill - (ref.fills[f.source] as number)) < 1e-9, `fill ${f.name}`);
+          assert.ok(Math.abs(f.center - ref.centers[f.source]) < 1e-9, `center ${f.name}`);
+          assert.ok(Math.abs(f.scale / ref.scales[f.source] - 1) < 1e-9, `scale ${f.name}`);
+        } else {
+          assert.equal(f.center, 0);
+          assert.equal(f.scale, 1);
+          if (f.kind === 'one-hot') {
+            const expectedFill = ref.fills[f.source] === '(missing)' ? null : ref.fills[f.source];
+            assert.equal(f.fill, expectedFill, `fill ${f.name}`);
+          }
+        }
+      }
+      ref.rows.forEach((r, i) => {
+        assert.equal(ds.train.sourceRows[r], r);
+        ref.X[i].forEach((expected, j) => {
+          const got = ds.train.X[r * ds.n + j];
+          assert.ok(Math.abs(got - expected) < 1e-6 * Math.max(1, Math.abs(expected)), `row ${r} ${ds.featureNames[j]}`);
+        });
+      });
+      ref.columnMean.forEach((expected, j) => {
+        const { mean, std } = meanStd(column(ds.train.X, ds.train.m, ds.n, j));
+        assert.ok(Math.abs(mean - expected) < 1e-6, `mean ${ds.featureNames[j]}`);
+        assert.ok(Math.abs(std - ref.columnStd[j]) < 1e-6, `std ${ds.featureNames[j]}`);
+      });
+    });
+  }
+});
+
+// ───────────── Other samples ─────────────
+
+describe('iris and numeric labels', () => {
+  test('iris: three text classes, four numeric features, 10 of each class held out', () => {
+    const ds = prepareDataset(iris, { target: 'species' }, 'iris.csv');
+    assert.deepEqual(ds.classes, ['setosa', 'versicolor', 'virginica']);
+    assert.deepEqual(ds.featureNames, iris.columns.slice(0, 4).map((c) => c.name));
+    assert.equal(ds.test.m, 30);
+    assert.deepEqual([...countBy(ds.test.y)].sort(), [
+      [0, 10],
+      [1, 10],
+      [2, 10],
+    ]);
+  });
+
+  test('numeric labels are sorted numerically and shown as text', () => {
+    const rows = ['x,label', ...[10, 9, 2, 10, 9, 2, 10, 9, 2].map((v, i) => `${i * 0.5},${v}`)];
+    const ds = prepareDataset(tableFromCsv(rows.join('\n')), { target: 'label', testSize: 0 });
+    assert.deepEqual(ds.classes, ['2', '9', '10']);
+    assert.deepEqual(Array.from(ds.train.y), [2, 1, 0, 2, 1, 0, 2, 1, 0]);
+  });
+
+  test('rows without a target are dropped and counted', () => {
+    const csv = 'a,t\n1,x\n2,\n3,y\n4,x\n5,\n6,y\n7,x';
+    const ds = prepareDataset(tableFromCsv(csv), { target: 't', testSize: 0 });
+    assert.equal(ds.train.m, 5);
+    assert.deepEqual(Array.from(ds.train.sourceRows), [0, 2, 3, 5, 6]);
+    const report = ds.report.find((r) => r.name === 't');
+    assert.equal(report?.missing, 2);
+    assert.match(report?.imputed ?? '', /2 rows without a target dropped/);
+  });
+
+  test('imputation statistics come from training rows only (median and mean)', () => {
+    // Skewed values with gaps so that train-only and all-row statistics differ.
+    const values = Array.from({ length: 20 }, (_, i) => (i % 7 === 3 ? '' : String(i * i)));
+    const csv = ['v,t', ...values.map((v, i) => `${v},${i % 2}`)].join('\n');
+    const table = tableFromCsv(csv);
+    const present = (rows: ArrayLike<number>): number[] =>
+      Array.from(rows, (r) => values[r])
+        .filter((v) => v !== '')
+        .map(Number)
+        .sort((a, b) => a - b);
+    const med = (v: number[]): number => (v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+    const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
+    const allRows = Array.from({ length: 20 }, (_, i) => i);
+    for (const numericImpute of ['median', 'mean'] as const) {
+      const ds = prepareDataset(table, { target: 't', testSize: 0.5, numericImpute });
+      const f = feature(ds, 'v');
+      assert.ok(f.kind === 'numeric');
+      const stat = numericImpute === 'median' ? med : mean;
+      const expected = stat(present(ds.train.sourceRows));
+      assert.notEqual(expected, stat(present(allRows)), 'the data must tell the two apart');
+      assert.ok(Math.abs(f.fill - expected) < 1e-12, `${numericImpute}: ${f.fill} vs ${expected}`);
+    }
+  });
+
+  test('testSize rounding per class with at least one test row per class', () => {
+    // 3 rows of 'a', 7 of 'b'; testSize 0.1 → round(0.3)=0 → 1 and round(0.7)=1.
+    const csv = ['v,t', ...Array.from({ length: 10 }, (_, i) => `${i * 1.5},${i < 3 ? 'a' : 'b'}`)].join('\n');
+    const ds = prepareDataset(tableFromCsv(csv), { target: 't', testSize: 0.1 });
+    assert.deepEqual([...countBy(ds.test.y)].sort(), [
+      [0, 1],
+      [1, 1],
+    ]);
+  });
+});
+
+// ───────────── Options ─────────────
+
+describe('column options', () => {
+  const csv = [
+    'id,const,city,num,t',
+    ...Array.from({ length: 12 }, (_, i) => `${i + 1},k,${['P', 'Q', 'R'][i % 3]},${(i * 7) % 5},${i % 2 ? 'y' : 'n'}`),
+  ].join('\n');
+  const table = tableFromCsv(csv);
+
+  test('constant and id columns dropped; include keeps them', () => {
+    const ds = prepareDataset(table, { target: 't', testSize: 0 });
+    const reasons = Object.fromEntries(ds.report.map((r) => [r.name, r.reason]));
+    assert.equal(reasons.id, 'identifier: unique integer per row');
+    assert.equal(reasons.const, 'constant: one value');
+    assert.deepEqual(ds.featureNames, ['city=P', 'city=Q', 'city=R', 'num']);
+    const kept = prepareDataset(table, { target: 't', testSize: 0, include: ['id'] });
+    assert.deepEqual(kept.featureNames, ['id', 'city=P', 'city=Q', 'city=R', 'num']);
+  });
+
+  test('maxLevels drops categorical columns with more levels', () => {
+    const ds = prepareDataset(table, { target: 't', testSize: 0, maxLevels: 2 });
+    assert.equal(ds.report.find((r) => r.name === 'city')?.reason, 'high cardinality: 3 levels');
+    assert.deepEqual(ds.featureNames, ['num']);
+  });
+
+  test('features restricts the columns; unknown names are a bad config', () => {
+    const ds = prepareDataset(table, { target: 't', testSize: 0, features: ['num'] });
+    assert.deepEqual(ds.featureNames, ['num']);
+    assert.equal(ds.report.find((r) => r.name === 'city')?.reason, 'not selected as a feature');
+    throwsLab(() => prepareDataset(table, { target: 't', features: ['nope'] }, 'f.csv'), 'bad-config', /'nope'/, /f\.csv/);
+  });
+
+  test('standardize false leaves numeric values as they are', () => {
+    const ds = prepareDataset(table, { target: 't', testSize: 0, standardize: false });
+    const j = ds.featureNames.indexOf('num');
+    assert.deepEqual(column(ds.train.X, ds.train.m, ds.n, j), Array.from({ length: 12 }, (_, i) => (i * 7) % 5));
+  });
+
+  test('sequential-looking but non-integer or repeated numbers are kept', () => {
+    const t = tableFromCsv(['a,b,t', ...Array.from({ length: 12 }, (_, i) => `${i + 0.5},${i % 6},${i % 2}`)].join('\n'));
+    assert.deepEqual(prepareDataset(t, { target: 't', testSize: 0 }).featureNames, ['a', 'b']);
+  });
+});
+
+// ───────────── Errors ─────────────
+
+describe('errors name the file and the column', () => {
+  test('unknown target lists the columns', () => {
+    throwsLab(
+      () => prepareDataset(titanic, { target: 'Survive' }, 'titanic.csv'),
+      'unknown-target',
+      /'Survive'/,
+      /titanic\.csv/,
+      /'PassengerId', 'Survived'/,
+    );
+  });
+
+  test('single-class target', () => {
+    const t = tableFromCsv('x,t\n1,a\n2,a\n3,a');
+    throwsLab(
+      () => prepareDataset(t, { target: 't' }, 'one.csv'),
+      'single-class-target',
+      /^column 't' in one\.csv has only one value 'a'; pick a column with at least two classes$/,
+    );
+  });
+
+  test('no usable features', () => {
+    const t = tableFromCsv(['name,t', ...Array.from({ length: 6 }, (_, i) => `n${i},${i % 2}`)].join('\n'));
+    throwsLab(() => prepareDataset(t, { target: 't' }, 'ids.csv'), 'no-features', /ids\.csv/, /name: identifier/, /include/);
+  });
+
+  test('too few rows for a stratified split', () => {
+    const t = tableFromCsv('x,t\n1,a\n2,a\n3,b\n4,a');
+    throwsLab(() => prepareDataset(t, { target: 't' }, 'tiny.csv'), 'too-few-rows', /class 'b'/, /tiny\.csv/);
+    assert.equal(prepareDataset(t, { target: 't', testSize: 0 }).train.m, 4);
+  });
+
+  test('bad test size', () => {
+    throwsLab(() => prepareDataset(iris, { target: 'species', testSize: 1 }), 'bad-config', /test size/);
+  });
+});
+
+// ───────────── applyPreprocessing ─────────────
+
+describe('applyPreprocessing', () => {
+  const ds = prepareDataset(titanic, { target: 'Survived', missingIndicators: true }, 'titanic.csv');
+  const spec = JSON.parse(JSON.stringify(ds.preprocessing)) as typeof ds.preprocessing;
+
+  test('rebuilds the training and test X exactly from the file (spec through JSON)', () => {
+    const out = applyPreprocessing(spec, titanic, ds.classes, 'titanic.csv');
+    assert.equal(out.m, 891);
+    assert.equal(out.n, ds.n);
+    for (const s of [ds.train, ds.test]) {
+      s.sourceRows.forEach((r, i) => {
+        assert.deepEqual(out.X.subarray(r * ds.n, (r + 1) * ds.n), s.X.subarray(i * ds.n, (i + 1) * ds.n), `row ${r}`);
+        assert.equal(out.y?.[r], s.y[i]);
+      });
+    }
+  });
+
+  test('works on a table with other column order, no target and extra columns', () => {
+    const csv =
+      'Extra,Fare,Embarked,Age,Sex,SibSp,Parch,Pclass\n' +
+      'zz,7.25,S,22,male,1,0,3\n' + // row 0 of titanic.csv
+      'zz,8.05,Z,,,0,0,3\n'; // unseen Embarked, missing Age and Sex
+    const out = applyPreprocessing(spec, tableFromCsv(csv), ds.classes, 'new.csv');
+    assert.equal(out.y, null);
+    assert.equal(out.m, 2);
+    const train0 = ds.train.sourceRows.indexOf(0) >= 0 ? ds.train : ds.test;
+    const i0 = train0.sourceRows.indexOf(0);
+    assert.deepEqual(out.X.subarray(0, ds.n), train0.X.subarray(i0 * ds.n, (i0 + 1) * ds.n));
+    const row = (name: string): number => out.X[ds.n + ds.featureNames.indexOf(name)];
+    assert.equal(row('Embarked=C') + row('Embarked=Q') + row('Embarked=S'), 0, 'unseen level → all zero');
+    assert.equal(row('Sex=male'), 1, 'missing Sex → training mode');
+    assert.equal(row('Sex=female'), 0);
+    assert.equal(row('Age missing'), 1);
+    const age = feature(ds, 'Age');
+    assert.ok(age.kind === 'numeric');
+    assert.equal(row('Age'), Math.fround((age.fill - age.center) / age.scale));
+  });
+
+  test('missing source column, unknown label and text in a numeric column are schema mismatches', () => {
+    const noFare = tableFromCsv('Embarked,Age,Sex,SibSp,Parch,Pclass\nS,22,male,1,0,3');
+    throwsLab(() => applyPreprocessing(spec, noFare, ds.classes, 'new.csv'), 'schema-mismatch', /'Fare'/, /new\.csv/);
+    const badLabel = tableFromCsv('Fare,Embarked,Age,Sex,SibSp,Parch,Pclass,Survived\n1,S,22,male,1,0,3,1\n1,S,22,male,1,0,3,2');
+    throwsLab(
+      () => applyPreprocessing(spec, badLabel, ds.classes, 'new.csv'),
+      'schema-mismatch',
+      /unknown label '2' at line 3 in new\.csv/,
+    );
+    const textAge = tableFromCsv('Fare,Embarked,Age,Sex,SibSp,Parch,Pclass\n1,S,old,male,1,0,3');
+    throwsLab(() => applyPreprocessing(spec, textAge, undefined, 'new.csv'), 'schema-mismatch', /'Age'/, /'old'/, /line 2/);
+  });
+
+  test('missing-level spec: missing values go to the (missing) feature', () => {
+    const t = tableFromCsv('c,t\nA,0\nB,1\n,0\nA,1\nB,0\n,1');
+    const d = prepareDataset(t, { target: 't', testSize: 0, categoricalImpute: 'missing-level' });
+    assert.deepEqual(d.featureNames, ['c=A', 'c=B', 'c=(missing)']);
+    const out = applyPreprocessing(d.preprocessing, tableFromCsv('c,other\n,1\nB,2\nC,3'), d.classes);
+    assert.deepEqual(Array.from(out.X), [0, 0, 1, 0, 1, 0, 0, 0, 0]);
+  });
+});
+
+// ───────────── Describe and suggest ─────────────
+
+describe('describeColumns and suggestTarget', () => {
+  test('titanic summary', () => {
+    const s = Object.fromEntries(describeColumns(titanic).map((c) => [c.name, c]));
+    assert.deepEqual(s.Age, {
+      name: 'Age',
+      type: 'numeric',
+      distinct: 88,
+      missing: 177,
+      identifier: null,
+      targetCandidate: false,
+    });
+    assert.equal(s.Sex.type, 'categorical');
+    assert.equal(s.Sex.targetCandidate, true);
+    assert.equal(s.Survived.targetCandidate, true);
+    assert.equal(s.Fare.targetCandidate, false);
+    assert.match(s.PassengerId.identifier ?? '', /identifier/);
+    assert.match(s.Name.identifier ?? '', /identifier/);
+    assert.match(s.Cabin.identifier ?? '', /high cardinality/);
+  });
+
+  test('suggests targets by name, then the last column with 2–20 values', () => {
+    assert.equal(suggestTarget(titanic), 'Survived');
+    assert.equal(suggestTarget(iris), 'species');
+    assert.equal(suggestTarget(sample('toy_train.csv')), 'y');
+    assert.equal(suggestTarget(sample('breast_cancer.csv')), 'target');
+    assert.equal(suggestTarget(tableFromCsv('a,grp,b\n1.5,u,0.1\n2.5,v,0.2\n3.5,u,0.3')), 'grp');
+    assert.equal(suggestTarget(tableFromCsv('a,b\n1.5,0.1\n2.5,0.2\n3.5,0.3')), null);
+  });
+});
