@@ -3,48 +3,35 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
+import { parseCsv } from '../../src/engine/csv';
+import { readCsvFile } from '../../src/engine/csv-file';
 import { applyPreprocessing, describeColumns, prepareDataset, suggestTarget } from '../../src/engine/dataset';
-import { LabError, type FeatureSpec, type ParsedTable, type PreparedDataset, type RawColumn } from '../../src/engine/types';
+import { LabError, type FeatureSpec, type ParsedTable, type PreparedDataset } from '../../src/engine/types';
 
-// ───────────── Independent helpers (no engine code) ─────────────
+// ───────────── Helpers ─────────────
 
-/**
- * Minimal CSV → ParsedTable for tests: a column is numeric when every non-empty field is a number;
- * empty fields are missing; levels in order of first appearance.
- */
+/** Inline CSV text (first line = column names) → table, with the project's CSV reader. */
 function tableFromCsv(text: string): ParsedTable {
-  const parsed = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true });
-  const [header, ...rows] = parsed.data;
-  const columns: RawColumn[] = header.map((name, j) => {
-    const fields = rows.map((r) => r[j].trim());
-    const numeric = fields.every((f) => f === '' || Number.isFinite(Number(f)));
-    const missing = fields.filter((f) => f === '').length;
-    if (numeric) {
-      return { kind: 'numeric', name, values: Float64Array.from(fields, (f) => (f === '' ? NaN : Number(f))), missing };
-    }
-    const levels: string[] = [];
-    const codes = Int32Array.from(fields, (f) => {
-      if (f === '') return -1;
-      let c = levels.indexOf(f);
-      if (c < 0) c = levels.push(f) - 1;
-      return c;
-    });
-    return { kind: 'categorical', name, codes, levels, missing };
-  });
-  return { columns, rowCount: rows.length, delimiter: ',', hasHeader: true };
+  return parseCsv(text, { hasHeader: true });
 }
 
 function sample(name: string): ParsedTable {
-  return tableFromCsv(readFileSync(join(process.cwd(), 'samples', name), 'utf8'));
+  return readCsvFile(join(process.cwd(), 'samples', name));
 }
 
-/** Raw text fields of one column of a sample, straight from the CSV (for independent statistics). */
+/** Raw text fields of one column of a sample, read with papaparse (independent of our CSV reader). */
+const rawCache = new Map<string, string[][]>();
 function rawColumn(name: string, column: string): string[] {
-  const parsed = Papa.parse<string[]>(readFileSync(join(process.cwd(), 'samples', name), 'utf8').trim(), {
-    skipEmptyLines: true,
-  });
-  const j = parsed.data[0].indexOf(column);
-  return parsed.data.slice(1).map((r) => r[j]);
+  let data = rawCache.get(name);
+  if (!data) {
+    data = Papa.parse<string[]>(readFileSync(join(process.cwd(), 'samples', name), 'utf8').trim(), {
+      skipEmptyLines: true,
+    }).data;
+    rawCache.set(name, data);
+  }
+  const j = data[0].indexOf(column);
+  assert.ok(j >= 0, `column ${column} in ${name}`);
+  return data.slice(1).map((r) => r[j]);
 }
 
 function column(X: Float32Array, m: number, n: number, j: number): number[] {
@@ -285,6 +272,17 @@ describe('iris and numeric labels', () => {
       [1, 10],
       [2, 10],
     ]);
+  });
+
+  test('digits: ten numeric classes in numeric order; exactly the constant pixels are dropped', () => {
+    const digits = sample('digits.csv');
+    const ds = prepareDataset(digits, { target: 'label' }, 'digits.csv');
+    assert.deepEqual(ds.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    for (const r of ds.report.filter((x) => x.name !== 'label')) {
+      const constant = new Set(rawColumn('digits.csv', r.name).map(Number)).size === 1;
+      assert.equal(r.action, constant ? 'dropped' : 'kept', r.name);
+      if (constant) assert.equal(r.reason, 'constant: one value');
+    }
   });
 
   test('numeric labels are sorted numerically and shown as text', () => {
