@@ -99,7 +99,7 @@ export interface ProgressInfo {
   done: boolean;
   /** History points added since the previous update. */
   newHistory: HistoryPoint[];
-  /** Set when the host decided to replace the whole history (downsampling happened). */
+  /** Set when the host decided to replace the whole history (downsampling happened); `newHistory` is then empty. */
   history?: HistoryPoint[];
 }
 
@@ -132,7 +132,9 @@ export type WorkerRequest =
   /** Apply a saved model to a CSV; returns the predictions as CSV text. */
   | { id: number; type: 'predict'; modelJson: string; modelFile: string; file: string }
   /** The full state (for a webview that was rebuilt). */
-  | { id: number; type: 'state' };
+  | { id: number; type: 'state' }
+  /** Drop the current session and free its memory (answers `closed`). */
+  | { id: number; type: 'close' };
 
 /** An engine failure as data (LabError fields). */
 export interface WorkerError {
@@ -155,10 +157,12 @@ export type WorkerResult =
   | { type: 'columns'; rows: number; columns: ColumnInfo[]; suggested: string | null }
   | { type: 'state'; state: SessionState }
   | { type: 'step'; state: SessionState; record: StepRecord }
-  | { type: 'metrics'; metrics: ConfusionMetrics }
+  /** `metrics` = test split (train when there is none); `train`/`test` = both splits at that threshold. */
+  | { type: 'metrics'; metrics: ConfusionMetrics; train: ConfusionMetrics; test: ConfusionMetrics | null }
   | { type: 'comparison'; runs: ComparisonRun[] }
   | { type: 'model'; json: string }
-  | { type: 'predictions'; csv: string; rows: number };
+  | { type: 'predictions'; csv: string; rows: number }
+  | { type: 'closed' };
 
 // ───────────────────────────── Host ⇄ webviews ─────────────────────────────
 

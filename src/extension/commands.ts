@@ -1,0 +1,363 @@
+/**
+ * Every `logisticLab.*` command. Each one can be used from the UI (menus, palette, keys, webview
+ * buttons) and programmatically through `vscode.commands.executeCommand`, returning a value:
+ *
+ * - `logisticLab.train(uri?, options?: TrainOptions)` → SessionState once the data is loaded
+ *   (the run continues in the background; with `wait: true` it resolves after the run)
+ * - `logisticLab.step()` → StepRecord of exactly one update
+ * - `logisticLab.stepEpoch()`, `pause()`, `reset()`, `configure(config, autoRun?)` → SessionState
+ * - `logisticLab.run()` → SessionState when the run ends (while a run is going: that run's promise)
+ * - `logisticLab.compare()` → ComparisonRun[];  `export(uri?)`, `predict(model?, csv?, out?)` → the written Uri
+ * - `logisticLab.state()` → the current SessionState or undefined;  `closeSession()` → undefined
+ *
+ * A failure is shown with `showErrorMessage` (the engine's one-line message: what, where, what to do),
+ * written to the output channel and sent to the webviews; the command then resolves undefined.
+ */
+import * as vscode from 'vscode';
+import { resolveConfig } from '../engine/config';
+import type { PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
+import type { ComparisonRun, SessionState } from '../protocol';
+import { readPrepareOptions, readTrainConfig, SECTION } from './config';
+import { DashboardPanel } from './dashboardPanel';
+import type { Log } from './log';
+import { activeCsv, baseOf, pickCsv, pickFeatures, pickTarget } from './pickers';
+import type { SessionController } from './sessionController';
+import type { WebviewHub } from './webviewHub';
+
+/** Options of `logisticLab.train` for programs and tests (every field optional). */
+export interface TrainOptions {
+  /** Column to predict; skips the target picker. */
+  target?: string;
+  /** Feature columns; skips the feature picker. Identifier-like columns listed here are kept. */
+  features?: string[];
+  /** Columns to keep even if they look like identifiers. */
+  include?: string[];
+  /** Training settings over the `logisticLab.*` settings. */
+  config?: Partial<TrainConfig>;
+  /** Preparation settings over the `logisticLab.*` settings. */
+  prepare?: Partial<Omit<PrepareOptions, 'target' | 'features' | 'include'>>;
+  /** Start training right after loading (default true). */
+  autoRun?: boolean;
+  /** Resolve only after the automatic run ended (default false). */
+  wait?: boolean;
+  /** Open the dashboard (default true). */
+  showDashboard?: boolean;
+}
+
+export const COMMAND_IDS = {
+  train: 'logisticLab.train',
+  trainFile: 'logisticLab.trainFile',
+  step: 'logisticLab.step',
+  stepEpoch: 'logisticLab.stepEpoch',
+  run: 'logisticLab.run',
+  pause: 'logisticLab.pause',
+  reset: 'logisticLab.reset',
+  showDashboard: 'logisticLab.showDashboard',
+  compare: 'logisticLab.compare',
+  export: 'logisticLab.export',
+  predict: 'logisticLab.predict',
+  configure: 'logisticLab.configure',
+  closeSession: 'logisticLab.closeSession',
+  state: 'logisticLab.state',
+  showLog: 'logisticLab.showLog',
+} as const;
+
+export interface CommandDeps {
+  extensionUri: vscode.Uri;
+  controller: SessionController;
+  hub: WebviewHub;
+  log: Log;
+  /** Called with every error shown to the user (tests read it through the extension's API). */
+  onError: (message: string) => void;
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { controller, log } = deps;
+
+  /** Runs a command body; shows, logs and broadcasts any failure and then resolves undefined. */
+  const guarded =
+    <A extends unknown[], R>(name: string, body: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R | undefined> => {
+      try {
+        return await body(...args);
+      } catch (err) {
+        reportError(deps, name, err);
+        return undefined;
+      }
+    };
+
+  const showDashboard = (preserveFocus = false): void => {
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    DashboardPanel.createOrShow(deps.extensionUri, deps.hub, {
+      column: DashboardPanel.instance ? undefined : column,
+      preserveFocus,
+    });
+  };
+
+  /** Starts a run whose failure is reported (used after train/configure and from buttons). */
+  const runInBackground = (): void => {
+    controller.run().then(undefined, (err: unknown) => reportError(deps, 'Run', err));
+  };
+
+  const train = async (arg?: unknown, rawOptions?: unknown): Promise<SessionState | undefined> => {
+    const options = parseTrainOptions(rawOptions);
+    const uri = toUri(arg) ?? activeCsv() ?? (await pickCsv());
+    if (!uri) return undefined;
+    if (uri.scheme !== 'file') {
+      throw new Error(`${uri.toString()} is not a file on disk; save it as a .csv file first and train on that file.`);
+    }
+    const file = uri.fsPath;
+    const fileName = baseOf(uri);
+
+    // Validate settings before reading a possibly large file.
+    const config: Partial<TrainConfig> = { ...readTrainConfig(uri), ...options.config };
+    resolveConfig(config);
+
+    let target = options.target;
+    let features = options.features;
+    let include = options.include;
+    if (target === undefined) {
+      const described = await controller.describe(file);
+      log.info(`${fileName}: ${described.rows} rows, ${described.columns.length} columns`);
+      const choice = await pickTarget(fileName, described.columns, described.suggested);
+      if (!choice) return undefined;
+      target = choice.target;
+      const alwaysChoose = vscode.workspace.getConfiguration(SECTION, uri).get<boolean>('chooseFeatures') === true;
+      if (features === undefined && (choice.chooseFeatures || alwaysChoose)) {
+        features = await pickFeatures(described.columns, target);
+        if (!features) return undefined;
+        if (features.length === 0) throw new Error('No feature columns chosen; pick at least one column to learn from.');
+        // Columns the user picked explicitly are kept even if they look like identifiers.
+        const flagged = new Set(described.columns.filter((c) => c.identifier !== null).map((c) => c.name));
+        include = [...(include ?? []), ...features.filter((f) => flagged.has(f))];
+      }
+    }
+    const prepare: PrepareOptions = { ...readPrepareOptions(uri), ...options.prepare, target };
+    if (features !== undefined) prepare.features = features;
+    if (include !== undefined && include.length > 0) prepare.include = include;
+
+    log.info(`Training on ${file} → target '${target}'${features ? `, features ${features.join(', ')}` : ''}`);
+    const state = await controller.load(file, prepare, config);
+    log.preparationReport(state.dataset);
+    if (options.showDashboard !== false) showDashboard(true);
+    if (options.autoRun === false) return state;
+    if (options.wait) return controller.run();
+    runInBackground();
+    return state;
+  };
+
+  const step = async (): Promise<StepRecord> => {
+    const record = await controller.step();
+    vscode.window.setStatusBarMessage(
+      `Logistic Lab: iteration ${record.iteration} · batch loss ${fmt(record.lossBefore)} → ${fmt(record.lossAfter)}`,
+      4000,
+    );
+    return record;
+  };
+
+  const stepEpoch = async (): Promise<SessionState> => {
+    const state = await controller.stepEpoch();
+    vscode.window.setStatusBarMessage(`Logistic Lab: epoch ${state.epoch} · iteration ${state.iteration}`, 4000);
+    return state;
+  };
+
+  const run = async (): Promise<SessionState> => {
+    const s = controller.state;
+    if (s && s.done && !controller.running) {
+      void vscode.window.showInformationMessage(
+        `Training already finished (${s.config.epochs} epochs). Reset the weights to train again, or change the settings.`,
+      );
+      return s;
+    }
+    return controller.run();
+  };
+
+  const configure = async (config?: Partial<TrainConfig>, autoRun = true): Promise<SessionState> => {
+    if (config === undefined) {
+      await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:logistic-lab.logistic-regression-lab`);
+      return controller.state ?? Promise.reject(new Error('No training session yet.'));
+    }
+    resolveConfig({ ...(controller.state?.config ?? {}), ...config });
+    const state = await controller.configure(config);
+    if (autoRun) runInBackground();
+    return state;
+  };
+
+  const compare = async (): Promise<ComparisonRun[]> => {
+    if (!DashboardPanel.instance) showDashboard(true);
+    return controller.compare();
+  };
+
+  const exportModel = async (target?: unknown): Promise<vscode.Uri | undefined> => {
+    const json = await controller.exportModel();
+    let uri = toUri(target);
+    if (!uri) {
+      const source = controller.state?.dataset.filePath;
+      const defaultUri = source
+        ? vscode.Uri.file(source.replace(/\.csv$/i, '') + '.model.json')
+        : vscode.workspace.workspaceFolders?.[0]?.uri;
+      uri = await vscode.window.showSaveDialog({
+        title: 'Export the model (weights and preprocessing) as JSON',
+        defaultUri,
+        filters: { 'Model JSON': ['json'] },
+      });
+      if (!uri) return undefined;
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(json));
+      log.info(`Model exported to ${uri.fsPath}`);
+      void vscode.window.showInformationMessage(`Model saved to ${baseOf(uri)}.`, 'Open').then((choice) => {
+        if (choice === 'Open' && uri) void vscode.window.showTextDocument(uri);
+      });
+      return uri;
+    }
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(json));
+    log.info(`Model exported to ${uri.fsPath}`);
+    return uri;
+  };
+
+  const predict = async (modelArg?: unknown, csvArg?: unknown, outArg?: unknown): Promise<vscode.Uri | undefined> => {
+    const interactive = outArg === undefined;
+    const modelUri =
+      toUri(modelArg) ??
+      (
+        await vscode.window.showOpenDialog({
+          title: 'Choose a model exported by Logistic Regression Lab',
+          canSelectMany: false,
+          filters: { 'Model JSON': ['json'] },
+        })
+      )?.[0];
+    if (!modelUri) return undefined;
+    const csvUri =
+      toUri(csvArg) ??
+      (
+        await vscode.window.showOpenDialog({
+          title: 'Choose the CSV file to predict',
+          canSelectMany: false,
+          filters: { 'CSV files': ['csv'] },
+          defaultUri: vscode.Uri.joinPath(modelUri, '..'),
+        })
+      )?.[0];
+    if (!csvUri) return undefined;
+    if (csvUri.scheme !== 'file') throw new Error(`${csvUri.toString()} is not a file on disk; save it as a .csv file first.`);
+    const modelJson = new TextDecoder().decode(await vscode.workspace.fs.readFile(modelUri));
+    const result = await controller.predict(modelJson, modelUri.fsPath, csvUri.fsPath);
+    const outUri =
+      toUri(outArg) ??
+      (await vscode.window.showSaveDialog({
+        title: 'Save the predictions as CSV',
+        defaultUri: vscode.Uri.file(csvUri.fsPath.replace(/\.csv$/i, '') + '.predictions.csv'),
+        filters: { 'CSV files': ['csv'] },
+      }));
+    if (!outUri) return undefined;
+    await vscode.workspace.fs.writeFile(outUri, new TextEncoder().encode(result.csv));
+    log.info(`Predicted ${result.rows} rows of ${csvUri.fsPath} with ${modelUri.fsPath} → ${outUri.fsPath}`);
+    if (interactive) await vscode.window.showTextDocument(outUri, { preview: false });
+    return outUri;
+  };
+
+  const ids = COMMAND_IDS;
+  return [
+    vscode.commands.registerCommand(ids.train, guarded('Train', train)),
+    vscode.commands.registerCommand(ids.trainFile, guarded('Train', train)),
+    vscode.commands.registerCommand(ids.step, guarded('Step', step)),
+    vscode.commands.registerCommand(ids.stepEpoch, guarded('Step epoch', stepEpoch)),
+    vscode.commands.registerCommand(ids.run, guarded('Run', run)),
+    vscode.commands.registerCommand(
+      ids.pause,
+      guarded('Pause', () => controller.pause()),
+    ),
+    vscode.commands.registerCommand(
+      ids.reset,
+      guarded('Reset', () => controller.reset()),
+    ),
+    vscode.commands.registerCommand(
+      ids.showDashboard,
+      guarded('Show dashboard', async () => {
+        showDashboard(false);
+      }),
+    ),
+    vscode.commands.registerCommand(ids.compare, guarded('Compare', compare)),
+    vscode.commands.registerCommand(ids.export, guarded('Export', exportModel)),
+    vscode.commands.registerCommand(ids.predict, guarded('Predict', predict)),
+    vscode.commands.registerCommand(
+      ids.configure,
+      guarded('Configure', (config?: unknown, autoRun?: unknown) =>
+        configure(config === undefined ? undefined : (config as Partial<TrainConfig>), autoRun !== false),
+      ),
+    ),
+    vscode.commands.registerCommand(
+      ids.closeSession,
+      guarded('Close session', () => controller.close()),
+    ),
+    vscode.commands.registerCommand(
+      ids.state,
+      guarded('State', () => controller.refresh()),
+    ),
+    vscode.commands.registerCommand(ids.showLog, () => log.show()),
+  ];
+}
+
+/** Shows, logs and broadcasts a failure. LabError/worker messages are already user-facing sentences. */
+export function reportError(deps: Pick<CommandDeps, 'log' | 'hub' | 'onError'>, what: string, err: unknown): void {
+  const message = errorMessage(err);
+  const details = errorDetails(err);
+  deps.log.error(`${what} failed${details}: ${message}`);
+  deps.hub.broadcast({ type: 'error', message });
+  deps.onError(message);
+  void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+    if (choice === 'Show Log') deps.log.show();
+  });
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** " [code] (file:line, column 'x')" when the error carries them. */
+function errorDetails(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return '';
+  const e = err as { code?: unknown; location?: { file?: string; line?: number; columnName?: string; column?: number } };
+  const parts: string[] = [];
+  if (typeof e.code === 'string') parts.push(`[${e.code}]`);
+  const loc = e.location;
+  if (loc && (loc.file || loc.line !== undefined || loc.columnName)) {
+    const where = [
+      loc.file ? loc.file + (loc.line !== undefined ? `:${loc.line}` : '') : loc.line !== undefined ? `line ${loc.line}` : '',
+      loc.columnName ? `column '${loc.columnName}'` : loc.column !== undefined ? `column ${loc.column + 1}` : '',
+    ].filter((s) => s !== '');
+    parts.push(`(${where.join(', ')})`);
+  }
+  return parts.length > 0 ? ' ' + parts.join(' ') : '';
+}
+
+/** A Uri from a command argument: a Uri, a path string, or nothing (menus also pass other objects). */
+export function toUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg.length > 0) return /^[a-z][\w+.-]*:\/\//i.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  return undefined;
+}
+
+/** Keeps the known fields of a `train` options argument (menus pass unrelated second arguments). */
+export function parseTrainOptions(raw: unknown): TrainOptions {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || raw instanceof vscode.Uri) return {};
+  const r = raw as Record<string, unknown>;
+  const out: TrainOptions = {};
+  const strings = (v: unknown): string[] | undefined =>
+    Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined;
+  const object = <T>(v: unknown): T | undefined =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as T) : undefined;
+  if (typeof r.target === 'string') out.target = r.target;
+  if (strings(r.features)) out.features = strings(r.features);
+  if (strings(r.include)) out.include = strings(r.include);
+  if (object(r.config)) out.config = object<Partial<TrainConfig>>(r.config);
+  if (object(r.prepare)) out.prepare = object<TrainOptions['prepare']>(r.prepare);
+  if (typeof r.autoRun === 'boolean') out.autoRun = r.autoRun;
+  if (typeof r.wait === 'boolean') out.wait = r.wait;
+  if (typeof r.showDashboard === 'boolean') out.showDashboard = r.showDashboard;
+  return out;
+}
+
+/** A loss value for the status bar (4 significant digits). */
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(4) : '—';
+}

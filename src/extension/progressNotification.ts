@@ -1,0 +1,62 @@
+/**
+ * A cancellable progress notification for long tasks (a run, the BCE-vs-MSE comparison). It appears only
+ * when the task is still going after a short delay, so stepping and short runs stay quiet; Cancel pauses.
+ */
+import * as vscode from 'vscode';
+import type { LongTask, SessionController } from './sessionController';
+
+/** A task shorter than this never shows a notification. */
+export const NOTIFICATION_DELAY_MS = 1500;
+
+export function watchLongTasks(controller: SessionController, delayMs = NOTIFICATION_DELAY_MS): vscode.Disposable {
+  return controller.onDidStartTask((task) => {
+    let settled = false;
+    const end = (): void => {
+      settled = true;
+    };
+    task.done.then(end, end);
+    setTimeout(() => {
+      if (!settled) show(controller, task);
+    }, delayMs);
+  });
+}
+
+function show(controller: SessionController, task: LongTask): void {
+  const title = task.kind === 'run' ? 'Training logistic regression' : 'Comparing BCE and MSE';
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (progress, token) => {
+      const subs: vscode.Disposable[] = [];
+      token.onCancellationRequested(() => {
+        controller.pause().then(undefined, () => undefined);
+      }, undefined, subs);
+      if (task.kind === 'run') {
+        let reported = 0;
+        const epochs = controller.state?.config.epochs ?? 0;
+        const report = (): void => {
+          const s = controller.state;
+          if (!s) return;
+          const last = s.history[s.history.length - 1];
+          const loss = last ? ` · train loss ${last.trainLoss.toPrecision(4)}` : '';
+          const fraction = epochs > 0 ? Math.min(1, s.epoch / epochs) * 100 : 0;
+          progress.report({
+            message: `epoch ${s.epoch}/${epochs} · iteration ${s.iteration}${loss}`,
+            increment: Math.max(0, fraction - reported),
+          });
+          reported = Math.max(reported, fraction);
+        };
+        report();
+        subs.push(controller.onProgress(report));
+      } else {
+        progress.report({ message: 'training the same data twice, with each loss' });
+      }
+      try {
+        await task.done;
+      } catch {
+        // The failure itself is reported by the command that started the task.
+      } finally {
+        for (const s of subs) s.dispose();
+      }
+    },
+  );
+}

@@ -1,0 +1,205 @@
+/**
+ * Every open webview (dashboard panel, sidebar view) as one audience. Implements the ready handshake
+ * (nothing is posted to a page before it said `ready`; then it gets the full state), checks incoming
+ * messages before trusting them, and throttles live progress to about ten updates a second by merging
+ * the history points of updates that arrive in between.
+ */
+import * as vscode from 'vscode';
+import type { TrainConfig } from '../engine/types';
+import type { FromWebview, ProgressInfo, SessionState, ToWebview, WebviewCommand } from '../protocol';
+
+/** Minimum time between two progress messages to the webviews. */
+export const PROGRESS_INTERVAL_MS = 100;
+
+interface Endpoint {
+  name: string;
+  webview: vscode.Webview;
+  ready: boolean;
+}
+
+export interface HubSource {
+  readonly state: SessionState | undefined;
+  readonly busy: string | null;
+}
+
+export type WebviewMessageHandler = (message: FromWebview, reply: (msg: ToWebview) => void) => void;
+
+export class WebviewHub implements vscode.Disposable {
+  private readonly endpoints = new Set<Endpoint>();
+  private pendingProgress: ProgressInfo | undefined;
+  private lastProgressAt = 0;
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly source: HubSource,
+    private readonly handler: WebviewMessageHandler,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** Starts talking to a webview; dispose the result when the webview goes away. */
+  attach(name: string, webview: vscode.Webview): vscode.Disposable {
+    const ep: Endpoint = { name, webview, ready: false };
+    this.endpoints.add(ep);
+    const sub = webview.onDidReceiveMessage((raw: unknown) => {
+      const msg = parseFromWebview(raw);
+      if (!msg) {
+        this.log(`Ignored a malformed message from the ${name} webview: ${safeJson(raw)}`);
+        return;
+      }
+      if (msg.type === 'ready') {
+        ep.ready = true;
+        this.postTo(ep, { type: 'state', state: this.source.state ?? null });
+        if (this.source.busy) this.postTo(ep, { type: 'busy', label: this.source.busy });
+        return;
+      }
+      this.handler(msg, (reply) => this.postTo(ep, reply));
+    });
+    return new vscode.Disposable(() => {
+      sub.dispose();
+      this.endpoints.delete(ep);
+    });
+  }
+
+  /** Whether any page is listening (for tests and to skip work). */
+  get readyCount(): number {
+    let n = 0;
+    for (const ep of this.endpoints) if (ep.ready) n++;
+    return n;
+  }
+
+  /** Full state to every ready page; supersedes any progress not yet sent. */
+  postState(state: SessionState | null): void {
+    this.pendingProgress = undefined;
+    this.broadcast({ type: 'state', state });
+  }
+
+  /** Live progress, merged and sent at most every PROGRESS_INTERVAL_MS. */
+  postProgress(p: ProgressInfo): void {
+    this.pendingProgress = this.pendingProgress ? mergeProgress(this.pendingProgress, p) : cloneProgress(p);
+    const wait = this.lastProgressAt + PROGRESS_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.flushProgress();
+    } else if (!this.progressTimer) {
+      this.progressTimer = setTimeout(() => this.flushProgress(), wait);
+    }
+  }
+
+  /** Any other message to every ready page. */
+  broadcast(msg: ToWebview): void {
+    for (const ep of this.endpoints) if (ep.ready) this.postTo(ep, msg);
+  }
+
+  dispose(): void {
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    this.endpoints.clear();
+  }
+
+  private flushProgress(): void {
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    const p = this.pendingProgress;
+    this.pendingProgress = undefined;
+    if (!p) return;
+    this.lastProgressAt = Date.now();
+    this.broadcast({ type: 'progress', progress: p });
+  }
+
+  private postTo(ep: Endpoint, msg: ToWebview): void {
+    // A page that is hidden (and not retained) drops messages; it says `ready` again when shown.
+    ep.webview.postMessage(msg).then(undefined, (err: unknown) => {
+      this.log(`Could not post '${msg.type}' to the ${ep.name} webview: ${String(err)}`);
+    });
+  }
+}
+
+function cloneProgress(p: ProgressInfo): ProgressInfo {
+  const out: ProgressInfo = { ...p, newHistory: p.newHistory.slice() };
+  if (p.history) out.history = p.history.slice();
+  return out;
+}
+
+/** `a` then `b` as one update: a full history stays full (with b's points appended), else points concatenate. */
+export function mergeProgress(a: ProgressInfo, b: ProgressInfo): ProgressInfo {
+  const base = { iteration: b.iteration, epoch: b.epoch, running: b.running, done: b.done };
+  if (b.history) return { ...base, newHistory: [], history: b.history.slice() };
+  if (a.history) return { ...base, newHistory: [], history: a.history.concat(b.newHistory) };
+  return { ...base, newHistory: a.newHistory.concat(b.newHistory) };
+}
+
+const COMMANDS: ReadonlySet<WebviewCommand> = new Set<WebviewCommand>([
+  'train',
+  'step',
+  'stepEpoch',
+  'run',
+  'pause',
+  'reset',
+  'compare',
+  'export',
+  'showDashboard',
+]);
+
+const CONFIG_KEYS: ReadonlySet<string> = new Set<keyof TrainConfig>([
+  'learningRate',
+  'epochs',
+  'batchSize',
+  'optimizer',
+  'momentum',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'l2',
+  'loss',
+  'classWeight',
+  'tolerance',
+  'seed',
+  'init',
+  'threshold',
+  'logEvery',
+]);
+
+/** A message from a page, checked field by field (pages are ours, but their input is not trusted). */
+export function parseFromWebview(raw: unknown): FromWebview | null {
+  if (!isRecord(raw) || typeof raw.type !== 'string') return null;
+  switch (raw.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'command':
+      return typeof raw.command === 'string' && COMMANDS.has(raw.command as WebviewCommand)
+        ? { type: 'command', command: raw.command as WebviewCommand }
+        : null;
+    case 'setThreshold':
+      return typeof raw.requestId === 'number' &&
+        typeof raw.threshold === 'number' &&
+        Number.isFinite(raw.threshold) &&
+        raw.threshold >= 0 &&
+        raw.threshold <= 1
+        ? { type: 'setThreshold', requestId: raw.requestId, threshold: raw.threshold }
+        : null;
+    case 'configure': {
+      if (!isRecord(raw.config)) return null;
+      const config: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(raw.config)) {
+        if (!CONFIG_KEYS.has(k)) return null;
+        if (v !== null && typeof v !== 'number' && typeof v !== 'string') return null;
+        config[k] = v;
+      }
+      // Values are validated by the engine's resolveConfig, which names the bad field.
+      return { type: 'configure', config: config as Partial<TrainConfig> };
+    }
+    default:
+      return null;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return (JSON.stringify(v) ?? String(v)).slice(0, 200);
+  } catch {
+    return String(v).slice(0, 200);
+  }
+}

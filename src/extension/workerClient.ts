@@ -1,0 +1,166 @@
+/**
+ * The host's side of the training worker (`dist/worker.js`, a worker_threads thread that owns the
+ * TrainingSession). Sends typed requests with ids, matches replies, forwards live progress, and
+ * survives the worker's death: pending requests fail with a clear error, `onDidCrash` fires, and the
+ * next request starts a fresh worker.
+ */
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { ProgressInfo, WorkerError, WorkerMessage, WorkerRequest, WorkerResult } from '../protocol';
+
+/** A request without its id (the client assigns ids). */
+type Without<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+export type WorkerCall = Without<WorkerRequest, 'id'>;
+
+/** Which result each request type answers with. */
+export interface ResultByRequest {
+  describe: 'columns';
+  load: 'state';
+  step: 'step';
+  stepEpoch: 'state';
+  run: 'state';
+  pause: 'state';
+  reset: 'state';
+  configure: 'state';
+  evaluate: 'metrics';
+  compare: 'comparison';
+  export: 'model';
+  predict: 'predictions';
+  state: 'state';
+  close: 'closed';
+}
+export type ResultOf<T extends WorkerCall['type']> = Extract<WorkerResult, { type: ResultByRequest[T] }>;
+
+/** A failure reported by the worker (an engine LabError as data) or by the client itself. */
+export class WorkerFailure extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly location: WorkerError['location'] = {},
+  ) {
+    super(message);
+    this.name = 'WorkerFailure';
+  }
+}
+
+interface Pending {
+  type: WorkerCall['type'];
+  resolve: (result: WorkerResult) => void;
+  reject: (error: Error) => void;
+}
+
+export class WorkerClient implements vscode.Disposable {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private disposed = false;
+  private readonly progressEmitter = new vscode.EventEmitter<ProgressInfo>();
+  private readonly crashEmitter = new vscode.EventEmitter<WorkerFailure>();
+  /** Live progress of a `run`, as the worker sends it. */
+  readonly onProgress = this.progressEmitter.event;
+  /** The worker died (error, non-zero exit); the session it held is gone. */
+  readonly onDidCrash = this.crashEmitter.event;
+
+  constructor(
+    private readonly scriptPath: string,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** Whether a worker thread is currently alive. */
+  get alive(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Sends one request; resolves with its typed result, rejects with a WorkerFailure. */
+  request<C extends WorkerCall>(call: C): Promise<ResultOf<C['type']>> {
+    if (this.disposed) return Promise.reject(new WorkerFailure('disposed', 'Logistic Regression Lab is shutting down.'));
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<ResultOf<C['type']>>((resolve, reject) => {
+      this.pending.set(id, {
+        type: call.type,
+        resolve: (r) => resolve(r as ResultOf<C['type']>),
+        reject,
+      });
+      worker.postMessage({ ...call, id } as WorkerRequest);
+    });
+  }
+
+  /** Stops the worker thread (its session is lost); the next request starts a new one. */
+  async terminate(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.worker = undefined;
+    w.removeAllListeners();
+    this.failAll(new WorkerFailure('terminated', 'The training worker was stopped.'));
+    await w.terminate();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    void this.terminate();
+    this.progressEmitter.dispose();
+    this.crashEmitter.dispose();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.scriptPath);
+    this.worker = w;
+    this.log(`Training worker started (thread ${w.threadId}).`);
+    w.on('message', (msg: WorkerMessage) => this.onMessage(msg));
+    w.on('error', (err: Error) => this.onDeath(w, `crashed: ${err.message}`));
+    w.on('messageerror', (err: Error) => this.onDeath(w, `sent an unreadable message: ${err.message}`));
+    w.on('exit', (code: number) => this.onDeath(w, `exited with code ${code}`));
+    // A worker must never keep VS Code's extension host alive on shutdown.
+    w.unref();
+    return w;
+  }
+
+  private onMessage(msg: WorkerMessage): void {
+    switch (msg.type) {
+      case 'progress':
+        this.progressEmitter.fire(msg.progress);
+        return;
+      case 'reply': {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        p.resolve(msg.result);
+        return;
+      }
+      case 'error': {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        p.reject(new WorkerFailure(msg.error.code, msg.error.message, msg.error.location ?? {}));
+        return;
+      }
+      default: {
+        const unknown: never = msg;
+        this.log(`Ignored an unknown message from the worker: ${JSON.stringify(unknown).slice(0, 200)}`);
+      }
+    }
+  }
+
+  private onDeath(w: Worker, what: string): void {
+    if (this.worker !== w) return; // already replaced or terminated on purpose
+    this.worker = undefined;
+    w.removeAllListeners();
+    void w.terminate();
+    const failure = new WorkerFailure(
+      'worker-crashed',
+      `The training worker ${what}; the training session was lost. Train again (it restarts automatically); ` +
+        `if this repeats, try a smaller file or batch size.`,
+    );
+    this.log(failure.message);
+    this.failAll(failure);
+    if (!this.disposed) this.crashEmitter.fire(failure);
+  }
+
+  private failAll(error: WorkerFailure): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(error);
+  }
+}
