@@ -134,8 +134,55 @@ class Scanner {
     return this.terminate(p);
   }
 
+  /** Result (MORE or LAST) of the last successful `plainNumber()`. */
+  term = LAST;
+
+  /**
+   * Fast path for the common field: an unquoted plain decimal `[-]digits[.digits]` with at most 15 digits,
+   * directly followed by the delimiter, a line end or the end of input. Value = mantissa / 10^(fraction digits),
+   * one correctly rounded division of exact operands. On success consumes the field and its terminator (result
+   * in `term`); otherwise returns NaN and leaves the position unchanged, for `nextField()`.
+   */
+  plainNumber(): number {
+    const b = this.bytes;
+    const n = b.length;
+    let p = this.pos;
+    if (p >= n) return NaN;
+    let c = b[p];
+    const neg = c === 45;
+    if (neg) p++;
+    let mant = 0;
+    let digits = 0;
+    let frac = 0;
+    while (p < n) {
+      c = b[p];
+      const d = c - 48;
+      if (d < 0 || d > 9) break;
+      mant = mant * 10 + d;
+      digits++;
+      p++;
+    }
+    if (p < n && c === 46) {
+      p++;
+      while (p < n) {
+        c = b[p];
+        const d = c - 48;
+        if (d < 0 || d > 9) break;
+        mant = mant * 10 + d;
+        digits++;
+        frac++;
+        p++;
+      }
+    }
+    if (digits === 0 || digits > 15) return NaN;
+    if (p < n && c !== this.delim && c !== LF && c !== CR) return NaN;
+    this.term = this.terminate(p);
+    const v = frac === 0 ? mant : mant / POW10[frac];
+    return neg ? -v : v;
+  }
+
   /** Consumes the delimiter or line end at p. */
-  private terminate(p: number): number {
+  terminate(p: number): number {
     const b = this.bytes;
     if (p >= b.length) {
       this.pos = p;
@@ -419,11 +466,16 @@ function fieldCounts(text: string, d: number, maxRecords: number): number[] {
   return counts;
 }
 
-/** Final name of the file in a path, for messages. */
+/** Final name of the file in a path, for messages ('The CSV data' without a file). */
 function displayName(file: string | undefined): string {
   if (!file) return 'The CSV data';
   const parts = file.split(/[\\/]/);
   return parts[parts.length - 1] || file;
+}
+
+/** `data.csv line 7`, or `Line 7` without a file. */
+function atLine(label: string, file: string | undefined, line: number): string {
+  return file ? `${label} line ${line}` : `Line ${line}`;
 }
 
 function delimiterName(d: string): string {
@@ -505,92 +557,17 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   const firstLooksLikeHeader = options.hasHeader ?? firstKind.some((k) => k === F_TEXT);
 
   // ── Data rows straight into typed columns. ──
-  let cap = estimateRows(bytes, dataStart);
-  const kind = new Uint8Array(ncols); // 0 numeric, 1 categorical
-  const nums: Float64Array[] = [];
-  const codes: (Int32Array | null)[] = [];
-  const dicts: (Map<string, number> | null)[] = [];
-  const levelLists: string[][] = [];
-  const missing = new Int32Array(ncols);
-  /** Data row where a column became categorical; earlier rows hold numbers (or NaN) in `nums`. */
-  const switchRow = new Int32Array(ncols);
-  /** Whether any non-missing number was stored before the switch (its text must be recovered). */
-  const needsText = new Uint8Array(ncols);
-  for (let j = 0; j < ncols; j++) {
-    nums.push(new Float64Array(cap));
-    codes.push(null);
-    dicts.push(null);
-    levelLists.push([]);
+  const cols = new Columns(ncols, estimateRows(bytes, dataStart));
+  const status = readRows(sc, cols);
+  if (status === UNTERMINATED) {
+    const j = cols.errField;
+    throw unterminated(label, file, cols.errLine, j, j < ncols ? firstText[j] : undefined);
   }
-
-  let rows = 0;
-  while (sc.nextRecord()) {
-    const recordLine = sc.line;
-    if (rows === cap) {
-      const next = cap * 2;
-      for (let j = 0; j < ncols; j++) {
-        if (kind[j] === 0) nums[j] = grow64(nums[j], next);
-        else codes[j] = grow32(codes[j] as Int32Array, next);
-      }
-      cap = next;
-    }
-    let j = 0;
-    for (;; j++) {
-      const r = sc.nextField();
-      if (r === UNTERMINATED) {
-        throw unterminated(label, file, sc.openLine, j, j < ncols ? firstText[j] : undefined);
-      }
-      if (j < ncols) {
-        const buf = sc.buf;
-        const s = sc.start;
-        const e = sc.end;
-        if (kind[j] === 0) {
-          const v = parseNumberBytes(buf, s, e);
-          if (v === v) {
-            nums[j][rows] = v;
-          } else if (isMissingBytes(buf, s, e)) {
-            nums[j][rows] = NaN;
-            missing[j]++;
-          } else {
-            // First text in this column: switch to a dictionary from this row on.
-            kind[j] = 1;
-            switchRow[j] = rows;
-            needsText[j] = rows - missing[j] > 0 ? 1 : 0;
-            const c = new Int32Array(cap);
-            const dict = new Map<string, number>();
-            const text = decodeText(buf, s, e);
-            dict.set(text, 0);
-            levelLists[j].push(text);
-            c[rows] = 0;
-            codes[j] = c;
-            dicts[j] = dict;
-            if (!needsText[j]) nums[j] = new Float64Array(0);
-          }
-        } else {
-          const c = codes[j] as Int32Array;
-          if (isMissingBytes(buf, s, e)) {
-            c[rows] = -1;
-            missing[j]++;
-          } else {
-            const dict = dicts[j] as Map<string, number>;
-            const text = decodeText(buf, s, e);
-            let code = dict.get(text);
-            if (code === undefined) {
-              code = dict.size;
-              dict.set(text, code);
-              levelLists[j].push(text);
-            }
-            c[rows] = code;
-          }
-        }
-      }
-      if (r === LAST) break;
-    }
-    if (j + 1 !== ncols) {
-      throw raggedRow(label, file, recordLine, j + 1, ncols, firstLooksLikeHeader, firstText, firstKind, delimiter);
-    }
-    rows++;
+  if (status === RAGGED) {
+    throw raggedRow(label, file, cols.errLine, cols.errField, ncols, firstLooksLikeHeader, firstText, firstKind, delimiter);
   }
+  const { kind, nums, codes, dicts, levelLists, missing, switchRow, needsText } = cols;
+  const rows = cols.rows;
 
   // ── Header detection. ──
   let hasHeader: boolean;
@@ -720,6 +697,139 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   return { columns, rowCount: total, delimiter, hasHeader };
 }
 
+const RAGGED = 3;
+
+/**
+ * Growable typed columns filled row by row. A column starts numeric (`nums`) and switches to a dictionary
+ * (`codes` into `levelLists`) at its first non-numeric, non-missing field.
+ */
+class Columns {
+  rows = 0;
+  /** 0 numeric, 1 categorical. */
+  readonly kind: Uint8Array;
+  readonly nums: Float64Array[] = [];
+  readonly codes: (Int32Array | null)[] = [];
+  readonly dicts: (Map<string, number> | null)[] = [];
+  readonly levelLists: string[][] = [];
+  readonly missing: Int32Array;
+  /** Data row where a column became categorical; earlier rows hold numbers (or NaN) in `nums`. */
+  readonly switchRow: Int32Array;
+  /** Whether any non-missing number was stored before the switch (its text must be recovered). */
+  readonly needsText: Uint8Array;
+  /** Details of a reading error: physical line and 0-based field index (ragged: the field count). */
+  errLine = 0;
+  errField = 0;
+
+  constructor(
+    readonly ncols: number,
+    public cap: number,
+  ) {
+    this.kind = new Uint8Array(ncols);
+    this.missing = new Int32Array(ncols);
+    this.switchRow = new Int32Array(ncols);
+    this.needsText = new Uint8Array(ncols);
+    for (let j = 0; j < ncols; j++) {
+      this.nums.push(new Float64Array(cap));
+      this.codes.push(null);
+      this.dicts.push(null);
+      this.levelLists.push([]);
+    }
+  }
+
+  /** Doubles the capacity of every column. */
+  grow(): void {
+    const next = this.cap * 2;
+    for (let j = 0; j < this.ncols; j++) {
+      if (this.kind[j] === 0) this.nums[j] = grow64(this.nums[j], next);
+      else this.codes[j] = grow32(this.codes[j] as Int32Array, next);
+    }
+    this.cap = next;
+  }
+
+  /** Stores field text `buf[s, e)` of column j at `row` (any field the fast number path did not take). */
+  store(j: number, row: number, buf: Uint8Array, s: number, e: number): void {
+    if (this.kind[j] === 0) {
+      const v = parseNumberBytes(buf, s, e);
+      if (v === v) {
+        this.nums[j][row] = v;
+        return;
+      }
+      if (isMissingBytes(buf, s, e)) {
+        this.nums[j][row] = NaN;
+        this.missing[j]++;
+        return;
+      }
+      this.toCategorical(j, row);
+    }
+    const c = this.codes[j] as Int32Array;
+    if (isMissingBytes(buf, s, e)) {
+      c[row] = -1;
+      this.missing[j]++;
+      return;
+    }
+    const dict = this.dicts[j] as Map<string, number>;
+    const text = decodeText(buf, s, e);
+    let code = dict.get(text);
+    if (code === undefined) {
+      code = dict.size;
+      dict.set(text, code);
+      this.levelLists[j].push(text);
+    }
+    c[row] = code;
+  }
+
+  /** Column j becomes categorical from `row` on (rows before keep their numbers until the final pass). */
+  toCategorical(j: number, row: number): void {
+    this.kind[j] = 1;
+    this.switchRow[j] = row;
+    this.needsText[j] = row - this.missing[j] > 0 ? 1 : 0;
+    this.codes[j] = new Int32Array(this.cap);
+    this.dicts[j] = new Map<string, number>();
+    if (!this.needsText[j]) this.nums[j] = new Float64Array(0);
+  }
+}
+
+/**
+ * Reads every remaining record into `cols`. Returns 0 at the end of input, or UNTERMINATED / RAGGED with the
+ * details in `cols.errLine` and `cols.errField`. Kept small so that the engine optimises this hot loop alone.
+ */
+function readRows(sc: Scanner, cols: Columns): number {
+  const ncols = cols.ncols;
+  const kind = cols.kind;
+  const nums = cols.nums;
+  while (sc.nextRecord()) {
+    const recordLine = sc.line;
+    if (cols.rows === cols.cap) cols.grow();
+    const row = cols.rows;
+    let j = 0;
+    for (;; j++) {
+      if (j < ncols && kind[j] === 0) {
+        const v = sc.plainNumber();
+        if (v === v) {
+          nums[j][row] = v;
+          if (sc.term === LAST) break;
+          continue;
+        }
+      }
+      const r = sc.nextField();
+      if (r === UNTERMINATED) {
+        cols.errLine = sc.openLine;
+        cols.errField = j;
+        return UNTERMINATED;
+      }
+      if (j < ncols) cols.store(j, row, sc.buf, sc.start, sc.end);
+      if (r === LAST) break;
+    }
+    if (j + 1 !== ncols) {
+      cols.errLine = recordLine;
+      cols.errField = j + 1;
+      return RAGGED;
+    }
+    cols.rows = row + 1;
+  }
+  return 0;
+}
+
 /** Rough row count from the line lengths of the first 64 KiB, for the initial column capacity. */
 function estimateRows(b: Uint8Array, start: number): number {
   const end = Math.min(b.length, start + 65536);
@@ -807,7 +917,7 @@ function unterminated(
   const where = columnName !== undefined ? ` (column '${columnName}')` : '';
   return new LabError(
     'bad-csv',
-    `${label} line ${line}: a quoted field${where} opens here but its closing quote is missing. ` +
+    `${atLine(label, file, line)}: a quoted field${where} opens here but its closing quote is missing. ` +
       `Close the quote, or write a quote inside a quoted field as "".`,
     { file, line, column, columnName },
   );
@@ -832,7 +942,7 @@ function raggedRow(
     const columnName = header ? firstText[column] : undefined;
     return new LabError(
       'ragged-row',
-      `${label} line ${line} has ${got} fields but ${what} ${expected} (the last column is ${nameOf(expected - 1)}). ` +
+      `${atLine(label, file, line)} has ${got} fields but ${what} ${expected} (the last column is ${nameOf(expected - 1)}). ` +
         `Fix the row, or quote fields that contain ${delimiterName(delimiter)}.`,
       { file, line, column, columnName },
     );
@@ -841,7 +951,7 @@ function raggedRow(
   const columnName = header ? firstText[column] : undefined;
   return new LabError(
     'ragged-row',
-    `${label} line ${line} has ${got} field${got === 1 ? '' : 's'} but ${what} ${expected} (nothing for column ${nameOf(column)}` +
+    `${atLine(label, file, line)} has ${got} field${got === 1 ? '' : 's'} but ${what} ${expected} (nothing for column ${nameOf(column)}` +
       `${expected - got > 1 ? ' onwards' : ''}). Fix the row, or quote fields that contain line breaks.`,
     { file, line, column, columnName },
   );
