@@ -1,0 +1,385 @@
+/**
+ * Dashboard webview (browser code, bundled by esbuild as an IIFE). Draws everything from the host's
+ * SessionState and follows live `progress`; keeps only view state. Protocol: send `ready`, then the host posts
+ * `state`; buttons post `command`, the settings form posts `configure`, the threshold slider `setThreshold`.
+ */
+import type { ConfusionMetrics, OptimizerKind, TrainConfig } from '../engine/types';
+import type { FromWebview, SessionState, ToWebview } from '../protocol';
+import { applyChartDefaults, ChartRegistry, type ChartSnapshot } from './lib/charts';
+import { h } from './lib/dom';
+import { fmt, fmtInt } from './lib/format';
+import { onThemeChange, readTheme, type Theme } from './lib/theme';
+import { HostChannel } from './lib/vscode-api';
+import { renderCompare } from './lib/dashboard/compare';
+import { DEFAULT_VIEW, type DashboardContext, type DashboardView, type TabId } from './lib/dashboard/context';
+import { renderData } from './lib/dashboard/data';
+import { renderEvaluation, renderMetricsBody } from './lib/dashboard/evaluation';
+import { renderStep } from './lib/dashboard/step';
+import { renderTraining, updateTrainingCharts } from './lib/dashboard/training';
+import { renderWeights } from './lib/dashboard/weights';
+
+/** Read-only hook for UI tests: the charts' data as plain objects. */
+declare global {
+  interface Window {
+    __lrLab?: { charts(): Record<string, ChartSnapshot>; tab(): string; iteration(): number | null };
+  }
+}
+
+const TABS: Array<{ id: TabId; label: string }> = [
+  { id: 'training', label: 'Training' },
+  { id: 'step', label: 'Step' },
+  { id: 'evaluation', label: 'Evaluation' },
+  { id: 'weights', label: 'Weights' },
+  { id: 'compare', label: 'BCE vs MSE' },
+  { id: 'data', label: 'Data' },
+];
+
+const host = new HostChannel<DashboardView>(DEFAULT_VIEW);
+const charts = new ChartRegistry();
+let theme: Theme = readTheme();
+applyChartDefaults(theme);
+
+let session: SessionState | null = null;
+let busyLabel: string | null = null;
+let errorText: string | null = null;
+let thresholdRequest = 0;
+let thresholdTimer: number | undefined;
+/** Tabs whose content is out of date (re-drawn when shown). */
+const dirty = new Set<TabId>();
+
+// ───────────────────────────── Layout ─────────────────────────────
+
+const app = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
+const headerEl = h('header', { class: 'header', id: 'header' });
+const toolbarEl = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Training controls' });
+const settingsEl = h('details', { class: 'settings', id: 'settings' });
+const bannerEl = h('div', { class: 'banners', 'aria-live': 'polite' });
+const tabBar = h('nav', { class: 'tabs', role: 'tablist' });
+const panels = new Map<TabId, HTMLElement>();
+const main = h('main', { id: 'main' });
+for (const t of TABS) {
+  const panel = h('div', { class: 'tab-panel', id: `tab-${t.id}`, role: 'tabpanel', hidden: true });
+  panels.set(t.id, panel);
+  main.append(panel);
+  tabBar.append(h('button', {
+    class: 'tab', role: 'tab', id: `tabbtn-${t.id}`, 'data-tab': t.id,
+    onclick: () => selectTab(t.id),
+  }, t.label));
+}
+const emptyEl = h('div', { class: 'empty', id: 'empty' });
+app.replaceChildren(headerEl, toolbarEl, settingsEl, bannerEl, tabBar, main, emptyEl);
+
+function context(state: SessionState): DashboardContext {
+  return {
+    state,
+    view: host.viewState,
+    theme,
+    charts,
+    setView: (change, rerender) => {
+      host.updateView(change);
+      if (rerender) renderTab(host.viewState.tab);
+    },
+    post: (msg) => post(msg),
+  };
+}
+
+function post(msg: FromWebview): void {
+  host.post(msg);
+}
+
+function command(c: Extract<FromWebview, { type: 'command' }>['command']): void {
+  post({ type: 'command', command: c });
+  if (c === 'step' && host.viewState.tab !== 'step') selectTab('step');
+  if (c === 'compare' && host.viewState.tab !== 'compare') selectTab('compare');
+}
+
+// ───────────────────────────── Header, toolbar, settings ─────────────────────────────
+
+function status(s: SessionState): { text: string; cls: string } {
+  if (s.running) return { text: 'running', cls: 'running' };
+  if (s.done) return { text: 'done', cls: 'done' };
+  if (s.iteration > 0) return { text: 'paused', cls: 'paused' };
+  return { text: 'ready', cls: 'ready' };
+}
+
+function renderHeader(): void {
+  if (!session) {
+    headerEl.replaceChildren(h('h1', null, 'Logistic Regression Lab'));
+    return;
+  }
+  const s = session;
+  const st = status(s);
+  const kind = s.weights.k === 1 ? 'binary (sigmoid + cross-entropy)' : `softmax, ${s.dataset.classes.length} classes`;
+  headerEl.replaceChildren(
+    h('div', { class: 'title-row' },
+      h('h1', { title: s.dataset.filePath }, s.dataset.fileName),
+      h('span', { class: `status ${st.cls}`, id: 'status' }, st.text)),
+    h('div', { class: 'facts' },
+      fact('target', s.dataset.target, 'hdr-target'),
+      fact('classes', s.dataset.classes.join(', '), 'hdr-classes'),
+      fact('model', kind),
+      fact('iteration', fmtInt(s.iteration), 'hdr-iteration'),
+      fact('epoch', `${fmtInt(s.epoch)} / ${fmtInt(s.config.epochs)}`, 'hdr-epoch'),
+      fact('α', fmt(s.config.learningRate)),
+      fact('batch', s.config.batchSize > 0 && s.config.batchSize < s.dataset.mTrain ? fmtInt(s.config.batchSize) : `full (${fmtInt(s.dataset.mTrain)})`)),
+  );
+}
+
+function fact(label: string, value: string, id?: string): HTMLElement {
+  return h('div', { class: 'fact', id }, h('span', { class: 'fact-label' }, label), h('span', { class: 'fact-value' }, value));
+}
+
+function renderToolbar(): void {
+  const s = session;
+  const running = !!s?.running;
+  const none = !s;
+  const btn = (label: string, c: Extract<FromWebview, { type: 'command' }>['command'], title: string, disabled: boolean, primary = false): HTMLButtonElement =>
+    h('button', { class: primary ? 'primary' : null, id: `btn-${c}`, title, disabled: disabled || !!busyLabel, onclick: () => command(c) }, label);
+  const runLabel = s && s.iteration > 0 && !s.done ? 'Continue' : 'Run';
+  toolbarEl.replaceChildren(
+    btn('Step', 'step', 'One parameter update (F10)', none || running || !!s?.done),
+    btn('Epoch', 'stepEpoch', 'Finish the current epoch', none || running || !!s?.done),
+    btn(runLabel, 'run', 'Train until done (F5)', none || running || !!s?.done, true),
+    btn('Pause', 'pause', 'Pause training (Shift+F5)', none || !running),
+    btn('Reset', 'reset', 'Back to the initial weights', none || running),
+    h('span', { class: 'sep' }),
+    btn('Compare BCE vs MSE', 'compare', 'Train with both losses and overlay the curves', none || running),
+    btn('Export', 'export', 'Save the model as JSON', none || running),
+  );
+}
+
+const OPTIMIZERS: Array<[OptimizerKind, string]> = [['gd', 'gradient descent'], ['sgd', 'mini-batch SGD'], ['momentum', 'momentum'], ['adam', 'Adam']];
+let settingsEdited = false;
+
+function renderSettings(): void {
+  if (!session) {
+    settingsEl.hidden = true;
+    return;
+  }
+  settingsEl.hidden = false;
+  if (settingsEdited) return; // don't overwrite what the user is typing
+  const c = session.config;
+  const num = (name: string, label: string, value: number, attrs: Record<string, string>, hint: string): HTMLElement =>
+    h('label', { class: 'field', title: hint }, h('span', null, label),
+      h('input', { type: 'number', name, value: String(value), required: true, oninput: () => { settingsEdited = true; }, ...attrs }));
+  const sel = (name: string, label: string, value: string, options: Array<[string, string]>): HTMLElement =>
+    h('label', { class: 'field' }, h('span', null, label),
+      h('select', { name, onchange: () => { settingsEdited = true; } }, ...options.map(([v, t]) => h('option', { value: v, selected: v === value }, t))));
+  const message = h('span', { class: 'form-message', id: 'settings-message', role: 'status' });
+  const form = h('form', { id: 'settings-form', novalidate: true },
+    num('learningRate', 'learning rate α', c.learningRate, { min: '0', step: 'any' }, 'Step size of every update (> 0)'),
+    num('epochs', 'epochs', c.epochs, { min: '1', step: '1' }, 'Passes over the training rows'),
+    num('batchSize', 'batch size', c.batchSize, { min: '0', step: '1' }, '0 = full batch'),
+    sel('optimizer', 'optimizer', c.optimizer, OPTIMIZERS),
+    num('l2', 'L2 λ', c.l2, { min: '0', step: 'any' }, 'Penalty (λ/2)‖W‖²; 0 = none'),
+    sel('loss', 'loss', c.loss, [['bce', 'cross-entropy'], ['mse', 'squared error']]),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Apply and reset'),
+      h('button', { type: 'button', onclick: () => { settingsEdited = false; renderSettings(); } }, 'Revert'),
+      message));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const result = readSettings(form);
+    if (typeof result === 'string') {
+      message.textContent = result;
+      message.classList.add('error');
+      return;
+    }
+    message.textContent = '';
+    settingsEdited = false;
+    post({ type: 'configure', config: result });
+  });
+  settingsEl.replaceChildren(h('summary', null, 'Settings'), form);
+  settingsEl.open = host.viewState.settingsOpen;
+}
+settingsEl.addEventListener('toggle', () => host.updateView({ settingsOpen: settingsEl.open }));
+
+/** Validated settings, or a message saying what is wrong. */
+function readSettings(form: HTMLFormElement): Partial<TrainConfig> | string {
+  const get = (name: string): string => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value.trim();
+  const lr = Number(get('learningRate'));
+  const epochs = Number(get('epochs'));
+  const batch = Number(get('batchSize'));
+  const l2 = Number(get('l2'));
+  if (!(lr > 0) || !Number.isFinite(lr)) return 'Learning rate must be a number greater than 0.';
+  if (!Number.isInteger(epochs) || epochs < 1) return 'Epochs must be a whole number ≥ 1.';
+  if (!Number.isInteger(batch) || batch < 0) return 'Batch size must be a whole number ≥ 0 (0 = full batch).';
+  if (!(l2 >= 0) || !Number.isFinite(l2)) return 'L2 λ must be a number ≥ 0.';
+  return { learningRate: lr, epochs, batchSize: batch, optimizer: get('optimizer') as OptimizerKind, l2, loss: get('loss') as TrainConfig['loss'] };
+}
+
+function renderBanners(): void {
+  bannerEl.replaceChildren(
+    busyLabel ? h('div', { class: 'banner busy', id: 'busy' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), busyLabel) : '',
+    errorText ? h('div', { class: 'banner error', id: 'error', role: 'alert' }, h('span', null, errorText),
+      h('button', { class: 'link', onclick: () => { errorText = null; renderBanners(); }, 'aria-label': 'Dismiss' }, '✕')) : '',
+  );
+}
+
+function renderEmpty(): void {
+  const show = !session;
+  emptyEl.hidden = !show;
+  tabBar.hidden = show;
+  main.hidden = show;
+  if (!show) return;
+  emptyEl.replaceChildren(
+    h('h2', null, 'No model yet'),
+    h('p', null, 'Right-click a CSV file in the Explorer and choose “Train Logistic Regression…”, or pick one here.'),
+    h('button', { class: 'primary', id: 'btn-train', onclick: () => post({ type: 'command', command: 'train' }) }, 'Train on a CSV…'),
+  );
+}
+
+// ───────────────────────────── Tabs ─────────────────────────────
+
+function selectTab(tab: TabId): void {
+  host.updateView({ tab });
+  for (const t of TABS) {
+    const active = t.id === tab;
+    panels.get(t.id)!.hidden = !active;
+    const b = document.getElementById(`tabbtn-${t.id}`);
+    b?.classList.toggle('active', active);
+    b?.setAttribute('aria-selected', String(active));
+  }
+  if (dirty.has(tab) || panels.get(tab)!.childElementCount === 0) renderTab(tab);
+}
+
+function renderTab(tab: TabId): void {
+  const panel = panels.get(tab)!;
+  charts.destroyAll(`${tab}:`);
+  dirty.delete(tab);
+  if (!session) {
+    panel.replaceChildren();
+    return;
+  }
+  const ctx = context(session);
+  const scoped = scopedContext(ctx, tab);
+  panel.replaceChildren();
+  switch (tab) {
+    case 'training': renderTraining(scoped, panel); break;
+    case 'step': renderStep(scoped, panel); break;
+    case 'evaluation': renderEvaluation(scoped, panel, onThreshold); break;
+    case 'weights': renderWeights(scoped, panel); break;
+    case 'compare': renderCompare(scoped, panel); break;
+    case 'data': renderData(scoped, panel); break;
+  }
+}
+
+/** A context whose chart names are prefixed with the tab, so re-drawing one tab keeps the others' charts. */
+function scopedContext(ctx: DashboardContext, tab: TabId): DashboardContext {
+  return { ...ctx, charts: charts.scope(`${tab}:`) };
+}
+
+function markAllDirty(): void {
+  for (const t of TABS) dirty.add(t.id);
+}
+
+function renderAll(): void {
+  renderHeader();
+  renderToolbar();
+  renderSettings();
+  renderBanners();
+  renderEmpty();
+  markAllDirty();
+  if (session) selectTab(host.viewState.tab);
+  else charts.destroyAll();
+}
+
+// ───────────────────────────── Threshold ─────────────────────────────
+
+function onThreshold(t: number): void {
+  host.updateView({ threshold: t });
+  window.clearTimeout(thresholdTimer);
+  thresholdTimer = window.setTimeout(() => requestThreshold(t), 80);
+}
+
+function requestThreshold(t: number): void {
+  thresholdRequest += 1;
+  post({ type: 'setThreshold', requestId: thresholdRequest, threshold: t });
+}
+
+/** The slider's threshold differs from the one the metrics were computed with: ask for matching metrics. */
+function syncThreshold(): void {
+  if (!session || session.weights.k !== 1) return;
+  const want = host.viewState.threshold;
+  const have = (session.test ?? session.train).threshold;
+  if (want !== null && have !== undefined && Math.abs(want - have) > 1e-9) requestThreshold(want);
+}
+
+function applyMetrics(train: ConfusionMetrics, test: ConfusionMetrics | null): void {
+  if (!session) return;
+  session = { ...session, train, test };
+  if (host.viewState.tab === 'evaluation') {
+    const body = document.getElementById('metrics-body');
+    if (body) renderMetricsBody(scopedContext(context(session), 'evaluation'), body);
+    else renderTab('evaluation');
+  } else dirty.add('evaluation');
+}
+
+// ───────────────────────────── Messages ─────────────────────────────
+
+function onMessage(msg: ToWebview): void {
+  switch (msg.type) {
+    case 'state': {
+      const first = session === null;
+      session = msg.state;
+      errorText = null;
+      renderAll();
+      syncThreshold();
+      if (first && msg.state && host.viewState.scrollY > 0) requestAnimationFrame(() => window.scrollTo(0, host.viewState.scrollY));
+      break;
+    }
+    case 'progress': {
+      if (!session) break;
+      const p = msg.progress;
+      const history = p.history ?? session.history.concat(p.newHistory);
+      session = { ...session, iteration: p.iteration, epoch: p.epoch, running: p.running, done: p.done, history };
+      renderHeader();
+      renderToolbar();
+      if (host.viewState.tab === 'training' && panels.get('training')!.childElementCount > 0 && !dirty.has('training')) {
+        updateTrainingCharts(scopedContext(context(session), 'training'));
+      } else dirty.add('training');
+      break;
+    }
+    case 'metrics':
+      if (msg.requestId !== undefined && msg.requestId !== thresholdRequest) break; // a newer request is on its way
+      applyMetrics(msg.train, msg.test);
+      if (msg.requestId === undefined) syncThreshold();
+      break;
+    case 'error':
+      errorText = msg.message;
+      renderBanners();
+      break;
+    case 'busy':
+      busyLabel = msg.label;
+      renderBanners();
+      renderToolbar();
+      break;
+  }
+}
+
+host.listen(onMessage);
+
+onThemeChange(() => {
+  theme = readTheme();
+  applyChartDefaults(theme);
+  if (session) {
+    markAllDirty();
+    renderTab(host.viewState.tab);
+  }
+});
+
+// Keep the scroll position across hide/show of the panel.
+let scrollTimer: number | undefined;
+window.addEventListener('scroll', () => {
+  window.clearTimeout(scrollTimer);
+  scrollTimer = window.setTimeout(() => host.updateView({ scrollY: window.scrollY }), 150);
+});
+
+window.__lrLab = {
+  charts: () => charts.snapshot(),
+  tab: () => host.viewState.tab,
+  iteration: () => session?.iteration ?? null,
+};
+
+renderAll();
+post({ type: 'ready' });

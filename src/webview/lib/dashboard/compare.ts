@@ -1,0 +1,67 @@
+/**
+ * Compare tab: the same data trained with binary cross-entropy and with squared error (MSE), curves overlaid.
+ * Explains why BCE is preferred (convex, unbounded penalty for confident mistakes).
+ */
+import type { ComparisonRun } from '../../../protocol';
+import { chartBox, iterationAxis, lineDataset, points, valueAxis } from '../charts';
+import { h, table } from '../dom';
+import { fmt, fmtInt, fmtPct } from '../format';
+import type { DashboardContext } from './context';
+
+const LABEL: Record<string, string> = { bce: 'cross-entropy (BCE)', mse: 'squared error (MSE)' };
+
+/** Builds the Compare tab. */
+export function renderCompare(ctx: DashboardContext, root: HTMLElement): void {
+  const { state, theme } = ctx;
+  const intro = h('p', { class: 'hint' },
+    'With σ inside, the squared error ½(a − y)² is not convex in (w, b) and a completely wrong prediction costs at most ½, ',
+    'so gradient descent can crawl on plateaus. Cross-entropy −log a grows without bound as a confident prediction goes wrong ',
+    'and is convex. The comparison trains the same data, split, settings and starting point with both losses.');
+  const runs = state.comparison;
+  if (!runs || runs.length === 0) {
+    root.append(h('section', { class: 'card', id: 'compare-empty' },
+      h('div', { class: 'card-head' }, h('h2', null, 'Cross-entropy vs squared error')),
+      intro,
+      h('button', { class: 'primary', onclick: () => ctx.post({ type: 'command', command: 'compare' }) }, 'Compare BCE vs MSE')));
+    return;
+  }
+  const color = (r: ComparisonRun): string => (r.loss === 'bce' ? theme.blue : theme.red);
+  const loss = chartBox();
+  loss.canvas.id = 'compare-loss-chart';
+  const acc = chartBox();
+  acc.canvas.id = 'compare-accuracy-chart';
+  const last = (r: ComparisonRun): number => (r.history.length > 0 ? r.history[r.history.length - 1].iteration : 0);
+  const summaryRows = runs.map((r) => [
+    LABEL[r.loss] ?? r.loss,
+    fmt(r.history.length > 0 ? r.history[r.history.length - 1].trainLoss : null),
+    fmtPct(r.trainAccuracy, 2),
+    fmtPct(r.testAccuracy, 2),
+    fmtInt(last(r)),
+  ]);
+  root.append(
+    h('section', { class: 'card' },
+      h('div', { class: 'card-head' }, h('h2', null, 'Cross-entropy vs squared error')),
+      intro,
+      table(['loss', 'final train loss', 'train accuracy', 'test accuracy', 'iterations'], summaryRows, { class: 'metrics', id: 'compare-table' })),
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Training loss')), loss.box,
+        h('p', { class: 'hint' }, 'Each run is drawn with its own objective (BCE and ½·MSE have different scales): compare how fast each one moves, not the heights.')),
+      h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Accuracy')), acc.box,
+        h('p', { class: 'hint' }, 'Solid: training rows; dashed: test rows.'))),
+  );
+  ctx.charts.make('compare-loss', loss.canvas, {
+    type: 'line',
+    data: { datasets: runs.map((r) => lineDataset(LABEL[r.loss] ?? r.loss, points(r.history, (p) => p.iteration, (p) => p.trainLoss), color(r))) },
+    options: { scales: { x: iterationAxis(), y: valueAxis('training loss', ctx.view.logScale) } },
+  });
+  ctx.charts.make('compare-accuracy', acc.canvas, {
+    type: 'line',
+    data: {
+      datasets: runs.flatMap((r) => [
+        lineDataset(`${r.loss.toUpperCase()} train`, points(r.history, (p) => p.iteration, (p) => p.trainAccuracy), color(r)),
+        lineDataset(`${r.loss.toUpperCase()} test`, points(r.history, (p) => p.iteration, (p) => p.testAccuracy), color(r), { dashed: true }),
+      ]).filter((d) => d.data.length > 0),
+    },
+    options: { scales: { x: iterationAxis(), y: { ...valueAxis('accuracy', false, 0, 1), ticks: { callback: (v) => fmtPct(Number(v), 0) } } } },
+  });
+}

@@ -1,0 +1,209 @@
+/**
+ * Step tab: one gradient-descent update with every number, so a learner can recompute it by hand.
+ * Each formula (MathML) is followed by the real values of the last `step`:
+ *   z = Wx + b,  a = σ(z) or softmax(z),  dZ = A − Y,  dW = (1/m)·X·dZᵀ (+ λW),  db = (1/m)·Σ dZ,
+ *   W := W − α·dW,  b := b − α·db,  and the objective J before → after.
+ * Notation follows the lecture: X holds one column per sample (n×m), W is k×n (k = 1 for binary).
+ */
+import type { StepRecord } from '../../../engine/types';
+import { h, m, table, type Child } from '../dom';
+import { fmt, fmtInt, fmtTerm } from '../format';
+import type { DashboardContext } from './context';
+
+const OPTIMIZER: Record<string, string> = {
+  gd: 'full-batch gradient descent',
+  sgd: 'mini-batch gradient descent',
+  momentum: 'gradient descent with momentum',
+  adam: 'Adam',
+};
+
+/** Builds the Step tab. */
+export function renderStep(ctx: DashboardContext, root: HTMLElement): void {
+  const s = ctx.state.lastStep;
+  if (!s) {
+    root.append(h('section', { class: 'card', id: 'step-empty' },
+      h('div', { class: 'card-head' }, h('h2', null, 'One step of gradient descent')),
+      h('p', null, 'Press Step (F10) to perform exactly one parameter update. This page then shows every number of it: the batch, ',
+        'the scores z, the probabilities a, the errors dZ, the gradient dW and db, and the weights before and after.'),
+      h('button', { class: 'primary', onclick: () => ctx.post({ type: 'command', command: 'step' }) }, 'Step (F10)')));
+    return;
+  }
+  const binary = s.k === 1;
+  const lambda = ctx.state.config.l2;
+  const cls = binary ? 0 : Math.min(ctx.view.weightClass, s.k - 1);
+  const n = s.featureNames.length;
+  const first = s.samples[0];
+
+  const header = h('section', { class: 'card', id: 'step-header' },
+    h('div', { class: 'card-head' }, h('h2', null, `Step ${fmtInt(s.iteration - 1)} → ${fmtInt(s.iteration)}`),
+      !binary ? classSelect(ctx, s, cls) : null),
+    h('div', { class: 'facts' },
+      fact('epoch', fmtInt(s.epoch)),
+      fact('batch size m', fmtInt(s.m), 'step-m'),
+      fact('learning rate α', fmt(s.alpha), 'step-alpha'),
+      fact('optimizer', OPTIMIZER[s.optimizer] ?? s.optimizer),
+      fact('loss', s.loss === 'bce' ? (binary ? 'binary cross-entropy' : 'cross-entropy') : 'squared error'),
+      fact('L2 λ', fmt(lambda)),
+      fact('objective J', `${fmt(s.lossBefore)} → ${fmt(s.lossAfter)}`, 'step-loss')),
+    h('p', { class: 'hint' }, s.samples.length < s.m
+      ? `The tables show ${s.samples.length} of the ${fmtInt(s.m)} rows of this batch; dW and db average over all ${fmtInt(s.m)}.`
+      : `All ${fmtInt(s.m)} rows of the batch are shown.`));
+
+  // 1. Forward pass: scores.
+  const zFormula = binary
+    ? m.math(m.i('z'), m.o('='), m.b('w'), m.o('·'), m.b('x'), m.o('+'), m.i('b'), m.o('='),
+      m.underover(m.o('∑'), m.row(m.i('j'), m.o('='), m.n(1)), m.i('n')), m.sub('w', 'j'), m.sub('x', 'j'), m.o('+'), m.i('b'))
+    : m.math(m.b('z'), m.o('='), m.b('W'), m.b('x'), m.o('+'), m.b('b'), m.space(),
+      m.text('for class c: '), m.sub('z', 'c'), m.o('='), m.underover(m.o('∑'), m.row(m.i('j'), m.o('='), m.n(1)), m.i('n')),
+      m.sub('W', m.row(m.i('c'), m.i('j'))), m.sub('x', 'j'), m.o('+'), m.sub('b', 'c'));
+  const zExample = first ? workedZ(s, first, cls) : null;
+
+  // 2. Activation.
+  const aFormula = binary
+    ? m.math(m.i('a'), m.o('='), m.fn('σ'), m.paren('z'), m.o('='), m.frac(m.n(1), m.row(m.n(1), m.o('+'), m.sup('e', m.row(m.o('−'), m.i('z'))))))
+    : m.math(m.sub('a', 'c'), m.o('='), m.fn('softmax'), m.sub(m.paren(m.b('z')), 'c'), m.o('='),
+      m.frac(m.sup('e', m.sub('z', 'c')), m.row(m.underover(m.o('∑'), m.row(m.i('j'), m.o('='), m.n(1)), m.i('k')), m.sup('e', m.sub('z', 'j')))));
+  const aExample = first ? workedA(s, first, cls) : null;
+
+  // 3. Error.
+  const dzFormula = s.loss === 'bce'
+    ? m.math(m.b('dZ'), m.o('='), m.b('A'), m.o('−'), m.b('Y'))
+    : binary
+      ? m.math(m.b('dZ'), m.o('='), m.paren(m.b('A'), m.o('−'), m.b('Y')), m.o('⊙'), m.b('A'), m.o('⊙'), m.paren(m.n(1), m.o('−'), m.b('A')))
+      : m.math(m.sub('dz', 'i'), m.o('='), m.sup(m.sub('J', 'softmax'), '⊤'), m.paren(m.sub('a', 'i'), m.o('−'), m.sub('y', 'i')));
+  const dzExample = first ? workedDz(s, first, cls) : null;
+
+  const samples = sampleTable(s, cls);
+
+  // 4–5. Gradient.
+  const l2Term = lambda > 0 ? [m.o('+'), m.i('λ'), m.b('W')] : [];
+  const dwFormula = m.math(m.b('dW'), m.o('='), m.frac(m.n(1), m.i('m')), m.b('X'), m.o('·'), m.sup(m.b('dZ'), '⊤'), ...l2Term);
+  const dbFormula = m.math(m.i('db'), m.o('='), m.frac(m.n(1), m.i('m')), m.underover(m.o('∑'), m.row(m.i('i'), m.o('='), m.n(1)), m.i('m')), m.sub('dz', 'i'));
+  const dbIdx = cls;
+  const dbText = `db${binary ? '' : `[${s.classes[cls]}]`} = ${fmt(s.db[dbIdx])}` + (lambda > 0 ? '  (the bias is not penalised)' : '');
+
+  // 6. Update.
+  const plain = s.optimizer === 'gd' || s.optimizer === 'sgd';
+  const updFormula = m.math(m.b('W'), m.o(':='), m.b('W'), m.o('−'), m.i('α'), m.o('·'), m.b('dW'), m.space(), m.space(),
+    m.i('b'), m.o(':='), m.i('b'), m.o('−'), m.i('α'), m.o('·'), m.i('db'));
+  const updNote = plain
+    ? `α = ${fmt(s.alpha)}. The column W − α·dW recomputes the update from the numbers on the left; it equals W after.`
+    : `α = ${fmt(s.alpha)}. ${OPTIMIZER[s.optimizer] ?? s.optimizer} moves along a running average of past gradients, so W after differs from the plain W − α·dW shown for comparison.`;
+
+  // 7. Objective.
+  const jFormula = objectiveFormula(s, binary, lambda);
+
+  root.append(
+    header,
+    stepCard('1', 'Scores', zFormula, [zExample]),
+    stepCard('2', 'Probabilities', aFormula, [aExample]),
+    stepCard('3', 'Error of each row', dzFormula, [dzExample, samples]),
+    stepCard('4', 'Gradient of the weights', dwFormula,
+      [h('p', { class: 'numbers' }, `m = ${fmtInt(s.m)}`, lambda > 0 ? `, λ = ${fmt(lambda)}` : ', λ = 0 (no L2 term)',
+        n > 0 ? '; one value per feature in the table of step 6.' : '')]),
+    stepCard('5', 'Gradient of the bias', dbFormula, [h('p', { class: 'numbers', id: 'step-db' }, dbText)]),
+    stepCard('6', 'Update', updFormula, [h('p', { class: 'hint' }, updNote), updateTable(s, cls)]),
+    stepCard('7', 'Objective', jFormula, [h('p', { class: 'numbers', id: 'step-objective' },
+      `J before = ${fmt(s.lossBefore)}, J after = ${fmt(s.lossAfter)}, change = ${fmt(s.lossAfter - s.lossBefore)} (on this batch)`)]),
+  );
+}
+
+function fact(label: string, value: string, id?: string): HTMLElement {
+  return h('div', { class: 'fact', id }, h('span', { class: 'fact-label' }, label), h('span', { class: 'fact-value' }, value));
+}
+
+function stepCard(num: string, title: string, formula: Element, body: Child[]): HTMLElement {
+  return h('section', { class: 'card step-card' },
+    h('div', { class: 'card-head' }, h('h2', null, h('span', { class: 'step-num' }, num), title)),
+    h('div', { class: 'formula' }, formula),
+    ...body);
+}
+
+function classSelect(ctx: DashboardContext, s: StepRecord, cls: number): HTMLElement {
+  return h('label', null, 'class ', h('select', {
+    id: 'step-class',
+    onchange: (e: Event) => ctx.setView({ weightClass: Number((e.target as HTMLSelectElement).value) }, true),
+  }, ...s.classes.map((c, i) => h('option', { value: String(i), selected: i === cls }, c))));
+}
+
+type Sample = StepRecord['samples'][number];
+
+/** z for the first sample written out term by term with W before the update. */
+function workedZ(s: StepRecord, x: Sample, c: number): HTMLElement {
+  const n = s.featureNames.length;
+  const shown = n <= 8 ? n : 6;
+  const terms: string[] = [];
+  for (let j = 0; j < shown; j++) terms.push(`${fmtTerm(s.WBefore[c * n + j])}×${fmtTerm(x.x[j])}`);
+  if (shown < n) terms.push(`… (${n - shown} more terms)`);
+  const name = s.k === 1 ? 'z' : `z[${s.classes[c]}]`;
+  return h('p', { class: 'numbers', id: 'step-z-example' },
+    `Row ${fmtInt(x.row + 1)} of the training split: ${name} = ${terms.join(' + ')} + ${fmtTerm(s.bBefore[c])} = ${fmt(x.z[c])}`);
+}
+
+function workedA(s: StepRecord, x: Sample, c: number): HTMLElement {
+  if (s.k === 1) {
+    return h('p', { class: 'numbers', id: 'step-a-example' }, `a = 1 / (1 + e^(−${fmtTerm(x.z[0])})) = ${fmt(x.a[0])}`);
+  }
+  const exps = x.z.map((z) => `e^${fmtTerm(z, 4)}`);
+  return h('p', { class: 'numbers', id: 'step-a-example' },
+    `a[${s.classes[c]}] = e^${fmtTerm(x.z[c], 4)} / (${exps.join(' + ')}) = ${fmt(x.a[c])}; the k = ${s.k} probabilities sum to 1: (${x.a.map((v) => fmt(v, 4)).join(', ')})`);
+}
+
+function workedDz(s: StepRecord, x: Sample, c: number): HTMLElement {
+  const label = s.classes[x.y] ?? String(x.y);
+  if (s.k === 1) {
+    const y = x.y;
+    const core = `${fmt(x.a[0])} − ${y}`;
+    const text = s.loss === 'bce'
+      ? `dz = a − y = ${core} = ${fmt(x.dz[0])}`
+      : `dz = (a − y)·a·(1 − a) = (${core})·${fmt(x.a[0])}·${fmt(1 - x.a[0])} = ${fmt(x.dz[0])}`;
+    return h('p', { class: 'numbers', id: 'step-dz-example' }, `Same row, true class ${label} (y = ${y}): ${text}`);
+  }
+  const yc = x.y === c ? 1 : 0;
+  const text = s.loss === 'bce'
+    ? `dz[${s.classes[c]}] = a − 1[y = ${s.classes[c]}] = ${fmt(x.a[c])} − ${yc} = ${fmt(x.dz[c])}`
+    : `dz[${s.classes[c]}] = ${fmt(x.dz[c])}`;
+  return h('p', { class: 'numbers', id: 'step-dz-example' }, `Same row, true class ${label}: ${text}`);
+}
+
+/** The sample rows: x…, then z, a, y, dz (for softmax: of the selected class, plus the true class). */
+function sampleTable(s: StepRecord, c: number): HTMLElement {
+  const binary = s.k === 1;
+  const suffix = binary ? '' : `[${s.classes[c]}]`;
+  const headers: Child[] = ['row', ...s.featureNames, `z${suffix}`, `a${suffix}`, 'y', `dz${suffix}`];
+  const rows = s.samples.map((x) => [
+    fmtInt(x.row + 1),
+    ...x.x.map((v) => fmt(v, 4)),
+    fmt(x.z[c]),
+    fmt(x.a[c]),
+    binary ? String(x.y) : (s.classes[x.y] ?? String(x.y)),
+    fmt(x.dz[c]),
+  ]);
+  return h('div', { class: 'scroll-x' }, table(headers, rows, { class: 'samples', id: 'step-samples' }));
+}
+
+/** Per feature: W before, dW, W − α·dW, W after (selected class); then the bias row. */
+function updateTable(s: StepRecord, c: number): HTMLElement {
+  const n = s.featureNames.length;
+  const rows: Child[][] = s.featureNames.map((name, j) => {
+    const i = c * n + j;
+    return [name, fmt(s.WBefore[i]), fmt(s.dW[i]), fmt(s.WBefore[i] - s.alpha * s.dW[i]), fmt(s.WAfter[i])];
+  });
+  rows.push([h('strong', null, 'bias b'), fmt(s.bBefore[c]), fmt(s.db[c]), fmt(s.bBefore[c] - s.alpha * s.db[c]), fmt(s.bAfter[c])]);
+  return h('div', { class: 'scroll-x' }, table(['feature', 'W before', 'dW', 'W − α·dW', 'W after'], rows, { class: 'update', id: 'step-update' }));
+}
+
+function objectiveFormula(s: StepRecord, binary: boolean, lambda: number): Element {
+  const mean = [m.o('−'), m.frac(m.n(1), m.i('m')), m.underover(m.o('∑'), m.row(m.i('i'), m.o('='), m.n(1)), m.i('m'))];
+  const l2 = lambda > 0 ? [m.o('+'), m.frac(m.i('λ'), m.n(2)), m.sup(m.norm(m.b('W')), m.n(2))] : [];
+  if (s.loss === 'mse') {
+    return m.math(m.i('J'), m.o('='), m.frac(m.n(1), m.i('m')), m.underover(m.o('∑'), m.row(m.i('i'), m.o('='), m.n(1)), m.i('m')),
+      m.frac(m.n(1), m.n(2)), m.sup(m.norm(m.sub('a', 'i'), m.o('−'), m.sub('y', 'i')), m.n(2)), ...l2);
+  }
+  if (binary) {
+    return m.math(m.i('J'), m.o('='), ...mean,
+      m.row(m.o('['), m.sub('y', 'i'), m.fn('log'), m.sub('a', 'i'), m.o('+'), m.paren(m.n(1), m.o('−'), m.sub('y', 'i')), m.fn('log'),
+        m.paren(m.n(1), m.o('−'), m.sub('a', 'i')), m.o(']')), ...l2);
+  }
+  return m.math(m.i('J'), m.o('='), ...mean, m.fn('log'), m.sub('a', m.row(m.i('i'), m.o(','), m.sub('y', 'i'))), ...l2);
+}
