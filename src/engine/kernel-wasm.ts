@@ -1,0 +1,472 @@
+/**
+ * WebAssembly SIMD (simd128) implementation of {@link LinearKernel}, built from src/engine/wasm/assembly/kernels.ts.
+ *
+ * The kernels run over a shared WebAssembly.Memory (one per thread that uses them, see {@link getWasmCore}), so
+ * X must live inside that memory: an X that is not already there (see {@link WasmKernel.allocMatrix}) is copied
+ * in once and cached by identity — callers must treat X as immutable after its first use (or call
+ * {@link WasmKernel.forget}). y, sample weights, row lists and parameters are small and are copied on every call
+ * (only the selected rows' entries of y and sw).
+ *
+ * Results: gradient sums accumulate in float32 over tiles of 256 rows and in float64 across tiles, scores z in
+ * float32, the loss in float64 from float32 per-row terms — the reference {@link jsKernel} matches to ~1e-5
+ * relative. The same preparation code drives the multi-threaded kernel (parallel-kernel.ts): each thread gets a
+ * slot with its own scratch and a range of positions.
+ */
+import kernelBytes from './wasm/kernels.wasm';
+import { rowCount } from './kernel-js';
+import type { LinearKernel, LossKind, RowSet } from './types';
+
+const PAGE = 65536;
+/** wasm32 limit: 4 GiB. */
+const MAX_PAGES = 65536;
+/** Byte offsets below this hold the module's static data (math tables); the allocator never hands them out. */
+const RESERVED = 65536;
+const ALIGN = 64;
+/** At most this many distinct copied X matrices stay cached (least recently used are evicted first). */
+const MAX_CACHED = 4;
+
+/** The kernel functions exported by the module; every argument is an int32 (byte offsets or counts). */
+export interface KernelExports {
+  binary_grad(...args: number[]): void;
+  softmax_grad(...args: number[]): void;
+  scores(...args: number[]): void;
+}
+export type KernelOp = keyof KernelExports;
+/** Op codes used by the thread protocol: index into this list. */
+export const KERNEL_OPS: readonly KernelOp[] = ['binary_grad', 'softmax_grad', 'scores'];
+
+/** True when this runtime can run the kernels (WebAssembly SIMD and shared memory). */
+export function wasmKernelSupported(): boolean {
+  try {
+    getWasmCore();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ───────────────────────────── memory ─────────────────────────────
+
+interface Block {
+  ptr: number;
+  size: number;
+  free: boolean;
+}
+
+/** First-fit allocator over the wasm memory above RESERVED; grows the memory when nothing fits. */
+class Heap {
+  private blocks: Block[] = [];
+  private top: number;
+
+  constructor(private readonly memory: WebAssembly.Memory) {
+    this.top = memory.buffer.byteLength;
+    if (this.top > RESERVED) this.blocks.push({ ptr: RESERVED, size: this.top - RESERVED, free: true });
+  }
+
+  /** Byte offset of a fresh block of at least `bytes` bytes (64-byte aligned), or null when memory is full. */
+  alloc(bytes: number): number | null {
+    const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+    for (let i = 0; i < this.blocks.length; i++) {
+      const b = this.blocks[i];
+      if (!b.free || b.size < size) continue;
+      if (b.size > size) this.blocks.splice(i + 1, 0, { ptr: b.ptr + size, size: b.size - size, free: true });
+      b.size = size;
+      b.free = false;
+      return b.ptr;
+    }
+    const last = this.blocks[this.blocks.length - 1];
+    const tail = last && last.free ? last.size : 0;
+    const pagesNow = this.top / PAGE;
+    // Grow by what is missing, at least 1/8 of the current size (fewer, larger grows).
+    let pages = Math.ceil((size - tail) / PAGE);
+    pages = Math.max(pages, Math.min(Math.ceil(pagesNow / 8), MAX_PAGES - pagesNow));
+    if (pagesNow + pages > MAX_PAGES) pages = Math.ceil((size - tail) / PAGE);
+    if (pagesNow + pages > MAX_PAGES) return null;
+    try {
+      this.memory.grow(pages);
+    } catch {
+      return null;
+    }
+    if (last && last.free) last.size += pages * PAGE;
+    else this.blocks.push({ ptr: this.top, size: pages * PAGE, free: true });
+    this.top += pages * PAGE;
+    return this.alloc(bytes);
+  }
+
+  free(ptr: number): void {
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const p = this.blocks[mid].ptr;
+      if (p === ptr) {
+        const b = this.blocks[mid];
+        b.free = true;
+        const next = this.blocks[mid + 1];
+        if (next && next.free) {
+          b.size += next.size;
+          this.blocks.splice(mid + 1, 1);
+        }
+        const prev = this.blocks[mid - 1];
+        if (prev && prev.free) {
+          prev.size += b.size;
+          this.blocks.splice(mid, 1);
+        }
+        return;
+      }
+      if (p < ptr) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+}
+
+interface CacheEntry {
+  ptr: number;
+  floats: number;
+  lastUse: number;
+  live: boolean;
+}
+
+/**
+ * One compiled module, one shared memory and one instance on this thread, plus the allocator, the cache of
+ * copied X matrices and per-thread-slot scratch buffers. Worker threads instantiate the same module over the
+ * same memory (parallel-kernel.ts).
+ */
+export class WasmCore {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly exports: KernelExports;
+  private readonly heap: Heap;
+  private readonly owned = new WeakMap<Float32Array, number>();
+  private readonly cache = new WeakMap<Float32Array, CacheEntry>();
+  private entries: CacheEntry[] = [];
+  private readonly scratch = new Map<string, { ptr: number; bytes: number }>();
+  private clock = 0;
+  private readonly registry = new FinalizationRegistry<CacheEntry | number>((held) => {
+    if (typeof held === 'number') this.heap.free(held);
+    else this.drop(held);
+  });
+
+  constructor() {
+    this.module = new WebAssembly.Module(kernelBytes);
+    this.memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.heap = new Heap(this.memory);
+  }
+
+  /** Allocates, evicting cached matrices (least recently used first) when memory is full. */
+  private alloc(bytes: number): number {
+    for (;;) {
+      const p = this.heap.alloc(bytes);
+      if (p !== null) return p;
+      if (!this.evictOne()) throw new RangeError(`WebAssembly memory exhausted allocating ${bytes} bytes`);
+    }
+  }
+
+  private evictOne(): boolean {
+    let victim: CacheEntry | null = null;
+    for (const e of this.entries) if (!victim || e.lastUse < victim.lastUse) victim = e;
+    if (!victim) return false;
+    this.drop(victim);
+    return true;
+  }
+
+  private drop(e: CacheEntry): void {
+    if (!e.live) return;
+    e.live = false;
+    this.heap.free(e.ptr);
+    this.entries = this.entries.filter((x) => x !== e);
+  }
+
+  /**
+   * Byte offset of X inside the wasm memory: X itself when it came from {@link allocMatrix}, else a cached copy
+   * (made on first use of this Float32Array object).
+   */
+  matrixPtr(X: Float32Array): number {
+    const own = this.owned.get(X);
+    if (own !== undefined) return own;
+    const hit = this.cache.get(X);
+    if (hit && hit.live && hit.floats === X.length) {
+      hit.lastUse = ++this.clock;
+      return hit.ptr;
+    }
+    if (hit) this.drop(hit);
+    while (this.entries.length >= MAX_CACHED) this.evictOne();
+    const ptr = this.alloc(X.byteLength);
+    this.f32(ptr, X.length).set(X);
+    const e: CacheEntry = { ptr, floats: X.length, lastUse: ++this.clock, live: true };
+    this.entries.push(e);
+    this.cache.set(X, e);
+    this.registry.register(X, e);
+    return ptr;
+  }
+
+  /** Drops the cached copy of X (call after modifying X in place). */
+  forget(X: Float32Array): void {
+    const hit = this.cache.get(X);
+    if (hit) {
+      this.drop(hit);
+      this.cache.delete(X);
+    }
+  }
+
+  /** A zero-filled Float32Array of `length` inside the wasm memory; kernels use it without copying. */
+  allocMatrix(length: number): Float32Array {
+    const ptr = this.alloc(length * 4);
+    const view = this.f32(ptr, length);
+    view.fill(0);
+    this.owned.set(view, ptr);
+    this.registry.register(view, ptr);
+    return view;
+  }
+
+  /** A scratch buffer of at least `bytes` bytes, reused across calls under the same key. */
+  scratchPtr(key: string, bytes: number): number {
+    const s = this.scratch.get(key);
+    if (s && s.bytes >= bytes) return s.ptr;
+    if (s) this.heap.free(s.ptr);
+    const size = Math.max(bytes, s ? s.bytes * 2 : 0, 64);
+    const ptr = this.alloc(size);
+    this.scratch.set(key, { ptr, bytes: size });
+    return ptr;
+  }
+
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+}
+
+let core: WasmCore | null = null;
+
+/** The WasmCore of this thread (created on first use). */
+export function getWasmCore(): WasmCore {
+  if (!core) core = new WasmCore();
+  return core;
+}
+
+// ───────────────────────────── call preparation ─────────────────────────────
+
+/**
+ * A kernel call whose inputs are in wasm memory: `args(slot, t0, t1)` are the arguments for positions
+ * [t0, t1) using thread slot `slot`'s scratch; `finish(slots)` combines the partial results of slots 0…slots−1.
+ */
+export interface PreparedCall<R> {
+  op: KernelOp;
+  count: number;
+  /** Multiply-adds per row (n·k), to decide whether threads are worth it. */
+  workPerRow: number;
+  args(slot: number, t0: number, t1: number): number[];
+  finish(slots: number): R;
+}
+
+interface RowsInWasm {
+  rowsPtr: number;
+  start: number;
+  count: number;
+}
+
+/** Checks the row set against X (m = X.length / n rows) and copies a row list into wasm memory. */
+function placeRows(c: WasmCore, X: Float32Array, n: number, rows: RowSet, minLabels: number): RowsInWasm {
+  const m = n > 0 ? Math.floor(X.length / n) : Infinity;
+  const limit = Math.min(m, minLabels);
+  if (rows instanceof Int32Array) {
+    const count = rows.length;
+    for (let t = 0; t < count; t++) {
+      const i = rows[t];
+      if (!(i >= 0 && i < limit)) throw new RangeError(`row index ${i} out of range [0, ${limit})`);
+    }
+    const rowsPtr = c.scratchPtr('rows', count * 4);
+    c.i32(rowsPtr, count).set(rows);
+    return { rowsPtr, start: 0, count };
+  }
+  const count = rowCount(rows);
+  if (count > 0 && (rows.start < 0 || rows.end > limit)) {
+    throw new RangeError(`row range [${rows.start}, ${rows.end}) out of range [0, ${limit})`);
+  }
+  return { rowsPtr: 0, start: rows.start, count };
+}
+
+/** Copies src[i] for the selected rows, compacted by position, into a scratch buffer. */
+function gather<T extends Float32Array | Int32Array>(c: WasmCore, key: string, src: T, rows: RowSet, count: number): number {
+  const ptr = c.scratchPtr(key, count * 4);
+  const dst = src instanceof Float32Array ? c.f32(ptr, count) : c.i32(ptr, count);
+  if (rows instanceof Int32Array) {
+    for (let t = 0; t < count; t++) dst[t] = src[rows[t]];
+  } else if (count > 0) {
+    dst.set(src.subarray(rows.start, rows.end));
+  }
+  return ptr;
+}
+
+function checkLength(what: string, arr: { length: number }, need: number): void {
+  if (arr.length < need) throw new RangeError(`${what} has length ${arr.length}, need ${need}`);
+}
+
+/** Prepares {@link LinearKernel.binaryGrad}; finish writes gW and returns { loss, gB }. */
+export function prepareBinary(
+  c: WasmCore, X: Float32Array, n: number, rows: RowSet, y: Float32Array, sw: Float32Array | null,
+  w: Float32Array, b: number, loss: LossKind, gW: Float32Array,
+): PreparedCall<{ loss: number; gB: number }> {
+  checkLength('w', w, n);
+  checkLength('gW', gW, n);
+  const r = placeRows(c, X, n, rows, Math.min(y.length, sw ? sw.length : Infinity));
+  const xp = c.matrixPtr(X);
+  const yp = gather(c, 'y', y, rows, r.count);
+  const swp = sw ? gather(c, 'sw', sw, rows, r.count) : 0;
+  const wp = c.scratchPtr('w', n * 4 + 16);
+  c.f32(wp, n).set(w.subarray(0, n));
+  const bp = wp + n * 4;
+  c.f32(bp, 1)[0] = b;
+  const mse = loss === 'mse' ? 1 : 0;
+  const g32 = (s: number): number => c.scratchPtr(`g32:${s}`, n * 4);
+  const g64 = (s: number): number => c.scratchPtr(`g64:${s}`, n * 8);
+  const out = (s: number): number => c.scratchPtr(`out:${s}`, 16);
+  return {
+    op: 'binary_grad',
+    count: r.count,
+    workPerRow: Math.max(n, 1),
+    args: (s, t0, t1) => [xp, n, r.rowsPtr, r.start, t0, t1, yp, swp, wp, bp, mse, g32(s), g64(s), out(s)],
+    finish(slots) {
+      let lossSum = 0;
+      let gB = 0;
+      for (let s = 0; s < slots; s++) {
+        const o = c.f64(out(s), 2);
+        lossSum += o[0];
+        gB += o[1];
+      }
+      const g0 = c.f64(g64(0), n);
+      if (slots === 1) {
+        for (let j = 0; j < n; j++) gW[j] = g0[j];
+      } else {
+        const acc = Float64Array.from(g0);
+        for (let s = 1; s < slots; s++) {
+          const gs = c.f64(g64(s), n);
+          for (let j = 0; j < n; j++) acc[j] += gs[j];
+        }
+        for (let j = 0; j < n; j++) gW[j] = acc[j];
+      }
+      return { loss: lossSum, gB };
+    },
+  };
+}
+
+/** Prepares {@link LinearKernel.softmaxGrad}; finish writes gW, gB and returns the loss sum. */
+export function prepareSoftmax(
+  c: WasmCore, X: Float32Array, n: number, k: number, rows: RowSet, y: Int32Array, sw: Float32Array | null,
+  W: Float32Array, b: Float32Array, loss: LossKind, gW: Float32Array, gB: Float32Array,
+): PreparedCall<number> {
+  const kn = k * n;
+  checkLength('W', W, kn);
+  checkLength('b', b, k);
+  checkLength('gW', gW, kn);
+  checkLength('gB', gB, k);
+  const r = placeRows(c, X, n, rows, Math.min(y.length, sw ? sw.length : Infinity));
+  const xp = c.matrixPtr(X);
+  const yp = gather(c, 'yi', y, rows, r.count);
+  const swp = sw ? gather(c, 'sw', sw, rows, r.count) : 0;
+  const wp = c.scratchPtr('w', kn * 4 + k * 4 + 16);
+  c.f32(wp, kn).set(W.subarray(0, kn));
+  const bp = wp + kn * 4;
+  c.f32(bp, k).set(b.subarray(0, k));
+  const mse = loss === 'mse' ? 1 : 0;
+  const zb = (s: number): number => c.scratchPtr(`zb:${s}`, k * 32);
+  const g32 = (s: number): number => c.scratchPtr(`g32:${s}`, kn * 4);
+  const g64 = (s: number): number => c.scratchPtr(`g64:${s}`, kn * 8);
+  const gb64 = (s: number): number => c.scratchPtr(`gb64:${s}`, k * 8);
+  const out = (s: number): number => c.scratchPtr(`out:${s}`, 16);
+  return {
+    op: 'softmax_grad',
+    count: r.count,
+    workPerRow: Math.max(kn, 1),
+    args: (s, t0, t1) => [
+      xp, n, k, r.rowsPtr, r.start, t0, t1, yp, swp, wp, bp, mse, zb(s), g32(s), g64(s), gb64(s), out(s),
+    ],
+    finish(slots) {
+      let lossSum = 0;
+      const acc = Float64Array.from(c.f64(g64(0), kn));
+      const accB = Float64Array.from(c.f64(gb64(0), k));
+      lossSum += c.f64(out(0), 1)[0];
+      for (let s = 1; s < slots; s++) {
+        const gs = c.f64(g64(s), kn);
+        for (let q = 0; q < kn; q++) acc[q] += gs[q];
+        const bs = c.f64(gb64(s), k);
+        for (let q = 0; q < k; q++) accB[q] += bs[q];
+        lossSum += c.f64(out(s), 1)[0];
+      }
+      for (let q = 0; q < kn; q++) gW[q] = acc[q];
+      for (let q = 0; q < k; q++) gB[q] = accB[q];
+      return lossSum;
+    },
+  };
+}
+
+/** Prepares {@link LinearKernel.scores}; finish copies the count×k scores into out. */
+export function prepareScores(
+  c: WasmCore, X: Float32Array, n: number, k: number, rows: RowSet, W: Float32Array, b: Float32Array, out: Float32Array,
+): PreparedCall<void> {
+  const kn = k * n;
+  checkLength('W', W, kn);
+  checkLength('b', b, k);
+  const r = placeRows(c, X, n, rows, Infinity);
+  checkLength('out', out, r.count * k);
+  const xp = c.matrixPtr(X);
+  const wp = c.scratchPtr('w', kn * 4 + k * 4 + 16);
+  c.f32(wp, kn).set(W.subarray(0, kn));
+  const bp = wp + kn * 4;
+  c.f32(bp, k).set(b.subarray(0, k));
+  const op = c.scratchPtr('scores', r.count * k * 4);
+  return {
+    op: 'scores',
+    count: r.count,
+    workPerRow: Math.max(kn, 1),
+    args: (_s, t0, t1) => [xp, n, k, r.rowsPtr, r.start, t0, t1, wp, bp, op],
+    finish() {
+      out.set(c.f32(op, r.count * k));
+    },
+  };
+}
+
+// ───────────────────────────── kernel ─────────────────────────────
+
+/** A LinearKernel backed by wasm memory, with control over where X lives. */
+export interface WasmKernel extends LinearKernel {
+  /**
+   * A zero-filled Float32Array of `length` floats allocated inside the kernel's (shared) memory: an X written
+   * there is used in place, without the one-time copy. Freed when the array is garbage-collected.
+   */
+  allocMatrix(length: number): Float32Array;
+  /** Drops the cached copy of X, so a modified X is copied again on its next use. */
+  forget(X: Float32Array): void;
+}
+
+/** Runs a prepared call on this thread over all positions. */
+function runLocal<R>(c: WasmCore, p: PreparedCall<R>): R {
+  c.exports[p.op](...p.args(0, 0, p.count));
+  return p.finish(1);
+}
+
+/**
+ * The single-threaded WebAssembly SIMD kernel (synchronous; same semantics as {@link jsKernel}).
+ * Throws if the runtime lacks WebAssembly SIMD or shared memory (see {@link wasmKernelSupported}).
+ */
+export function createWasmKernel(): WasmKernel {
+  const c = getWasmCore();
+  return {
+    name: 'wasm-simd',
+    binaryGrad: (X, n, rows, y, sw, w, b, loss, gW) => runLocal(c, prepareBinary(c, X, n, rows, y, sw, w, b, loss, gW)),
+    softmaxGrad: (X, n, k, rows, y, sw, W, b, loss, gW, gB) =>
+      runLocal(c, prepareSoftmax(c, X, n, k, rows, y, sw, W, b, loss, gW, gB)),
+    scores: (X, n, k, rows, W, b, out) => runLocal(c, prepareScores(c, X, n, k, rows, W, b, out)),
+    allocMatrix: (length) => c.allocMatrix(length),
+    forget: (X) => c.forget(X),
+  };
+}

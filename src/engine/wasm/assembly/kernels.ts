@@ -1,0 +1,493 @@
+// @ts-nocheck -- AssemblyScript source (compiled to WebAssembly by scripts/build-wasm.mjs), not checked by tsc.
+/**
+ * WebAssembly SIMD (simd128) kernels for logistic and softmax regression over row-major float32 X.
+ *
+ * Memory is imported (shared, so worker threads can run the same kernels over the same X); every argument
+ * is a byte offset into it or an integer. The kernels never allocate. Layouts (all little-endian):
+ *   X      m×n float32 row-major, row i at X + i·n·4
+ *   rows   0 for the contiguous range start + t, else int32 row indices by position t
+ *   y, sw  compact per position t (y float32 0/1 for binary, int32 class for softmax; sw float32 or 0 = all 1)
+ *   W      k×n float32 row-major, b k float32
+ * Each call covers positions t ∈ [t0, t1). Rows are processed four at a time (register blocking): one pass over
+ * each row computes its scores (eight independent f32x4 accumulators), the activation and residual for the four
+ * rows together (vectorised exp/log1p), then adds Σ_r s_r·r_r·x_r into the float32 gradient tile g32. Every TILE
+ * rows g32 is flushed into the float64 accumulator g64, so float32 rounding only spans a few hundred rows.
+ * A block with fewer than four rows repeats its first row with weight 0.
+ */
+
+/** Rows accumulated in float32 (g32) before being flushed into float64 (g64). */
+const TILE: i32 = 256;
+
+// ───────────────────────────── helpers ─────────────────────────────
+
+/** Byte address of the row at position t: X + i·rowBytes with i = rows[t] or start + t. */
+@inline function rowAddr(X: usize, rowBytes: usize, rows: usize, start: i32, t: i32): usize {
+  const i: i32 = rows != 0 ? load<i32>(rows + (<usize>t << 2)) : start + t;
+  return X + <usize>i * rowBytes;
+}
+
+/** [Σ s0, Σ s1, Σ s2, Σ s3]: horizontal sums of four vectors, transposed into one vector. */
+@inline function reduce4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u = f32x4.add(f32x4.shuffle(s0, s1, 0, 4, 1, 5), f32x4.shuffle(s0, s1, 2, 6, 3, 7));
+  const v = f32x4.add(f32x4.shuffle(s2, s3, 0, 4, 1, 5), f32x4.shuffle(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(f32x4.shuffle(u, v, 0, 1, 4, 5), f32x4.shuffle(u, v, 2, 3, 6, 7));
+}
+
+/** Σ of the four float32 lanes of v, in float64. */
+@inline function hsum64(v: v128): f64 {
+  const s = f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3)));
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+/**
+ * Dot products of four rows with one weight vector: [x0·w, x1·w, x2·w, x3·w] (n floats each).
+ * Eight independent accumulators (four rows × two chunks) hide the add latency.
+ */
+@inline function dot4(p0: usize, p1: usize, p2: usize, p3: usize, w: usize, n: i32): v128 {
+  let a0 = f32x4.splat(0);
+  let a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+  const nb: usize = <usize>n << 2;
+  const n8: usize = <usize>(n & ~7) << 2;
+  let j: usize = 0;
+  for (; j < n8; j += 32) {
+    const w0 = v128.load(w + j);
+    const w1 = v128.load(w + j, 16);
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(p0 + j), w0));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(p0 + j, 16), w1));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(p1 + j), w0));
+    a3 = f32x4.add(a3, f32x4.mul(v128.load(p1 + j, 16), w1));
+    a4 = f32x4.add(a4, f32x4.mul(v128.load(p2 + j), w0));
+    a5 = f32x4.add(a5, f32x4.mul(v128.load(p2 + j, 16), w1));
+    a6 = f32x4.add(a6, f32x4.mul(v128.load(p3 + j), w0));
+    a7 = f32x4.add(a7, f32x4.mul(v128.load(p3 + j, 16), w1));
+  }
+  if (j + 16 <= nb) {
+    const w0 = v128.load(w + j);
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(p0 + j), w0));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(p1 + j), w0));
+    a4 = f32x4.add(a4, f32x4.mul(v128.load(p2 + j), w0));
+    a6 = f32x4.add(a6, f32x4.mul(v128.load(p3 + j), w0));
+    j += 16;
+  }
+  let r = reduce4(f32x4.add(a0, a1), f32x4.add(a2, a3), f32x4.add(a4, a5), f32x4.add(a6, a7));
+  if (j < nb) {
+    let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
+    for (; j < nb; j += 4) {
+      const wj = load<f32>(w + j);
+      t0 += load<f32>(p0 + j) * wj;
+      t1 += load<f32>(p1 + j) * wj;
+      t2 += load<f32>(p2 + j) * wj;
+      t3 += load<f32>(p3 + j) * wj;
+    }
+    let t = f32x4.splat(t0);
+    t = f32x4.replace_lane(t, 1, t1);
+    t = f32x4.replace_lane(t, 2, t2);
+    t = f32x4.replace_lane(t, 3, t3);
+    r = f32x4.add(r, t);
+  }
+  return r;
+}
+
+/** g += s₀x₀ + s₁x₁ + s₂x₂ + s₃x₃ over n floats, where s = [s₀, s₁, s₂, s₃]. */
+@inline function axpy4(g: usize, p0: usize, p1: usize, p2: usize, p3: usize, s: v128, n: i32): void {
+  const s0 = f32x4.shuffle(s, s, 0, 0, 0, 0);
+  const s1 = f32x4.shuffle(s, s, 1, 1, 1, 1);
+  const s2 = f32x4.shuffle(s, s, 2, 2, 2, 2);
+  const s3 = f32x4.shuffle(s, s, 3, 3, 3, 3);
+  const nb: usize = <usize>n << 2;
+  const n8: usize = <usize>(n & ~7) << 2;
+  let j: usize = 0;
+  for (; j < n8; j += 32) {
+    const u0 = f32x4.add(
+      f32x4.add(f32x4.mul(v128.load(p0 + j), s0), f32x4.mul(v128.load(p1 + j), s1)),
+      f32x4.add(f32x4.mul(v128.load(p2 + j), s2), f32x4.mul(v128.load(p3 + j), s3)),
+    );
+    const u1 = f32x4.add(
+      f32x4.add(f32x4.mul(v128.load(p0 + j, 16), s0), f32x4.mul(v128.load(p1 + j, 16), s1)),
+      f32x4.add(f32x4.mul(v128.load(p2 + j, 16), s2), f32x4.mul(v128.load(p3 + j, 16), s3)),
+    );
+    v128.store(g + j, f32x4.add(v128.load(g + j), u0));
+    v128.store(g + j, f32x4.add(v128.load(g + j, 16), u1), 16);
+  }
+  if (j + 16 <= nb) {
+    const u0 = f32x4.add(
+      f32x4.add(f32x4.mul(v128.load(p0 + j), s0), f32x4.mul(v128.load(p1 + j), s1)),
+      f32x4.add(f32x4.mul(v128.load(p2 + j), s2), f32x4.mul(v128.load(p3 + j), s3)),
+    );
+    v128.store(g + j, f32x4.add(v128.load(g + j), u0));
+    j += 16;
+  }
+  if (j < nb) {
+    const c0 = f32x4.extract_lane(s, 0);
+    const c1 = f32x4.extract_lane(s, 1);
+    const c2 = f32x4.extract_lane(s, 2);
+    const c3 = f32x4.extract_lane(s, 3);
+    for (; j < nb; j += 4) {
+      store<f32>(
+        g + j,
+        load<f32>(g + j) + (load<f32>(p0 + j) * c0 + load<f32>(p1 + j) * c1) + (load<f32>(p2 + j) * c2 + load<f32>(p3 + j) * c3),
+      );
+    }
+  }
+}
+
+/**
+ * Software-pipelined pass for the binary kernel: g += Σ_r s_r x_r over the current block's rows p0…p3 while
+ * computing the next block's scores [q0·w, q1·w, q2·w, q3·w] in the same sweep, so the next rows stream in
+ * from memory while the current ones (already in L1) are accumulated.
+ */
+@inline function fused4(
+  g: usize, p0: usize, p1: usize, p2: usize, p3: usize, s: v128,
+  q0: usize, q1: usize, q2: usize, q3: usize, w: usize, n: i32,
+): v128 {
+  const s0 = f32x4.shuffle(s, s, 0, 0, 0, 0);
+  const s1 = f32x4.shuffle(s, s, 1, 1, 1, 1);
+  const s2 = f32x4.shuffle(s, s, 2, 2, 2, 2);
+  const s3 = f32x4.shuffle(s, s, 3, 3, 3, 3);
+  let a0 = f32x4.splat(0);
+  let a1 = a0, a2 = a0, a3 = a0;
+  const nb: usize = <usize>n << 2;
+  const n4: usize = <usize>(n & ~3) << 2;
+  let j: usize = 0;
+  for (; j < n4; j += 16) {
+    const wv = v128.load(w + j);
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(q0 + j), wv));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(q1 + j), wv));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load(q2 + j), wv));
+    a3 = f32x4.add(a3, f32x4.mul(v128.load(q3 + j), wv));
+    const u = f32x4.add(
+      f32x4.add(f32x4.mul(v128.load(p0 + j), s0), f32x4.mul(v128.load(p1 + j), s1)),
+      f32x4.add(f32x4.mul(v128.load(p2 + j), s2), f32x4.mul(v128.load(p3 + j), s3)),
+    );
+    v128.store(g + j, f32x4.add(v128.load(g + j), u));
+  }
+  let r = reduce4(a0, a1, a2, a3);
+  if (j < nb) {
+    const c0 = f32x4.extract_lane(s, 0);
+    const c1 = f32x4.extract_lane(s, 1);
+    const c2 = f32x4.extract_lane(s, 2);
+    const c3 = f32x4.extract_lane(s, 3);
+    let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
+    for (; j < nb; j += 4) {
+      const wj = load<f32>(w + j);
+      t0 += load<f32>(q0 + j) * wj;
+      t1 += load<f32>(q1 + j) * wj;
+      t2 += load<f32>(q2 + j) * wj;
+      t3 += load<f32>(q3 + j) * wj;
+      store<f32>(
+        g + j,
+        load<f32>(g + j) + (load<f32>(p0 + j) * c0 + load<f32>(p1 + j) * c1) + (load<f32>(p2 + j) * c2 + load<f32>(p3 + j) * c3),
+      );
+    }
+    let t = f32x4.splat(t0);
+    t = f32x4.replace_lane(t, 1, t1);
+    t = f32x4.replace_lane(t, 2, t2);
+    t = f32x4.replace_lane(t, 3, t3);
+    r = f32x4.add(r, t);
+  }
+  return r;
+}
+
+/** g64[q] += g32[q]; g32[q] = 0 for q < len (float32 tile → float64 accumulator). */
+function flush(g32: usize, g64: usize, len: i32): void {
+  const nb: usize = <usize>len << 2;
+  const n4: usize = <usize>(len & ~3) << 2;
+  const zero = f32x4.splat(0);
+  let j: usize = 0;
+  for (; j < n4; j += 16) {
+    const v = v128.load(g32 + j);
+    const d = g64 + (j << 1);
+    v128.store(d, f64x2.add(v128.load(d), f64x2.promote_low_f32x4(v)));
+    v128.store(d, f64x2.add(v128.load(d, 16), f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3))), 16);
+    v128.store(g32 + j, zero);
+  }
+  for (; j < nb; j += 4) {
+    const d = g64 + (j << 1);
+    store<f64>(d, load<f64>(d) + <f64>load<f32>(g32 + j));
+    store<f32>(g32 + j, 0);
+  }
+}
+
+/**
+ * e^x for four float32 lanes (Cephes expf: e^x = 2^k·e^r with k = round(x·log₂e), |r| ≤ ln2/2, degree-6
+ * polynomial; relative error ≈ 1 ulp). x is clamped to [−87.3, 88.7], so e^x ≥ 1.2e−38 and never overflows.
+ * NaN propagates.
+ */
+@inline function expv(x0: v128): v128 {
+  let x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.3)), f32x4.splat(88.7));
+  const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), f32x4.splat(1));
+  const k = i32x4.trunc_sat_f32x4_s(fx);
+  const pow2 = i32x4.shl(i32x4.add(k, i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2);
+}
+
+/**
+ * log(1 + e) for e ∈ [0, 1] in four float32 lanes: with s = e / (2 + e) ∈ [0, 1/3],
+ * log(1 + e) = 2·atanh(s) = 2s(1 + s²/3 + s⁴/5 + … + s¹²/13); truncation error < 2e−8 relative,
+ * and ≈ e for small e (no cancellation).
+ */
+@inline function log1pv(e: v128): v128 {
+  const s = f32x4.div(e, f32x4.add(e, f32x4.splat(2)));
+  const s2 = f32x4.mul(s, s);
+  let p = f32x4.splat(1.0 / 13.0);
+  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(1.0 / 11.0));
+  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(1.0 / 9.0));
+  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(1.0 / 7.0));
+  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(1.0 / 5.0));
+  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(1.0 / 3.0));
+  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(1));
+  return f32x4.mul(f32x4.add(s, s), p);
+}
+
+/** Weights [s_t … s_t+3] of a block: sw values (or 1), and 0 for the lanes past the last row. */
+@inline function blockWeights(sw: usize, t: i32, left: i32): v128 {
+  if (left >= 4) return sw != 0 ? v128.load(sw + (<usize>t << 2)) : f32x4.splat(1);
+  let s = f32x4.splat(0);
+  const a = sw + (<usize>t << 2);
+  s = f32x4.replace_lane(s, 0, sw != 0 ? load<f32>(a) : <f32>1);
+  if (left > 1) s = f32x4.replace_lane(s, 1, sw != 0 ? load<f32>(a, 4) : <f32>1);
+  if (left > 2) s = f32x4.replace_lane(s, 2, sw != 0 ? load<f32>(a, 8) : <f32>1);
+  return s;
+}
+
+/** Four 32-bit values from a compact per-position array, 0 in the lanes past the last row. */
+@inline function blockValues(p: usize, t: i32, left: i32): v128 {
+  const a = p + (<usize>t << 2);
+  if (left >= 4) return v128.load(a);
+  let v = i32x4.splat(0);
+  v = i32x4.replace_lane(v, 0, load<i32>(a));
+  if (left > 1) v = i32x4.replace_lane(v, 1, load<i32>(a, 4));
+  if (left > 2) v = i32x4.replace_lane(v, 2, load<i32>(a, 8));
+  return v;
+}
+
+// ───────────────────────────── kernels ─────────────────────────────
+
+/**
+ * Binary fused pass over positions [t0, t1). For each row i with weight s_i:
+ *   z_i = x_i·w + b, a_i = σ(z_i)
+ *   bce: ℓ_i = softplus(z_i) − y_i z_i,  r_i = a_i − y_i
+ *   mse: ℓ_i = ½(a_i − y_i)²,            r_i = (a_i − y_i)·a_i(1 − a_i)
+ *   g64 = Σ s_i r_i x_i (n float64, overwritten),  out[0] = Σ s_i ℓ_i,  out[1] = Σ s_i r_i  (float64).
+ * g32 is an n-float scratch tile. bp points at b (one float32).
+ */
+export function binary_grad(
+  X: usize, n: i32, rows: usize, start: i32, t0: i32, t1: i32,
+  y: usize, sw: usize, w: usize, bp: usize, mse: i32, g32: usize, g64: usize, out: usize,
+): void {
+  const rowBytes: usize = <usize>n << 2;
+  memory.fill(g32, 0, <usize>n << 2);
+  memory.fill(g64, 0, <usize>n << 3);
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  const half = f32x4.splat(0.5);
+  const bv = f32x4.splat(load<f32>(bp));
+  let lossAcc: f64 = 0;
+  let gbAcc: f64 = 0;
+  let pending: i32 = 0;
+  // Block b covers positions t, t+1, t+2, t+3; z of the first block is computed alone, each later block's z
+  // during the previous block's gradient sweep (fused4).
+  let t = t0;
+  let p0: usize = 0, p1: usize = 0, p2: usize = 0, p3: usize = 0;
+  let z = f32x4.splat(0);
+  if (t < t1) {
+    const left = t1 - t;
+    p0 = rowAddr(X, rowBytes, rows, start, t);
+    p1 = left > 1 ? rowAddr(X, rowBytes, rows, start, t + 1) : p0;
+    p2 = left > 2 ? rowAddr(X, rowBytes, rows, start, t + 2) : p0;
+    p3 = left > 3 ? rowAddr(X, rowBytes, rows, start, t + 3) : p0;
+    z = f32x4.add(dot4(p0, p1, p2, p3, w, n), bv);
+  }
+  for (; t < t1; t += 4) {
+    const left = t1 - t;
+    const yv = blockValues(y, t, left);
+    const sv = blockWeights(sw, t, left);
+    // a = σ(z) and ac = 1 − σ(z), both without cancellation: e = e^(−|z|), q = 1/(1 + e).
+    const e = expv(f32x4.neg(f32x4.abs(z)));
+    const q = f32x4.div(one, f32x4.add(one, e));
+    const eq = f32x4.mul(e, q);
+    const pos = f32x4.ge(z, zero);
+    const a = v128.bitselect(q, eq, pos);
+    const ac = v128.bitselect(eq, q, pos);
+    // d = a − y = (1 − y)·a − y·(1 − a)
+    const d = f32x4.sub(f32x4.mul(f32x4.sub(one, yv), a), f32x4.mul(yv, ac));
+    let l: v128;
+    let r: v128;
+    if (mse) {
+      l = f32x4.mul(half, f32x4.mul(d, d));
+      r = f32x4.mul(d, f32x4.mul(a, ac));
+    } else {
+      // softplus(z) − y z = log1p(e^(−|z|)) + (1 − y)·max(z, 0) + y·max(−z, 0)
+      l = f32x4.add(
+        log1pv(e),
+        f32x4.add(f32x4.mul(f32x4.sub(one, yv), f32x4.max(z, zero)), f32x4.mul(yv, f32x4.max(f32x4.neg(z), zero))),
+      );
+      r = d;
+    }
+    const sr = f32x4.mul(sv, r);
+    lossAcc += hsum64(f32x4.mul(sv, l));
+    gbAcc += hsum64(sr);
+    const tn = t + 4;
+    if (tn < t1) {
+      const ln = t1 - tn;
+      const q0 = rowAddr(X, rowBytes, rows, start, tn);
+      const q1 = ln > 1 ? rowAddr(X, rowBytes, rows, start, tn + 1) : q0;
+      const q2 = ln > 2 ? rowAddr(X, rowBytes, rows, start, tn + 2) : q0;
+      const q3 = ln > 3 ? rowAddr(X, rowBytes, rows, start, tn + 3) : q0;
+      z = f32x4.add(fused4(g32, p0, p1, p2, p3, sr, q0, q1, q2, q3, w, n), bv);
+      p0 = q0;
+      p1 = q1;
+      p2 = q2;
+      p3 = q3;
+    } else {
+      axpy4(g32, p0, p1, p2, p3, sr, n);
+    }
+    pending += 4;
+    if (pending >= TILE) {
+      flush(g32, g64, n);
+      pending = 0;
+    }
+  }
+  flush(g32, g64, n);
+  store<f64>(out, lossAcc);
+  store<f64>(out, gbAcc, 8);
+}
+
+/**
+ * Softmax fused pass over positions [t0, t1), k classes. For each row i with weight s_i:
+ *   z_i = W x_i + b (k), p_i = softmax(z_i) (max subtracted)
+ *   bce: ℓ_i = logsumexp(z_i) − z_{i,y_i},  r_i = p_i − onehot(y_i)
+ *   mse: ℓ_i = ½‖p_i − onehot(y_i)‖²,       r_ic = p_ic (d_ic − p_i·d_i),  d_i = p_i − onehot(y_i)
+ *   g64 = Σ s_i r_i x_iᵀ (k×n float64), gb64 = Σ s_i r_i (k float64), out[0] = Σ s_i ℓ_i.
+ * The four rows of a block are the four SIMD lanes for the activation step. zb is a k×4 float32 scratch
+ * (class-major: zb[c·4 + lane]) and a second k×4 for the probabilities; g32 a k×n float32 tile.
+ */
+export function softmax_grad(
+  X: usize, n: i32, k: i32, rows: usize, start: i32, t0: i32, t1: i32,
+  y: usize, sw: usize, W: usize, bp: usize, mse: i32, zb: usize, g32: usize, g64: usize, gb64: usize, out: usize,
+): void {
+  const rowBytes: usize = <usize>n << 2;
+  const kn: i32 = k * n;
+  const pb: usize = zb + (<usize>k << 4);
+  memory.fill(g32, 0, <usize>kn << 2);
+  memory.fill(g64, 0, <usize>kn << 3);
+  memory.fill(gb64, 0, <usize>k << 3);
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  let lossAcc: f64 = 0;
+  let pending: i32 = 0;
+  for (let t = t0; t < t1; t += 4) {
+    const left = t1 - t;
+    const p0 = rowAddr(X, rowBytes, rows, start, t);
+    const p1 = left > 1 ? rowAddr(X, rowBytes, rows, start, t + 1) : p0;
+    const p2 = left > 2 ? rowAddr(X, rowBytes, rows, start, t + 2) : p0;
+    const p3 = left > 3 ? rowAddr(X, rowBytes, rows, start, t + 3) : p0;
+    const yv = blockValues(y, t, left);
+    const sv = blockWeights(sw, t, left);
+    // Scores, one class at a time for the four rows; running max and z_{y}.
+    let mx = f32x4.splat(-Infinity);
+    let zy = zero;
+    for (let c = 0; c < k; c++) {
+      const zc = f32x4.add(dot4(p0, p1, p2, p3, W + (<usize>(c * n) << 2), n), f32x4.splat(load<f32>(bp + (<usize>c << 2))));
+      v128.store(zb + (<usize>c << 4), zc);
+      mx = f32x4.max(mx, zc);
+      zy = v128.bitselect(zc, zy, i32x4.eq(yv, i32x4.splat(c)));
+    }
+    // e_c = exp(z_c − max), sum.
+    let sum = zero;
+    for (let c = 0; c < k; c++) {
+      const a = zb + (<usize>c << 4);
+      const ec = expv(f32x4.sub(v128.load(a), mx));
+      v128.store(pb + (<usize>c << 4), ec);
+      sum = f32x4.add(sum, ec);
+    }
+    const inv = f32x4.div(one, sum);
+    let l: v128;
+    if (mse) {
+      // d_c = p_c − [y = c]; ℓ = ½ Σ d_c²; pd = Σ p_c d_c; r_c = p_c (d_c − pd)
+      let sq = zero;
+      let pd = zero;
+      for (let c = 0; c < k; c++) {
+        const a = pb + (<usize>c << 4);
+        const p = f32x4.mul(v128.load(a), inv);
+        const d = f32x4.sub(p, v128.and(one, i32x4.eq(yv, i32x4.splat(c))));
+        sq = f32x4.add(sq, f32x4.mul(d, d));
+        pd = f32x4.add(pd, f32x4.mul(p, d));
+        v128.store(a, p);
+        v128.store(zb + (<usize>c << 4), d);
+      }
+      l = f32x4.mul(f32x4.splat(0.5), sq);
+      for (let c = 0; c < k; c++) {
+        const a = pb + (<usize>c << 4);
+        v128.store(a, f32x4.mul(v128.load(a), f32x4.sub(v128.load(zb + (<usize>c << 4)), pd)));
+      }
+    } else {
+      // ℓ = max + log Σ e − z_y (log in float64 per lane); r_c = p_c − [y = c]
+      const lse = f32x4.sub(mx, zy);
+      const s0 = <f64>f32x4.extract_lane(sum, 0);
+      const s1 = <f64>f32x4.extract_lane(sum, 1);
+      const s2 = <f64>f32x4.extract_lane(sum, 2);
+      const s3 = <f64>f32x4.extract_lane(sum, 3);
+      lossAcc +=
+        <f64>f32x4.extract_lane(sv, 0) * (Math.log(s0) + <f64>f32x4.extract_lane(lse, 0)) +
+        <f64>f32x4.extract_lane(sv, 1) * (Math.log(s1) + <f64>f32x4.extract_lane(lse, 1)) +
+        <f64>f32x4.extract_lane(sv, 2) * (Math.log(s2) + <f64>f32x4.extract_lane(lse, 2)) +
+        <f64>f32x4.extract_lane(sv, 3) * (Math.log(s3) + <f64>f32x4.extract_lane(lse, 3));
+      l = zero;
+      for (let c = 0; c < k; c++) {
+        const a = pb + (<usize>c << 4);
+        v128.store(a, f32x4.sub(f32x4.mul(v128.load(a), inv), v128.and(one, i32x4.eq(yv, i32x4.splat(c)))));
+      }
+    }
+    if (mse) lossAcc += hsum64(f32x4.mul(sv, l));
+    // Gradient: per class c, g_c += Σ_r s_r r_rc x_r; gb_c += Σ_r s_r r_rc.
+    for (let c = 0; c < k; c++) {
+      const src = f32x4.mul(sv, v128.load(pb + (<usize>c << 4)));
+      const gb = gb64 + (<usize>c << 3);
+      store<f64>(gb, load<f64>(gb) + hsum64(src));
+      axpy4(g32 + (<usize>(c * n) << 2), p0, p1, p2, p3, src, n);
+    }
+    pending += 4;
+    if (pending >= TILE) {
+      flush(g32, g64, kn);
+      pending = 0;
+    }
+  }
+  flush(g32, g64, kn);
+  store<f64>(out, lossAcc);
+}
+
+/**
+ * Scores over positions [t0, t1): out[t·k + c] = b_c + W_c·x_i (float32, count×k, t relative to 0).
+ */
+export function scores(
+  X: usize, n: i32, k: i32, rows: usize, start: i32, t0: i32, t1: i32, W: usize, bp: usize, out: usize,
+): void {
+  const rowBytes: usize = <usize>n << 2;
+  for (let t = t0; t < t1; t += 4) {
+    const left = t1 - t;
+    const p0 = rowAddr(X, rowBytes, rows, start, t);
+    const p1 = left > 1 ? rowAddr(X, rowBytes, rows, start, t + 1) : p0;
+    const p2 = left > 2 ? rowAddr(X, rowBytes, rows, start, t + 2) : p0;
+    const p3 = left > 3 ? rowAddr(X, rowBytes, rows, start, t + 3) : p0;
+    const o: usize = out + (<usize>(t * k) << 2);
+    const stride: usize = <usize>k << 2;
+    for (let c = 0; c < k; c++) {
+      const z = f32x4.add(dot4(p0, p1, p2, p3, W + (<usize>(c * n) << 2), n), f32x4.splat(load<f32>(bp + (<usize>c << 2))));
+      const a = o + (<usize>c << 2);
+      store<f32>(a, f32x4.extract_lane(z, 0));
+      if (left > 1) store<f32>(a + stride, f32x4.extract_lane(z, 1));
+      if (left > 2) store<f32>(a + 2 * stride, f32x4.extract_lane(z, 2));
+      if (left > 3) store<f32>(a + 3 * stride, f32x4.extract_lane(z, 3));
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** WebAssembly binaries are bundled by esbuild's `binary` loader as their bytes. */
+declare module '*.wasm' {
+  const bytes: Uint8Array;
+  export default bytes;
+}
