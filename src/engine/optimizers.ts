@@ -1,7 +1,8 @@
 /**
- * First-order optimisers for the parameter vector θ (float32). The training session keeps W (k×n) and
- * b (k) in one array θ = [W | b] of length k·n + k, so one optimiser instance (and its state) covers both.
- * Arithmetic is float64; each updated parameter is rounded to float32 once when stored.
+ * First-order optimisers for the parameter vector θ. The training session keeps W (k×n) and b (k) in
+ * one array θ = [W | b] of length k·n + k, so one optimiser instance (and its state) covers both.
+ * Arithmetic is float64; θ may be a Float64Array (the session's master copy, so that updates far
+ * below float32 resolution are not lost) or a Float32Array (each parameter rounded once when stored).
  *
  * With gradient g_t = ∇J(θ_{t−1}) on the current batch and learning rate α:
  * - gd / sgd:  θ_t = θ_{t−1} − α g_t   (the same rule; 'gd' uses the full batch, 'sgd' mini-batches)
@@ -26,7 +27,7 @@ export interface OptimizerState {
 
 export interface Optimizer {
   /** θ ← update(θ, g) in place. params and grad have the same length (k·n + k). */
-  step(params: Float32Array, grad: Float32Array, lr: number): void;
+  step(params: Float32Array | Float64Array, grad: Float32Array, lr: number): void;
   /** Forget all state (velocities, moments, step count). */
   reset(): void;
   readonly kind: OptimizerKind;
