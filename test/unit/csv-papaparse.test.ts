@@ -1,0 +1,261 @@
+/**
+ * Differential test: our CSV reader against papaparse (an independent RFC 4180 parser) on the sample files and
+ * on 240 seeded random CSVs (random quoting, embedded quotes / line breaks / delimiters, CRLF / LF / CR, numbers
+ * in many spellings, missing markers, BOM, blank lines, four delimiters, with and without a header).
+ *
+ * papaparse splits the text into string cells; the reference then applies our documented typing rules
+ * independently of our code: trim each cell, missing markers → null, a column is numeric when every non-missing
+ * cell matches the decimal-number regex below and `Number()` gives a finite value, otherwise categorical with
+ * levels in order of first appearance. Every cell of every column is compared.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { parseCsv } from '../../src/engine/csv';
+import type { CsvOptions } from '../../src/engine/csv';
+import { createRng } from '../../src/engine/random';
+import type { Rng } from '../../src/engine/random';
+import type { ParsedTable } from '../../src/engine/types';
+
+const MISSING = /^(|na|n\/a|nan|null|\?)$/i;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+type Cell = number | string | null;
+interface RefColumn {
+  name: string | null;
+  kind: 'numeric' | 'categorical';
+  cells: Cell[];
+  levels: string[];
+  missing: number;
+}
+
+/** papaparse rows → reference columns (rules above). Blank lines (one empty-after-trimming cell) are dropped. */
+function reference(text: string, delimiter: string, newline: string, hasHeader: boolean, trimText: boolean, what: string): RefColumn[] {
+  const res = Papa.parse<Array<string | null>>(text, {
+    header: false,
+    delimiter,
+    newline: newline as '\n' | '\r\n' | '\r',
+    skipEmptyLines: true,
+    transform: (v: string) => {
+      const t = v.trim();
+      return MISSING.test(t) ? null : trimText || DECIMAL.test(t) ? t : v;
+    },
+  });
+  const err = res.errors[0];
+  assert.ok(!err, err && `${what}: papaparse ${err.code} near ${JSON.stringify(text.slice((err.index ?? 0) - 40, (err.index ?? 0) + 40))}`);
+  const rows = res.data.filter((r) => !(r.length === 1 && r[0] === null));
+  const names = hasHeader ? rows[0] : null;
+  const data = hasHeader ? rows.slice(1) : rows;
+  const ncols = rows[0].length;
+  const out: RefColumn[] = [];
+  for (let j = 0; j < ncols; j++) {
+    const raw = data.map((r) => {
+      assert.equal(r.length, ncols, 'papaparse row length');
+      return r[j];
+    });
+    const present = raw.filter((v): v is string => v !== null);
+    const numeric = present.every((v) => DECIMAL.test(v) && Number.isFinite(Number(v)));
+    const levels = numeric ? [] : [...new Set(present)];
+    out.push({
+      name: names ? names[j] : null,
+      kind: numeric ? 'numeric' : 'categorical',
+      cells: raw.map((v) => (v === null ? null : numeric ? Number(v) : v)),
+      levels,
+      missing: raw.length - present.length,
+    });
+  }
+  return out;
+}
+
+function compare(ours: ParsedTable, ref: RefColumn[], what: string): void {
+  assert.equal(ours.columns.length, ref.length, `${what}: column count`);
+  ours.columns.forEach((c, j) => {
+    const r = ref[j];
+    const where = `${what}, column ${j} (${c.name})`;
+    if (r.name !== null) assert.equal(c.name, r.name, `${where}: name`);
+    else assert.equal(c.name, `column${j + 1}`, `${where}: name`);
+    assert.equal(c.kind, r.kind, `${where}: kind`);
+    assert.equal(c.missing, r.missing, `${where}: missing`);
+    assert.equal(ours.rowCount, r.cells.length, `${where}: rows`);
+    if (c.kind === 'numeric') {
+      // deepStrictEqual compares with Object.is: NaN/-0 exact.
+      assert.deepEqual(
+        Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)),
+        r.cells,
+        `${where}: values`,
+      );
+    } else {
+      assert.deepEqual(c.levels, r.levels, `${where}: levels`);
+      assert.deepEqual(
+        Array.from(c.codes, (k) => (k < 0 ? null : c.levels[k])),
+        r.cells,
+        `${where}: cells`,
+      );
+    }
+  });
+}
+
+// ───────────────────────────── random CSV generator ─────────────────────────────
+
+const DELIMS = [',', ';', '\t', '|'];
+const EOLS = ['\n', '\r\n', '\r'];
+const MARKERS = ['', '', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', '?', 'na'];
+const PIECES = ['a', 'b', 'x', 'Zeta', 'café', '日本', '🙂', 'ü', ' ', ' ', '"', ',', ';', '|', '\t', '\n', '\r\n', '\r', '.', '-', '1', '42', "'", 'e'];
+
+const int = (rng: Rng, n: number): number => Math.floor(rng() * n);
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)];
+
+/** A number spelled in one of many ways (integers, decimals, exponents, signs, many digits). */
+function numberText(rng: Rng): string {
+  const digits = (n: number): string => Array.from({ length: n }, () => String(int(rng, 10))).join('');
+  const sign = pick(rng, ['', '', '', '-', '+']);
+  switch (int(rng, 8)) {
+    case 0:
+      return sign + String(int(rng, 1000));
+    case 1:
+      return `${sign}${int(rng, 100)}.${digits(1 + int(rng, 6))}`;
+    case 2:
+      return `${sign}${digits(1 + int(rng, 3))}.${digits(int(rng, 4))}e${pick(rng, ['', '-', '+'])}${int(rng, 40)}`;
+    case 3:
+      return `${sign}.${digits(1 + int(rng, 5))}`;
+    case 4:
+      return `${sign}${digits(1 + int(rng, 12))}.${digits(1 + int(rng, 12))}`; // often > 15 digits
+    case 5:
+      return `${sign}${digits(1 + int(rng, 4))}E${pick(rng, ['-', '+', ''])}${int(rng, 330)}`; // extremes, 1e400 → text
+    case 6:
+      return `${sign}${int(rng, 10)}.`;
+    default:
+      return (rng() * 200 - 100).toString();
+  }
+}
+
+/** A number whose value is finite (no extreme exponent). */
+function finiteNumberText(rng: Rng): string {
+  return numberText(rng).replace(/E\S*$/, '');
+}
+
+/** Text without leading/trailing whitespace (inside quotes it is kept verbatim; outside it is trimmed). */
+function wordText(rng: Rng, allowSpecial: boolean): string {
+  let s = '';
+  const n = 1 + int(rng, 4);
+  for (let i = 0; i < n; i++) s += allowSpecial ? pick(rng, PIECES) : pick(rng, PIECES.slice(0, 8));
+  s = s.replace(/^\s+|\s+$/g, '');
+  return s === '' ? 'w' : s;
+}
+
+interface Generated {
+  text: string;
+  delimiter: string;
+  eol: string;
+  hasHeader: boolean;
+  /** Whether our reader is left to detect the delimiter and the header. */
+  detect: boolean;
+}
+
+function generate(seed: number): Generated {
+  const rng = createRng(seed);
+  const delimiter = pick(rng, DELIMS);
+  const eol = pick(rng, EOLS);
+  const ncols = 2 + int(rng, 6);
+  const hasHeader = rng() < 0.75;
+  const nrows = (hasHeader ? 1 : 2) + int(rng, 30); // one line alone would be taken as a header
+  const detect = rng() < 0.5;
+  const kinds = Array.from({ length: ncols }, () => pick(rng, ['num', 'num', 'text', 'mixed'] as const));
+  kinds[int(rng, ncols)] = 'num'; // at least one numeric column (makes detection unambiguous, see below)
+  const missingRate = kinds.map(() => (rng() < 0.5 ? 0 : rng() * 0.4));
+  const quoteRate = rng() * 0.5;
+
+  const field = (value: string): string => {
+    // Quoting is required for the delimiter, quotes at the start, and line breaks; when detection is on, any
+    // candidate delimiter is quoted too, so the true delimiter is the only one splitting lines consistently.
+    const special =
+      value.includes(delimiter) ||
+      value.startsWith('"') ||
+      /[\r\n]/.test(value) ||
+      (value.includes('"') && rng() < 0.7) ||
+      (detect && DELIMS.some((d) => value.includes(d)));
+    if (special || rng() < quoteRate) {
+      return `"${value.replace(/"/g, '""')}"${rng() < 0.1 ? '  ' : ''}`;
+    }
+    const pad = (): string => (rng() < 0.15 ? ' '.repeat(1 + int(rng, 2)) : '');
+    return pad() + value + pad();
+  };
+
+  const lines: string[] = [];
+  if (hasHeader) {
+    lines.push(kinds.map((_, j) => field(`${pick(rng, ['col', 'Name', 'größe', 'x y', 'v'])}${j}`)).join(delimiter));
+  }
+  const firstNum = kinds.indexOf('num');
+  for (let i = 0; i < nrows; i++) {
+    const cells = kinds.map((k, j) => {
+      if (!hasHeader && i === 0) {
+        // Without a header the first row must not look like one: numbers (finite) or missing markers where
+        // the column is numeric, and the first numeric column always gets a number.
+        if (k !== 'text') return j !== firstNum && rng() < missingRate[j] ? pick(rng, MARKERS) : finiteNumberText(rng);
+      }
+      if (!hasHeader && i === 1 && k === 'text') return `w${wordText(rng, true)}`; // text below → not a header
+      if (rng() < missingRate[j]) return pick(rng, MARKERS);
+      if (k === 'num') return numberText(rng);
+      if (k === 'mixed') return rng() < 0.8 ? numberText(rng) : wordText(rng, true);
+      return rng() < 0.1 ? numberText(rng) : wordText(rng, true);
+    });
+    // With a header, make sure the first numeric column has a number somewhere below it.
+    if (hasHeader && i === nrows - 1) cells[firstNum] = finiteNumberText(rng);
+    lines.push(cells.map(field).join(delimiter));
+    if (rng() < 0.05) lines.push(pick(rng, ['', '   ']));
+  }
+  // papaparse rejects spaces after a closing quote at the very end of the input (we accept them).
+  let text = lines.join(eol).replace(/" +$/, '"');
+  if (rng() < 0.6) text += eol;
+  if (rng() < 0.1) text += eol + '  ' + eol;
+  if (rng() < 0.2) text = '\ufeff' + text;
+  return { text, delimiter, eol, hasHeader, detect };
+}
+
+// ───────────────────────────── tests ─────────────────────────────
+
+describe('CSV differential test against papaparse', () => {
+  for (const name of ['titanic', 'iris', 'breast_cancer', 'digits', 'toy_train', 'toy_test']) {
+    test(`samples/${name}.csv`, () => {
+      const bytes = readFileSync(`samples/${name}.csv`);
+      const ours = parseCsv(bytes, { file: `${name}.csv` });
+      const text = bytes.toString('utf8');
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      compare(ours, reference(text, ',', eol, true, false, name), name);
+    });
+  }
+
+  test('240 random CSVs', () => {
+    let detected = 0;
+    for (let seed = 1; seed <= 240; seed++) {
+      const g = generate(seed);
+      const options: CsvOptions = g.detect ? {} : { delimiter: g.delimiter, hasHeader: g.hasHeader };
+      const what = `seed ${seed} (delimiter ${JSON.stringify(g.delimiter)}, eol ${JSON.stringify(g.eol)}, header ${g.hasHeader}, detect ${g.detect})`;
+      let ours: ParsedTable;
+      try {
+        ours = parseCsv(new TextEncoder().encode(g.text), options);
+      } catch (e) {
+        assert.fail(`${what}: ${String(e)}\n${JSON.stringify(g.text)}`);
+      }
+      assert.equal(ours.delimiter, g.delimiter, `${what}: delimiter`);
+      assert.equal(ours.hasHeader, g.hasHeader, `${what}: header`);
+      if (g.detect) detected++;
+      compare(ours, reference(g.text, g.delimiter, g.eol, g.hasHeader, true, what), what);
+    }
+    assert.ok(detected > 80, 'a good share of cases exercises detection');
+  });
+
+  test('the generator really produces the hard cases', () => {
+    // Guards against a generator change that silently stops covering them.
+    const all = Array.from({ length: 240 }, (_, i) => generate(i + 1));
+    const count = (f: (g: Generated) => boolean): number => all.filter(f).length;
+    assert.ok(count((g) => g.text.startsWith('\ufeff')) > 20, 'BOM');
+    assert.ok(count((g) => g.text.includes('""')) > 50, 'escaped quotes');
+    assert.ok(count((g) => /"[^"]*\n[^"]*"/.test(g.text)) > 20, 'line breaks in quotes');
+    for (const d of DELIMS) assert.ok(count((g) => g.delimiter === d) > 30, `delimiter ${JSON.stringify(d)}`);
+    for (const e of EOLS) assert.ok(count((g) => g.eol === e) > 40, `eol ${JSON.stringify(e)}`);
+    assert.ok(count((g) => !g.hasHeader) > 30, 'no header');
+    assert.ok(count((g) => /\bN\/A\b|\bnull\b/i.test(g.text)) > 30, 'missing markers');
+  });
+});
