@@ -67,8 +67,8 @@ const RULES: { [K in Key]: Rule & { label: string } } = {
   loss: { label: 'loss', ok: oneOf('bce', 'mse'), must: "'bce' or 'mse'", example: "'bce'" },
   classWeight: {
     label: 'class weight',
-    ok: oneOf('balanced', null),
-    must: "'balanced' or null",
+    ok: oneOf('balanced', null, 'none'),
+    must: "'balanced' or 'none'",
     example: "'balanced'",
   },
   tolerance: {
@@ -114,7 +114,8 @@ function show(v: unknown): string {
  * Defaults overlaid with the given fields (fields that are `undefined` keep their default), every field
  * validated. Throws LabError('bad-config') with a one-line message such as
  * "learning rate must be a positive number (got -1); set logisticLab.learningRate to e.g. 0.1".
- * Unknown field names are rejected too (they are usually typos).
+ * Unknown field names are rejected too (they are usually typos). classWeight 'none' (the VS Code
+ * setting's spelling) means null.
  */
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   if (partial === null || typeof partial !== 'object') {
@@ -122,7 +123,7 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   }
   const out: TrainConfig = { ...DEFAULT_TRAIN_CONFIG };
   const rec = out as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(partial)) {
+  for (const [key, value] of Object.entries(partial) as [string, unknown][]) {
     if (value === undefined) continue;
     if (!Object.prototype.hasOwnProperty.call(RULES, key)) {
       throw new LabError(
@@ -137,7 +138,8 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
         `${rule.label} must be ${rule.must} (got ${show(value)}); set ${SETTINGS_PREFIX}.${key} to e.g. ${rule.example}`,
       );
     }
-    rec[key] = value;
+    // The VS Code setting spells "no class weights" as 'none'.
+    rec[key] = key === 'classWeight' && value === 'none' ? null : value;
   }
   return out;
 }

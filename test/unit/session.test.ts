@@ -392,6 +392,8 @@ describe('resolveConfig', () => {
       logEvery: 0,
     });
     assert.deepEqual(resolveConfig({ learningRate: undefined, epochs: 5 }), { ...DEFAULT_TRAIN_CONFIG, epochs: 5 });
+    assert.equal(resolveConfig({ classWeight: 'none' as never }).classWeight, null);
+    assert.equal(resolveConfig({ classWeight: 'balanced' }).classWeight, 'balanced');
   });
 
   test('bad values name the field, the value and an example', () => {
