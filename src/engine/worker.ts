@@ -1,0 +1,626 @@
+/**
+ * The training worker (a worker_threads thread; bundled to dist/worker.js): owns the one TrainingSession
+ * and answers the host's WorkerRequests (see protocol.ts) with WorkerMessages.
+ *
+ * Long work never blocks the thread's message loop: `run` and `compare` train in slices of at most
+ * SLICE_MS and yield (setImmediate) between slices, so a `pause` (or any other request) is read while
+ * training. Requests that change the session (step, reset, load, …) arriving during a run stop the run
+ * first and then execute, in order; read-only requests (state, evaluate, export, describe, predict) are
+ * answered between slices. A run streams `progress` at most every PROGRESS_MS.
+ *
+ * Besides the session, the worker computes the view data of a state: metrics at the current threshold,
+ * the 2-feature decision-boundary grid, and the pixel side of image datasets (columns p0…pN, N = s²).
+ * Node-side module (worker_threads, fs through readCsvFile).
+ */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import type {
+  BoundaryInfo,
+  ColumnInfo,
+  ComparisonRun,
+  DatasetInfo,
+  ProgressInfo,
+  SessionState,
+  WorkerError,
+  WorkerMessage,
+  WorkerRequest,
+  WorkerResult,
+} from '../protocol';
+import { readCsvFile } from './csv-file';
+import { describeColumns, suggestTarget, prepareDataset } from './dataset';
+import { jsKernel } from './kernel-js';
+import { createWasmKernel, wasmKernelSupported } from './kernel-wasm';
+import { predictLabels } from './metrics';
+import { parseModel, predictProbabilities, predictTable, predictionsToCsv, serializeModel } from './model-io';
+import { TrainingSession } from './session';
+import { LabError } from './types';
+import type {
+  HistoryPoint,
+  LinearKernel,
+  ParsedTable,
+  PreparedDataset,
+  PrepareOptions,
+  StepRecord,
+  TrainConfig,
+} from './types';
+
+/** Longest stretch of training between two looks at the message queue. */
+export const SLICE_MS = 40;
+/** Target duration of one `session.run(chunk)` call inside a slice. */
+const CHUNK_MS = 8;
+/** Minimum time between two progress messages. */
+export const PROGRESS_MS = 100;
+/** Cells per side of the decision-boundary grid. */
+export const BOUNDARY_CELLS = 60;
+/** Most training points sent with the boundary plot. */
+export const BOUNDARY_MAX_POINTS = 1500;
+/** The exact optimum (for the distance curve) is solved only when m·n·k is at most this. */
+export const OPTIMUM_MAX_WORK = 4e7;
+/** Identifier-like columns copied into prediction CSVs (e.g. PassengerId), at most this many (the first ones). */
+const PREDICTION_ID_COLUMNS = 1;
+
+/** The loaded dataset and its session. */
+interface Loaded {
+  file: string;
+  data: PreparedDataset;
+  session: TrainingSession;
+  info: DatasetInfo;
+  /** Decision threshold for metrics (the slider can move it without retraining). */
+  threshold: number;
+  computeOptimum: boolean;
+  lastStep: StepRecord | null;
+  comparison: ComparisonRun[] | null;
+}
+
+/** A long loop in progress (run or compare). */
+interface Loop {
+  kind: 'run' | 'compare';
+  stop: boolean;
+  /** Called once the loop has ended and its request was answered. */
+  onEnd: Array<() => void>;
+}
+
+type Post = (msg: WorkerMessage) => void;
+
+export class LabWorker {
+  private current: Loaded | null = null;
+  private loop: Loop | null = null;
+  /** Requests waiting for the current loop to end, in arrival order. */
+  private deferred: WorkerRequest[] = [];
+  /** A parsed table kept between `describe` and the `load` of the same file. */
+  private tableCache: { file: string; stamp: string; table: ParsedTable } | null = null;
+  private readonly kernel: LinearKernel;
+
+  constructor(
+    private readonly post: Post,
+    options: { kernel?: LinearKernel } = {},
+  ) {
+    this.kernel = options.kernel ?? chooseKernel();
+  }
+
+  /** Handles one request (replies are posted, possibly later). */
+  handle(req: WorkerRequest): void {
+    if (this.loop) {
+      switch (req.type) {
+        case 'pause':
+          this.loop.stop = true;
+          this.loop.onEnd.push(() => this.answer(req.id, () => this.stateResult()));
+          return;
+        case 'state':
+        case 'evaluate':
+        case 'export':
+        case 'describe':
+        case 'predict':
+          this.execute(req);
+          return;
+        case 'run':
+          if (this.loop.kind === 'run') {
+            // Join the run in progress: answer when it ends.
+            this.loop.onEnd.push(() => this.answer(req.id, () => this.stateResult()));
+            return;
+          }
+          this.deferred.push(req);
+          return;
+        default:
+          // Anything that changes the session waits for the loop; a run is stopped for it first (a
+          // comparison trains its own sessions and finishes unless paused).
+          if (this.loop.kind === 'run') this.loop.stop = true;
+          this.deferred.push(req);
+          return;
+      }
+    }
+    this.execute(req);
+  }
+
+  private execute(req: WorkerRequest): void {
+    switch (req.type) {
+      case 'describe':
+        return this.answer(req.id, () => this.describe(req.file));
+      case 'load':
+        return this.answer(req.id, () => this.load(req.file, req.prepare, req.config));
+      case 'step':
+        return this.answer(req.id, () => {
+          const s = this.need();
+          const record = s.session.step();
+          s.lastStep = record;
+          return { type: 'step', state: this.buildState(), record };
+        });
+      case 'stepEpoch':
+        return this.answer(req.id, () => {
+          const s = this.need();
+          s.lastStep = s.session.stepEpoch();
+          return this.stateResult();
+        });
+      case 'run':
+        return this.startRun(req.id);
+      case 'pause':
+        return this.answer(req.id, () => this.stateResult());
+      case 'reset':
+        return this.answer(req.id, () => {
+          const s = this.need();
+          s.session.reset();
+          s.lastStep = null;
+          return this.stateResult();
+        });
+      case 'configure':
+        return this.answer(req.id, () => {
+          const s = this.need();
+          const config: Partial<TrainConfig> = { ...s.session.config, ...req.config };
+          const session = new TrainingSession(s.data, config, { kernel: this.kernel, computeOptimum: s.computeOptimum });
+          s.session = session;
+          s.threshold = session.config.threshold;
+          s.lastStep = null;
+          return this.stateResult();
+        });
+      case 'evaluate':
+        return this.answer(req.id, () => {
+          const s = this.need();
+          if (!(req.threshold >= 0 && req.threshold <= 1)) {
+            throw new LabError('bad-config', `decision threshold must be in [0, 1] (got ${req.threshold})`);
+          }
+          s.threshold = req.threshold;
+          const train = s.session.evaluate('train', s.threshold);
+          const test = s.data.test.m > 0 ? s.session.evaluate('test', s.threshold) : null;
+          return { type: 'metrics', metrics: test ?? train, train, test };
+        });
+      case 'compare':
+        return this.startCompare(req.id);
+      case 'export':
+        return this.answer(req.id, () => {
+          const s = this.need();
+          const model = { ...s.session.exportModel(), threshold: s.threshold };
+          return { type: 'model', json: serializeModel(model) };
+        });
+      case 'predict':
+        return this.answer(req.id, () => this.predict(req.modelJson, req.modelFile, req.file));
+      case 'state':
+        return this.answer(req.id, () => this.stateResult());
+      case 'close':
+        return this.answer(req.id, () => {
+          this.current = null;
+          this.tableCache = null;
+          return { type: 'closed' };
+        });
+      default: {
+        const unknown: never = req;
+        const id = (unknown as { id?: unknown }).id;
+        this.post({
+          type: 'error',
+          id: typeof id === 'number' ? id : -1,
+          error: { code: 'bad-request', message: `Unknown request ${JSON.stringify(unknown).slice(0, 100)}` },
+        });
+      }
+    }
+  }
+
+  // ───────────────────────────── Requests ─────────────────────────────
+
+  private describe(file: string): WorkerResult {
+    const table = this.readTable(file, true);
+    const columns: ColumnInfo[] = describeColumns(table).map((c) => ({ ...c }));
+    return { type: 'columns', rows: table.rowCount, columns, suggested: suggestTarget(table) };
+  }
+
+  private load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): WorkerResult {
+    const table = this.readTable(file, false);
+    const options: PrepareOptions = { ...prepare };
+    // Image data: keep every pixel (even constant ones) so feature j is pixel j and weights draw as images.
+    const pixels = pixelColumns(table.columns.map((c) => c.name).filter((name) => name !== prepare.target));
+    if (pixels && (!options.features || pixels.every((p) => options.features?.includes(p)))) {
+      options.include = Array.from(new Set([...(options.include ?? []), ...pixels]));
+    }
+    const data = prepareDataset(table, options, file);
+    const m = data.train.m;
+    const k = data.classes.length === 2 ? 1 : data.classes.length;
+    const computeOptimum = m * data.n * k <= OPTIMUM_MAX_WORK;
+    const session = new TrainingSession(data, config, { kernel: this.kernel, computeOptimum });
+    this.current = {
+      file,
+      data,
+      session,
+      info: datasetInfo(file, data),
+      threshold: session.config.threshold,
+      computeOptimum,
+      lastStep: null,
+      comparison: null,
+    };
+    this.tableCache = null;
+    return this.stateResult();
+  }
+
+  private predict(modelJson: string, modelFile: string, file: string): WorkerResult {
+    const model = parseModel(modelJson, modelFile);
+    const table = readCsvFile(file);
+    const result = predictTable(model, table, file);
+    const ids = describeColumns(table)
+      .filter((c) => c.identifier?.startsWith('identifier') && c.name !== model.target)
+      .slice(0, PREDICTION_ID_COLUMNS)
+      .map((c) => c.name);
+    return { type: 'predictions', csv: predictionsToCsv(table, model, result, { columns: ids }), rows: table.rowCount };
+  }
+
+  /** Reads a CSV, reusing the table parsed by `describe` when the file did not change. */
+  private readTable(file: string, keep: boolean): ParsedTable {
+    const stamp = fileStamp(file);
+    const cached = this.tableCache;
+    if (cached && cached.file === file && cached.stamp === stamp && stamp !== '') return cached.table;
+    this.tableCache = null;
+    const table = readCsvFile(file);
+    if (keep) this.tableCache = { file, stamp, table };
+    return table;
+  }
+
+  // ───────────────────────────── Long loops ─────────────────────────────
+
+  private startRun(id: number): void {
+    let s: Loaded;
+    try {
+      s = this.need();
+    } catch (err) {
+      this.fail(id, err);
+      return;
+    }
+    const session = s.session;
+    const loop: Loop = { kind: 'run', stop: false, onEnd: [] };
+    this.loop = loop;
+    const base = recordedHistory(session);
+    let sentCount = base.length;
+    let lastSent = base.length > 0 ? base[base.length - 1].iteration : -1;
+    let lastPost = Date.now();
+    let chunk = 1;
+
+    const progress = (): void => {
+      const recorded = recordedHistory(session);
+      const info: ProgressInfo = {
+        iteration: session.iteration,
+        epoch: session.epoch,
+        running: !session.done && !loop.stop,
+        done: session.done,
+        newHistory: [],
+      };
+      const prefixKept = sentCount <= recorded.length && (sentCount === 0 || recorded[sentCount - 1].iteration === lastSent);
+      if (prefixKept) info.newHistory = recorded.slice(sentCount);
+      else info.history = recorded;
+      sentCount = recorded.length;
+      lastSent = recorded.length > 0 ? recorded[recorded.length - 1].iteration : -1;
+      lastPost = Date.now();
+      this.post({ type: 'progress', progress: info });
+    };
+
+    const slice = (): void => {
+      if (this.current !== s || s.session !== session) loop.stop = true;
+      try {
+        const t0 = performance.now();
+        while (!loop.stop && !session.done && performance.now() - t0 < SLICE_MS) {
+          const c0 = performance.now();
+          const did = session.run(chunk);
+          const dt = performance.now() - c0;
+          if (did > 0) chunk = adaptChunk(chunk, did, dt);
+        }
+      } catch (err) {
+        this.endLoop(loop, () => this.fail(id, err));
+        return;
+      }
+      if (loop.stop || session.done) {
+        this.endLoop(loop, () => this.answer(id, () => this.stateResult()));
+        return;
+      }
+      if (Date.now() - lastPost >= PROGRESS_MS) progress();
+      setImmediate(slice);
+    };
+    setImmediate(slice);
+  }
+
+  /** Trains fresh BCE and MSE sessions side by side (same data, settings and start) to the configured epochs. */
+  private startCompare(id: number): void {
+    let s: Loaded;
+    try {
+      s = this.need();
+    } catch (err) {
+      this.fail(id, err);
+      return;
+    }
+    const loop: Loop = { kind: 'compare', stop: false, onEnd: [] };
+    this.loop = loop;
+    let runners: Array<{ loss: 'bce' | 'mse'; session: TrainingSession; failed: boolean }>;
+    try {
+      runners = (['bce', 'mse'] as const).map((loss) => ({
+        loss,
+        session: new TrainingSession(s.data, { ...s.session.config, loss }, { kernel: this.kernel, computeOptimum: false }),
+        failed: false,
+      }));
+    } catch (err) {
+      this.endLoop(loop, () => this.fail(id, err));
+      return;
+    }
+    let chunk = 1;
+    const finished = (): boolean => runners.every((r) => r.failed || r.session.done);
+    const slice = (): void => {
+      try {
+        const t0 = performance.now();
+        while (!loop.stop && !finished() && performance.now() - t0 < SLICE_MS) {
+          for (const r of runners) {
+            if (r.failed || r.session.done) continue;
+            const c0 = performance.now();
+            try {
+              const did = r.session.run(chunk);
+              if (did > 0) chunk = adaptChunk(chunk, did, (performance.now() - c0) * runners.length);
+            } catch (err) {
+              // A diverging run (e.g. MSE with a large α) keeps its history up to the divergence.
+              if (err instanceof LabError && err.code === 'divergence') r.failed = true;
+              else throw err;
+            }
+          }
+        }
+      } catch (err) {
+        this.endLoop(loop, () => this.fail(id, err));
+        return;
+      }
+      if (loop.stop || finished()) {
+        this.endLoop(loop, () =>
+          this.answer(id, () => {
+            const runs: ComparisonRun[] = runners.map((r) => ({
+              loss: r.loss,
+              history: r.session.history(),
+              trainAccuracy: r.session.evaluate('train', s.threshold).accuracy,
+              testAccuracy: s.data.test.m > 0 ? r.session.evaluate('test', s.threshold).accuracy : null,
+            }));
+            if (this.current === s) s.comparison = runs;
+            return { type: 'comparison', runs };
+          }),
+        );
+        return;
+      }
+      setImmediate(slice);
+    };
+    setImmediate(slice);
+  }
+
+  /** Ends a loop: answers its request, then waiters, then the requests that waited for it. */
+  private endLoop(loop: Loop, answer: () => void): void {
+    this.loop = null;
+    answer();
+    for (const f of loop.onEnd) f();
+    while (this.deferred.length > 0 && !this.loop) {
+      const next = this.deferred.shift();
+      if (next) this.execute(next);
+    }
+  }
+
+  // ───────────────────────────── State ─────────────────────────────
+
+  private need(): Loaded {
+    if (!this.current) throw new NoSessionError();
+    return this.current;
+  }
+
+  private stateResult(): WorkerResult {
+    return { type: 'state', state: this.buildState() };
+  }
+
+  /** Everything a webview needs to draw the session. */
+  private buildState(): SessionState {
+    const s = this.need();
+    const { session, data } = s;
+    const w = session.weights();
+    const optimum = s.computeOptimum ? session.optimum() : null;
+    return {
+      dataset: s.info,
+      config: { ...session.config, threshold: s.threshold },
+      iteration: session.iteration,
+      epoch: session.epoch,
+      running: this.loop?.kind === 'run' && !this.loop.stop,
+      done: session.done,
+      history: session.history(),
+      train: session.evaluate('train', s.threshold),
+      test: data.test.m > 0 ? session.evaluate('test', s.threshold) : null,
+      weights: { k: w.k, n: data.n, W: Array.from(w.W), b: Array.from(w.b) },
+      optimumConverged: optimum ? optimum.converged : null,
+      lastStep: s.lastStep,
+      boundary: data.n === 2 ? boundary(data, w.W, w.b, w.k, s.threshold, this.kernel) : null,
+      comparison: s.comparison,
+    };
+  }
+
+  // ───────────────────────────── Replies ─────────────────────────────
+
+  private answer(id: number, produce: () => WorkerResult): void {
+    let result: WorkerResult;
+    try {
+      result = produce();
+    } catch (err) {
+      this.fail(id, err);
+      return;
+    }
+    this.post({ type: 'reply', id, result });
+  }
+
+  private fail(id: number, err: unknown): void {
+    this.post({ type: 'error', id, error: toWorkerError(err) });
+  }
+}
+
+// ───────────────────────────── Helpers ─────────────────────────────
+
+/** A session request before any dataset was loaded (code 'no-session'). */
+class NoSessionError extends Error {
+  constructor() {
+    super('No training session yet: train on a CSV file first (Logistic Lab: Train on CSV…).');
+    this.name = 'NoSessionError';
+  }
+}
+
+/** WebAssembly SIMD when the runtime has it, else the TypeScript reference kernel. */
+function chooseKernel(): LinearKernel {
+  try {
+    if (wasmKernelSupported()) return createWasmKernel();
+  } catch {
+    // fall through to the reference kernel
+  }
+  return jsKernel;
+}
+
+/** Next chunk size so that one `run(chunk)` takes about CHUNK_MS (did updates took dt ms). */
+function adaptChunk(chunk: number, did: number, dt: number): number {
+  if (did < chunk) return chunk; // stopped early (done): keep
+  const perUpdate = dt / did;
+  const want = perUpdate > 0 ? Math.floor(CHUNK_MS / perUpdate) : chunk * 2;
+  return Math.max(1, Math.min(chunk * 4, want, 1 << 20));
+}
+
+/** The history points the session recorded (without the extra point for the current parameters). */
+function recordedHistory(session: TrainingSession): HistoryPoint[] {
+  return session.snapshot().history;
+}
+
+/** A LabError (or any error) as protocol data. */
+export function toWorkerError(err: unknown): WorkerError {
+  if (err instanceof LabError) {
+    const loc = err.location;
+    const location: WorkerError['location'] = {};
+    if (loc.file !== undefined) location.file = loc.file;
+    if (loc.line !== undefined) location.line = loc.line;
+    if (loc.column !== undefined) location.column = loc.column;
+    if (loc.columnName !== undefined) location.columnName = loc.columnName;
+    return { code: err.code, message: err.message, location };
+  }
+  if (err instanceof NoSessionError) return { code: 'no-session', message: err.message, location: {} };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    code: 'internal',
+    message: `Internal error in the training worker: ${e.message}. Please report it with the log (Logistic Lab: Show Log).`,
+    location: {},
+  };
+}
+
+/** Size and modification time, to tell whether a cached parse is still the file's content. */
+function fileStamp(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return '';
+  }
+}
+
+/** Dataset facts for the webviews. */
+function datasetInfo(file: string, data: PreparedDataset): DatasetInfo {
+  return {
+    fileName: basename(file),
+    filePath: file,
+    target: data.target,
+    classes: data.classes.slice(),
+    featureNames: data.featureNames.slice(),
+    rows: data.rows,
+    mTrain: data.train.m,
+    mTest: data.test.m,
+    report: data.report,
+    pixelSide: pixelSide(data.featureNames),
+  };
+}
+
+const PIXEL_NAME = /^(p|px|pixel)(\d+)$/i;
+
+/**
+ * The names if they are pixels of a square image: one prefix (p, px, pixel) and the numbers 0…N−1 or 1…N
+ * in order, N = s² with s ≥ 2; else null.
+ */
+export function pixelColumns(names: string[]): string[] | null {
+  if (names.length < 4) return null;
+  const side = Math.round(Math.sqrt(names.length));
+  if (side * side !== names.length) return null;
+  const first = PIXEL_NAME.exec(names[0]);
+  if (!first) return null;
+  const prefix = first[1];
+  const start = Number(first[2]);
+  if (start !== 0 && start !== 1) return null;
+  for (let i = 0; i < names.length; i++) {
+    const m = PIXEL_NAME.exec(names[i]);
+    if (!m || m[1] !== prefix || Number(m[2]) !== start + i || String(start + i) !== m[2]) return null;
+  }
+  return names.slice();
+}
+
+/** Side s of the image when feature j is pixel j of an s×s image, else null. */
+export function pixelSide(featureNames: string[]): number | null {
+  return pixelColumns(featureNames) ? Math.round(Math.sqrt(featureNames.length)) : null;
+}
+
+/**
+ * Decision-boundary grid for a 2-feature model, in the model's (standardised) feature space:
+ * xs, ys = BOUNDARY_CELLS evenly spaced values over the training range plus 10 % margin; grid[r·|xs| + c]
+ * = predicted class at (xs[c], ys[r]) (binary: p ≥ threshold; softmax: argmax). Points: training rows
+ * (evenly subsampled to BOUNDARY_MAX_POINTS) with their true class.
+ */
+export function boundary(
+  data: PreparedDataset,
+  W: Float32Array,
+  b: Float32Array,
+  k: number,
+  threshold: number,
+  kernel: LinearKernel,
+): BoundaryInfo {
+  const { X, y, m } = data.train;
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < m; i++) {
+    const a = X[2 * i];
+    const c = X[2 * i + 1];
+    if (a < x0) x0 = a;
+    if (a > x1) x1 = a;
+    if (c < y0) y0 = c;
+    if (c > y1) y1 = c;
+  }
+  if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
+  if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
+  const padX = 0.1 * (x1 - x0);
+  const padY = 0.1 * (y1 - y0);
+  const N = BOUNDARY_CELLS;
+  const axis = (lo: number, hi: number): number[] => Array.from({ length: N }, (_, i) => lo + ((hi - lo) * i) / (N - 1));
+  const xs = axis(x0 - padX, x1 + padX);
+  const ys = axis(y0 - padY, y1 + padY);
+  const G = new Float32Array(N * N * 2);
+  for (let r = 0; r < N; r++) {
+    for (let c = 0; c < N; c++) {
+      G[2 * (r * N + c)] = xs[c];
+      G[2 * (r * N + c) + 1] = ys[r];
+    }
+  }
+  const P = predictProbabilities(G, N * N, 2, k, W, b, kernel);
+  const grid = Array.from(predictLabels(P, N * N, data.classes.length, threshold));
+  const stride = Math.max(1, Math.ceil(m / BOUNDARY_MAX_POINTS));
+  const points: BoundaryInfo['points'] = [];
+  for (let i = 0; i < m; i += stride) points.push({ x: X[2 * i], y: X[2 * i + 1], c: y[i] });
+  return { xName: data.featureNames[0], yName: data.featureNames[1], xs, ys, grid, points };
+}
+
+// ───────────────────────────── Thread entry ─────────────────────────────
+
+if (parentPort) {
+  const port = parentPort;
+  const worker = new LabWorker((msg) => port.postMessage(msg));
+  port.on('message', (req: WorkerRequest) => worker.handle(req));
+}
