@@ -1,0 +1,261 @@
+/**
+ * The training worker's request handling, driven in-process (LabWorker with a collecting `post`):
+ * ordering of replies while a run is going, pause mid-run, progress streaming, errors as data,
+ * the decision-boundary grid (checked against z = w·x + b computed here) and pixel-image detection.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { jsKernel } from '../../src/engine/kernel-js';
+import { boundary, LabWorker, pixelColumns, pixelSide } from '../../src/engine/worker';
+import type { PreparedDataset } from '../../src/engine/types';
+import type { HistoryPoint } from '../../src/engine/types';
+import type { WorkerMessage, WorkerRequest, WorkerResult } from '../../src/protocol';
+
+const root = process.cwd();
+const sample = (name: string): string => path.join(root, 'samples', name);
+const RAGGED = path.join(root, 'test', 'fixtures', 'vscode', 'ragged.csv');
+
+/** A worker whose messages are collected; `next(id)` waits for the reply to request id. */
+function harness(): {
+  send: (req: WorkerRequest) => void;
+  reply: (id: number) => Promise<Extract<WorkerMessage, { type: 'reply' | 'error' }>>;
+  result: <T extends WorkerResult['type']>(id: number, type: T) => Promise<Extract<WorkerResult, { type: T }>>;
+  messages: WorkerMessage[];
+} {
+  const messages: WorkerMessage[] = [];
+  const waiters = new Map<number, (m: Extract<WorkerMessage, { type: 'reply' | 'error' }>) => void>();
+  const worker = new LabWorker(
+    (m) => {
+      messages.push(m);
+      if (m.type !== 'progress') waiters.get(m.id)?.(m);
+    },
+    { kernel: jsKernel },
+  );
+  const reply = (id: number): Promise<Extract<WorkerMessage, { type: 'reply' | 'error' }>> => {
+    const done = messages.find((m) => m.type !== 'progress' && m.id === id);
+    if (done && done.type !== 'progress') return Promise.resolve(done);
+    return new Promise((resolve) => waiters.set(id, resolve));
+  };
+  const result = async <T extends WorkerResult['type']>(id: number, type: T): Promise<Extract<WorkerResult, { type: T }>> => {
+    const m = await reply(id);
+    if (m.type === 'error') throw new Error(`request ${id} failed: ${m.error.code}: ${m.error.message}`);
+    assert.equal(m.result.type, type);
+    return m.result as Extract<WorkerResult, { type: T }>;
+  };
+  return { send: (req) => worker.handle(req), reply, result, messages };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('LabWorker', () => {
+  test('describe lists the columns with identifier flags and a suggested target', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'describe', file: sample('titanic.csv') });
+    const r = await h.result(1, 'columns');
+    assert.equal(r.rows, 891);
+    assert.equal(r.suggested, 'Survived');
+    const byName = new Map(r.columns.map((c) => [c.name, c]));
+    assert.ok(byName.get('PassengerId')?.identifier?.startsWith('identifier'));
+    assert.equal(byName.get('Sex')?.identifier, null);
+    assert.equal(byName.get('Age')?.missing, 177);
+  });
+
+  test('step is exactly one update; reset returns to iteration 0 with zero weights', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'load', file: sample('toy_train.csv'), prepare: { target: 'y', testSize: 0 }, config: {} });
+    const loaded = await h.result(1, 'state');
+    assert.equal(loaded.state.iteration, 0);
+    assert.equal(loaded.state.dataset.pixelSide, null);
+    h.send({ id: 2, type: 'step' });
+    const s = await h.result(2, 'step');
+    assert.equal(s.record.iteration, 1);
+    assert.equal(s.state.iteration, 1);
+    assert.deepEqual(s.state.lastStep?.iteration, 1);
+    assert.ok(s.state.weights.W.some((w) => w !== 0));
+    h.send({ id: 3, type: 'reset' });
+    const r = await h.result(3, 'state');
+    assert.equal(r.state.iteration, 0);
+    assert.ok(r.state.weights.W.every((w) => w === 0) && r.state.weights.b.every((b) => b === 0));
+    assert.equal(r.state.lastStep, null);
+  });
+
+  test('pause stops a long run mid-way; the run and the pause answer with the same iteration', async () => {
+    const h = harness();
+    h.send({
+      id: 1,
+      type: 'load',
+      file: sample('titanic.csv'),
+      prepare: { target: 'Survived' },
+      config: { epochs: 1_000_000 },
+    });
+    await h.result(1, 'state');
+    h.send({ id: 2, type: 'run' });
+    await sleep(150);
+    h.send({ id: 3, type: 'pause' });
+    const run = await h.result(2, 'state');
+    const pause = await h.result(3, 'state');
+    assert.ok(run.state.iteration > 0, 'the run made progress before the pause');
+    assert.ok(run.state.iteration < 1_000_000, 'the run stopped early');
+    assert.equal(pause.state.iteration, run.state.iteration);
+    assert.equal(pause.state.running, false);
+    assert.equal(pause.state.done, false);
+    const order = h.messages.filter((m) => m.type === 'reply').map((m) => (m.type === 'reply' ? m.id : -1));
+    assert.deepEqual(order.slice(-2), [2, 3], 'the run is answered before the pause');
+  });
+
+  test('progress streams increasing history points, consistent with the final history', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'load', file: sample('titanic.csv'), prepare: { target: 'Survived' }, config: { epochs: 1500 } });
+    await h.result(1, 'state');
+    h.send({ id: 2, type: 'run' });
+    const end = await h.result(2, 'state');
+    assert.equal(end.state.done, true);
+    assert.equal(end.state.iteration, 1500);
+    const progress = h.messages.flatMap((m) => (m.type === 'progress' ? [m.progress] : []));
+    let streamed: HistoryPoint[] = [];
+    for (const p of progress) streamed = p.history ? p.history.slice() : streamed.concat(p.newHistory);
+    for (let i = 1; i < streamed.length; i++) assert.ok(streamed[i].iteration > streamed[i - 1].iteration);
+    const finalIters = new Set(end.state.history.map((p) => p.iteration));
+    for (const p of streamed) assert.ok(finalIters.has(p.iteration), `streamed point ${p.iteration} is in the final history`);
+  });
+
+  test('a step sent during a run stops the run, then steps once', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'load', file: sample('titanic.csv'), prepare: { target: 'Survived' }, config: { epochs: 1_000_000 } });
+    await h.result(1, 'state');
+    h.send({ id: 2, type: 'run' });
+    await sleep(80);
+    h.send({ id: 3, type: 'step' });
+    const run = await h.result(2, 'state');
+    const step = await h.result(3, 'step');
+    assert.equal(step.record.iteration, run.state.iteration + 1);
+  });
+
+  test('errors come back as data with the LabError code and location', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'step' });
+    const noSession = await h.reply(1);
+    assert.equal(noSession.type, 'error');
+    if (noSession.type === 'error') assert.equal(noSession.error.code, 'no-session');
+
+    h.send({ id: 2, type: 'load', file: RAGGED, prepare: { target: 'label' }, config: {} });
+    const ragged = await h.reply(2);
+    assert.equal(ragged.type, 'error');
+    if (ragged.type === 'error') {
+      assert.equal(ragged.error.code, 'ragged-row');
+      assert.equal(ragged.error.location?.line, 5);
+      assert.match(ragged.error.message, /ragged\.csv/);
+    }
+    // A failed load leaves no session behind.
+    h.send({ id: 3, type: 'state' });
+    const state = await h.reply(3);
+    assert.equal(state.type, 'error');
+
+    h.send({ id: 4, type: 'load', file: sample('toy_train.csv'), prepare: { target: 'y', testSize: 0 }, config: {} });
+    await h.result(4, 'state');
+    h.send({ id: 5, type: 'configure', config: { learningRate: -1 } });
+    const bad = await h.reply(5);
+    assert.equal(bad.type, 'error');
+    if (bad.type === 'error') assert.equal(bad.error.code, 'bad-config');
+  });
+
+  test('compare trains BCE and MSE for the configured epochs from the same start', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'load', file: sample('toy_train.csv'), prepare: { target: 'y', testSize: 0 }, config: { epochs: 40 } });
+    await h.result(1, 'state');
+    h.send({ id: 2, type: 'compare' });
+    const r = await h.result(2, 'comparison');
+    assert.deepEqual(r.runs.map((x) => x.loss), ['bce', 'mse']);
+    for (const run of r.runs) {
+      assert.equal(run.history[0].iteration, 0);
+      assert.equal(run.history[run.history.length - 1].iteration, 40);
+    }
+    // Same zero start: BCE starts at ln 2, MSE at ½(0.5)² = 0.125.
+    assert.ok(Math.abs(r.runs[0].history[0].trainLoss - Math.LN2) < 1e-6);
+    assert.ok(Math.abs(r.runs[1].history[0].trainLoss - 0.125) < 1e-6);
+    h.send({ id: 3, type: 'state' });
+    assert.equal((await h.result(3, 'state')).state.comparison?.length, 2);
+  });
+
+  test('evaluate moves the threshold of the metrics and of later states', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'load', file: sample('titanic.csv'), prepare: { target: 'Survived' }, config: { epochs: 50 } });
+    await h.result(1, 'state');
+    h.send({ id: 2, type: 'run' });
+    await h.result(2, 'state');
+    h.send({ id: 3, type: 'evaluate', threshold: 1 });
+    const m = await h.result(3, 'metrics');
+    // Threshold 1: (almost) nothing is predicted positive, so recall of class 1 collapses.
+    assert.ok(m.train.recall[1] < 0.05);
+    assert.equal(m.metrics, m.test ?? m.train);
+    h.send({ id: 4, type: 'state' });
+    assert.equal((await h.result(4, 'state')).state.config.threshold, 1);
+  });
+});
+
+describe('pixel images', () => {
+  test('square p0…pN sets are images; others are not', () => {
+    const names = (prefix: string, from: number, count: number): string[] =>
+      Array.from({ length: count }, (_, i) => `${prefix}${from + i}`);
+    assert.equal(pixelSide(names('p', 0, 64)), 8);
+    assert.equal(pixelSide(names('pixel', 1, 784)), 28);
+    assert.equal(pixelSide(names('p', 0, 63)), null, 'not square');
+    assert.equal(pixelSide(['p0', 'p1', 'p3', 'p2']), null, 'out of order');
+    assert.equal(pixelSide(['p0', 'px1', 'p2', 'p3']), null, 'mixed prefixes');
+    assert.equal(pixelSide(['a', 'b', 'c', 'd']), null);
+    assert.equal(pixelColumns(names('p', 2, 4)), null, 'must start at 0 or 1');
+  });
+
+  test('digits keeps every pixel (constant ones too) so feature j is pixel j', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'load', file: sample('digits.csv'), prepare: { target: 'label' }, config: { epochs: 1 } });
+    const r = await h.result(1, 'state');
+    assert.equal(r.state.dataset.pixelSide, 8);
+    assert.deepEqual(
+      r.state.dataset.featureNames,
+      Array.from({ length: 64 }, (_, i) => `p${i}`),
+    );
+    assert.equal(r.state.weights.k, 10);
+  });
+});
+
+describe('decision boundary', () => {
+  test('grid cells hold the class of σ(w·x + b) ≥ threshold, computed here independently', () => {
+    // Four training points spanning [−1, 3] × [0, 2].
+    const X = Float32Array.from([-1, 0, 3, 2, 0, 1, 2, 1]);
+    const data = {
+      classes: ['no', 'yes'],
+      featureNames: ['a', 'b'],
+      n: 2,
+      train: { X, y: Int32Array.from([0, 1, 0, 1]), m: 4, sourceRows: Int32Array.from([0, 1, 2, 3]) },
+    } as unknown as PreparedDataset;
+    const W = Float32Array.from([1.5, -2]);
+    const b = Float32Array.from([0.25]);
+    for (const threshold of [0.5, 0.8]) {
+      const g = boundary(data, W, b, 1, threshold, jsKernel);
+      assert.equal(g.xName, 'a');
+      assert.equal(g.yName, 'b');
+      assert.ok(g.xs[0] < -1 && g.xs[g.xs.length - 1] > 3, 'x range covers the data with a margin');
+      assert.ok(g.ys[0] < 0 && g.ys[g.ys.length - 1] > 2, 'y range covers the data with a margin');
+      assert.equal(g.grid.length, g.xs.length * g.ys.length);
+      const zCut = Math.log(threshold / (1 - threshold)); // σ(z) ≥ t ⇔ z ≥ logit(t)
+      let checked = 0;
+      for (let r = 0; r < g.ys.length; r++) {
+        for (let c = 0; c < g.xs.length; c++) {
+          const z = 1.5 * g.xs[c] - 2 * g.ys[r] + 0.25;
+          if (Math.abs(z - zCut) < 1e-4) continue;
+          assert.equal(g.grid[r * g.xs.length + c], z >= zCut ? 1 : 0, `cell (${r}, ${c})`);
+          checked++;
+        }
+      }
+      assert.ok(checked > g.grid.length * 0.9);
+      assert.deepEqual(g.points, [
+        { x: -1, y: 0, c: 0 },
+        { x: 3, y: 2, c: 1 },
+        { x: 0, y: 1, c: 0 },
+        { x: 2, y: 1, c: 1 },
+      ]);
+    }
+  });
+});
