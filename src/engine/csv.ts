@@ -35,6 +35,8 @@ const TAB = 9;
 const MORE = 0; // a delimiter followed: the record has more fields
 const LAST = 1; // a line end or the end of input followed: the record is complete
 const UNTERMINATED = 2; // a quoted field never closed
+/** Result code of `readRows` for a row with the wrong number of fields. */
+const RAGGED = 3;
 
 /** Candidate delimiters in order of preference when the evidence is equal. */
 const CANDIDATES = [',', ';', '\t', '|'];
@@ -58,7 +60,6 @@ class Scanner {
   buf: Uint8Array;
   start = 0;
   end = 0;
-  quoted = false;
   /** Line where the last quoted field opened (for the unterminated-quote error). */
   openLine = 0;
   private scratch = new Uint8Array(256);
@@ -130,59 +131,11 @@ class Scanner {
     this.buf = b;
     this.start = s;
     this.end = e;
-    this.quoted = false;
     return this.terminate(p);
   }
 
-  /** Result (MORE or LAST) of the last successful `plainNumber()`. */
-  term = LAST;
-
-  /**
-   * Fast path for the common field: an unquoted plain decimal `[-]digits[.digits]` with at most 15 digits,
-   * directly followed by the delimiter, a line end or the end of input. Value = mantissa / 10^(fraction digits),
-   * one correctly rounded division of exact operands. On success consumes the field and its terminator (result
-   * in `term`); otherwise returns NaN and leaves the position unchanged, for `nextField()`.
-   */
-  plainNumber(): number {
-    const b = this.bytes;
-    const n = b.length;
-    let p = this.pos;
-    if (p >= n) return NaN;
-    let c = b[p];
-    const neg = c === 45;
-    if (neg) p++;
-    let mant = 0;
-    let digits = 0;
-    let frac = 0;
-    while (p < n) {
-      c = b[p];
-      const d = c - 48;
-      if (d < 0 || d > 9) break;
-      mant = mant * 10 + d;
-      digits++;
-      p++;
-    }
-    if (p < n && c === 46) {
-      p++;
-      while (p < n) {
-        c = b[p];
-        const d = c - 48;
-        if (d < 0 || d > 9) break;
-        mant = mant * 10 + d;
-        digits++;
-        frac++;
-        p++;
-      }
-    }
-    if (digits === 0 || digits > 15) return NaN;
-    if (p < n && c !== this.delim && c !== LF && c !== CR) return NaN;
-    this.term = this.terminate(p);
-    const v = frac === 0 ? mant : mant / POW10[frac];
-    return neg ? -v : v;
-  }
-
   /** Consumes the delimiter or line end at p. */
-  terminate(p: number): number {
+  private terminate(p: number): number {
     const b = this.bytes;
     if (p >= b.length) {
       this.pos = p;
@@ -241,7 +194,6 @@ class Scanner {
       junkEnd = p;
       while (junkEnd > contentEnd + 1 && this.isPad(b[junkEnd - 1])) junkEnd--;
     }
-    this.quoted = true;
     if (!escaped && junkEnd === contentEnd + 1) {
       this.buf = b;
       this.start = s;
@@ -697,7 +649,6 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   return { columns, rowCount: total, delimiter, hasHeader };
 }
 
-const RAGGED = 3;
 
 /**
  * Growable typed columns filled row by row. A column starts numeric (`nums`) and switches to a dictionary
@@ -797,21 +748,60 @@ function readRows(sc: Scanner, cols: Columns): number {
   const ncols = cols.ncols;
   const kind = cols.kind;
   const nums = cols.nums;
+  const b = sc.bytes;
+  const n = b.length;
+  const delim = sc.delim;
   while (sc.nextRecord()) {
     const recordLine = sc.line;
     if (cols.rows === cols.cap) cols.grow();
     const row = cols.rows;
+    let p = sc.pos;
     let j = 0;
     for (;; j++) {
       if (j < ncols && kind[j] === 0) {
-        const v = sc.plainNumber();
-        if (v === v) {
-          nums[j][row] = v;
-          if (sc.term === LAST) break;
-          continue;
+        // Fast path on locals for the common field: an unquoted `[-]digits[.digits]`, ≤ 15 digits,
+        // directly followed by the delimiter, a line end or the end of input. Value = mantissa / 10^fraction
+        // digits (one correctly rounded division of exact operands).
+        let q = p;
+        let c = q < n ? b[q] : -1;
+        const neg = c === 45;
+        if (neg) c = ++q < n ? b[q] : -1;
+        let mant = 0;
+        let digits = 0;
+        while (c >= 48 && c <= 57) {
+          mant = mant * 10 + (c - 48);
+          digits++;
+          c = ++q < n ? b[q] : -1;
+        }
+        let frac = 0;
+        if (c === 46) {
+          c = ++q < n ? b[q] : -1;
+          while (c >= 48 && c <= 57) {
+            mant = mant * 10 + (c - 48);
+            frac++;
+            c = ++q < n ? b[q] : -1;
+          }
+          digits += frac;
+        }
+        if (digits !== 0 && digits <= 15 && (c === delim || c === LF || c === CR || c === -1)) {
+          const v = frac === 0 ? mant : mant / POW10[frac];
+          nums[j][row] = neg ? -v : v;
+          if (c === delim) {
+            p = q + 1;
+            continue;
+          }
+          if (c !== -1) {
+            sc.line++;
+            q++;
+            if (c === CR && q < n && b[q] === LF) q++;
+          }
+          p = q;
+          break;
         }
       }
+      sc.pos = p;
       const r = sc.nextField();
+      p = sc.pos;
       if (r === UNTERMINATED) {
         cols.errLine = sc.openLine;
         cols.errField = j;
@@ -820,6 +810,7 @@ function readRows(sc: Scanner, cols: Columns): number {
       if (j < ncols) cols.store(j, row, sc.buf, sc.start, sc.end);
       if (r === LAST) break;
     }
+    sc.pos = p;
     if (j + 1 !== ncols) {
       cols.errLine = recordLine;
       cols.errField = j + 1;
@@ -834,7 +825,7 @@ function readRows(sc: Scanner, cols: Columns): number {
 function estimateRows(b: Uint8Array, start: number): number {
   const end = Math.min(b.length, start + 65536);
   let lines = 0;
-  for (let i = start; i < end; i++) if (b[i] === LF || b[i] === CR) lines++;
+  for (let i = start; i < end; i++) if (b[i] === LF || (b[i] === CR && b[i + 1] !== LF)) lines++;
   if (end >= b.length) return lines + 1;
   if (lines === 0) return 1024;
   return Math.ceil(((b.length - start) / (end - start)) * lines * 1.05) + 16;
