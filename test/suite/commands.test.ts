@@ -1,0 +1,110 @@
+/**
+ * The extension activates in the real VS Code, registers every command of its manifest, and its menus
+ * and keys are scoped as the manifest promises (CSV resources only; debugger keys only on the dashboard).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_TRAIN_CONFIG } from '../../src/engine/config';
+import { extensionPath, labApi } from './helpers';
+
+interface Manifest {
+  contributes: {
+    commands: Array<{ command: string; title: string; category?: string }>;
+    menus: Record<string, Array<{ command: string; when?: string }>>;
+    keybindings: Array<{ command: string; key: string; when?: string }>;
+    configuration: { properties: Record<string, { default?: unknown }> };
+  };
+}
+
+function manifest(): Manifest {
+  return JSON.parse(readFileSync(path.join(extensionPath(), 'package.json'), 'utf8')) as Manifest;
+}
+
+describe('commands', () => {
+  before(async () => {
+    await labApi();
+  });
+
+  it('registers every command the manifest contributes', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const contributed = manifest().contributes.commands.map((c) => c.command);
+    for (const id of [
+      'logisticLab.train',
+      'logisticLab.step',
+      'logisticLab.stepEpoch',
+      'logisticLab.run',
+      'logisticLab.pause',
+      'logisticLab.reset',
+      'logisticLab.showDashboard',
+      'logisticLab.compare',
+      'logisticLab.export',
+      'logisticLab.predict',
+      'logisticLab.state',
+    ]) {
+      assert.ok(contributed.includes(id), `${id} is in the manifest`);
+    }
+    const missing = contributed.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], 'every contributed command is registered');
+  });
+
+  it('offers training on CSV files only, and step/run commands only with a session', () => {
+    const { menus, commands } = manifest().contributes;
+    const explorer = menus['explorer/context'].find((m) => m.command === 'logisticLab.trainFile');
+    assert.ok(explorer?.when?.includes('resourceExtname == .csv'));
+    assert.equal(commands.find((c) => c.command === 'logisticLab.trainFile')?.title, 'Train Logistic Regression…');
+    for (const menu of ['editor/title', 'editor/context']) {
+      assert.ok(menus[menu].some((m) => m.command === 'logisticLab.trainFile' && m.when?.includes('.csv')), menu);
+    }
+    const palette = new Map(menus.commandPalette.map((m) => [m.command, m.when ?? '']));
+    for (const id of ['logisticLab.step', 'logisticLab.stepEpoch', 'logisticLab.run']) {
+      assert.match(palette.get(id) ?? '', /logisticLab\.hasSession && !logisticLab\.running/, id);
+    }
+    assert.equal(palette.get('logisticLab.pause'), 'logisticLab.running');
+    assert.equal(palette.get('logisticLab.state'), 'false', 'the internal state command is hidden');
+    for (const c of commands) if (c.command !== 'logisticLab.state') assert.equal(c.category, 'Logistic Lab', c.command);
+  });
+
+  it('binds the debugger keys only while the dashboard is the active webview', () => {
+    const keys = manifest().contributes.keybindings;
+    const byKey = new Map(keys.map((k) => [`${k.key}:${k.command}`, k.when ?? '']));
+    for (const [key, command] of [
+      ['f10', 'logisticLab.step'],
+      ['ctrl+f10', 'logisticLab.stepEpoch'],
+      ['shift+f10', 'logisticLab.stepEpoch'],
+      ['f5', 'logisticLab.run'],
+      ['shift+f5', 'logisticLab.pause'],
+    ]) {
+      const when = byKey.get(`${key}:${command}`);
+      assert.ok(when !== undefined, `${key} → ${command}`);
+      assert.ok(when.includes("activeWebviewPanelId == 'logisticLab.dashboard'"), `${key} is scoped: ${when}`);
+    }
+  });
+
+  it('declares the training settings with the engine defaults', () => {
+    const props = manifest().contributes.configuration.properties;
+    const expected: Record<string, unknown> = {
+      'logisticLab.learningRate': 0.1,
+      'logisticLab.epochs': 200,
+      'logisticLab.batchSize': 0,
+      'logisticLab.optimizer': 'gd',
+      'logisticLab.l2': 0,
+      'logisticLab.testSize': 0.2,
+      'logisticLab.seed': 42,
+      'logisticLab.standardize': true,
+      'logisticLab.loss': 'bce',
+      'logisticLab.threshold': 0.5,
+    };
+    for (const [key, value] of Object.entries(expected)) {
+      assert.equal(props[key]?.default, value, key);
+      assert.equal(vscode.workspace.getConfiguration().get(key), value, `${key} as VS Code reads it`);
+    }
+    // Every training setting exists and starts at the engine's default (class weight null is 'none').
+    for (const [field, value] of Object.entries(DEFAULT_TRAIN_CONFIG)) {
+      const key = `logisticLab.${field}`;
+      assert.ok(key in props, `${key} is declared`);
+      assert.equal(props[key].default, field === 'classWeight' && value === null ? 'none' : value, key);
+    }
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * Training through the commands, in the real extension host with the real worker thread:
+ * titanic trains to a sensible accuracy, Step One Update is exactly one update whose gradient matches a
+ * finite-difference estimate computed here from the same prepared rows, pause stops a long run, and
+ * reset restores the initial (zero) weights.
+ */
+import assert from 'node:assert/strict';
+import { readCsvFile } from '../../src/engine/csv-file';
+import { prepareDataset } from '../../src/engine/dataset';
+import type { PrepareOptions, StepRecord } from '../../src/engine/types';
+import type { SessionState } from '../../src/protocol';
+import { exec, labApi, sampleUri, waitFor } from './helpers';
+
+const PREPARE = { testSize: 0.2, seed: 42, standardize: true } as const;
+
+/** Mean binary cross-entropy from logits plus (λ/2)‖w‖², in float64: J = (1/m) Σ softplus(z_i) − y_i z_i. */
+function objective(X: Float32Array, y: Int32Array, m: number, n: number, w: number[], b: number, l2: number): number {
+  let sum = 0;
+  for (let i = 0; i < m; i++) {
+    let z = b;
+    for (let j = 0; j < n; j++) z += X[i * n + j] * w[j];
+    const softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+    sum += softplus - y[i] * z;
+  }
+  let reg = 0;
+  for (const v of w) reg += v * v;
+  return sum / m + (l2 / 2) * reg;
+}
+
+describe('training', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    await labApi();
+  });
+
+  it('trains titanic.csv on Survived to a sensible accuracy, with Sex one-hot encoded', async () => {
+    const api = await labApi();
+    const state = await exec<SessionState | undefined>('logisticLab.train', sampleUri('titanic.csv'), {
+      target: 'Survived',
+      prepare: PREPARE,
+      config: { learningRate: 0.1, epochs: 200 },
+      wait: true,
+      showDashboard: false,
+    });
+    assert.ok(state, 'train returned a state');
+    assert.equal(state.done, true);
+    assert.equal(state.running, false);
+    assert.equal(state.iteration, 200);
+    assert.deepEqual(state.dataset.classes, ['0', '1']);
+    assert.ok(state.dataset.featureNames.includes('Sex=male'), state.dataset.featureNames.join(', '));
+    assert.ok(!state.dataset.featureNames.includes('PassengerId'), 'the identifier column is dropped');
+    assert.ok(state.test, 'there is a test split');
+    assert.ok(state.test.accuracy >= 0.74 && state.test.accuracy <= 0.88, `test accuracy ${state.test.accuracy}`);
+    assert.ok(state.train.accuracy >= 0.74 && state.train.accuracy <= 0.88, `train accuracy ${state.train.accuracy}`);
+    const losses = state.history.map((p) => p.trainLoss);
+    assert.ok(losses[losses.length - 1] < losses[0], 'the training loss went down');
+    assert.ok(losses.every(Number.isFinite));
+    assert.equal(api.hasSession, true);
+    assert.equal(api.running, false);
+  });
+
+  it('Step One Update is exactly one update and its dW equals a finite-difference gradient', async () => {
+    const uri = sampleUri('titanic.csv');
+    const loaded = await exec<SessionState | undefined>('logisticLab.train', uri, {
+      target: 'Survived',
+      prepare: PREPARE,
+      config: { learningRate: 0.5, epochs: 100, l2: 0.01 },
+      autoRun: false,
+      showDashboard: false,
+    });
+    assert.ok(loaded);
+    assert.equal(loaded.iteration, 0);
+    // Leave the all-zero start so the check is not at a special point.
+    for (let t = 0; t < 3; t++) await exec<StepRecord>('logisticLab.step');
+    const before = await exec<SessionState | undefined>('logisticLab.state');
+    assert.ok(before);
+    assert.equal(before.iteration, 3);
+
+    const rec = await exec<StepRecord | undefined>('logisticLab.step');
+    assert.ok(rec, 'step returned a record');
+    assert.equal(rec.iteration, before.iteration + 1);
+    const after = await exec<SessionState | undefined>('logisticLab.state');
+    assert.equal(after?.iteration, before.iteration + 1, 'the session advanced by exactly one update');
+    // The state shows the float32 weights; the record may carry the optimiser's float64 master copy.
+    rec.WBefore.forEach((v, j) => assert.ok(Math.abs(v - before.weights.W[j]) <= 1e-6 * Math.max(1, Math.abs(v)), `W[${j}]`));
+
+    // Rebuild the same training rows independently of the session and differentiate numerically.
+    const options: PrepareOptions = { target: 'Survived', ...PREPARE };
+    const data = prepareDataset(readCsvFile(uri.fsPath), options, uri.fsPath);
+    assert.deepEqual(rec.featureNames, data.featureNames);
+    assert.equal(rec.m, data.train.m, 'full batch: every training row');
+    const { X, y, m } = data.train;
+    const n = data.n;
+    const w = rec.WBefore.slice();
+    const b = rec.bBefore[0];
+    const J = (ww: number[], bb: number): number => objective(X, y, m, n, ww, bb, 0.01);
+    const h = 1e-4;
+    for (let j = 0; j < n; j++) {
+      const wp = w.slice();
+      const wm = w.slice();
+      wp[j] += h;
+      wm[j] -= h;
+      const fd = (J(wp, b) - J(wm, b)) / (2 * h);
+      assert.ok(Math.abs(rec.dW[j] - fd) <= 1e-4 + 1e-3 * Math.abs(fd), `dW[${rec.featureNames[j]}] = ${rec.dW[j]}, FD ${fd}`);
+    }
+    const fdB = (J(w, b + h) - J(w, b - h)) / (2 * h);
+    assert.ok(Math.abs(rec.db[0] - fdB) <= 1e-4 + 1e-3 * Math.abs(fdB), `db = ${rec.db[0]}, FD ${fdB}`);
+    // Plain gradient descent: W after = W before − α·dW.
+    for (let j = 0; j < n; j++) {
+      assert.ok(Math.abs(rec.WAfter[j] - (w[j] - 0.5 * rec.dW[j])) < 1e-5, `W[${j}] after the update`);
+    }
+    assert.ok(Math.abs(rec.lossBefore - J(w, b)) < 1e-5, `lossBefore ${rec.lossBefore} vs ${J(w, b)}`);
+  });
+
+  it('Pause stops a long run, Run continues, and the run command resolves when the run ends', async () => {
+    const api = await labApi();
+    await exec('logisticLab.train', sampleUri('titanic.csv'), {
+      target: 'Survived',
+      prepare: PREPARE,
+      config: { epochs: 1_000_000 },
+      autoRun: false,
+      showDashboard: false,
+    });
+    const run = exec<SessionState | undefined>('logisticLab.run');
+    await waitFor('the run to start', () => api.running);
+    await new Promise((r) => setTimeout(r, 300));
+    const paused = await exec<SessionState | undefined>('logisticLab.pause');
+    const ended = await run;
+    assert.ok(paused && ended);
+    assert.equal(paused.running, false);
+    assert.equal(paused.done, false);
+    assert.ok(paused.iteration > 0, 'some updates were made');
+    assert.equal(ended.iteration, paused.iteration);
+    assert.equal(api.running, false);
+    const step = await exec<StepRecord | undefined>('logisticLab.step');
+    assert.equal(step?.iteration, paused.iteration + 1, 'stepping continues where the run stopped');
+  });
+
+  it('Reset Weights restores zero weights at iteration 0', async () => {
+    await exec('logisticLab.train', sampleUri('titanic.csv'), {
+      target: 'Survived',
+      prepare: PREPARE,
+      config: { epochs: 20 },
+      wait: true,
+      showDashboard: false,
+    });
+    const trained = await exec<SessionState | undefined>('logisticLab.state');
+    assert.ok(trained && trained.weights.W.some((v) => v !== 0), 'training moved the weights');
+    const reset = await exec<SessionState | undefined>('logisticLab.reset');
+    assert.ok(reset);
+    assert.equal(reset.iteration, 0);
+    assert.equal(reset.epoch, 0);
+    assert.ok(reset.weights.W.every((v) => v === 0), 'W = 0');
+    assert.ok(reset.weights.b.every((v) => v === 0), 'b = 0');
+    assert.equal(reset.history.length, 1, 'only the starting point remains');
+    assert.ok(Math.abs(reset.history[0].trainLoss - Math.LN2) < 1e-6, 'J(0) = ln 2');
+  });
+
+  it('Compare BCE vs MSE stores both histories in the state', async () => {
+    await exec('logisticLab.train', sampleUri('toy_train.csv'), {
+      target: 'y',
+      prepare: { testSize: 0 },
+      config: { epochs: 50, learningRate: 0.5 },
+      autoRun: false,
+      showDashboard: false,
+    });
+    const runs = await exec<Array<{ loss: string; history: unknown[] }> | undefined>('logisticLab.compare');
+    assert.deepEqual(runs?.map((r) => r.loss), ['bce', 'mse']);
+    const state = await exec<SessionState | undefined>('logisticLab.state');
+    assert.equal(state?.comparison?.length, 2);
+    assert.ok(state?.boundary, 'a 2-feature dataset has a decision boundary');
+  });
+});
