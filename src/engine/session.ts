@@ -154,6 +154,11 @@ export class TrainingSession {
   private converged = false;
   private divergence: LabError | null = null;
   private tail: HistoryPoint | null = null;
+  /**
+   * Full batch: the newest history point, whose training loss J(θ_t) is left to the next update's
+   * gradient pass (which computes exactly that value over the same rows) instead of an extra pass.
+   */
+  private pendingLoss: HistoryPoint | null = null;
   private opt: { W: Float64Array; b: Float64Array; converged: boolean } | null | undefined = undefined;
 
   constructor(data: PreparedDataset, config: Partial<TrainConfig> = {}, options: SessionOptions = {}) {
@@ -250,6 +255,7 @@ export class TrainingSession {
     this.converged = false;
     this.divergence = null;
     this.tail = null;
+    this.pendingLoss = null;
   }
 
   /** Copies of W (k×n row-major) and b (k), rounded to float32 (the values the model computes with). */
@@ -267,6 +273,7 @@ export class TrainingSession {
     }
     for (let q = 0; q < W.length; q++) if (!Number.isFinite(W[q])) throw new RangeError('setWeights: W is not finite');
     for (let c = 0; c < b.length; c++) if (!Number.isFinite(b[c])) throw new RangeError('setWeights: b is not finite');
+    this.settlePending();
     this.theta64.set(W);
     this.theta64.set(b, W.length);
     this.theta.set(this.theta64);
@@ -286,6 +293,7 @@ export class TrainingSession {
     const bBefore = Array.from(this.theta64.subarray(kn));
     const samples = this.sampleDetails(batch.slice(0, STEP_SAMPLES));
     const lossBefore = this.objTrain.evaluate(this.W, this.b, rows, this.gW, this.gB);
+    this.fillPending(lossBefore);
     this.checkLoss(lossBefore);
     const dW = Array.from(this.gW);
     const db = Array.from(this.gB);
@@ -345,9 +353,27 @@ export class TrainingSession {
   private fastStep(): void {
     const rows = this.nextBatch();
     const J = this.objTrain.evaluate(this.W, this.b, rows, this.gW, this.gB);
+    this.fillPending(J);
     this.checkLoss(J);
     this.update();
     this.advance(rows instanceof Int32Array ? rows.length : this.data.train.m);
+  }
+
+  /** Full batch: the gradient pass just computed J(θ_t) on all rows; it is the pending point's training loss. */
+  private fillPending(J: number): void {
+    const p = this.pendingLoss;
+    if (!p || !this.fullBatch || p.iteration !== this.iter) return;
+    this.pendingLoss = null;
+    if (Number.isFinite(J)) p.trainLoss = J;
+    else this.points = this.points.filter((q) => q !== p); // a non-finite loss is reported as divergence instead
+  }
+
+  /** Computes the pending point's training loss now (before the parameters change or history is read). */
+  private settlePending(): void {
+    const p = this.pendingLoss;
+    if (!p) return;
+    this.pendingLoss = null;
+    p.trainLoss = this.objTrain.evaluate(this.W, this.b, this.allRows);
   }
 
   /** Records the iteration-0 history point once; refuses to continue after a divergence. */
@@ -425,9 +451,15 @@ export class TrainingSession {
     const due = this.historyPerEpoch
       ? epochEnded && this.ep % this.stride === 0
       : this.iter % this.stride === 0;
-    if (due) point = this.makePoint();
+    // Full batch without a tolerance check: the next update's gradient pass supplies the training loss.
+    const defer = this.fullBatch && this.config.tolerance === 0;
+    if (due) {
+      this.settlePending();
+      point = this.makePoint(defer);
+      if (defer) this.pendingLoss = point;
+    }
     if (epochEnded && this.config.tolerance > 0) {
-      const J = point ? point.trainLoss : this.objTrain.evaluate(this.W, this.b, null);
+      const J = point ? point.trainLoss : this.objTrain.evaluate(this.W, this.b, this.allRows);
       if (this.lastEpochLoss !== null && Math.abs(J - this.lastEpochLoss) < this.config.tolerance) this.converged = true;
       this.lastEpochLoss = J;
     }
@@ -443,6 +475,7 @@ export class TrainingSession {
       this.points = this.points.filter(
         (p) => p === first || (this.historyPerEpoch ? p.epoch : p.iteration) % s === 0,
       );
+      if (this.pendingLoss && this.points[this.points.length - 1] !== this.pendingLoss) this.pendingLoss = null;
     }
   }
 
@@ -472,9 +505,9 @@ export class TrainingSession {
     });
   }
 
-  /** One history point for the current parameters. */
-  private makePoint(): HistoryPoint {
-    const trainLoss = this.objTrain.evaluate(this.W, this.b, null);
+  /** One history point for the current parameters (trainLoss left NaN when deferred, see pendingLoss). */
+  private makePoint(deferTrainLoss = false): HistoryPoint {
+    const trainLoss = deferTrainLoss ? NaN : this.objTrain.evaluate(this.W, this.b, this.allRows);
     const trainAccuracy = this.splitAccuracy(this.data.train);
     let testLoss: number | null = null;
     let testAccuracy: number | null = null;
@@ -511,13 +544,23 @@ export class TrainingSession {
    */
   history(): HistoryPoint[] {
     if (!this.divergence) this.begin();
-    const pts = this.points.slice();
+    this.settlePending();
+    const pts = this.points.map((p) => ({ ...p }));
     const last = pts[pts.length - 1];
     if (last && last.iteration !== this.iter) {
       if (!this.tail || this.tail.iteration !== this.iter) this.tail = this.makePoint();
-      pts.push(this.tail);
+      pts.push({ ...this.tail });
     }
     return pts;
+  }
+
+  /**
+   * The recorded points only (no extra point for the current parameters, no new computation except a
+   * deferred training loss): cheap to poll while training. Empty before the first update or history() call.
+   */
+  recordedHistory(): HistoryPoint[] {
+    this.settlePending();
+    return this.points.map((p) => ({ ...p }));
   }
 
   /**
@@ -571,6 +614,7 @@ export class TrainingSession {
 
   /** The whole training state as plain JSON-serialisable data. */
   snapshot(): SessionSnapshot {
+    this.settlePending();
     return {
       format: 'logistic-regression-lab/session',
       version: 1,

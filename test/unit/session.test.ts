@@ -422,3 +422,30 @@ describe('resolveConfig', () => {
     assert.throws(() => new TrainingSession(toyDataset(), { learningRate: 0 }), (e: unknown) => e instanceof LabError && e.code === 'bad-config');
   });
 });
+
+describe('history bookkeeping', () => {
+  test('recordedHistory() is history() without the point for the current parameters', () => {
+    const s = new TrainingSession(iris(), { optimizer: 'sgd', batchSize: 50, epochs: 10 }, { computeOptimum: false });
+    s.run(5); // 3 batches per epoch: 1 epoch + 2 updates
+    const rec = s.recordedHistory();
+    const all = s.history();
+    assert.deepEqual(rec.map((p) => p.epoch), [0, 1]);
+    assert.deepEqual(all.slice(0, rec.length), rec);
+    assert.equal(all.length, rec.length + 1);
+    assert.equal(all[all.length - 1].iteration, 5);
+    // Full batch: every point's training loss equals a fresh evaluation at that iteration.
+    const a = new TrainingSession(toyDataset(), { learningRate: 0.5 }, { computeOptimum: false });
+    a.run(3);
+    const losses = a.recordedHistory().map((p) => p.trainLoss);
+    assert.equal(losses.length, 4);
+    const b = new TrainingSession(toyDataset(), { learningRate: 0.5 }, { computeOptimum: false });
+    const fresh: number[] = [];
+    for (let t = 0; t <= 3; t++) {
+      const W = b.snapshot().W;
+      const bias = b.snapshot().b;
+      fresh.push(referenceJ(b.data, Array.from({ length: 8 }, (_, i) => i), W.map(Math.fround), bias.map(Math.fround), 0, false));
+      if (t < 3) b.step();
+    }
+    losses.forEach((l, t) => close(l, fresh[t], 1e-9, 0, `loss at ${t}`));
+  });
+});
