@@ -138,7 +138,7 @@ function renderToolbar(): void {
   const runLabel = s && s.iteration > 0 && !s.done ? 'Continue' : 'Run';
   toolbarEl.replaceChildren(
     btn('Step', 'step', 'One parameter update (F10)', none || running || !!s?.done),
-    btn('Epoch', 'stepEpoch', 'Finish the current epoch', none || running || !!s?.done),
+    btn('Epoch', 'stepEpoch', 'Finish the current epoch (Shift+F10)', none || running || !!s?.done),
     btn(runLabel, 'run', 'Train until done (F5)', none || running || !!s?.done, true),
     btn('Pause', 'pause', 'Pause training (Shift+F5)', none || !running),
     btn('Reset', 'reset', 'Back to the initial weights', none || running),
@@ -238,6 +238,7 @@ function selectTab(tab: TabId): void {
     panels.get(t.id)!.hidden = !active;
     const b = document.getElementById(`tabbtn-${t.id}`);
     b?.classList.toggle('active', active);
+    if (active) b?.classList.remove('has-news');
     b?.setAttribute('aria-selected', String(active));
   }
   if (dirty.has(tab) || panels.get(tab)!.childElementCount === 0) renderTab(tab);
@@ -321,7 +322,12 @@ function onMessage(msg: ToWebview): void {
   switch (msg.type) {
     case 'state': {
       const first = session === null;
+      const prevStep = session?.lastStep?.iteration ?? null;
       session = msg.state;
+      const newStep = msg.state?.lastStep?.iteration ?? null;
+      if (newStep !== null && newStep !== prevStep && !first && host.viewState.tab !== 'step') {
+        document.getElementById('tabbtn-step')?.classList.add('has-news');
+      }
       errorText = null;
       renderAll();
       syncThreshold();

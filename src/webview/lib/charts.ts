@@ -19,7 +19,8 @@ export interface XY {
 /** Applies the theme to Chart.js' global defaults; charts created afterwards pick it up. */
 export function applyChartDefaults(theme: Theme): void {
   Chart.defaults.color = theme.foreground;
-  Chart.defaults.borderColor = theme.grid;
+  // Grid lines a little softer than charts.lines (which VS Code meant for axes); high contrast keeps them.
+  Chart.defaults.borderColor = theme.kind.startsWith('high-contrast') ? theme.grid : withAlpha(theme.grid, 0.45);
   Chart.defaults.font.family = theme.fontFamily;
   Chart.defaults.font.size = Math.max(10, Math.round(theme.fontSize) - 1);
   Chart.defaults.animation = false;

@@ -45,8 +45,9 @@ export function renderEvaluation(ctx: DashboardContext, root: HTMLElement, onThr
       },
     });
     const pos = state.dataset.classes[1] ?? '1';
-    controls.append(h('label', { class: 'threshold' }, 'Threshold ', slider, ' ', value,
-      h('span', { class: 'hint' }, ` predict ${state.dataset.target} = ${pos} when p ≥ threshold`)));
+    controls.append(h('div', { class: 'threshold' },
+      h('label', null, 'Threshold ', slider, ' ', value),
+      h('div', { class: 'hint' }, `Predict ${state.dataset.target} = ${pos} when its probability p ≥ threshold.`)));
   }
   const body = h('div', { id: 'metrics-body' });
   root.append(h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Confusion matrix'), controls), body));
@@ -58,21 +59,20 @@ export function renderMetricsBody(ctx: DashboardContext, body: HTMLElement): voi
   ctx.charts.destroy('roc');
   const { metrics, split } = shownMetrics(ctx);
   const total = metrics.matrix.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
-  const layout = h('div', { class: 'grid-2' },
-    h('div', null,
-      confusionTable(ctx, metrics),
+  body.replaceChildren(h('div', { class: 'eval-layout' },
+    h('div', { class: 'eval-matrix' },
+      h('div', { class: 'scroll-x' }, confusionTable(ctx, metrics)),
       h('p', { class: 'hint', id: 'matrix-total' },
         `Rows: actual class; columns: predicted class. The ${fmtInt(total)} cells sum to the ${split === 'test' ? 'test' : 'training'} set. Each cell shows the count and the share of its row.`)),
-    h('div', null, metricsTable(metrics), summary(metrics)));
-  body.replaceChildren(layout);
-  if (metrics.roc && metrics.auc !== undefined) body.append(rocCard(ctx, metrics));
+    h('div', { class: 'eval-metrics' }, metricsTable(metrics), summary(metrics)),
+    metrics.roc && metrics.auc !== undefined ? rocBlock(ctx, metrics) : null));
 }
 
 function confusionTable(ctx: DashboardContext, cm: ConfusionMetrics): HTMLTableElement {
   const { theme } = ctx;
   const k = cm.classes.length;
   const head = h('tr', null,
-    h('th', { class: 'corner' }, 'actual ↓  predicted →'),
+    h('th', { class: 'corner' }, h('span', null, 'predicted →'), h('span', null, 'actual ↓')),
     ...cm.classes.map((c) => h('th', { class: 'num', scope: 'col' }, c)),
     h('th', { class: 'num', scope: 'col' }, 'total'));
   const rows = cm.matrix.map((row, a) => {
@@ -91,7 +91,7 @@ function confusionTable(ctx: DashboardContext, cm: ConfusionMetrics): HTMLTableE
           'data-predicted': String(p),
           title: `actual ${cm.classes[a]}, predicted ${cm.classes[p]}: ${count} of ${sum} (${fmtPct(rate)})`,
           style: { backgroundColor: bg, color: textOn(bg) },
-        }, h('span', { class: 'cm-count' }, fmtInt(count)), h('span', { class: 'cm-rate' }, fmtPct(rate)));
+        }, h('span', { class: 'cm-count' }, fmtInt(count)), h('span', { class: 'cm-rate' }, count > 0 ? fmtPct(rate) : '\u00a0'));
       }),
       h('td', { class: 'num total' }, fmtInt(sum)));
   });
@@ -112,7 +112,7 @@ function summary(cm: ConfusionMetrics): HTMLElement {
     cm.auc !== undefined ? item('ROC AUC', fmt(cm.auc, 4), 'metric-auc') : null);
 }
 
-function rocCard(ctx: DashboardContext, cm: ConfusionMetrics): HTMLElement {
+function rocBlock(ctx: DashboardContext, cm: ConfusionMetrics): HTMLElement {
   const { theme } = ctx;
   const roc = cm.roc!;
   const pts = roc.fpr.map((x, i) => ({ x, y: roc.tpr[i] }));
@@ -121,8 +121,8 @@ function rocCard(ctx: DashboardContext, cm: ConfusionMetrics): HTMLElement {
   const op = { x: tn + fp > 0 ? fp / (tn + fp) : 0, y: tp + fn > 0 ? tp / (tp + fn) : 0 };
   const box = chartBox('chart-box square');
   box.canvas.id = 'roc-chart';
-  const card = h('section', { class: 'card roc' },
-    h('div', { class: 'card-head' }, h('h2', null, `ROC curve — AUC ${fmt(cm.auc ?? null, 4)}`)),
+  const card = h('div', { class: 'eval-roc' },
+    h('h3', null, `ROC curve — AUC ${fmt(cm.auc ?? null, 4)}`),
     box.box,
     h('p', { class: 'hint' }, `True-positive rate against false-positive rate for every threshold. The dot is the current threshold ${fmt(cm.threshold ?? null, 3)}: FPR ${fmt(op.x, 4)}, TPR ${fmt(op.y, 4)}.`));
   const opDs = lineDataset('current threshold', [op], theme.orange);

@@ -100,7 +100,8 @@ export function renderStep(ctx: DashboardContext, root: HTMLElement): void {
     stepCard('3', 'Error of each row', dzFormula, [dzExample, samples]),
     stepCard('4', 'Gradient of the weights', dwFormula,
       [h('p', { class: 'numbers' }, `m = ${fmtInt(s.m)}`, lambda > 0 ? `, λ = ${fmt(lambda)}` : ', λ = 0 (no L2 term)',
-        n > 0 ? '; one value per feature in the table of step 6.' : '')]),
+        n > 0 ? '; one value per feature in the table of step 6.' : ''),
+      first && n > 0 ? h('p', { class: 'numbers', id: 'step-dw-example' }, dwExample(s, first, cls, lambda)) : null]),
     stepCard('5', 'Gradient of the bias', dbFormula, [h('p', { class: 'numbers', id: 'step-db' }, dbText)]),
     stepCard('6', 'Update', updFormula, [h('p', { class: 'hint' }, updNote), updateTable(s, cls)]),
     stepCard('7', 'Objective', jFormula, [h('p', { class: 'numbers', id: 'step-objective' },
@@ -142,7 +143,7 @@ function workedZ(s: StepRecord, x: Sample, c: number): HTMLElement {
 
 function workedA(s: StepRecord, x: Sample, c: number): HTMLElement {
   if (s.k === 1) {
-    return h('p', { class: 'numbers', id: 'step-a-example' }, `a = 1 / (1 + e^(−${fmtTerm(x.z[0])})) = ${fmt(x.a[0])}`);
+    return h('p', { class: 'numbers', id: 'step-a-example' }, `Same row: a = σ(${fmt(x.z[0])}) = 1 / (1 + e^${fmtTerm(-x.z[0])}) = ${fmt(x.a[0])}`);
   }
   const exps = x.z.map((z) => `e^${fmtTerm(z, 4)}`);
   return h('p', { class: 'numbers', id: 'step-a-example' },
@@ -164,6 +165,16 @@ function workedDz(s: StepRecord, x: Sample, c: number): HTMLElement {
     ? `dz[${s.classes[c]}] = a − 1[y = ${s.classes[c]}] = ${fmt(x.a[c])} − ${yc} = ${fmt(x.dz[c])}`
     : `dz[${s.classes[c]}] = ${fmt(x.dz[c])}`;
   return h('p', { class: 'numbers', id: 'step-dz-example' }, `Same row, true class ${label}: ${text}`);
+}
+
+/** How the first row enters dW for the first feature: its term x·dz of the sum. */
+function dwExample(s: StepRecord, x: Sample, c: number, lambda: number): string {
+  const n = s.featureNames.length;
+  const name = s.featureNames[0];
+  const cname = s.k === 1 ? '' : `[${s.classes[c]}]`;
+  const l2 = lambda > 0 ? ` + λ·W = … + ${fmt(lambda)}×${fmtTerm(s.WBefore[c * n])}` : '';
+  return `For ${name}${cname}: row ${fmtInt(x.row + 1)} adds x·dz = ${fmtTerm(x.x[0])}×${fmtTerm(x.dz[c])} = ${fmt(x.x[0] * x.dz[c])} to the sum; ` +
+    `dW = (1/${fmtInt(s.m)})·(sum over all ${fmtInt(s.m)} rows)${l2} = ${fmt(s.dW[c * n])}`;
 }
 
 /** The sample rows: x…, then z, a, y, dz (for softmax: of the selected class, plus the true class). */

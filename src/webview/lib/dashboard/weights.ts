@@ -20,24 +20,21 @@ export function renderWeights(ctx: DashboardContext, root: HTMLElement): void {
 
   if (state.dataset.pixelSide) root.append(weightImages(ctx));
 
-  const head = h('div', { class: 'card-head' }, h('h2', null, binary
-    ? `Weights for ${state.dataset.target} = ${state.dataset.classes[1] ?? '1'}`
-    : 'Weights of class'));
+  const title = h('h2', null, binary ? `Weights for ${state.dataset.target} = ${state.dataset.classes[1] ?? '1'}` : 'Weights of class ');
   if (!binary) {
-    const sel = h('select', {
+    title.append(h('select', {
       id: 'weight-class',
       'aria-label': 'Class',
       onchange: (e: Event) => ctx.setView({ weightClass: Number((e.target as HTMLSelectElement).value) }, true),
-    }, ...state.dataset.classes.map((c, i) => h('option', { value: String(i), selected: i === cls }, c)));
-    head.firstChild?.appendChild(document.createTextNode(' '));
-    head.append(sel);
+    }, ...state.dataset.classes.map((c, i) => h('option', { value: String(i), selected: i === cls }, c))));
   }
+  const head = h('div', { class: 'card-head' }, title);
 
   const rows = Array.from({ length: n }, (_, j) => ({ name: names[j] ?? `x${j}`, w: W[cls * n + j] }));
   rows.sort((p, q) => Math.abs(q.w) - Math.abs(p.w));
   const box = chartBox('chart-box');
   box.canvas.id = 'weights-chart';
-  box.box.style.height = `${Math.max(160, rows.length * 18 + 60)}px`;
+  box.box.style.height = `${Math.max(160, rows.length * 22 + 60)}px`;
 
   const scaled = state.dataset.report.some((r) => r.scaling && r.scaling.length > 0);
   const explain = binary
@@ -105,7 +102,12 @@ function weightImages(ctx: DashboardContext): HTMLElement {
       }
     }
     const label = binary ? `${state.dataset.target} = ${state.dataset.classes[1] ?? '1'}` : state.dataset.classes[c];
-    return h('figure', { class: 'weight-tile' }, canvas, h('figcaption', null, label));
+    const selected = !binary && c === Math.min(ctx.view.weightClass, k - 1);
+    return h('figure', {
+      class: `weight-tile${selected ? ' selected' : ''}`,
+      title: binary ? label : `Show the weights of class ${label}`,
+      onclick: binary ? null : () => ctx.setView({ weightClass: c }, true),
+    }, canvas, h('figcaption', null, label));
   });
   const legend = h('canvas', { class: 'legend-bar', width: 200, height: 10 });
   const lg = legend.getContext('2d');

@@ -1,0 +1,288 @@
+/**
+ * The dashboard and sidebar pages rendered in plain Chromium (no VS Code): fake webview API, VS Code's theme
+ * variables, the extension's Content-Security-Policy, hand-made session states. Fast checks of what the pages
+ * draw and post, plus screenshots of every tab in dark, light and high-contrast themes
+ * (test-artifacts/screenshots/preview/). The same pages inside a real VS Code are tested by dashboard.test.ts.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/vscode/codeServer';
+import type { FromWebview } from '../../src/protocol';
+import { countColorPixels } from './canvas-check';
+import { digitsState, titanicState, toyState } from './webview-fixtures';
+import { posted, sendToPage, switchTheme, writePreviewPage } from './webview-page';
+import { THEME_VARS, type PreviewTheme } from './webview-themes';
+
+const ROOT = process.cwd();
+const SHOTS = path.join(ROOT, 'test-artifacts', 'screenshots', 'preview');
+
+interface ChartSnap { type: string; labels: string[]; datasets: Array<{ label: string; data: Array<{ x: number; y: number } | number> }> }
+
+let browser: Browser;
+
+before(async () => {
+  for (const f of ['dist/webview/dashboard.js', 'dist/webview/sidebar.js']) {
+    assert.ok(existsSync(path.join(ROOT, f)), `${f} missing: run "node esbuild.config.mjs" first`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function open(name: 'dashboard' | 'sidebar', theme: PreviewTheme, size = { width: 1200, height: 900 }, saved: unknown = null): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: size });
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(writePreviewPage(ROOT, name, theme, saved));
+  await page.waitForFunction(() => (window as unknown as { __posted?: unknown[] }).__posted?.length);
+  return { page, errors };
+}
+
+async function charts(page: Page): Promise<Record<string, ChartSnap>> {
+  return page.evaluate(() => (window as unknown as { __lrLab: { charts(): Record<string, ChartSnap> } }).__lrLab.charts());
+}
+
+async function tab(page: Page, id: string): Promise<void> {
+  await page.click(`#tabbtn-${id}`);
+  await page.waitForSelector(`#tab-${id}:not([hidden])`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+function ys(s: ChartSnap, i: number): number[] {
+  return s.datasets[i].data.map((p) => (typeof p === 'number' ? p : p.y));
+}
+
+describe('dashboard page', () => {
+  for (const theme of ['dark', 'light', 'high-contrast'] as const) {
+    test(`draws every tab from a binary state (${theme})`, async () => {
+      const { page, errors } = await open('dashboard', theme);
+      try {
+        const first = (await posted(page))[0];
+        assert.deepEqual(first, { type: 'ready' }, 'the page says ready before anything else');
+        await shot(page, `dashboard-empty-${theme}`);
+        assert.ok(await page.isVisible('#empty #btn-train'), 'empty state offers "Train on a CSV…"');
+
+        const state = titanicState(60, { comparison: true });
+        await sendToPage(page, { type: 'state', state });
+        await page.waitForSelector('#loss-chart');
+
+        // Training tab: loss decreases, the train curve is really drawn.
+        const c = await charts(page);
+        const train = ys(c['training:loss'], 0);
+        assert.equal(train.length, 61);
+        assert.ok(train[train.length - 1] < train[0], 'train loss decreases');
+        const blue = THEME_VARS[theme]['--vscode-charts-blue'];
+        const px = await countColorPixels(page, '#loss-chart', blue);
+        assert.ok(px.matching > 200, `the loss curve is drawn in charts-blue (${px.matching} pixels)`);
+        assert.equal(await page.textContent('#hdr-iteration .fact-value'), '60');
+        await shot(page, `dashboard-training-${theme}`);
+
+        // Step tab: the numbers of the last update.
+        await tab(page, 'step');
+        assert.equal(await page.locator('#tab-step math').count(), 7, 'seven formulas');
+        const upd = await page.locator('#step-update tbody tr').count();
+        assert.equal(upd, state.weights.n + 1, 'one row per feature plus the bias');
+        assert.match((await page.textContent('#step-m'))!, /712/);
+        await shot(page, `dashboard-step-${theme}`);
+
+        // Evaluation: matrix sums to the test set; ROC drawn.
+        await tab(page, 'evaluation');
+        const counts = await page.$$eval('#confusion td.cm-cell', (tds) => tds.map((td) => Number(td.getAttribute('data-count'))));
+        assert.equal(counts.reduce((a, b) => a + b, 0), 179);
+        assert.ok((await countColorPixels(page, '#roc-chart', blue)).matching > 200, 'ROC curve drawn');
+        await shot(page, `dashboard-evaluation-${theme}`);
+
+        await tab(page, 'weights');
+        const names = await page.$$eval('#weights-table tbody td:first-child', (tds) => tds.map((t) => t.textContent));
+        assert.ok(names.includes('Sex=male'));
+        const w = await charts(page);
+        assert.equal(w['weights:weights'].labels[0], 'Sex=male', 'largest |w| first');
+        await shot(page, `dashboard-weights-${theme}`);
+
+        await tab(page, 'compare');
+        const cmp = await charts(page);
+        assert.equal(cmp['compare:compare-loss'].datasets.length, 2);
+        await shot(page, `dashboard-compare-${theme}`);
+
+        await tab(page, 'data');
+        assert.equal(await page.locator('#prep-report tbody tr').count(), 12);
+        await shot(page, `dashboard-data-${theme}`);
+
+        const text = await page.evaluate(() => document.body.innerText);
+        assert.ok(!/NaN|undefined|\[object/.test(text), 'no NaN / undefined shown');
+        assert.deepEqual(errors, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  test('live progress appends to the curves; threshold slider asks for metrics and redraws on the reply', async () => {
+    const { page, errors } = await open('dashboard', 'dark');
+    try {
+      const state = titanicState(10);
+      await sendToPage(page, { type: 'state', state });
+      await page.waitForSelector('#loss-chart');
+      const later = titanicState(30);
+      await sendToPage(page, { type: 'progress', progress: { iteration: 30, epoch: 30, running: true, done: false, newHistory: later.history.slice(11) } });
+      await page.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '30');
+      const c = await charts(page);
+      assert.equal(c['training:loss'].datasets[0].data.length, 31);
+      assert.equal(await page.textContent('#status'), 'running');
+      assert.ok(await page.isDisabled('#btn-step'), 'Step is disabled while running');
+      assert.ok(await page.isEnabled('#btn-pause'));
+
+      await tab(page, 'evaluation');
+      await page.locator('#threshold').fill('0.3');
+      await page.waitForFunction(() => (window as unknown as { __posted: FromWebview[] }).__posted.some((m) => m.type === 'setThreshold'));
+      const req = (await posted(page)).filter((m) => m.type === 'setThreshold').pop();
+      assert.ok(req && req.type === 'setThreshold');
+      assert.equal(req.threshold, 0.3);
+      const t30 = { ...state.test!, matrix: [[50, 60], [9, 60]], threshold: 0.3 };
+      // A stale reply (older request id) is ignored; the matching one redraws.
+      await sendToPage(page, { type: 'metrics', requestId: req.requestId - 1, train: state.train, test: { ...t30, matrix: [[1, 1], [1, 1]] } });
+      await sendToPage(page, { type: 'metrics', requestId: req.requestId, train: state.train, test: t30 });
+      await page.waitForFunction(() => document.querySelector('#confusion td[data-actual="0"][data-predicted="1"]')?.getAttribute('data-count') === '60');
+      assert.equal(await page.inputValue('#threshold'), '0.3', 'the slider keeps its value');
+      await shot(page, 'dashboard-threshold-dark');
+
+      assert.ok(await page.isDisabled('#btn-reset'), 'Reset is disabled while running');
+      await page.click('#btn-pause');
+      const cmds = (await posted(page)).filter((m) => m.type === 'command').map((m) => (m as { command: string }).command);
+      assert.deepEqual(cmds, ['pause']);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('settings form validates and posts configure', async () => {
+    const { page } = await open('dashboard', 'light');
+    try {
+      await sendToPage(page, { type: 'state', state: titanicState(5) });
+      await page.click('#settings summary');
+      await page.fill('input[name=learningRate]', '-1');
+      await page.click('#settings-form button[type=submit]');
+      assert.match((await page.textContent('#settings-message'))!, /greater than 0/);
+      await page.fill('input[name=learningRate]', '0.5');
+      await page.fill('input[name=l2]', '0.01');
+      await page.selectOption('select[name=optimizer]', 'adam');
+      await page.click('#settings-form button[type=submit]');
+      const conf = (await posted(page)).find((m) => m.type === 'configure');
+      assert.ok(conf && conf.type === 'configure');
+      assert.deepEqual(conf.config, { learningRate: 0.5, epochs: 200, batchSize: 0, optimizer: 'adam', l2: 0.01, loss: 'bce' });
+      await shot(page, 'dashboard-settings-light');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('CSV-derived names are shown as text, never parsed as HTML', async () => {
+    const { page, errors } = await open('dashboard', 'dark');
+    try {
+      await sendToPage(page, { type: 'state', state: titanicState(5, { hostileNames: true }) });
+      for (const t of ['training', 'step', 'evaluation', 'weights', 'data']) await tab(page, t);
+      await tab(page, 'evaluation');
+      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+      assert.equal(await page.locator('#app img, #app script, #app b').count(), 0, 'no element made from data');
+      assert.match((await page.textContent('#confusion'))!, /died <b>x<\/b>/);
+      await tab(page, 'weights');
+      assert.match((await page.textContent('#weights-table'))!, /<img src=x onerror=/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('softmax with pixel features: weight images per class, class selector; theme switch recolours charts', async () => {
+    const { page, errors } = await open('dashboard', 'dark', { width: 1000, height: 900 });
+    try {
+      await sendToPage(page, { type: 'state', state: digitsState() });
+      await tab(page, 'weights');
+      assert.equal(await page.locator('#weight-images canvas.weight-image').count(), 10);
+      const painted = await countColorPixels(page, '#weight-images canvas[data-class="3"]', THEME_VARS.dark['--vscode-charts-blue'], 90);
+      assert.ok(painted.matching > 50, 'the weight image has blue (positive) pixels');
+      await page.selectOption('#weight-class', '7');
+      await page.waitForFunction(() => (document.querySelector('#weight-class') as HTMLSelectElement)?.value === '7');
+      await shot(page, 'dashboard-digits-weights-dark');
+      await tab(page, 'evaluation');
+      assert.equal(await page.locator('#confusion td.cm-cell').count(), 100);
+      await shot(page, 'dashboard-digits-evaluation-dark');
+      await tab(page, 'step');
+      await shot(page, 'dashboard-digits-step-dark');
+      await tab(page, 'training');
+      const before = await page.evaluate(() => getComputedStyle(document.body).color);
+      await switchTheme(page, 'light');
+      const px = await countColorPixels(page, '#loss-chart', THEME_VARS.light['--vscode-charts-blue']);
+      assert.ok(px.matching > 200, 'after the theme change the curve uses the light theme blue');
+      assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).color), before);
+      await shot(page, 'dashboard-digits-training-switched-to-light');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('two-feature data: decision boundary; no finite optimum note', async () => {
+    const { page, errors } = await open('dashboard', 'light');
+    try {
+      await sendToPage(page, { type: 'state', state: toyState() });
+      await page.waitForSelector('#boundary-chart');
+      assert.match((await page.textContent('#distance-note'))!, /No finite optimum without L2/);
+      const px = await countColorPixels(page, '#boundary-chart', THEME_VARS.light['--vscode-charts-orange']);
+      assert.ok(px.matching > 30, 'class-1 points drawn');
+      await shot(page, 'dashboard-toy-training-light');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('view state survives a rebuild: the saved tab is shown again', async () => {
+    const { page } = await open('dashboard', 'dark', undefined, { tab: 'weights', logScale: true });
+    try {
+      await sendToPage(page, { type: 'state', state: titanicState(5) });
+      await page.waitForSelector('#tab-weights:not([hidden]) #weights-chart');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('sidebar page', () => {
+  for (const theme of ['dark', 'light'] as const) {
+    test(`empty state, then the live curve (${theme})`, async () => {
+      const { page, errors } = await open('sidebar', theme, { width: 320, height: 640 });
+      try {
+        await sendToPage(page, { type: 'state', state: null });
+        await page.waitForSelector('#empty #btn-train');
+        await shot(page, `sidebar-empty-${theme}`);
+        await page.click('#btn-train');
+        assert.deepEqual((await posted(page)).pop(), { type: 'command', command: 'train' });
+
+        await sendToPage(page, { type: 'state', state: titanicState(40) });
+        await page.waitForSelector('#sidebar-loss-chart');
+        const px = await countColorPixels(page, '#sidebar-loss-chart', THEME_VARS[theme]['--vscode-charts-blue']);
+        assert.ok(px.matching > 100, `sidebar curve drawn (${px.matching})`);
+        assert.equal(await page.textContent('#sb-iteration .fact-value'), '40');
+        await page.click('#btn-showDashboard');
+        assert.deepEqual((await posted(page)).pop(), { type: 'command', command: 'showDashboard' });
+        await shot(page, `sidebar-session-${theme}`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
