@@ -283,7 +283,13 @@ export class TrainingSession {
 
   // ───────────────────────────── Training ─────────────────────────────
 
-  /** Exactly one parameter update on the next batch, with its inspection record. */
+  /**
+   * Exactly one parameter update on the next batch, with its inspection record: the batch rows, up to
+   * STEP_SAMPLES samples (x, z = Wx + b, a = σ(z) or softmax(z), y, dz = ∂ℓ/∂z), the full gradient dW
+   * (k×n, including λW) and db used for the update, the objective J_B on the batch before and after, and
+   * W, b before and after (the float64 master values; the model computes with their float32 rounding).
+   * Works past `done` too (the user asked for one more step).
+   */
   step(): StepRecord {
     this.begin();
     const rows = this.nextBatch();
@@ -403,7 +409,9 @@ export class TrainingSession {
   private checkLoss(J: number): void {
     if (!Number.isFinite(J)) this.diverge('loss became non-finite');
     const ref = Math.max(1, this.startLoss ?? 1);
-    if (J > DIVERGENCE_FACTOR * ref) this.diverge(`loss grew to ${fmt(J)} from ${fmt(this.startLoss ?? 0)}`);
+    if (J > DIVERGENCE_FACTOR * ref) {
+      this.diverge(`loss grew to ${J.toPrecision(3)} from ${fmt(this.startLoss ?? 0)}`);
+    }
   }
 
   /** Records and throws the divergence error for the update that produced the bad values. */
