@@ -27,6 +27,8 @@ export interface LogisticLabApi {
   readonly errors: readonly string[];
   /** Number of webviews that completed the ready handshake. */
   readonly readyWebviews: number;
+  /** Kills the training thread as a crash would (for tests of the recovery path). */
+  simulateWorkerCrash(): Promise<void>;
 }
 
 let worker: WorkerClient | undefined;
@@ -37,10 +39,11 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
   log.info(`Logistic Regression Lab ${String(context.extension.packageJSON.version ?? '')} activated.`);
 
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
-  worker = new WorkerClient(workerPath, (m) => log.info(m));
-  context.subscriptions.push(worker);
+  const workerClient = new WorkerClient(workerPath, (m) => log.info(m));
+  worker = workerClient;
+  context.subscriptions.push(workerClient);
 
-  const controller = new SessionController(worker, log);
+  const controller = new SessionController(workerClient, log);
   context.subscriptions.push(controller);
 
   const errors: string[] = [];
@@ -105,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
     get readyWebviews() {
       return hub.readyCount;
     },
+    simulateWorkerCrash: () => workerClient.simulateCrash(),
   };
 }
 

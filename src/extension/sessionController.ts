@@ -55,7 +55,7 @@ export class SessionController implements vscode.Disposable {
   readonly onMetrics = this.metricsEmitter.event;
   /** A run or comparison started. */
   readonly onDidStartTask = this.taskEmitter.event;
-  /** The worker died and took the session with it. */
+  /** The worker died while idle and took the session with it (a failed request reports it otherwise). */
   readonly onDidLoseSession = this.lostEmitter.event;
 
   constructor(
@@ -64,11 +64,12 @@ export class SessionController implements vscode.Disposable {
   ) {
     this.disposables.push(
       worker.onProgress((p) => this.applyProgress(p)),
-      worker.onDidCrash((failure) => {
+      worker.onDidCrash(({ failure, failedRequests }) => {
         this.runPromise = undefined;
         this.comparePromise = undefined;
         this.setBusy(null);
-        if (this.current) this.lostEmitter.fire(failure);
+        // When requests failed with the crash, their callers report it; otherwise say so here.
+        if (this.current && failedRequests === 0) this.lostEmitter.fire(failure);
         this.setState(undefined);
       }),
     );

@@ -55,10 +55,10 @@ export class WorkerClient implements vscode.Disposable {
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
   private readonly progressEmitter = new vscode.EventEmitter<ProgressInfo>();
-  private readonly crashEmitter = new vscode.EventEmitter<WorkerFailure>();
+  private readonly crashEmitter = new vscode.EventEmitter<{ failure: WorkerFailure; failedRequests: number }>();
   /** Live progress of a `run`, as the worker sends it. */
   readonly onProgress = this.progressEmitter.event;
-  /** The worker died (error, non-zero exit); the session it held is gone. */
+  /** The worker died (error, non-zero exit); the session it held is gone. `failedRequests` were rejected with it. */
   readonly onDidCrash = this.crashEmitter.event;
 
   constructor(
@@ -94,6 +94,11 @@ export class WorkerClient implements vscode.Disposable {
     w.removeAllListeners();
     this.failAll(new WorkerFailure('terminated', 'The training worker was stopped.'));
     await w.terminate();
+  }
+
+  /** Ends the thread abruptly, as a crash would: the crash path runs (pending requests fail, onDidCrash fires). */
+  async simulateCrash(): Promise<void> {
+    await this.worker?.terminate();
   }
 
   dispose(): void {
@@ -154,8 +159,9 @@ export class WorkerClient implements vscode.Disposable {
         `if this repeats, try a smaller file or batch size.`,
     );
     this.log(failure.message);
+    const failedRequests = this.pending.size;
     this.failAll(failure);
-    if (!this.disposed) this.crashEmitter.fire(failure);
+    if (!this.disposed) this.crashEmitter.fire({ failure, failedRequests });
   }
 
   private failAll(error: WorkerFailure): void {

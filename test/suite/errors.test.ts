@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { SessionState } from '../../src/protocol';
-import { captureErrors, exec, fixtureUri, labApi, sampleUri } from './helpers';
+import { captureErrors, exec, fixtureUri, labApi, sampleUri, waitFor } from './helpers';
 
 describe('errors', function () {
   this.timeout(60_000);
@@ -71,6 +71,37 @@ describe('errors', function () {
     });
     assert.equal(messages.length, 1);
     assert.match(messages[0], /Train on CSV/);
+  });
+
+  it('a crashed worker is reported, ends the session, and the next training starts a new worker', async () => {
+    const api = await labApi();
+    await exec('logisticLab.train', sampleUri('titanic.csv'), {
+      target: 'Survived',
+      config: { epochs: 1_000_000 },
+      autoRun: false,
+      showDashboard: false,
+    });
+    assert.equal(api.hasSession, true);
+    let run: Promise<unknown> = Promise.resolve();
+    const messages = await captureErrors(async () => {
+      run = exec('logisticLab.run');
+      await waitFor('the run to start', () => api.running);
+      await api.simulateWorkerCrash();
+      assert.equal(await run, undefined, 'the run command resolves undefined');
+    });
+    assert.equal(messages.length, 1, `one notification: ${JSON.stringify(messages)}`);
+    assert.match(messages[0], /training worker/i);
+    assert.match(messages[0], /[Tt]rain again/);
+    assert.equal(api.hasSession, false);
+    assert.equal(api.running, false);
+    const again = await exec<SessionState | undefined>('logisticLab.train', sampleUri('toy_train.csv'), {
+      target: 'y',
+      prepare: { testSize: 0 },
+      config: { epochs: 3 },
+      wait: true,
+      showDashboard: false,
+    });
+    assert.equal(again?.iteration, 3);
   });
 
   it('a missing file is reported with its path and the host keeps working', async () => {
