@@ -13,8 +13,8 @@
  * - Newton: each step solves H p = −∇J by preconditioned conjugate gradients with exact Hessian-vector products
  *   H v = Σ_i ω_i x̃_i (A_i (Ṽ x̃_i)) + λ V, where ω_i = s_i / Σ s, x̃ = [x, 1] and A_i = a_i(1 − a_i) (binary) or
  *   diag(p_i) − p_i p_iᵀ (softmax); the preconditioner is the Cholesky factor of the same Hessian built densely
- *   from all rows, or from an evenly spaced subsample when m·d²/2 exceeds a work budget (then it is an estimate
- *   and CG makes up the difference). With the exact Hessian this is plain Newton/IRLS. Armijo backtracking.
+ *   from all rows, or — when m·d²/2 exceeds a work budget — estimated from rows sampled in proportion to their
+ *   curvature (CG makes up the difference). With the exact Hessian this is plain Newton/IRLS. Armijo backtracking.
  * - L-BFGS (for large softmax problems): two-loop recursion, weak-Wolfe bisection line search.
  *
  * Uniqueness. With λ > 0, binary optima are unique. Softmax scores are unchanged by adding one constant to every
@@ -35,11 +35,11 @@ export interface SolveOptions {
   maxIter?: number;
   /** Stop when ‖∇J‖₂ ≤ tol (default 1e-9). */
   tol?: number;
-  /** 'auto' (default): Newton for binary and for softmax with k(n+1) ≤ 1000, else L-BFGS. */
+  /** 'auto' (default): Newton for binary and for softmax with k(n+1) ≤ 400, else L-BFGS. */
   method?: 'auto' | 'newton' | 'lbfgs';
   /**
    * Newton only: work budget (multiply-adds) for the dense Hessian preconditioner (default 3e8). Above it the
-   * preconditioner is built from an evenly spaced subsample of max(budget / (d²/2), 3d) rows.
+   * preconditioner is estimated from max(budget / (d²/2), 3d) rows sampled in proportion to their curvature.
    */
   hessianBudget?: number;
 }
@@ -65,7 +65,7 @@ export interface SolveResult {
 /** Default work budget (multiply-adds) for building the dense Hessian preconditioner. */
 const HESSIAN_BUDGET = 3e8;
 /** Largest k(n+1) for which 'auto' chooses Newton for softmax. */
-const NEWTON_MAX_DIM_SOFTMAX = 1000;
+const NEWTON_MAX_DIM_SOFTMAX = 400;
 
 /**
  * Minimise J(W, b) exactly (to tol) in float64. k = 1 for a binary model (y ∈ {0, 1}), else k = K classes.
@@ -237,22 +237,39 @@ class Problem {
   }
 
   /**
-   * Dense Hessian (d×d, row-major) at the last fg() point, from the given rows (all when null), rescaled by
-   * 1/Σ_{rows} ω_i so a subsample estimates the full Σ_i ω_i A_i ⊗ x̃_i x̃_iᵀ; plus λ on the W diagonal.
+   * Curvature mass of each row at the last fg() point: c_i = trace of its Hessian weight,
+   * ω_i a_i(1 − a_i) (binary) or ω_i Σ_c p_ic(1 − p_ic) (softmax). Length m.
    */
-  hessian(rows: Int32Array | null, H: Float64Array): void {
+  curvatureMass(): Float64Array {
+    const { m, k, omega, curv } = this;
+    if (k === 1) return curv.slice(0, m);
+    const out = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let c = 0; c < k; c++) {
+        const p = curv[i * k + c];
+        s += p * (1 - p);
+      }
+      out[i] = omega[i] * s;
+    }
+    return out;
+  }
+
+  /**
+   * Dense Hessian (d×d, row-major) at the last fg() point: Σ_t scale_t · ω_i A_i ⊗ x̃_i x̃_iᵀ over the given
+   * rows i = rows[t] (all rows with scale 1 when rows is null: the exact Hessian), plus λ on the W diagonal.
+   */
+  hessian(rows: Int32Array | null, rowScale: Float64Array | null, H: Float64Array): void {
     const { X, n, k, kn, d, omega, curv } = this;
     H.fill(0);
     const count = rows ? rows.length : this.m;
     const n1 = n + 1;
     const idx = new Int32Array(n1);
     const val = new Float64Array(n1);
-    let wsum = 0;
-    for (let t = 0; t < count; t++) wsum += omega[rows ? rows[t] : t];
-    const scale = wsum > 0 ? 1 / wsum : 0;
     const A = new Float64Array(k * k);
     for (let t = 0; t < count; t++) {
       const i = rows ? rows[t] : t;
+      const scale = rowScale ? rowScale[t] : 1;
       const off = i * n;
       // Non-zero entries of x̃ = [x_i, 1] (images are mostly zeros before standardisation).
       let nnz = 0;
@@ -426,6 +443,38 @@ function result(
 
 // ───────────────────────────── Newton (preconditioned CG) ─────────────────────────────
 
+/**
+ * Systematic sampling of R draws with probability ∝ c_i (the rows' curvature mass): draw t picks the row whose
+ * cumulative mass interval contains (t + ½)·C/R, C = Σ c_i. Each distinct row i drawn n_i times gets scale
+ * n_i·C/(R·c_i), so Σ_t scale_t · (Hessian term of row rows[t]) is an unbiased estimate of the full Hessian.
+ * It keeps the rows that dominate the Hessian (near the decision boundary) and is evenly spaced when the
+ * curvature is uniform.
+ */
+function curvatureSample(c: Float64Array, R: number): { rows: Int32Array; scale: Float64Array } {
+  const m = c.length;
+  let C = 0;
+  for (let i = 0; i < m; i++) C += c[i];
+  const rows: number[] = [];
+  const scale: number[] = [];
+  if (!(C > 0)) return { rows: new Int32Array(0), scale: new Float64Array(0) };
+  const step = C / R;
+  let next = 0.5 * step;
+  let cum = 0;
+  for (let i = 0; i < m && next < C; i++) {
+    cum += c[i];
+    let draws = 0;
+    while (next < cum) {
+      draws++;
+      next += step;
+    }
+    if (draws > 0) {
+      rows.push(i);
+      scale.push((draws * step) / c[i]);
+    }
+  }
+  return { rows: Int32Array.from(rows), scale: Float64Array.from(scale) };
+}
+
 function newton(problem: Problem, maxIter: number, tol: number, budget: number): SolveResult {
   const { d, m } = problem;
   let theta = new Float64Array(d);
@@ -442,20 +491,20 @@ function newton(problem: Problem, maxIter: number, tol: number, budget: number):
   const dir = new Float64Array(d);
   const Hd = new Float64Array(d);
 
-  // Rows for the preconditioner: all, or an evenly spaced subsample within the work budget (at least 3d rows).
+  // Rows for the preconditioner: all, or a subsample of R rows within the work budget (at least 3d).
   const perRow = (d * d) / 2;
-  const sub = m * perRow <= budget ? m : Math.min(m, Math.max(Math.floor(budget / perRow), 3 * d));
-  let rows: Int32Array | null = null;
-  if (sub < m) {
-    rows = new Int32Array(sub);
-    for (let t = 0; t < sub; t++) rows[t] = Math.floor((t * m) / sub);
-  }
+  const R = m * perRow <= budget ? m : Math.min(m, Math.max(Math.floor(budget / perRow), 3 * d));
 
   let iter = 0;
   while (iter < maxIter) {
     if (gn <= tol) break;
     if (problem.lambda === 0 && problem.separates) break;
-    problem.hessian(rows, H);
+    if (R < m) {
+      const { rows, scale } = curvatureSample(problem.curvatureMass(), R);
+      problem.hessian(rows, scale, H);
+    } else {
+      problem.hessian(null, null, H);
+    }
     choleskyWithRidge(H, d, work);
     // PCG on H p = −g, forcing term η = min(0.01, √‖g‖).
     const eta = Math.min(0.01, Math.sqrt(gn));

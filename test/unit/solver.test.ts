@@ -56,7 +56,7 @@ const FIXTURES = [
   'breast_cancer_l2_0.01_balanced',
   'iris_l2_0.1',
   'iris_l2_0.01',
-  'iris_l2_0.01_balanced',
+  'iris_unbalanced_l2_0.01_balanced',
 ];
 
 describe('solveExact matches scikit-learn', () => {
