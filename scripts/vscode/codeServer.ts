@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const HOST = '127.0.0.1';
@@ -136,17 +136,19 @@ export function installVsix(vsix: string, userDataDir: string, extensionsDir: st
 }
 
 /**
- * Packages the extension of the repository (which must be built: dist/) into a .vsix with vsce and returns its path.
- * Default output: .cache/lab.vsix.
+ * Packages an extension folder (default: the repository, which must be built: dist/) into a .vsix with vsce
+ * (no dependencies bundled: esbuild already did) and returns its path. Default output: .cache/lab.vsix.
  */
-export function packageVsix(out: string = path.join(cacheDir(), 'lab.vsix')): string {
+export function packageVsix(opts: { extensionDir?: string; out?: string } = {}): string {
   const root = findRepoRoot();
+  const dir = path.resolve(opts.extensionDir ?? root);
+  const out = path.resolve(opts.out ?? path.join(cacheDir(), 'lab.vsix'));
   const vsce = path.join(root, 'node_modules', '.bin', 'vsce');
   mkdirSync(path.dirname(out), { recursive: true });
   const r = spawnSync(
     vsce,
     ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out],
-    { cwd: root, encoding: 'utf8' },
+    { cwd: dir, encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);
   return out;
@@ -365,7 +367,6 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH)`);
   }
-  const { chromium } = await import('playwright-core');
   // playwright creates (and removes) a fresh temporary profile for every launch().
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
 }
