@@ -109,7 +109,7 @@ function compareSoftmax(kernel: LinearKernel, d: Data, k: number, rows: RowSet, 
   assertClose(gOut, gRef, termScale(d, rows, sw, k), `${kernel.name} softmax ${loss} gW`);
 }
 
-/** The full comparison grid; exported shape reused by the parallel kernel test. */
+/** The full comparison grid: several n (SIMD tails), row sets, weights, losses, k. */
 function suite(kernel: LinearKernel, m: number, label: string): void {
   for (const n of [1, 3, 8, 37]) {
     describe(`${label}: m=${m}, n=${n}`, () => {
