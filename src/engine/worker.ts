@@ -55,8 +55,12 @@ export const PROGRESS_MS = 100;
 export const BOUNDARY_CELLS = 60;
 /** Most training points sent with the boundary plot. */
 export const BOUNDARY_MAX_POINTS = 1500;
-/** The exact optimum (for the distance curve) is solved only when m·n·k is at most this. */
-export const OPTIMUM_MAX_WORK = 4e7;
+/**
+ * The exact optimum (for the distance-to-optimum curve) is solved at load only when its cost estimate
+ * m·d² (d = k(n+1) parameters: Newton's Hessian) is at most this — about 2–3 s here; 16 000 × 784 binary
+ * (1.0e10) took 25 s, which would block the first answer.
+ */
+export const OPTIMUM_MAX_COST = 1e9;
 /** Identifier-like columns copied into prediction CSVs (e.g. PassengerId), at most this many (the first ones). */
 const PREDICTION_ID_COLUMNS = 1;
 
@@ -233,7 +237,7 @@ export class LabWorker {
     const data = prepareDataset(table, options, file);
     const m = data.train.m;
     const k = data.classes.length === 2 ? 1 : data.classes.length;
-    const computeOptimum = m * data.n * k <= OPTIMUM_MAX_WORK;
+    const computeOptimum = optimumAffordable(m, data.n, k);
     const session = new TrainingSession(data, config, { kernel: this.kernel, computeOptimum });
     this.current = {
       file,
@@ -479,6 +483,12 @@ function chooseKernel(): LinearKernel {
     // fall through to the reference kernel
   }
   return jsKernel;
+}
+
+/** Whether solving for the exact optimum of m rows, n features and k outputs is cheap enough (see OPTIMUM_MAX_COST). */
+export function optimumAffordable(m: number, n: number, k: number): boolean {
+  const d = k * (n + 1);
+  return m * d * d <= OPTIMUM_MAX_COST;
 }
 
 /** Next chunk size so that one `run(chunk)` takes about CHUNK_MS (did updates took dt ms). */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { jsKernel } from '../../src/engine/kernel-js';
-import { boundary, LabWorker, pixelColumns, pixelSide } from '../../src/engine/worker';
+import { boundary, LabWorker, optimumAffordable, pixelColumns, pixelSide } from '../../src/engine/worker';
 import type { PreparedDataset } from '../../src/engine/types';
 import type { HistoryPoint } from '../../src/engine/types';
 import type { WorkerMessage, WorkerRequest, WorkerResult } from '../../src/protocol';
@@ -191,6 +191,15 @@ describe('LabWorker', () => {
     assert.equal(m.metrics, m.test ?? m.train);
     h.send({ id: 4, type: 'state' });
     assert.equal((await h.result(4, 'state')).state.config.threshold, 1);
+  });
+});
+
+describe('exact optimum budget', () => {
+  test('small and medium problems get the distance-to-optimum curve, image-sized binary ones do not', () => {
+    assert.equal(optimumAffordable(713, 10, 1), true, 'titanic');
+    assert.equal(optimumAffordable(1438, 64, 10), true, 'digits, softmax');
+    assert.equal(optimumAffordable(16_000, 784, 1), false, '16 000 images of 28×28');
+    assert.equal(optimumAffordable(48_000, 784, 10), false, 'Fashion-MNIST, softmax');
   });
 });
 
