@@ -444,6 +444,8 @@ const F_TEXT = 2;
  * columns as Int32Array codes into `levels` (−1 = missing). The input is scanned once into per-column growable
  * arrays; a numeric column switches to a dictionary at its first non-numeric value, and the original text of
  * its earlier numbers is recovered afterwards by one more scan of only the rows before the latest switch.
+ * A numeric column's `values` may be a view on a slightly larger buffer (its growable array, when the spare
+ * capacity is under 1/8): use `values` and its length, not `values.buffer`.
  *
  * Header detection (unless `hasHeader` is given): the first row is a header when one of its fields is text
  * where the column below is numeric, when all its fields are non-empty distinct text and some column below is
@@ -562,8 +564,15 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
     finalDicts.push(new Map());
     finalLevels.push([]);
     if (kind[j] === 0) {
-      const values = new Float64Array(total);
-      values.set(nums[j].subarray(0, rows), off);
+      const buf = nums[j];
+      let values: Float64Array;
+      if (off === 0 && buf.length - rows <= rows >> 3) {
+        // Little spare capacity: keep the array as a view instead of allocating and copying it again.
+        values = buf.length === rows ? buf : buf.subarray(0, rows);
+      } else {
+        values = new Float64Array(total);
+        values.set(buf.subarray(0, rows), off);
+      }
       let miss = missing[j];
       if (off) {
         values[0] = firstKind[j] === F_NUMBER ? firstValue[j] : NaN;
