@@ -23,7 +23,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     log "installing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     die "missing system packages; install them with: sudo apt-get install -y ${missing[*]}"
   fi
