@@ -303,9 +303,25 @@ export function reportError(deps: Pick<CommandDeps, 'log' | 'hub' | 'onError'>, 
   deps.log.error(`${what} failed${details}: ${message}`);
   deps.hub.broadcast({ type: 'error', message });
   deps.onError(message);
-  void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+  const where = sourceLine(err);
+  const actions = where ? ['Go to Line', 'Show Log'] : ['Show Log'];
+  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
     if (choice === 'Show Log') deps.log.show();
+    if (choice === 'Go to Line' && where) {
+      const pos = new vscode.Position(where.line - 1, 0);
+      void vscode.window.showTextDocument(vscode.Uri.file(where.file), { selection: new vscode.Range(pos, pos) });
+    }
   });
+}
+
+/** The file and 1-based line an error points at, when it has both. */
+function sourceLine(err: unknown): { file: string; line: number } | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const loc = (err as { location?: { file?: unknown; line?: unknown } }).location;
+  if (loc && typeof loc.file === 'string' && typeof loc.line === 'number' && loc.line >= 1) {
+    return { file: loc.file, line: loc.line };
+  }
+  return undefined;
 }
 
 export function errorMessage(err: unknown): string {
