@@ -40,7 +40,7 @@ function show(controller: SessionController, task: LongTask): void {
           const loss = last ? ` · train loss ${last.trainLoss.toPrecision(4)}` : '';
           const fraction = epochs > 0 ? Math.min(1, s.epoch / epochs) * 100 : 0;
           progress.report({
-            message: `epoch ${s.epoch}/${epochs} · iteration ${s.iteration}${loss}`,
+            message: `epoch ${count(s.epoch)} of ${count(epochs)} · iteration ${count(s.iteration)}${loss}`,
             increment: Math.max(0, fraction - reported),
           });
           reported = Math.max(reported, fraction);
@@ -59,4 +59,9 @@ function show(controller: SessionController, task: LongTask): void {
       }
     },
   );
+}
+
+/** A count with thousands separators (1,234,567). */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
