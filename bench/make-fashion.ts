@@ -65,7 +65,7 @@ export function makeFashionCsvs(outDir: string, idxDir = DEBIAN_FASHION_DIR): Fa
   return { train, test };
 }
 
-if (require.main === module) {
+if (require.main === module && /make-fashion\.[jt]s$/.test(process.argv[1] ?? '')) {
   const outDir = resolve(process.argv[2] ?? 'bench/data');
   const made = makeFashionCsvs(outDir, process.argv[3] ?? DEBIAN_FASHION_DIR);
   if (!made) {
