@@ -140,7 +140,7 @@ export class WasmCore {
   private readonly owned = new WeakMap<Float32Array, number>();
   private readonly cache = new WeakMap<Float32Array, CacheEntry>();
   private entries: CacheEntry[] = [];
-  private readonly scratch = new Map<string, { ptr: number; bytes: number }>();
+  private readonly scratch: Array<{ ptr: number; bytes: number } | undefined> = [];
   private clock = 0;
   private readonly registry = new FinalizationRegistry<CacheEntry | number>((held) => {
     if (typeof held === 'number') this.heap.free(held);
@@ -221,14 +221,14 @@ export class WasmCore {
     return view;
   }
 
-  /** A scratch buffer of at least `bytes` bytes, reused across calls under the same key. */
-  scratchPtr(key: string, bytes: number): number {
-    const s = this.scratch.get(key);
+  /** A scratch buffer of at least `bytes` bytes, reused across calls under the same id (see {@link scratchId}). */
+  scratchPtr(id: number, bytes: number): number {
+    const s = this.scratch[id];
     if (s && s.bytes >= bytes) return s.ptr;
     if (s) this.heap.free(s.ptr);
     const size = Math.max(bytes, s ? s.bytes * 2 : 0, 64);
     const ptr = this.alloc(size);
-    this.scratch.set(key, { ptr, bytes: size });
+    this.scratch[id] = { ptr, bytes: size };
     return ptr;
   }
 
@@ -254,6 +254,19 @@ export function getWasmCore(): WasmCore {
 }
 
 // ───────────────────────────── call preparation ─────────────────────────────
+
+/** Scratch buffers: shared inputs of a call, and per-thread-slot outputs. */
+const enum Scratch {
+  Rows, Y, YI, SW, W, Scores,
+  // per slot: id = kind + SLOT_STRIDE · slot
+  G32, G64, GB64, ZB, Out,
+}
+const SLOT_STRIDE = 16;
+
+/** Scratch id of a per-slot buffer. */
+function scratchId(kind: Scratch, slot: number): number {
+  return kind + SLOT_STRIDE * slot;
+}
 
 /**
  * A kernel call whose inputs are in wasm memory: `args(slot, t0, t1)` are the arguments for positions
@@ -284,7 +297,7 @@ function placeRows(c: WasmCore, X: Float32Array, n: number, rows: RowSet, minLab
       const i = rows[t];
       if (!(i >= 0 && i < limit)) throw new RangeError(`row index ${i} out of range [0, ${limit})`);
     }
-    const rowsPtr = c.scratchPtr('rows', count * 4);
+    const rowsPtr = c.scratchPtr(Scratch.Rows, count * 4);
     c.i32(rowsPtr, count).set(rows);
     return { rowsPtr, start: 0, count };
   }
@@ -296,7 +309,7 @@ function placeRows(c: WasmCore, X: Float32Array, n: number, rows: RowSet, minLab
 }
 
 /** Copies src[i] for the selected rows, compacted by position, into a scratch buffer. */
-function gather<T extends Float32Array | Int32Array>(c: WasmCore, key: string, src: T, rows: RowSet, count: number): number {
+function gather<T extends Float32Array | Int32Array>(c: WasmCore, key: Scratch, src: T, rows: RowSet, count: number): number {
   const ptr = c.scratchPtr(key, count * 4);
   const dst = src instanceof Float32Array ? c.f32(ptr, count) : c.i32(ptr, count);
   if (rows instanceof Int32Array) {
@@ -320,16 +333,16 @@ export function prepareBinary(
   checkLength('gW', gW, n);
   const r = placeRows(c, X, n, rows, Math.min(y.length, sw ? sw.length : Infinity));
   const xp = c.matrixPtr(X);
-  const yp = gather(c, 'y', y, rows, r.count);
-  const swp = sw ? gather(c, 'sw', sw, rows, r.count) : 0;
-  const wp = c.scratchPtr('w', n * 4 + 16);
+  const yp = gather(c, Scratch.Y, y, rows, r.count);
+  const swp = sw ? gather(c, Scratch.SW, sw, rows, r.count) : 0;
+  const wp = c.scratchPtr(Scratch.W, n * 4 + 16);
   c.f32(wp, n).set(w.subarray(0, n));
   const bp = wp + n * 4;
   c.f32(bp, 1)[0] = b;
   const mse = loss === 'mse' ? 1 : 0;
-  const g32 = (s: number): number => c.scratchPtr(`g32:${s}`, n * 4);
-  const g64 = (s: number): number => c.scratchPtr(`g64:${s}`, n * 8);
-  const out = (s: number): number => c.scratchPtr(`out:${s}`, 16);
+  const g32 = (s: number): number => c.scratchPtr(scratchId(Scratch.G32, s), n * 4);
+  const g64 = (s: number): number => c.scratchPtr(scratchId(Scratch.G64, s), n * 8);
+  const out = (s: number): number => c.scratchPtr(scratchId(Scratch.Out, s), 16);
   return {
     op: 'binary_grad',
     count: r.count,
@@ -371,18 +384,18 @@ export function prepareSoftmax(
   checkLength('gB', gB, k);
   const r = placeRows(c, X, n, rows, Math.min(y.length, sw ? sw.length : Infinity));
   const xp = c.matrixPtr(X);
-  const yp = gather(c, 'yi', y, rows, r.count);
-  const swp = sw ? gather(c, 'sw', sw, rows, r.count) : 0;
-  const wp = c.scratchPtr('w', kn * 4 + k * 4 + 16);
+  const yp = gather(c, Scratch.YI, y, rows, r.count);
+  const swp = sw ? gather(c, Scratch.SW, sw, rows, r.count) : 0;
+  const wp = c.scratchPtr(Scratch.W, kn * 4 + k * 4 + 16);
   c.f32(wp, kn).set(W.subarray(0, kn));
   const bp = wp + kn * 4;
   c.f32(bp, k).set(b.subarray(0, k));
   const mse = loss === 'mse' ? 1 : 0;
-  const zb = (s: number): number => c.scratchPtr(`zb:${s}`, k * 32);
-  const g32 = (s: number): number => c.scratchPtr(`g32:${s}`, kn * 4);
-  const g64 = (s: number): number => c.scratchPtr(`g64:${s}`, kn * 8);
-  const gb64 = (s: number): number => c.scratchPtr(`gb64:${s}`, k * 8);
-  const out = (s: number): number => c.scratchPtr(`out:${s}`, 16);
+  const zb = (s: number): number => c.scratchPtr(scratchId(Scratch.ZB, s), k * 32);
+  const g32 = (s: number): number => c.scratchPtr(scratchId(Scratch.G32, s), kn * 4);
+  const g64 = (s: number): number => c.scratchPtr(scratchId(Scratch.G64, s), kn * 8);
+  const gb64 = (s: number): number => c.scratchPtr(scratchId(Scratch.GB64, s), k * 8);
+  const out = (s: number): number => c.scratchPtr(scratchId(Scratch.Out, s), 16);
   return {
     op: 'softmax_grad',
     count: r.count,
@@ -419,11 +432,11 @@ export function prepareScores(
   const r = placeRows(c, X, n, rows, Infinity);
   checkLength('out', out, r.count * k);
   const xp = c.matrixPtr(X);
-  const wp = c.scratchPtr('w', kn * 4 + k * 4 + 16);
+  const wp = c.scratchPtr(Scratch.W, kn * 4 + k * 4 + 16);
   c.f32(wp, kn).set(W.subarray(0, kn));
   const bp = wp + kn * 4;
   c.f32(bp, k).set(b.subarray(0, k));
-  const op = c.scratchPtr('scores', r.count * k * 4);
+  const op = c.scratchPtr(Scratch.Scores, r.count * k * 4);
   return {
     op: 'scores',
     count: r.count,

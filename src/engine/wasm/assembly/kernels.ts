@@ -88,6 +88,68 @@ const TILE: i32 = 256;
   return r;
 }
 
+/**
+ * Scores of four rows for two classes (register block 4 rows × 2 classes, eight accumulators):
+ * stores [x_r·w0]_r at z0 and [x_r·w1]_r at z1 (four float32 each).
+ */
+@inline function dot4x2(p0: usize, p1: usize, p2: usize, p3: usize, w0: usize, w1: usize, n: i32, z0: usize, z1: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  const nb: usize = <usize>n << 2;
+  const n4: usize = <usize>(n & ~3) << 2;
+  let j: usize = 0;
+  for (; j < n4; j += 16) {
+    const u = v128.load(w0 + j);
+    const v = v128.load(w1 + j);
+    const x0 = v128.load(p0 + j);
+    a0 = f32x4.add(a0, f32x4.mul(x0, u));
+    b0 = f32x4.add(b0, f32x4.mul(x0, v));
+    const x1 = v128.load(p1 + j);
+    a1 = f32x4.add(a1, f32x4.mul(x1, u));
+    b1 = f32x4.add(b1, f32x4.mul(x1, v));
+    const x2 = v128.load(p2 + j);
+    a2 = f32x4.add(a2, f32x4.mul(x2, u));
+    b2 = f32x4.add(b2, f32x4.mul(x2, v));
+    const x3 = v128.load(p3 + j);
+    a3 = f32x4.add(a3, f32x4.mul(x3, u));
+    b3 = f32x4.add(b3, f32x4.mul(x3, v));
+  }
+  let ra = reduce4(a0, a1, a2, a3);
+  let rb = reduce4(b0, b1, b2, b3);
+  if (j < nb) {
+    let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
+    let u0: f32 = 0, u1: f32 = 0, u2: f32 = 0, u3: f32 = 0;
+    for (; j < nb; j += 4) {
+      const wa = load<f32>(w0 + j);
+      const wb = load<f32>(w1 + j);
+      const x0 = load<f32>(p0 + j);
+      const x1 = load<f32>(p1 + j);
+      const x2 = load<f32>(p2 + j);
+      const x3 = load<f32>(p3 + j);
+      t0 += x0 * wa;
+      t1 += x1 * wa;
+      t2 += x2 * wa;
+      t3 += x3 * wa;
+      u0 += x0 * wb;
+      u1 += x1 * wb;
+      u2 += x2 * wb;
+      u3 += x3 * wb;
+    }
+    let t = f32x4.splat(t0);
+    t = f32x4.replace_lane(t, 1, t1);
+    t = f32x4.replace_lane(t, 2, t2);
+    t = f32x4.replace_lane(t, 3, t3);
+    ra = f32x4.add(ra, t);
+    let u = f32x4.splat(u0);
+    u = f32x4.replace_lane(u, 1, u1);
+    u = f32x4.replace_lane(u, 2, u2);
+    u = f32x4.replace_lane(u, 3, u3);
+    rb = f32x4.add(rb, u);
+  }
+  v128.store(z0, ra);
+  v128.store(z1, rb);
+}
+
 /** g += s₀x₀ + s₁x₁ + s₂x₂ + s₃x₃ over n floats, where s = [s₀, s₁, s₂, s₃]. */
 @inline function axpy4(g: usize, p0: usize, p1: usize, p2: usize, p3: usize, s: v128, n: i32): void {
   const s0 = f32x4.shuffle(s, s, 0, 0, 0, 0);
@@ -396,9 +458,15 @@ export function softmax_grad(
     // Scores, one class at a time for the four rows; running max and z_{y}.
     let mx = f32x4.splat(-Infinity);
     let zy = zero;
-    for (let c = 0; c < k; c++) {
-      const zc = f32x4.add(dot4(p0, p1, p2, p3, W + (<usize>(c * n) << 2), n), f32x4.splat(load<f32>(bp + (<usize>c << 2))));
-      v128.store(zb + (<usize>c << 4), zc);
+    let c = 0;
+    for (; c + 2 <= k; c += 2) {
+      dot4x2(p0, p1, p2, p3, W + (<usize>(c * n) << 2), W + (<usize>((c + 1) * n) << 2), n, zb + (<usize>c << 4), zb + (<usize>(c + 1) << 4));
+    }
+    if (c < k) v128.store(zb + (<usize>c << 4), dot4(p0, p1, p2, p3, W + (<usize>(c * n) << 2), n));
+    for (c = 0; c < k; c++) {
+      const a = zb + (<usize>c << 4);
+      const zc = f32x4.add(v128.load(a), f32x4.splat(load<f32>(bp + (<usize>c << 2))));
+      v128.store(a, zc);
       mx = f32x4.max(mx, zc);
       zy = v128.bitselect(zc, zy, i32x4.eq(yv, i32x4.splat(c)));
     }
