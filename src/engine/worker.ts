@@ -32,6 +32,7 @@ import { describeColumns, suggestTarget, prepareDataset } from './dataset';
 import { jsKernel } from './kernel-js';
 import { createWasmKernel, wasmKernelSupported } from './kernel-wasm';
 import { predictLabels } from './metrics';
+import { createParallelKernel } from './parallel-kernel';
 import { parseModel, predictProbabilities, predictTable, predictionsToCsv, serializeModel } from './model-io';
 import { TrainingSession } from './session';
 import { LabError } from './types';
@@ -475,12 +476,21 @@ class NoSessionError extends Error {
   }
 }
 
-/** WebAssembly SIMD when the runtime has it, else the TypeScript reference kernel. */
+/**
+ * WebAssembly SIMD when the runtime has it — split across kernel threads for large calls (this thread is
+ * the worker, so the kernel may block it while they run) — else the TypeScript reference kernel.
+ */
 function chooseKernel(): LinearKernel {
+  const wanted = process.env.LAB_KERNEL; // 'js' | 'wasm' | 'parallel' (default), for measurements
+  if (wanted === 'js') return jsKernel;
   try {
-    if (wasmKernelSupported()) return createWasmKernel();
+    if (wasmKernelSupported()) return wanted === 'wasm' ? createWasmKernel() : createParallelKernel();
   } catch {
-    // fall through to the reference kernel
+    try {
+      return createWasmKernel();
+    } catch {
+      // fall through to the reference kernel
+    }
   }
   return jsKernel;
 }
@@ -501,7 +511,7 @@ function adaptChunk(chunk: number, did: number, dt: number): number {
 
 /** The history points the session recorded (without the extra point for the current parameters). */
 function recordedHistory(session: TrainingSession): HistoryPoint[] {
-  return session.snapshot().history;
+  return session.recordedHistory();
 }
 
 /** A LabError (or any error) as protocol data. */
