@@ -50,6 +50,7 @@ const dirty = new Set<TabId>();
 // ───────────────────────────── Layout ─────────────────────────────
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
+app.dataset.page = 'dashboard';
 const headerEl = h('header', { class: 'header', id: 'header' });
 const toolbarEl = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Training controls' });
 const settingsEl = h('details', { class: 'settings', id: 'settings' });
@@ -137,9 +138,9 @@ function renderToolbar(): void {
     h('button', { class: primary ? 'primary' : null, id: `btn-${c}`, title, disabled: disabled || !!busyLabel, onclick: () => command(c) }, label);
   const runLabel = s && s.iteration > 0 && !s.done ? 'Continue' : 'Run';
   toolbarEl.replaceChildren(
-    btn('Step', 'step', 'One parameter update (F10)', none || running || !!s?.done),
-    btn('Epoch', 'stepEpoch', 'Finish the current epoch (Shift+F10)', none || running || !!s?.done),
-    btn(runLabel, 'run', 'Train until done (F5)', none || running || !!s?.done, true),
+    btn('Step', 'step', 'One parameter update (F10)', none || running),
+    btn('Epoch', 'stepEpoch', 'Finish the current epoch (Shift+F10)', none || running),
+    btn(runLabel, 'run', s?.done ? 'Training finished: Reset to train again' : 'Train until done (F5)', none || running || !!s?.done, true),
     btn('Pause', 'pause', 'Pause training (Shift+F5)', none || !running),
     btn('Reset', 'reset', 'Back to the initial weights', none || running),
     h('span', { class: 'sep' }),

@@ -30,6 +30,7 @@ let busyLabel: string | null = null;
 let errorText: string | null = null;
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
+app.dataset.page = 'sidebar';
 
 function post(msg: FromWebview): void {
   host.post(msg);
@@ -108,7 +109,7 @@ function renderButtons(): void {
   const s = session;
   const busy = !!busyLabel;
   el.replaceChildren(
-    button('Step', 'step', 'One parameter update (F10)', busy || s.running || s.done),
+    button('Step', 'step', 'One parameter update (F10)', busy || s.running),
     button(s.iteration > 0 && !s.done ? 'Continue' : 'Run', 'run', 'Train until done (F5)', busy || s.running || s.done, true),
     button('Pause', 'pause', 'Pause training (Shift+F5)', !s.running),
   );
