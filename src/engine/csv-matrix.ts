@@ -71,31 +71,46 @@ const LABEL_NAMES = ['label', 'target', 'class', 'y'];
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Counts non-blank lines over successive chunks (blank = empty or a lone CR). */
+/**
+ * Counts non-empty lines over successive chunks; line breaks are LF, CRLF or a lone CR (found with
+ * Buffer.indexOf, i.e. memchr). Whitespace-only lines are counted too (an upper bound; the parser skips them).
+ */
 class LineCounter {
   count = 0;
   private pendingLen = 0;
-  private pendingFirst = 0;
+  private lastWasCR = false;
 
   feed(b: Buffer): void {
+    const len = b.length;
     let s = 0;
+    if (this.lastWasCR && len > 0 && b[0] === LF) s = 1; // the LF of a CRLF split across chunks
+    this.lastWasCR = false;
+    let nextLF = b.indexOf(LF, s);
+    let nextCR = b.indexOf(CR, s);
     for (;;) {
-      const q = b.indexOf(LF, s);
-      if (q < 0) break;
-      const len = this.pendingLen + (q - s);
-      const first = this.pendingLen > 0 ? this.pendingFirst : b[s];
-      if (len > 0 && !(len === 1 && first === CR)) this.count++;
+      if (nextLF >= 0 && nextLF < s) nextLF = b.indexOf(LF, s);
+      if (nextCR >= 0 && nextCR < s) nextCR = b.indexOf(CR, s);
+      const q = nextLF < 0 ? nextCR : nextCR < 0 ? nextLF : Math.min(nextLF, nextCR);
+      if (q < 0) {
+        this.pendingLen += len - s;
+        return;
+      }
+      if (this.pendingLen + (q - s) > 0) this.count++;
       this.pendingLen = 0;
-      s = q + 1;
-    }
-    if (s < b.length) {
-      if (this.pendingLen === 0) this.pendingFirst = b[s];
-      this.pendingLen += b.length - s;
+      if (b[q] === CR) {
+        if (q + 1 < len) s = q + (b[q + 1] === LF ? 2 : 1);
+        else {
+          this.lastWasCR = true;
+          s = q + 1;
+        }
+      } else {
+        s = q + 1;
+      }
     }
   }
 
   finish(): number {
-    if (this.pendingLen > 0 && !(this.pendingLen === 1 && this.pendingFirst === CR)) this.count++;
+    if (this.pendingLen > 0) this.count++;
     this.pendingLen = 0;
     return this.count;
   }
@@ -526,7 +541,17 @@ class MatrixBuilder {
       classes = this.labelKeys.map((k) => String(k));
       y = y.slice();
     }
-    const X = this.m === this.cap ? this.X : this.X.subarray(0, m * this.n);
+    // Fewer rows than counted (whitespace-only lines): an allocator's block is replaced by an exact one (its
+    // owner may free the block once the original array is unreachable), a plain array is trimmed by a view.
+    let X = this.X;
+    if (m !== this.cap) {
+      if (this.opts.allocate) {
+        X = this.alloc(m * this.n);
+        X.set(this.X.subarray(0, m * this.n));
+      } else {
+        X = this.X.subarray(0, m * this.n);
+      }
+    }
     return {
       file: this.file,
       X,

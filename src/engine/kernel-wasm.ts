@@ -454,7 +454,8 @@ export function prepareScores(
 export interface WasmKernel extends LinearKernel {
   /**
    * A zero-filled Float32Array of `length` floats allocated inside the kernel's (shared) memory: an X written
-   * there is used in place, without the one-time copy. Freed when the array is garbage-collected.
+   * there is used in place, without the one-time copy. Its memory is freed when this array object is
+   * garbage-collected, so keep it (not only a subarray of it) alive while it is in use.
    */
   allocMatrix(length: number): Float32Array;
   /** Drops the cached copy of X, so a modified X is copied again on its next use. */

@@ -169,6 +169,19 @@ describe('readCsvMatrixSync against a reference parse', () => {
     assert.deepEqual(Array.from(r.X), [2, 3, 4, 5]);
   });
 
+  test('allocate: rows fewer than counted lines (whitespace-only lines) get an exact second allocation', () => {
+    const sizes: number[] = [];
+    const r = readCsvMatrixSync(file('alloc2.csv', 'label,a\n1,2\n  \n0,3\n'), {
+      allocate: (len) => {
+        sizes.push(len);
+        return new Float32Array(len);
+      },
+    });
+    assert.deepEqual(sizes, [3, 2]);
+    assert.equal(r.X.length, 2);
+    assert.deepEqual(Array.from(r.X), [2, 3]);
+  });
+
   test('whitespace-only lines are skipped like blank lines', () => {
     const r = readCsvMatrixSync(file('ws.csv', 'label,a\n1,2\n   \n0,3\n \t\n'));
     assert.equal(r.m, 2);
