@@ -4,7 +4,7 @@
  * `scripts/vscode/open.sh`. code-server itself is installed into .cache/code-server by scripts/vscode/setup.sh.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -206,10 +206,20 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // Last resort when a caller forgets stop(): no orphaned extension hosts waiting hours to reconnect.
-  process.on('exit', () => {
+  // Last resort when a caller forgets stop() or the process is interrupted: no orphaned extension hosts waiting
+  // hours to reconnect. (Without a listener, SIGINT/SIGTERM would end the process without an 'exit' event.)
+  const killAll = () => {
     for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
-  });
+    liveGroups.clear();
+  };
+  process.on('exit', killAll);
+  const signals: [NodeJS.Signals, number][] = [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]];
+  for (const [signal, code] of signals) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(code);
+    });
+  }
 }
 
 function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -250,9 +260,40 @@ async function waitReady(baseUrl: string, child: ChildProcess, timeoutMs: number
   throw new Error(`code-server did not become ready within ${timeoutMs} ms:\n${output()}`);
 }
 
+/**
+ * Removes run folders (.cache/vscode-runs/<time>-<pid>-<rand>) left by processes that died without stop():
+ * only when that process is gone and the folder is older than ten minutes.
+ */
+export function pruneStaleRuns(): void {
+  const dir = path.join(cacheDir(), 'vscode-runs');
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const m = /^[a-z0-9]+-(\d+)-[a-z0-9]+$/.exec(name);
+    if (!m) continue;
+    const full = path.join(dir, name);
+    try {
+      if (Date.now() - statSync(full).mtimeMs < 10 * 60_000) continue;
+      if (pidAlive(Number(m[1]))) continue;
+      rmSync(full, { recursive: true, force: true });
+    } catch {
+      /* raced with another process: ignore */
+    }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Starts code-server on 127.0.0.1 (no auth) and resolves once it answers HTTP requests (about 1.5 s). */
 export async function startCodeServer(opts: StartOptions = {}): Promise<RunningCodeServer> {
   const bin = ensureCodeServer();
+  pruneStaleRuns();
   const generatedRunDir = opts.runDir === undefined;
   const runDir = path.resolve(
     opts.runDir ?? path.join(cacheDir(), 'vscode-runs', `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`),

@@ -99,12 +99,8 @@ export async function runShim(argv: string[]): Promise<number> {
     await browser?.close().catch(() => undefined);
     await server?.stop();
   };
-  const onSignal = (sig: NodeJS.Signals) => {
-    log(`${sig}: stopping`);
-    void cleanup().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Interrupted (Ctrl+C, runTests' SIGINT, a CI timeout): codeServer.ts kills the server's process group and exits;
+  // playwright closes the browser.
 
   try {
     // Profile folders: the ones given (runTests passes .vscode-test/… by default) or a fresh run folder.
@@ -153,8 +149,6 @@ export async function runShim(argv: string[]): Promise<number> {
     return 2;
   } finally {
     await cleanup();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
   }
 }
 
