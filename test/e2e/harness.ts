@@ -133,6 +133,18 @@ export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<
     .first()
     .waitFor({ state: 'visible', timeout: timeoutMs })
     .catch(() => undefined);
+  // Screenshots look finished once the file-icon theme has painted the explorer's icons.
+  await page
+    .waitForFunction(
+      () => {
+        const el = document.querySelector('.explorer-folders-view .monaco-icon-label.file-icon');
+        const content = el ? getComputedStyle(el, '::before').content : 'none';
+        return content !== 'none' && content !== 'normal' && content !== '';
+      },
+      undefined,
+      { timeout: 10_000 },
+    )
+    .catch(() => undefined);
 }
 
 /** The quick-input (command palette) widget. */
@@ -282,23 +294,47 @@ export async function explorerRow(page: Page, fileName: string): Promise<Locator
   return row.first();
 }
 
-/** Right-clicks `fileName` in the Explorer and clicks the context-menu entry labelled `entryLabel`. */
-export async function explorerContextMenu(page: Page, fileName: string, entryLabel: string): Promise<void> {
-  const row = await explorerRow(page, fileName);
-  await row.click();
-  await row.click({ button: 'right' });
+/**
+ * Right-clicks `fileName` in the Explorer and clicks the context-menu entry labelled `entryLabel`. Retries while the
+ * entry is missing (the extension's menu contributions arrive a few seconds after the window opens).
+ */
+export async function explorerContextMenu(
+  page: Page,
+  fileName: string,
+  entryLabel: string,
+  timeoutMs = DEFAULT_TIMEOUT,
+): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
   // Context menus live in a shadow root; playwright's CSS engine pierces it.
-  const item = page.locator('.context-view .monaco-menu .action-item').filter({
+  const item = menu.locator('.action-item').filter({
     has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(entryLabel)}$`) }),
-  });
-  try {
-    await item.first().waitFor({ state: 'visible', timeout: 10_000 });
-  } catch {
-    const seen = await page.locator('.context-view .monaco-menu .action-label').allInnerTexts().catch(() => []);
+  }).first();
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  for (;;) {
+    const row = await explorerRow(page, fileName);
+    await row.click();
+    await row.click({ button: 'right' });
+    await menu.first().waitFor({ state: 'visible', timeout: 10_000 });
+    if (await item.waitFor({ state: 'visible', timeout: 1_000 }).then(() => true, () => false)) break;
+    seen = (await menu.locator('.action-label').allInnerTexts().catch(() => [])).filter(Boolean);
     await page.keyboard.press('Escape');
-    throw new Error(`context menu of ${fileName} has no "${entryLabel}" (saw: ${seen.filter(Boolean).join(' | ')})`);
+    if (Date.now() > deadline) {
+      throw new Error(`context menu of ${fileName} has no "${entryLabel}" (saw: ${seen.join(' | ')})`);
+    }
+    await page.waitForTimeout(1_000);
   }
-  await item.first().click();
+  // The menu ignores a mouse-up that comes too soon after it opened: hover first, click, and if the menu is still
+  // open (the click only highlighted the entry), activate the highlighted entry with Enter.
+  await item.hover();
+  await page.waitForTimeout(150);
+  await item.click();
+  const closed = await menu.first().waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false);
+  if (!closed) {
+    await item.hover();
+    await page.keyboard.press('Enter');
+    await menu.first().waitFor({ state: 'hidden', timeout: 5_000 });
+  }
 }
 
 /** Waits for a notification toast containing `text` and returns it. */
