@@ -22,7 +22,7 @@ export interface ParallelKernelOptions {
   threads?: number;
   /** Calls with fewer multiply-adds than this (rows × n × k) run on the calling thread only. */
   minParallelWork?: number;
-  /** Polls of the job counter by an idle worker before it sleeps (default 20000, a few tens of µs). */
+  /** Polls of the job counter by an idle worker before it sleeps (default 20000, about 0.1 ms). */
   spin?: number;
 }
 
@@ -39,7 +39,7 @@ export function defaultThreadCount(): number {
 }
 
 /** Default minimum work per call for using threads (multiply-adds). */
-export const DEFAULT_MIN_PARALLEL_WORK = 1 << 19;
+export const DEFAULT_MIN_PARALLEL_WORK = 1 << 16;
 
 /** Worker threads of one WasmCore, each with a control slot in one SharedArrayBuffer. */
 class ThreadPool {
