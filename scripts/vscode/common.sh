@@ -25,10 +25,12 @@ run_ts() {
   mkdir -p "$CACHE_DIR/ts-run"
   # Rebuild when any .ts under scripts/vscode, test/e2e or the entry itself is newer than the bundle.
   if [ ! -f "$out" ] || [ -n "$(find "$REPO_ROOT/$src" "$VSCODE_SCRIPTS_DIR" -name '*.ts' -newer "$out" 2>/dev/null | head -n 1)" ]; then
+    # Written under a temporary name and renamed: concurrent runs never execute a half-written bundle.
     "$REPO_ROOT/node_modules/.bin/esbuild" "$REPO_ROOT/$src" --bundle --platform=node --target=node20 \
-      --format=cjs --sourcemap --log-level=warning \
+      --format=cjs --sourcemap=inline --log-level=warning \
       --external:playwright-core --external:@vscode/test-electron --external:mocha --external:vscode \
-      --outfile="$out" >&2 || die "could not bundle $src"
+      --outfile="$out.$$.tmp.js" >&2 || die "could not bundle $src"
+    mv -f "$out.$$.tmp.js" "$out"
   fi
   NODE_PATH="$REPO_ROOT/node_modules${NODE_PATH:+:$NODE_PATH}" node --enable-source-maps "$out" "$@"
 }
