@@ -29,6 +29,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+# One installer at a time (parallel test runs on a fresh machine wait for the first one).
+mkdir -p "$CACHE_DIR"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE_DIR/.code-server-install.lock"
+  flock 9
+fi
+
 if [ -f "$CS_MARKER" ] && [ -x "$CS_BIN" ] && [ "$FORCE" = 0 ]; then
   log "code-server $CODE_SERVER_VERSION already installed in ${CS_DIR#$REPO_ROOT/}"
   exit 0
