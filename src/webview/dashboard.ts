@@ -247,6 +247,13 @@ function selectTab(tab: TabId): void {
 
 function renderTab(tab: TabId): void {
   const panel = panels.get(tab)!;
+  // Re-drawing the tab being read must not move it (e.g. the step panel while pressing F10 repeatedly).
+  const keepScroll = !panel.hidden && panel.childElementCount > 0 ? window.scrollY : null;
+  drawTab(tab, panel);
+  if (keepScroll !== null && window.scrollY !== keepScroll) window.scrollTo(0, keepScroll);
+}
+
+function drawTab(tab: TabId, panel: HTMLElement): void {
   charts.destroyAll(`${tab}:`);
   dirty.delete(tab);
   if (!session) {

@@ -171,6 +171,31 @@ async function checkSidebar(vs: VsCodeSession, themeTag: string): Promise<void> 
   await screenshot(page, `e2e-${themeTag}-8-sidebar`);
 }
 
+/** Right-click `file` in the Explorer → "Train Logistic Regression…" → pick `target` in the quick pick. */
+async function trainFromExplorer(page: Page, file: string, target: string, themeTag: string): Promise<void> {
+  const qi = page.locator('.quick-input-widget');
+  // A click on a context-menu entry sometimes only highlights it (the menu stays open): then Enter activates it.
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let attempt = 0; ; attempt++) {
+    await explorerContextMenu(page, file, 'Train Logistic Regression…');
+    try {
+      await qi.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (e) {
+      await screenshot(page, `e2e-${themeTag}-1-menu-retry-${attempt}`);
+      if (await menu.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+      if (await qi.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) break;
+      if (attempt > 0) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await qi.locator('.quick-input-title').filter({ hasText: 'column to predict' }).waitFor();
+  await qi.locator('input').fill(target);
+  await qi.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${target}$`) }) }).first().waitFor();
+  await screenshot(page, `e2e-${themeTag}-1-target-pick-${target}`);
+  await page.keyboard.press('Enter');
+}
+
 test('titanic from the explorer: dashboard, step panel and sidebar in dark and light themes', { timeout: 240_000 }, async () => {
   const vs = await startVsCode({ workspace: 'samples', theme: 'Default Dark Modern', viewport: { width: 1400, height: 900 } });
   try {
@@ -179,27 +204,7 @@ test('titanic from the explorer: dashboard, step panel and sidebar in dark and l
     await page.locator('.activitybar .action-item a[aria-label^="Logistic Lab"]').first().waitFor({ state: 'visible', timeout: 60_000 });
     if (!(await page.locator('.monaco-workbench.vs-dark').count())) await setTheme(vs, 'Default Dark Modern');
     await screenshot(page, 'e2e-dark-0-workbench');
-    const qi = page.locator('.quick-input-widget');
-    // A click on a context-menu entry sometimes only highlights it (the menu stays open): then Enter activates it.
-    const menu = page.locator('.context-view .monaco-menu');
-    for (let attempt = 0; ; attempt++) {
-      await explorerContextMenu(page, 'titanic.csv', 'Train Logistic Regression…');
-      try {
-        await qi.waitFor({ state: 'visible', timeout: 5_000 });
-        break;
-      } catch (e) {
-        await screenshot(page, `e2e-dark-1-menu-retry-${attempt}`);
-        if (await menu.isVisible().catch(() => false)) await page.keyboard.press('Enter');
-        if (await qi.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) break;
-        if (attempt > 0) throw e;
-        await page.keyboard.press('Escape');
-      }
-    }
-    await qi.locator('.quick-input-title').filter({ hasText: 'column to predict' }).waitFor();
-    await qi.locator('input').fill('Survived');
-    await qi.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^Survived$/ }) }).first().waitFor();
-    await screenshot(page, 'e2e-dark-1-target-pick');
-    await page.keyboard.press('Enter');
+    await trainFromExplorer(page, 'titanic.csv', 'Survived', 'dark');
 
     const frame = await dashboard(page);
     // Training runs by itself after the pick; wait for the end of the run.
@@ -216,6 +221,59 @@ test('titanic from the explorer: dashboard, step panel and sidebar in dark and l
     assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
   } catch (e) {
     await screenshot(vs.page, 'e2e-failure').catch(() => undefined);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
+});
+
+test('digits (softmax, 8×8 pixels): weight images, class selector, 10×10 matrix, step panel per class', { timeout: 180_000 }, async () => {
+  const vs = await startVsCode({ workspace: 'samples', theme: 'Default Light Modern', viewport: { width: 1400, height: 900 } });
+  try {
+    const page = vs.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Logistic Lab"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    if (!(await page.locator('.monaco-workbench.vs').count())) await setTheme(vs, 'Default Light Modern');
+    await trainFromExplorer(page, 'digits.csv', 'label', 'light');
+    let frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('#status')?.textContent === 'done', undefined, { timeout: 120_000 });
+    await screenshot(page, 'e2e-digits-1-training');
+
+    await tab(frame, 'weights');
+    assert.equal(await frame.locator('#weight-images canvas.weight-image').count(), 10, 'one weight image per digit');
+    const blue = await cssVar(frame, '--vscode-charts-blue');
+    const red = await cssVar(frame, '--vscode-charts-red');
+    for (const c of ['0', '7']) {
+      const pos = await countColorPixels(frame, `#weight-images canvas[data-class="${c}"]`, blue, 120);
+      const neg = await countColorPixels(frame, `#weight-images canvas[data-class="${c}"]`, red, 120);
+      assert.ok(pos.matching > 0 && neg.matching > 0, `digit ${c}: positive and negative weights painted (${pos.matching} / ${neg.matching})`);
+    }
+    await frame.selectOption('#weight-class', '7');
+    frame = await dashboard(page);
+    const w = (await charts(frame))['weights:weights'];
+    assert.equal(w.datasets[0].label, 'weight (7)');
+    assert.equal(w.labels.length, 64);
+    await screenshot(page, 'e2e-digits-2-weights');
+
+    await tab(frame, 'data');
+    const testRows = Number((await frame.textContent('#tab-data .kpi:nth-child(3) .kpi-value'))!.replace(/,/g, ''));
+    await tab(frame, 'evaluation');
+    const counts = await frame.$$eval('#confusion td.cm-cell', (tds) => tds.map((td) => Number(td.getAttribute('data-count'))));
+    assert.equal(counts.length, 100);
+    assert.equal(counts.reduce((a, b) => a + b, 0), testRows);
+    assert.equal(await frame.locator('#threshold').count(), 0, 'no threshold slider for softmax');
+    assert.equal(await frame.locator('#roc-chart').count(), 0, 'no ROC curve for softmax');
+    await screenshot(page, 'e2e-digits-3-evaluation');
+
+    await frame.click('#btn-step');
+    frame = await dashboard(page);
+    await frame.waitForSelector('#tab-step:not([hidden]) #step-update');
+    assert.equal(await frame.locator('#tab-step math').count(), 7);
+    assert.match((await frame.textContent('#step-a-example'))!, /probabilities sum to 1/);
+    assert.equal(await frame.locator('#step-update tbody tr').count(), 65, '64 pixels + bias');
+    await screenshot(page, 'e2e-digits-4-step');
+    assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), []);
+  } catch (e) {
+    await screenshot(vs.page, 'e2e-digits-failure').catch(() => undefined);
     throw e;
   } finally {
     await vs.stop();

@@ -167,6 +167,21 @@ describe('dashboard page', () => {
     }
   });
 
+  test('a new state keeps the reader where they were (charts re-created below the fold)', async () => {
+    const { page } = await open('dashboard', 'dark', { width: 900, height: 500 });
+    try {
+      await sendToPage(page, { type: 'state', state: titanicState(10) });
+      await page.locator('#distance-chart').scrollIntoViewIfNeeded();
+      const y = await page.evaluate(() => window.scrollY);
+      assert.ok(y > 300, `scrolled down (${y})`);
+      await sendToPage(page, { type: 'state', state: titanicState(11) });
+      await page.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '11');
+      assert.equal(await page.evaluate(() => window.scrollY), y);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('settings form validates and posts configure', async () => {
     const { page } = await open('dashboard', 'light');
     try {

@@ -54,7 +54,7 @@ export function renderStep(ctx: DashboardContext, root: HTMLElement): void {
     ? m.math(m.i('z'), m.o('='), m.b('w'), m.o('·'), m.b('x'), m.o('+'), m.i('b'), m.o('='),
       m.underover(m.o('∑'), m.row(m.i('j'), m.o('='), m.n(1)), m.i('n')), m.sub('w', 'j'), m.sub('x', 'j'), m.o('+'), m.i('b'))
     : m.math(m.b('z'), m.o('='), m.b('W'), m.b('x'), m.o('+'), m.b('b'), m.space(),
-      m.text('for class c: '), m.sub('z', 'c'), m.o('='), m.underover(m.o('∑'), m.row(m.i('j'), m.o('='), m.n(1)), m.i('n')),
+      m.text('for class c:'), m.space(), m.sub('z', 'c'), m.o('='), m.underover(m.o('∑'), m.row(m.i('j'), m.o('='), m.n(1)), m.i('n')),
       m.sub('W', m.row(m.i('c'), m.i('j'))), m.sub('x', 'j'), m.o('+'), m.sub('b', 'c'));
   const zExample = first ? workedZ(s, first, cls) : null;
 
