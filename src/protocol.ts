@@ -5,6 +5,7 @@
  * Discriminated unions in both directions; one line of doc per message; request ids where a reply is expected.
  * Pure types: no `vscode`, no Node APIs, so every world can import it.
  */
+import type { SessionSnapshot } from './engine/session';
 import type {
   ColumnReport,
   ConfusionMetrics,
@@ -103,6 +104,29 @@ export interface ProgressInfo {
   history?: HistoryPoint[];
 }
 
+/**
+ * A session kept by the host across window reloads (in workspaceState): enough to re-read and re-prepare
+ * the same CSV the same way and continue training exactly where it was. JSON-serialisable.
+ */
+export interface SavedSession {
+  format: 'logistic-regression-lab/saved-session';
+  version: 1;
+  /** The CSV (full path) and its size in bytes and modification time in ms when it was read. */
+  file: string;
+  fileSize: number;
+  fileMtimeMs: number;
+  /** The preparation options the dataset was loaded with. */
+  prepare: PrepareOptions;
+  /** Decision threshold of the metrics (the slider; may differ from `session.config.threshold`). */
+  threshold: number;
+  /** Parameters, optimiser state, counters, settings and (possibly thinned) history. */
+  session: SessionSnapshot;
+  lastStep: StepRecord | null;
+  comparison: ComparisonRun[] | null;
+  /** What was left out or thinned to bound the size (e.g. 'lastStep', 'history thinned 4×'); empty if nothing. */
+  trimmed: string[];
+}
+
 // ───────────────────────────── Host ⇄ worker ─────────────────────────────
 
 /** Requests from the extension host to the training worker. Every request has an id; the worker answers with the same id. */
@@ -133,6 +157,10 @@ export type WorkerRequest =
   | { id: number; type: 'predict'; modelJson: string; modelFile: string; file: string }
   /** The full state (for a webview that was rebuilt). */
   | { id: number; type: 'state' }
+  /** The current session as a SavedSession of at most `maxChars` characters of JSON (trimmed to fit, else null). */
+  | { id: number; type: 'snapshot'; maxChars: number }
+  /** Re-read and re-prepare a saved session's CSV (unchanged size and mtime) and continue that session; replaces any current one. */
+  | { id: number; type: 'restore'; saved: SavedSession }
   /** Drop the current session and free its memory (answers `closed`). */
   | { id: number; type: 'close' };
 
@@ -162,6 +190,8 @@ export type WorkerResult =
   | { type: 'comparison'; runs: ComparisonRun[] }
   | { type: 'model'; json: string }
   | { type: 'predictions'; csv: string; rows: number }
+  /** `saved` is null when even the trimmed session exceeds the size limit; `chars` = its JSON length. */
+  | { type: 'snapshot'; saved: SavedSession | null; chars: number }
   | { type: 'closed' };
 
 // ───────────────────────────── Host ⇄ webviews ─────────────────────────────

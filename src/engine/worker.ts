@@ -10,6 +10,10 @@
  *
  * Besides the session, the worker computes the view data of a state: metrics at the current threshold,
  * the 2-feature decision-boundary grid, and the pixel side of image datasets (columns p0…pN, N = s²).
+ *
+ * Persistence across window reloads: `snapshot` answers a size-bounded SavedSession (file, its size and
+ * mtime when read, preparation options, threshold, session snapshot); `restore` re-reads and re-prepares
+ * that file the same way — only if its size and mtime are unchanged — and continues the session exactly.
  * Node-side module (worker_threads, fs through readCsvFile).
  */
 import { statSync } from 'node:fs';
@@ -21,6 +25,7 @@ import type {
   ComparisonRun,
   DatasetInfo,
   ProgressInfo,
+  SavedSession,
   SessionState,
   WorkerError,
   WorkerMessage,
@@ -34,7 +39,7 @@ import { createWasmKernel, wasmKernelSupported } from './kernel-wasm';
 import { predictLabels } from './metrics';
 import { createParallelKernel } from './parallel-kernel';
 import { parseModel, predictProbabilities, predictTable, predictionsToCsv, serializeModel } from './model-io';
-import { TrainingSession } from './session';
+import { TrainingSession, type SessionSnapshot } from './session';
 import { LabError } from './types';
 import type {
   HistoryPoint,
@@ -68,6 +73,10 @@ const PREDICTION_ID_COLUMNS = 1;
 /** The loaded dataset and its session. */
 interface Loaded {
   file: string;
+  /** The file's size and mtime when it was read (null if it could not be stat'ed). */
+  stat: FileStat | null;
+  /** The preparation options as requested (before image pixels were added to `include`). */
+  prepare: PrepareOptions;
   data: PreparedDataset;
   session: TrainingSession;
   info: DatasetInfo;
@@ -117,6 +126,7 @@ export class LabWorker {
         case 'export':
         case 'describe':
         case 'predict':
+        case 'snapshot':
           this.execute(req);
           return;
         case 'run':
@@ -201,6 +211,10 @@ export class LabWorker {
         return this.answer(req.id, () => this.predict(req.modelJson, req.modelFile, req.file));
       case 'state':
         return this.answer(req.id, () => this.stateResult());
+      case 'snapshot':
+        return this.answer(req.id, () => this.snapshot(req.maxChars));
+      case 'restore':
+        return this.answer(req.id, () => this.restore(req.saved));
       case 'close':
         return this.answer(req.id, () => {
           this.current = null;
@@ -228,6 +242,27 @@ export class LabWorker {
   }
 
   private load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): WorkerResult {
+    const stat = fileStat(file);
+    const { data, computeOptimum } = this.prepare(file, prepare);
+    const session = new TrainingSession(data, config, { kernel: this.kernel, computeOptimum });
+    this.current = {
+      file,
+      stat,
+      prepare: { ...prepare },
+      data,
+      session,
+      info: datasetInfo(file, data),
+      threshold: session.config.threshold,
+      computeOptimum,
+      lastStep: null,
+      comparison: null,
+    };
+    this.tableCache = null;
+    return this.stateResult();
+  }
+
+  /** Reads and prepares a CSV as `load` does (the same options give the same dataset). */
+  private prepare(file: string, prepare: PrepareOptions): { data: PreparedDataset; computeOptimum: boolean } {
     const table = this.readTable(file, false);
     const options: PrepareOptions = { ...prepare };
     // Image data: keep every pixel (even constant ones) so feature j is pixel j and weights draw as images.
@@ -236,19 +271,59 @@ export class LabWorker {
       options.include = Array.from(new Set([...(options.include ?? []), ...pixels]));
     }
     const data = prepareDataset(table, options, file);
-    const m = data.train.m;
     const k = data.classes.length === 2 ? 1 : data.classes.length;
-    const computeOptimum = optimumAffordable(m, data.n, k);
-    const session = new TrainingSession(data, config, { kernel: this.kernel, computeOptimum });
+    return { data, computeOptimum: optimumAffordable(data.train.m, data.n, k) };
+  }
+
+  /** The current session as a SavedSession bounded to maxChars of JSON (see fitSavedSession). */
+  private snapshot(maxChars: number): WorkerResult {
+    const s = this.need();
+    if (!s.stat) {
+      throw new StaleSessionError(`${basename(s.file)} could not be read for its size and date when it was loaded`);
+    }
+    const saved: SavedSession = {
+      format: 'logistic-regression-lab/saved-session',
+      version: 1,
+      file: s.file,
+      fileSize: s.stat.size,
+      fileMtimeMs: s.stat.mtimeMs,
+      prepare: { ...s.prepare },
+      threshold: s.threshold,
+      session: s.session.snapshot(),
+      lastStep: s.lastStep,
+      comparison: s.comparison,
+      trimmed: [],
+    };
+    const fitted = fitSavedSession(saved, maxChars);
+    return { type: 'snapshot', saved: fitted.saved, chars: fitted.chars };
+  }
+
+  /**
+   * Continues a saved session: its file must have the saved size and mtime; it is re-read and re-prepared
+   * with the saved options and the session restored from its snapshot (LabError 'schema-mismatch' if the
+   * dataset does not fit it). On failure the current session (if any) stays.
+   */
+  private restore(saved: SavedSession): WorkerResult {
+    const stat = fileStat(saved.file);
+    const name = basename(saved.file);
+    if (!stat) throw new StaleSessionError(`${name} no longer exists`);
+    if (stat.size !== saved.fileSize || stat.mtimeMs !== saved.fileMtimeMs) {
+      throw new StaleSessionError(`${name} changed since the session was saved`);
+    }
+    const { data, computeOptimum } = this.prepare(saved.file, saved.prepare);
+    const session = TrainingSession.restore(data, saved.session, { kernel: this.kernel, computeOptimum });
+    const threshold = saved.threshold >= 0 && saved.threshold <= 1 ? saved.threshold : session.config.threshold;
     this.current = {
-      file,
+      file: saved.file,
+      stat,
+      prepare: { ...saved.prepare },
       data,
       session,
-      info: datasetInfo(file, data),
-      threshold: session.config.threshold,
+      info: datasetInfo(saved.file, data),
+      threshold,
       computeOptimum,
-      lastStep: null,
-      comparison: null,
+      lastStep: saved.lastStep,
+      comparison: saved.comparison,
     };
     this.tableCache = null;
     return this.stateResult();
@@ -476,6 +551,14 @@ class NoSessionError extends Error {
   }
 }
 
+/** A saved session whose CSV vanished or changed (code 'stale-session'). */
+class StaleSessionError extends Error {
+  constructor(why: string) {
+    super(`The saved training session cannot be continued: ${why}. Train again.`);
+    this.name = 'StaleSessionError';
+  }
+}
+
 /**
  * WebAssembly SIMD when the runtime has it — split across kernel threads for large calls (this thread is
  * the worker, so the kernel may block it while they run) — else the TypeScript reference kernel.
@@ -526,6 +609,7 @@ export function toWorkerError(err: unknown): WorkerError {
     return { code: err.code, message: err.message, location };
   }
   if (err instanceof NoSessionError) return { code: 'no-session', message: err.message, location: {} };
+  if (err instanceof StaleSessionError) return { code: 'stale-session', message: err.message, location: {} };
   const e = err instanceof Error ? err : new Error(String(err));
   return {
     code: 'internal',
@@ -534,14 +618,80 @@ export function toWorkerError(err: unknown): WorkerError {
   };
 }
 
-/** Size and modification time, to tell whether a cached parse is still the file's content. */
-function fileStamp(file: string): string {
+/** A file's size in bytes and modification time in ms. */
+interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/** Size and modification time of a file, or null when it cannot be stat'ed. */
+function fileStat(file: string): FileStat | null {
   try {
     const st = statSync(file);
-    return `${st.size}:${st.mtimeMs}`;
+    return { size: st.size, mtimeMs: st.mtimeMs };
   } catch {
-    return '';
+    return null;
   }
+}
+
+/** Size and modification time, to tell whether a cached parse is still the file's content. */
+function fileStamp(file: string): string {
+  const st = fileStat(file);
+  return st ? `${st.size}:${st.mtimeMs}` : '';
+}
+
+/** Thinning a saved session's history stops once it has at most this many points. */
+export const MIN_SAVED_HISTORY = 16;
+
+/**
+ * Bounds a SavedSession to maxChars characters of JSON by dropping, in this order until it fits: the last
+ * step record, the BCE-vs-MSE comparison, every other history point (repeatedly, see thinHistory, down to
+ * about MIN_SAVED_HISTORY points), and the stored exact optimum (a restored session solves it again).
+ * Returns the fitted copy and its JSON length, or saved null (with the smallest length reached) when even
+ * that is too long. `trimmed` lists what was left out.
+ */
+export function fitSavedSession(saved: SavedSession, maxChars: number): { saved: SavedSession | null; chars: number } {
+  let s: SavedSession = { ...saved, trimmed: saved.trimmed.slice() };
+  let chars = JSON.stringify(s).length;
+  if (chars <= maxChars) return { saved: s, chars };
+  if (s.lastStep) {
+    s = { ...s, lastStep: null, trimmed: [...s.trimmed, 'lastStep'] };
+    chars = JSON.stringify(s).length;
+    if (chars <= maxChars) return { saved: s, chars };
+  }
+  if (s.comparison) {
+    s = { ...s, comparison: null, trimmed: [...s.trimmed, 'comparison'] };
+    chars = JSON.stringify(s).length;
+    if (chars <= maxChars) return { saved: s, chars };
+  }
+  let factor = 1;
+  const trimmedBefore = s.trimmed;
+  while (s.session.history.length > MIN_SAVED_HISTORY) {
+    factor *= 2;
+    s = { ...s, session: thinHistory(s.session), trimmed: [...trimmedBefore, `history thinned ${factor}×`] };
+    chars = JSON.stringify(s).length;
+    if (chars <= maxChars) return { saved: s, chars };
+  }
+  if (s.session.optimum) {
+    s = { ...s, session: { ...s.session, optimum: null }, trimmed: [...s.trimmed, 'optimum'] };
+    chars = JSON.stringify(s).length;
+    if (chars <= maxChars) return { saved: s, chars };
+  }
+  return { saved: null, chars };
+}
+
+/**
+ * The session's own history thinning (as when its history is full): the interval doubles, and the first
+ * point and those at a multiple of the new interval stay — iteration, or epoch for per-epoch history
+ * (mini-batch with logEvery 0). A restored session keeps recording at the new interval.
+ */
+export function thinHistory(snap: SessionSnapshot): SessionSnapshot {
+  const c = snap.config;
+  const fullBatch = c.optimizer === 'gd' || c.batchSize === 0 || c.batchSize >= snap.m;
+  const perEpoch = !fullBatch && c.logEvery === 0;
+  const stride = snap.historyStride * 2;
+  const history = snap.history.filter((p, i) => i === 0 || (perEpoch ? p.epoch : p.iteration) % stride === 0);
+  return { ...snap, historyStride: stride, history };
 }
 
 /** Dataset facts for the webviews. */

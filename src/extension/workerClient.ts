@@ -27,6 +27,8 @@ export interface ResultByRequest {
   export: 'model';
   predict: 'predictions';
   state: 'state';
+  snapshot: 'snapshot';
+  restore: 'state';
   close: 'closed';
 }
 export type ResultOf<T extends WorkerCall['type']> = Extract<WorkerResult, { type: ResultByRequest[T] }>;

@@ -1,16 +1,19 @@
 /**
  * The training worker's request handling, driven in-process (LabWorker with a collecting `post`):
  * ordering of replies while a run is going, pause mid-run, progress streaming, errors as data,
- * the decision-boundary grid (checked against z = w·x + b computed here) and pixel-image detection.
+ * the decision-boundary grid (checked against z = w·x + b computed here), pixel-image detection, and
+ * snapshot/restore across a "window reload" (a fresh worker continues exactly like the uninterrupted one).
  */
 import assert from 'node:assert/strict';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { jsKernel } from '../../src/engine/kernel-js';
 import { boundary, LabWorker, optimumAffordable, pixelColumns, pixelSide } from '../../src/engine/worker';
 import type { PreparedDataset } from '../../src/engine/types';
 import type { HistoryPoint } from '../../src/engine/types';
-import type { WorkerMessage, WorkerRequest, WorkerResult } from '../../src/protocol';
+import type { SavedSession, SessionState, WorkerMessage, WorkerRequest, WorkerResult } from '../../src/protocol';
 
 const root = process.cwd();
 const sample = (name: string): string => path.join(root, 'samples', name);
@@ -266,5 +269,167 @@ describe('decision boundary', () => {
         { x: 2, y: 1, c: 1 },
       ]);
     }
+  });
+});
+
+describe('snapshot and restore', () => {
+  /** What the host stores: the snapshot after a JSON round trip (workspaceState keeps JSON). */
+  const stored = (saved: SavedSession | null): SavedSession => {
+    assert.ok(saved, 'the session fits the size limit');
+    return JSON.parse(JSON.stringify(saved)) as SavedSession;
+  };
+  /** The parts of a state that the training session determines. */
+  const trainingPart = (s: SessionState): unknown => ({
+    iteration: s.iteration,
+    epoch: s.epoch,
+    done: s.done,
+    weights: s.weights,
+    history: s.history,
+    config: s.config,
+    train: s.train,
+    test: s.test,
+    dataset: s.dataset,
+    optimumConverged: s.optimumConverged,
+  });
+
+  test('a fresh worker restored mid-epoch (Adam, mini-batch) continues exactly like the uninterrupted one', async () => {
+    const a = harness();
+    const prepare = { target: 'Survived', testSize: 0.2, seed: 7 };
+    const config = { optimizer: 'adam' as const, batchSize: 64, learningRate: 0.05, epochs: 4, logEvery: 1 };
+    a.send({ id: 1, type: 'load', file: sample('titanic.csv'), prepare, config });
+    await a.result(1, 'state');
+    for (let id = 2; id <= 6; id++) a.send({ id, type: 'step' });
+    await a.result(6, 'step');
+    a.send({ id: 7, type: 'evaluate', threshold: 0.3 });
+    await a.result(7, 'metrics');
+    a.send({ id: 8, type: 'state' });
+    const before = (await a.result(8, 'state')).state;
+    assert.equal(before.iteration, 5);
+    assert.equal(before.epoch, 0, 'still inside the first epoch (712 rows / 64 per batch)');
+    a.send({ id: 9, type: 'snapshot', maxChars: 1_000_000 });
+    const snap = await a.result(9, 'snapshot');
+    assert.deepEqual(snap.saved?.trimmed, []);
+    assert.equal(snap.saved?.file, sample('titanic.csv'));
+    assert.deepEqual(snap.saved?.prepare, prepare);
+    assert.equal(snap.chars, JSON.stringify(snap.saved).length);
+
+    const b = harness();
+    b.send({ id: 1, type: 'restore', saved: stored(snap.saved) });
+    const restored = (await b.result(1, 'state')).state;
+    assert.deepEqual(trainingPart(restored), trainingPart(before));
+    assert.equal(restored.config.threshold, 0.3, 'the slider threshold survives');
+    assert.deepEqual(restored.lastStep, before.lastStep, 'the step inspector shows the same update');
+
+    // The next update uses the same batch (same permutation and position) and the same Adam moments.
+    a.send({ id: 10, type: 'step' });
+    b.send({ id: 2, type: 'step' });
+    const stepA = await a.result(10, 'step');
+    const stepB = await b.result(2, 'step');
+    assert.deepEqual(stepB.record, stepA.record);
+    // And so does a run to the end (across epoch boundaries: the next permutations).
+    a.send({ id: 11, type: 'run' });
+    b.send({ id: 3, type: 'run' });
+    const endA = (await a.result(11, 'state')).state;
+    const endB = (await b.result(3, 'state')).state;
+    assert.equal(endA.iteration, 4 * Math.ceil(endA.dataset.mTrain / 64));
+    assert.deepEqual(trainingPart(endB), trainingPart(endA));
+  });
+
+  test('restore refuses a CSV that changed or vanished (code stale-session) and keeps the current session', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lab-restore-'));
+    try {
+      const file = path.join(dir, 'toy.csv');
+      copyFileSync(sample('toy_train.csv'), file);
+      const a = harness();
+      a.send({ id: 1, type: 'load', file, prepare: { target: 'y', testSize: 0 }, config: {} });
+      await a.result(1, 'state');
+      a.send({ id: 2, type: 'snapshot', maxChars: 1_000_000 });
+      const saved = stored((await a.result(2, 'snapshot')).saved);
+
+      const b = harness();
+      b.send({ id: 1, type: 'load', file: sample('titanic.csv'), prepare: { target: 'Survived' }, config: {} });
+      await b.result(1, 'state');
+      appendFileSync(file, '0.5,0.5,1\n');
+      b.send({ id: 2, type: 'restore', saved });
+      const changed = await b.reply(2);
+      assert.equal(changed.type, 'error');
+      if (changed.type === 'error') {
+        assert.equal(changed.error.code, 'stale-session');
+        assert.match(changed.error.message, /toy\.csv changed/);
+      }
+      b.send({ id: 3, type: 'state' });
+      assert.equal((await b.result(3, 'state')).state.dataset.fileName, 'titanic.csv', 'the current session stays');
+
+      unlinkSync(file);
+      b.send({ id: 4, type: 'restore', saved });
+      const gone = await b.reply(4);
+      assert.equal(gone.type, 'error');
+      if (gone.type === 'error') {
+        assert.equal(gone.error.code, 'stale-session');
+        assert.match(gone.error.message, /toy\.csv no longer exists/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a snapshot over the size limit drops the step record, then thins the history the way the session does', async () => {
+    const a = harness();
+    // Full batch, 3000 updates: the session already thinned its history once (stride 2).
+    a.send({ id: 1, type: 'load', file: sample('titanic.csv'), prepare: { target: 'Survived' }, config: { epochs: 3000 } });
+    await a.result(1, 'state');
+    a.send({ id: 2, type: 'run' });
+    await a.result(2, 'state');
+    a.send({ id: 3, type: 'step' });
+    await a.result(3, 'step');
+    a.send({ id: 4, type: 'snapshot', maxChars: 10_000_000 });
+    const full = (await a.result(4, 'snapshot')).saved;
+    assert.ok(full);
+    assert.equal(full.session.historyStride, 2);
+    const fullChars = JSON.stringify(full).length;
+
+    const limit = Math.floor(fullChars / 5);
+    a.send({ id: 5, type: 'snapshot', maxChars: limit });
+    const small = await a.result(5, 'snapshot');
+    const saved = stored(small.saved);
+    assert.ok(small.chars <= limit, `${small.chars} ≤ ${limit}`);
+    assert.equal(saved.lastStep, null);
+    assert.equal(saved.trimmed[0], 'lastStep');
+    assert.match(saved.trimmed[1], /^history thinned (\d+)×$/);
+    const factor = Number(/(\d+)×/.exec(saved.trimmed[1])?.[1]);
+    assert.equal(saved.session.historyStride, 2 * factor);
+    // Kept: iteration 0 and exactly the recorded points at multiples of the new interval.
+    const expected = full.session.history.filter((p) => p.iteration % saved.session.historyStride === 0);
+    assert.deepEqual(saved.session.history, expected);
+    assert.equal(saved.session.history[0].iteration, 0);
+
+    // The thinned session continues, recording only at multiples of the new interval.
+    const b = harness();
+    b.send({ id: 1, type: 'restore', saved });
+    const restored = (await b.result(1, 'state')).state;
+    assert.equal(restored.iteration, 3001);
+    const stride = saved.session.historyStride;
+    const next = Math.ceil(3001 / stride) * stride;
+    let id = 2;
+    for (let it = 3001; it < next; it++) b.send({ id: id++, type: 'step' });
+    const last = await b.result(id - 1, 'step');
+    assert.equal(last.state.iteration, next);
+    assert.deepEqual(
+      last.state.history.filter((p) => p.iteration > 3000).map((p) => p.iteration),
+      [next],
+    );
+
+    a.send({ id: 6, type: 'snapshot', maxChars: 200 });
+    const none = await a.result(6, 'snapshot');
+    assert.equal(none.saved, null, 'nothing useful fits 200 characters');
+    assert.ok(none.chars > 200);
+  });
+
+  test('snapshot without a session is a no-session error', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'snapshot', maxChars: 1000 });
+    const r = await h.reply(1);
+    assert.equal(r.type, 'error');
+    if (r.type === 'error') assert.equal(r.error.code, 'no-session');
   });
 });
