@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { buildWasm } from './scripts/build-wasm.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -18,6 +19,10 @@ function findFiles(dir, re) {
   }
   return out;
 }
+
+// The WebAssembly kernels are compiled first (from AssemblyScript sources; skipped when up to date):
+// the engine bundles embed the .wasm bytes.
+await buildWasm();
 
 const common = {
   bundle: true,
