@@ -134,14 +134,15 @@ function renderToolbar(): void {
   const s = session;
   const running = !!s?.running;
   const none = !s;
-  const btn = (label: string, c: Extract<FromWebview, { type: 'command' }>['command'], title: string, disabled: boolean, primary = false): HTMLButtonElement =>
-    h('button', { class: primary ? 'primary' : null, id: `btn-${c}`, title, disabled: disabled || !!busyLabel, onclick: () => command(c) }, label);
+  const btn = (label: string, c: Extract<FromWebview, { type: 'command' }>['command'], title: string, disabled: boolean, primary = false, key?: string): HTMLButtonElement =>
+    h('button', { class: primary ? 'primary' : null, id: `btn-${c}`, title, disabled: disabled || !!busyLabel, onclick: () => command(c) },
+      label, key ? h('kbd', { 'aria-hidden': 'true' }, key) : null);
   const runLabel = s && s.iteration > 0 && !s.done ? 'Continue' : 'Run';
   toolbarEl.replaceChildren(
-    btn('Step', 'step', 'One parameter update (F10)', none || running),
+    btn('Step', 'step', 'One parameter update (F10)', none || running, false, 'F10'),
     btn('Epoch', 'stepEpoch', 'Finish the current epoch (Shift+F10)', none || running),
-    btn(runLabel, 'run', s?.done ? 'Training finished: Reset to train again' : 'Train until done (F5)', none || running || !!s?.done, true),
-    btn('Pause', 'pause', 'Pause training (Shift+F5)', none || !running),
+    btn(runLabel, 'run', s?.done ? 'Training finished: Reset to train again' : 'Train until done (F5)', none || running || !!s?.done, true, 'F5'),
+    btn('Pause', 'pause', 'Pause training (Shift+F5)', none || !running, false, '⇧F5'),
     btn('Reset', 'reset', 'Back to the initial weights', none || running),
     h('span', { class: 'sep' }),
     btn('Compare BCE vs MSE', 'compare', 'Train with both losses and overlay the curves', none || running),

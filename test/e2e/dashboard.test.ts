@@ -271,6 +271,23 @@ test('digits (softmax, 8×8 pixels): weight images, class selector, 10×10 matri
     assert.match((await frame.textContent('#step-a-example'))!, /probabilities sum to 1/);
     assert.equal(await frame.locator('#step-update tbody tr').count(), 65, '64 pixels + bias');
     await screenshot(page, 'e2e-digits-4-step');
+
+    // Two features: the decision boundary of the seeds' toy data (replaces the digits session).
+    await trainFromExplorer(page, 'toy_train.csv', 'y', 'light');
+    frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('h1')?.textContent === 'toy_train.csv' && document.querySelector('#status')?.textContent === 'done', undefined, { timeout: 60_000 });
+    await tab(frame, 'data');
+    const toyTrain = Number(await frame.textContent('#tab-data .kpi:nth-child(2) .kpi-value'));
+    await tab(frame, 'training');
+    await frame.waitForSelector('#boundary-chart');
+    const b = (await charts(frame))['training:boundary'];
+    assert.equal(b.datasets.reduce((n, d) => n + d.data.length, 0), toyTrain, 'every training row is plotted');
+    for (const v of ['--vscode-charts-blue', '--vscode-charts-orange']) {
+      const px = await countColorPixels(frame, '#boundary-chart', await cssVar(frame, v));
+      assert.ok(px.matching > 20, `points of both classes drawn (${v}: ${px.matching})`);
+    }
+    await frame.locator('#boundary-chart').scrollIntoViewIfNeeded();
+    await screenshot(page, 'e2e-toy-boundary');
     assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), []);
   } catch (e) {
     await screenshot(vs.page, 'e2e-digits-failure').catch(() => undefined);

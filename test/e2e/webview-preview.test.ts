@@ -182,6 +182,38 @@ describe('dashboard page', () => {
     }
   });
 
+  test('busy and error banners; charts follow the panel width', async () => {
+    const { page, errors } = await open('dashboard', 'light', { width: 1200, height: 800 });
+    try {
+      await sendToPage(page, { type: 'state', state: titanicState(20) });
+      await page.waitForSelector('#loss-chart');
+      await sendToPage(page, { type: 'busy', label: 'Comparing BCE and MSE…' });
+      await page.waitForSelector('#busy');
+      assert.ok(await page.isDisabled('#btn-step'), 'buttons are disabled while the host is busy');
+      await sendToPage(page, { type: 'busy', label: null });
+      await page.waitForSelector('#busy', { state: 'detached' });
+      assert.ok(await page.isEnabled('#btn-step'));
+      await sendToPage(page, { type: 'error', message: 'Training diverged at iteration 12: lower the learning rate.' });
+      assert.match((await page.textContent('#error'))!, /diverged at iteration 12/);
+      await shot(page, 'dashboard-error-light');
+      await page.click('#error button');
+      await page.waitForSelector('#error', { state: 'detached' });
+
+      const wide = await page.$eval('#loss-chart', (c) => c.getBoundingClientRect().width);
+      await page.setViewportSize({ width: 520, height: 800 });
+      await page.waitForFunction((w) => document.querySelector('#loss-chart')!.getBoundingClientRect().width < w - 50, wide);
+      const narrow = await page.$eval('#loss-chart', (c) => c.getBoundingClientRect().width);
+      assert.ok(narrow <= 520, `chart fits the narrow panel (${wide} → ${narrow} px)`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `nothing sticks out sideways (${overflow} px)`);
+      assert.ok((await countColorPixels(page, '#loss-chart', THEME_VARS.light['--vscode-charts-blue'])).matching > 100, 'still drawn after the resize');
+      await shot(page, 'dashboard-narrow-light');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('settings form validates and posts configure', async () => {
     const { page } = await open('dashboard', 'light');
     try {

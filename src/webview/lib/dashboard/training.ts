@@ -8,7 +8,7 @@ import { chartBox, iterationAxis, lineDataset, points, valueAxis, type Plugin } 
 import { h } from '../dom';
 import { fmt, fmtPct } from '../format';
 import { classColor, seriesColors } from '../palette';
-import { withAlpha } from '../theme';
+import { mix } from '../theme';
 import type { DashboardContext } from './context';
 
 /** Builds the Training tab into `root`. */
@@ -184,6 +184,7 @@ function renderBoundary(ctx: DashboardContext, root: HTMLElement, b: BoundaryInf
         const hi = i === v.length - 1 ? v[i] + (v[i] - v[i - 1]) / 2 : (v[i] + v[i + 1]) / 2;
         return [lo, hi];
       };
+      const tints = classes.map((_, ci) => mix(theme.background, classColor(theme, ci), theme.kind.startsWith('high-contrast') ? 0.35 : 0.22));
       g.save();
       g.beginPath();
       g.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
@@ -193,7 +194,8 @@ function renderBoundary(ctx: DashboardContext, root: HTMLElement, b: BoundaryInf
         for (let c = 0; c < xs.length; c++) {
           const [x0, x1] = xs.length > 1 ? edges(xs, c) : [xs[0] - 0.5, xs[0] + 0.5];
           const cls = b.grid[r * xs.length + c];
-          g.fillStyle = withAlpha(classColor(theme, cls), 0.22);
+          // Solid tints (mixed with the background) so overlapping cell edges leave no seams.
+          g.fillStyle = tints[cls] ?? theme.background;
           const px0 = scales.x.getPixelForValue(x0);
           const px1 = scales.x.getPixelForValue(x1);
           const py0 = scales.y.getPixelForValue(y0);
@@ -224,7 +226,10 @@ function renderBoundary(ctx: DashboardContext, root: HTMLElement, b: BoundaryInf
         x: { type: 'linear', min: xr.min, max: xr.max, title: { display: true, text: b.xName } },
         y: { type: 'linear', min: yr.min, max: yr.max, title: { display: true, text: b.yName } },
       },
-      plugins: { tooltip: { callbacks: { label: (it) => `${it.dataset.label}: (${fmt(it.parsed.x)}, ${fmt(it.parsed.y)})` } } },
+      plugins: {
+        legend: { labels: { usePointStyle: true, boxHeight: 8 } },
+        tooltip: { callbacks: { label: (it) => `${it.dataset.label}: (${fmt(it.parsed.x)}, ${fmt(it.parsed.y)})` } },
+      },
     },
     plugins: [gridPlugin],
   });
