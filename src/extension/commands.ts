@@ -8,7 +8,8 @@
  * - `logisticLab.stepEpoch()`, `pause()`, `reset()`, `configure(config, autoRun?)` → SessionState
  * - `logisticLab.run()` → SessionState when the run ends (while a run is going: that run's promise)
  * - `logisticLab.compare()` → ComparisonRun[];  `export(uri?)`, `predict(model?, csv?, out?)` → the written Uri
- * - `logisticLab.state()` → the current SessionState or undefined;  `closeSession()` → undefined
+ * - `logisticLab.state()` → the current SessionState or undefined;  `closeSession()` → undefined (also forgets
+ *   the session saved for window reloads)
  *
  * A failure is shown with `showErrorMessage` (the engine's one-line message: what, where, what to do),
  * written to the output channel and sent to the webviews; the command then resolves undefined.
@@ -87,6 +88,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     };
 
   const showDashboard = (preserveFocus = false): void => {
+    // After a window reload the saved session may still be waiting: the dashboard shows it.
+    void controller.restorePending();
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
     DashboardPanel.createOrShow(deps.extensionUri, deps.hub, {
       column: DashboardPanel.instance ? undefined : column,
@@ -162,6 +165,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   };
 
   const run = async (): Promise<SessionState> => {
+    await controller.restorePending();
     const s = controller.state;
     if (s && s.done && !controller.running) {
       void vscode.window.showInformationMessage(
@@ -177,6 +181,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:logistic-lab.logistic-regression-lab`);
       return controller.state ?? Promise.reject(new Error('No training session yet.'));
     }
+    await controller.restorePending();
     resolveConfig({ ...(controller.state?.config ?? {}), ...config });
     const state = await controller.configure(config);
     if (autoRun) runInBackground();

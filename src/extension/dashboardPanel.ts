@@ -1,8 +1,9 @@
 /**
  * The dashboard: one webview panel (single instance) showing the session — preparation report, loss and
  * accuracy curves, step-through inspector, metrics, weights, decision boundary, BCE-vs-MSE comparison.
- * `createOrShow` opens or reveals it; a WebviewPanelSerializer revives it after a window reload, and the
- * revived page draws whatever the host has (the empty state when the session did not survive).
+ * `createOrShow` opens or reveals it; a WebviewPanelSerializer revives it after a window reload and asks
+ * for the saved session to be restored; the page draws whatever the host has (the empty state when no
+ * session survived) and the full state once the restore is done.
  */
 import * as vscode from 'vscode';
 import { buildHtml, webviewOptions } from './webviewHtml';
@@ -48,11 +49,12 @@ export class DashboardPanel implements vscode.Disposable {
     return DashboardPanel.current;
   }
 
-  /** Registers the serializer that revives the panel after a reload. */
-  static registerSerializer(extensionUri: vscode.Uri, hub: WebviewHub): vscode.Disposable {
+  /** Registers the serializer that revives the panel after a reload; `onRevive` then restores the saved session. */
+  static registerSerializer(extensionUri: vscode.Uri, hub: WebviewHub, onRevive: () => void = () => undefined): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         DashboardPanel.revive(panel, extensionUri, hub);
+        onRevive();
       },
     });
   }

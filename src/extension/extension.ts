@@ -2,13 +2,16 @@
  * Entry point of the extension host side: wires the training worker, the session controller, the
  * webviews (dashboard panel, sidebar view) and the commands, and releases them all on deactivate.
  * The maths lives in the worker (src/engine); this side only asks and shows.
+ * The session survives window reloads: it is saved in workspaceState as it changes, checked against its
+ * CSV at activation, and restored when the dashboard is revived or the Session view resolves.
  */
 import * as vscode from 'vscode';
-import type { SessionState } from '../protocol';
+import type { SavedSession, SessionState } from '../protocol';
 import { assertNever, type FromWebview, type ToWebview } from '../protocol';
 import { COMMAND_IDS, registerCommands, reportError } from './commands';
 import { DashboardPanel } from './dashboardPanel';
 import { Log } from './log';
+import { SessionStore } from './persistence';
 import { watchLongTasks } from './progressNotification';
 import { SessionController } from './sessionController';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
@@ -29,9 +32,23 @@ export interface LogisticLabApi {
   readonly readyWebviews: number;
   /** Kills the training thread as a crash would (for tests of the recovery path). */
   simulateWorkerCrash(): Promise<void>;
+  /**
+   * Does what a window reload does to the session (for tests): saves it, drops the in-memory session and
+   * stops the worker, then runs the activation's check of the saved session and the restore that a revived
+   * dashboard triggers. Resolves with the restored state (undefined when nothing was restored). With
+   * `lazy: true` it stops after the check, as when no webview is open: the first command that needs the
+   * session restores it.
+   */
+  simulateReload(options?: { lazy?: boolean }): Promise<SessionState | undefined>;
+  /** The session saved for window reloads (after writing any pending save), as stored. */
+  savedSession(): Promise<SavedSession | undefined>;
 }
 
 let worker: WorkerClient | undefined;
+/** Writes a pending save of the session before the host goes away. */
+let flushSave: (() => Promise<void>) | undefined;
+/** Longest wait for that save on deactivation. */
+const FLUSH_TIMEOUT_MS = 2000;
 
 export function activate(context: vscode.ExtensionContext): LogisticLabApi {
   const log = new Log();
@@ -43,8 +60,15 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
   worker = workerClient;
   context.subscriptions.push(workerClient);
 
-  const controller = new SessionController(workerClient, log);
+  const store = new SessionStore(context.workspaceState);
+  const controller = new SessionController(workerClient, log, store);
   context.subscriptions.push(controller);
+  flushSave = () => controller.flushSave();
+  // A session saved before the window reloaded: checked now, restored when a webview needs it.
+  void controller.lookForSavedSession();
+  const restoreSaved = (): void => {
+    void controller.restorePending();
+  };
 
   const errors: string[] = [];
   const onError = (message: string): void => {
@@ -84,8 +108,8 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
     watchLongTasks(controller),
   );
 
-  context.subscriptions.push(DashboardPanel.registerSerializer(context.extensionUri, hub));
-  const sidebar = new SidebarViewProvider(context.extensionUri, hub);
+  context.subscriptions.push(DashboardPanel.registerSerializer(context.extensionUri, hub, restoreSaved));
+  const sidebar = new SidebarViewProvider(context.extensionUri, hub, restoreSaved);
   context.subscriptions.push(
     sidebar,
     vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, sidebar),
@@ -109,11 +133,33 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
       return hub.readyCount;
     },
     simulateWorkerCrash: () => workerClient.simulateCrash(),
+    simulateReload: async (options = {}) => {
+      await controller.flushSave();
+      controller.forgetForReload();
+      await workerClient.terminate();
+      await controller.lookForSavedSession();
+      return options.lazy ? undefined : controller.restorePending();
+    },
+    savedSession: async () => {
+      await controller.flushSave();
+      return store.read();
+    },
   };
 }
 
 export async function deactivate(): Promise<void> {
-  // Subscriptions are disposed by VS Code; stopping the thread here makes sure it ends before the host exits.
+  // Save the latest changes for the next window (bounded wait), then stop the thread so it ends before the
+  // host exits. Subscriptions are disposed by VS Code afterwards.
+  const flush = flushSave;
+  flushSave = undefined;
+  if (flush) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, FLUSH_TIMEOUT_MS);
+    });
+    await Promise.race([flush().catch(() => undefined), timeout]);
+    clearTimeout(timer);
+  }
   const w = worker;
   worker = undefined;
   await w?.terminate();

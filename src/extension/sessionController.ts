@@ -3,11 +3,19 @@
  * latest SessionState (patched by live progress), tells the webviews what changed, and maintains the
  * context keys `logisticLab.hasSession` and `logisticLab.running` used by menus and keybindings.
  * No maths here: every number comes from the worker.
+ *
+ * Across window reloads (with a SessionStore): after every meaningful change (load, step, end of a run or
+ * pause, reset, configure, threshold, comparison — not live progress) the worker's size-bounded snapshot is
+ * saved, debounced by SAVE_DELAY_MS, and during long runs every RUN_SAVE_INTERVAL_MS. At activation
+ * `lookForSavedSession` checks the stored one against its CSV; `restorePending` (called when the dashboard
+ * is revived or shown, or the Session view resolves) makes the worker continue it. Until then the session
+ * counts as present (`hasSession`), and every request first waits for the restore.
  */
 import * as vscode from 'vscode';
 import type { ConfusionMetrics, PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
-import type { ColumnInfo, ComparisonRun, ProgressInfo, SessionState } from '../protocol';
+import type { ColumnInfo, ComparisonRun, ProgressInfo, SavedSession, SessionState } from '../protocol';
 import type { Log } from './log';
+import { MAX_SAVED_CHARS, RUN_SAVE_INTERVAL_MS, SAVE_DELAY_MS, staleReason, type SessionStore } from './persistence';
 import { WorkerFailure, type WorkerClient } from './workerClient';
 
 export const CONTEXT_HAS_SESSION = 'logisticLab.hasSession';
@@ -33,6 +41,19 @@ export class SessionController implements vscode.Disposable {
   private busyLabel: string | null = null;
   private contextKeys = { hasSession: false, running: false };
   private readonly disposables: vscode.Disposable[] = [];
+
+  /** Changes whenever the session is replaced or ends (load, restore, close, crash): stale replies are ignored. */
+  private generation = 0;
+  /** A saved session checked against its file, waiting to be restored. */
+  private pendingRestore: SavedSession | undefined;
+  /** The check of the stored session at activation, while it runs. */
+  private lookup: Promise<void> | undefined;
+  private restoring: Promise<SessionState | undefined> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Saves run one after another. */
+  private saveChain: Promise<void> = Promise.resolve();
+  private nextRunSave = 0;
+  private lastTrimmed = '';
 
   private readonly stateEmitter = new vscode.EventEmitter<SessionState | null>();
   private readonly progressEmitter = new vscode.EventEmitter<ProgressInfo>();
@@ -61,6 +82,7 @@ export class SessionController implements vscode.Disposable {
   constructor(
     private readonly worker: WorkerClient,
     private readonly log: Log,
+    private readonly store?: SessionStore,
   ) {
     this.disposables.push(
       worker.onProgress((p) => this.applyProgress(p)),
@@ -70,19 +92,22 @@ export class SessionController implements vscode.Disposable {
         this.setBusy(null);
         // When requests failed with the crash, their callers report it; otherwise say so here.
         if (this.current && failedRequests === 0) this.lostEmitter.fire(failure);
+        // The session is reported lost: do not bring it back after a reload either.
+        this.endSession(true);
         this.setState(undefined);
       }),
     );
     void this.updateContextKeys();
   }
 
-  /** The latest known state, or undefined without a session. */
+  /** The latest known state, or undefined without a session (also while a saved one waits to be restored). */
   get state(): SessionState | undefined {
     return this.current;
   }
 
+  /** A session exists, or a saved one is about to be restored. */
   get hasSession(): boolean {
-    return this.current !== undefined;
+    return this.current !== undefined || this.pendingRestore !== undefined || this.restoring !== undefined;
   }
 
   get running(): boolean {
@@ -101,16 +126,21 @@ export class SessionController implements vscode.Disposable {
 
   /** Parses and prepares a CSV and starts a new session at iteration 0. On failure the old session stays. */
   async load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): Promise<SessionState> {
+    // A new session supersedes a saved one still waiting (or being restored).
+    this.generation++;
+    this.pendingRestore = undefined;
     const r = await this.withBusy(`Preparing ${baseName(file)}…`, () =>
       this.worker.request({ type: 'load', file, prepare, config }),
     );
     // A load replaces any running session in the worker (it pauses that run first).
+    this.generation++;
     this.setState(r.state);
     return r.state;
   }
 
   /** Exactly one parameter update; returns what it did. */
   async step(): Promise<StepRecord> {
+    await this.ensureRestored();
     this.requireSession();
     const r = await this.worker.request({ type: 'step' });
     this.setState(r.state);
@@ -119,6 +149,7 @@ export class SessionController implements vscode.Disposable {
 
   /** Finishes the current epoch. */
   async stepEpoch(): Promise<SessionState> {
+    await this.ensureRestored();
     this.requireSession();
     const r = await this.worker.request({ type: 'stepEpoch' });
     this.setState(r.state);
@@ -131,9 +162,11 @@ export class SessionController implements vscode.Disposable {
    */
   run(): Promise<SessionState> {
     if (this.runPromise) return this.runPromise;
+    if (this.awaitingRestore) return this.ensureRestored().then(() => this.run());
     this.requireSession();
     const p = (async (): Promise<SessionState> => {
       try {
+        this.nextRunSave = Date.now() + RUN_SAVE_INTERVAL_MS;
         const r = await this.worker.request({ type: 'run' });
         this.runPromise = undefined;
         this.setState(r.state);
@@ -154,6 +187,7 @@ export class SessionController implements vscode.Disposable {
 
   /** Stops a run (or a comparison) at the next update; resolves with the state once it stopped. */
   async pause(): Promise<SessionState> {
+    await this.ensureRestored();
     this.requireSession();
     const r = await this.worker.request({ type: 'pause' });
     if (this.runPromise) await this.runPromise.catch(() => undefined);
@@ -163,6 +197,7 @@ export class SessionController implements vscode.Disposable {
 
   /** Back to the initial weights (iteration 0), same data and settings. */
   async reset(): Promise<SessionState> {
+    await this.ensureRestored();
     this.requireSession();
     const r = await this.worker.request({ type: 'reset' });
     this.setState(r.state);
@@ -171,6 +206,7 @@ export class SessionController implements vscode.Disposable {
 
   /** New training settings (validated by the engine), then back to iteration 0. */
   async configure(config: Partial<TrainConfig>): Promise<SessionState> {
+    await this.ensureRestored();
     this.requireSession();
     const r = await this.worker.request({ type: 'configure', config });
     this.setState(r.state);
@@ -179,6 +215,7 @@ export class SessionController implements vscode.Disposable {
 
   /** Metrics of both splits at another decision threshold (binary). */
   async evaluate(threshold: number, requestId?: number): Promise<{ train: ConfusionMetrics; test: ConfusionMetrics | null }> {
+    await this.ensureRestored();
     this.requireSession();
     const r = await this.worker.request({ type: 'evaluate', threshold });
     if (this.current) {
@@ -188,6 +225,7 @@ export class SessionController implements vscode.Disposable {
         train: r.train,
         test: r.test,
       };
+      this.scheduleSave();
     }
     this.metricsEmitter.fire({ requestId, train: r.train, test: r.test });
     return { train: r.train, test: r.test };
@@ -196,6 +234,7 @@ export class SessionController implements vscode.Disposable {
   /** Trains the same data with BCE and with MSE (fresh weights each) and stores both histories in the state. */
   compare(): Promise<ComparisonRun[]> {
     if (this.comparePromise) return this.comparePromise;
+    if (this.awaitingRestore) return this.ensureRestored().then(() => this.compare());
     this.requireSession();
     const p = (async (): Promise<ComparisonRun[]> => {
       try {
@@ -215,6 +254,7 @@ export class SessionController implements vscode.Disposable {
 
   /** The current model as versioned JSON text. */
   async exportModel(): Promise<string> {
+    await this.ensureRestored();
     this.requireSession();
     return (await this.worker.request({ type: 'export' })).json;
   }
@@ -229,21 +269,131 @@ export class SessionController implements vscode.Disposable {
 
   /** Asks the worker for the full state (e.g. for a rebuilt webview or a test). */
   async refresh(): Promise<SessionState | undefined> {
+    await this.ensureRestored();
     if (!this.current) return undefined;
     const r = await this.worker.request({ type: 'state' });
     this.current = r.state;
     return r.state;
   }
 
-  /** Ends the session and frees the worker's memory. */
+  /** Ends the session and frees the worker's memory; the saved session is forgotten too. */
   async close(): Promise<void> {
+    this.endSession(true);
     if (this.worker.alive) await this.worker.request({ type: 'close' });
     this.runPromise = undefined;
     this.comparePromise = undefined;
     this.setState(undefined);
   }
 
+  // ───────────────────────────── Across window reloads ─────────────────────────────
+
+  /**
+   * Looks for the session saved before the last window reload. If its CSV still has the saved size and
+   * modification time it waits to be restored (`restorePending`) and `hasSession` becomes true; otherwise
+   * it is dropped with a line in the log. Resolves when the check is done.
+   */
+  lookForSavedSession(): Promise<void> {
+    const store = this.store;
+    if (!store) return Promise.resolve();
+    const gen = this.generation;
+    const p = (async (): Promise<void> => {
+      const saved = store.read();
+      if (!saved) {
+        if (store.hasValue) {
+          this.log.info('Dropped a saved training session in an unknown format.');
+          await store.clear();
+        }
+        return;
+      }
+      const stale = await staleReason(saved);
+      if (gen !== this.generation || this.current) return; // a new session started meanwhile
+      if (stale) {
+        this.log.info(`Saved training session not restored: ${stale}.`);
+        await store.clear();
+        return;
+      }
+      this.pendingRestore = saved;
+      this.log.info(
+        `Found the training session saved for ${saved.file} (iteration ${saved.session.iteration}); ` +
+          'it is restored when the dashboard or the Session view opens, or a command needs it.',
+      );
+      void this.updateContextKeys();
+    })().finally(() => {
+      if (this.lookup === p) this.lookup = undefined;
+    });
+    this.lookup = p;
+    return p;
+  }
+
+  /**
+   * Restores the saved session now, if one is waiting: the worker re-reads and re-prepares its CSV and
+   * continues it, then every webview gets the full state. Concurrent calls share one restore. A failure
+   * (file changed meanwhile, dataset no longer fits) drops the saved session with a line in the log.
+   * Resolves with the state (the current one when nothing was waiting).
+   */
+  restorePending(): Promise<SessionState | undefined> {
+    if (this.restoring) return this.restoring;
+    if (!this.lookup && !this.pendingRestore) return Promise.resolve(this.current);
+    const p = (async (): Promise<SessionState | undefined> => {
+      await this.lookup;
+      const saved = this.pendingRestore;
+      if (!saved || this.current) {
+        this.pendingRestore = undefined;
+        return this.current;
+      }
+      const gen = this.generation;
+      const name = baseName(saved.file);
+      try {
+        const r = await this.withBusy(`Restoring the session on ${name}…`, () =>
+          this.worker.request({ type: 'restore', saved }),
+        );
+        if (gen !== this.generation) return this.current; // superseded by a load or close
+        this.pendingRestore = undefined;
+        this.generation++;
+        const trimmed = saved.trimmed.length > 0 ? ` (saved without: ${saved.trimmed.join(', ')})` : '';
+        this.log.info(`Restored the training session on ${saved.file} at iteration ${r.state.iteration}${trimmed}.`);
+        this.setState(r.state, false);
+        return r.state;
+      } catch (err) {
+        if (gen !== this.generation) return this.current;
+        this.pendingRestore = undefined;
+        this.log.info(`Saved training session not restored: ${err instanceof Error ? err.message : String(err)}`);
+        await this.store?.clear();
+        return undefined;
+      }
+    })().finally(() => {
+      if (this.restoring === p) this.restoring = undefined;
+      void this.updateContextKeys();
+    });
+    this.restoring = p;
+    return p;
+  }
+
+  /** Writes a pending save now and waits for saves in progress (before the window closes or reloads). */
+  async flushSave(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      this.saveChain = this.saveChain.then(() => this.saveNow());
+    }
+    await this.saveChain;
+  }
+
+  /**
+   * Forgets the in-memory session without touching the saved one, as a window reload does (a test hook;
+   * the caller also stops the worker). `lookForSavedSession` and `restorePending` then bring it back.
+   */
+  forgetForReload(): void {
+    this.endSession(false);
+    this.runPromise = undefined;
+    this.comparePromise = undefined;
+    this.setBusy(null);
+    this.setState(undefined, false);
+  }
+
   dispose(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     for (const d of this.disposables) d.dispose();
     this.stateEmitter.dispose();
     this.progressEmitter.dispose();
@@ -259,10 +409,71 @@ export class SessionController implements vscode.Disposable {
     }
   }
 
-  private setState(state: SessionState | undefined): void {
+  /** A new state (undefined: no session); `save` schedules saving it for a window reload. */
+  private setState(state: SessionState | undefined, save = true): void {
     this.current = state;
     void this.updateContextKeys();
     this.stateEmitter.fire(state ?? null);
+    if (state && save) this.scheduleSave();
+  }
+
+  /** Whether requests must wait for a saved session to be checked or restored first. */
+  private get awaitingRestore(): boolean {
+    return !this.current && (this.lookup !== undefined || this.pendingRestore !== undefined || this.restoring !== undefined);
+  }
+
+  private async ensureRestored(): Promise<void> {
+    if (this.awaitingRestore) await this.restorePending();
+  }
+
+  /** The session (or the saved one waiting) ends: stale replies and pending saves are dropped; `forget` clears the store. */
+  private endSession(forget: boolean): void {
+    this.generation++;
+    this.pendingRestore = undefined;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (forget && this.store) void this.store.clear();
+  }
+
+  /** Saves the session SAVE_DELAY_MS from now, with every change until then. */
+  private scheduleSave(): void {
+    if (!this.store || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveChain = this.saveChain.then(() => this.saveNow());
+    }, SAVE_DELAY_MS);
+  }
+
+  /** Asks the worker for a size-bounded snapshot and stores it (never rejects). */
+  private async saveNow(): Promise<void> {
+    const store = this.store;
+    if (!store || !this.current || !this.worker.alive) return;
+    const gen = this.generation;
+    try {
+      const r = await this.worker.request({ type: 'snapshot', maxChars: MAX_SAVED_CHARS });
+      if (gen !== this.generation || !this.current) return;
+      if (!r.saved) {
+        if (this.lastTrimmed !== 'skipped') {
+          this.log.warn(
+            `The session is too large to keep across window reloads (${r.chars} characters of JSON after trimming); ` +
+              'it will not be restored after a reload.',
+          );
+        }
+        this.lastTrimmed = 'skipped';
+        await store.clear();
+        return;
+      }
+      const trimmed = r.saved.trimmed.join(', ');
+      if (trimmed !== this.lastTrimmed && trimmed !== '') {
+        this.log.info(`Saved the session for window reloads without: ${trimmed} (${r.chars} characters of JSON).`);
+      }
+      this.lastTrimmed = trimmed;
+      await store.write(r.saved);
+    } catch (err) {
+      if (gen === this.generation) {
+        this.log.warn(`Could not save the session for window reloads: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   }
 
   /** After a failed run (e.g. divergence) the worker's session still exists: show its real state. */
@@ -281,6 +492,10 @@ export class SessionController implements vscode.Disposable {
     if (s) {
       const history = p.history ? p.history.slice() : s.history.concat(p.newHistory);
       this.current = { ...s, iteration: p.iteration, epoch: p.epoch, running: p.running, done: p.done, history };
+      if (this.runPromise && Date.now() >= this.nextRunSave) {
+        this.nextRunSave = Date.now() + RUN_SAVE_INTERVAL_MS;
+        this.scheduleSave();
+      }
     }
     this.progressEmitter.fire(p);
   }
@@ -301,7 +516,7 @@ export class SessionController implements vscode.Disposable {
   }
 
   private async updateContextKeys(): Promise<void> {
-    const next = { hasSession: this.current !== undefined, running: this.runPromise !== undefined };
+    const next = { hasSession: this.hasSession, running: this.runPromise !== undefined };
     const prev = this.contextKeys;
     this.contextKeys = next;
     if (prev.hasSession !== next.hasSession) {

@@ -1,6 +1,7 @@
 /**
  * The "Session" view in the Logistic Lab activity-bar container: a compact webview with the session's
- * status and the step/run/pause/reset buttons. Same protocol and handshake as the dashboard.
+ * status and the step/run/pause/reset buttons. Same protocol and handshake as the dashboard. Resolving the
+ * view (e.g. after a window reload) restores the saved session (`onResolve`).
  */
 import * as vscode from 'vscode';
 import { buildHtml, webviewOptions } from './webviewHtml';
@@ -14,6 +15,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly hub: WebviewHub,
+    private readonly onResolve: () => void = () => undefined,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -22,6 +24,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     const attached = this.hub.attach('sidebar', view.webview);
     this.attached = attached;
     view.webview.html = buildHtml(view.webview, this.extensionUri, { name: 'sidebar', title: 'Logistic Lab' });
+    this.onResolve();
     view.onDidDispose(() => {
       attached.dispose();
       if (this.attached === attached) this.attached = undefined;

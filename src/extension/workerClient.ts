@@ -45,6 +45,9 @@ export class WorkerFailure extends Error {
   }
 }
 
+/** Requests the host sends on its own (nobody reports their failure to the user). */
+const BACKGROUND: ReadonlySet<WorkerCall['type']> = new Set<WorkerCall['type']>(['snapshot']);
+
 interface Pending {
   type: WorkerCall['type'];
   resolve: (result: WorkerResult) => void;
@@ -60,7 +63,10 @@ export class WorkerClient implements vscode.Disposable {
   private readonly crashEmitter = new vscode.EventEmitter<{ failure: WorkerFailure; failedRequests: number }>();
   /** Live progress of a `run`, as the worker sends it. */
   readonly onProgress = this.progressEmitter.event;
-  /** The worker died (error, non-zero exit); the session it held is gone. `failedRequests` were rejected with it. */
+  /**
+   * The worker died (error, non-zero exit); the session it held is gone. `failedRequests` user requests were
+   * rejected with it (background snapshots not counted).
+   */
   readonly onDidCrash = this.crashEmitter.event;
 
   constructor(
@@ -161,7 +167,8 @@ export class WorkerClient implements vscode.Disposable {
         `if this repeats, try a smaller file or batch size.`,
     );
     this.log(failure.message);
-    const failedRequests = this.pending.size;
+    // Background saves (snapshot) have no caller to report the failure: they do not count.
+    const failedRequests = [...this.pending.values()].filter((p) => !BACKGROUND.has(p.type)).length;
     this.failAll(failure);
     if (!this.disposed) this.crashEmitter.fire({ failure, failedRequests });
   }
