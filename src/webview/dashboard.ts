@@ -5,7 +5,8 @@
  */
 import type { ConfusionMetrics, OptimizerKind, TrainConfig } from '../engine/types';
 import type { FromWebview, SessionState, ToWebview } from '../protocol';
-import { applyChartDefaults, ChartRegistry, type ChartSnapshot } from './lib/charts';
+import { applyChartDefaults, ChartRegistry } from './lib/charts';
+import { exposeDebugHook } from './lib/debug';
 import { h } from './lib/dom';
 import { fmt, fmtInt } from './lib/format';
 import { onThemeChange, readTheme, type Theme } from './lib/theme';
@@ -18,12 +19,6 @@ import { renderStep } from './lib/dashboard/step';
 import { renderTraining, updateTrainingCharts } from './lib/dashboard/training';
 import { renderWeights } from './lib/dashboard/weights';
 
-/** Read-only hook for UI tests: the charts' data as plain objects. */
-declare global {
-  interface Window {
-    __lrLab?: { charts(): Record<string, ChartSnapshot>; tab(): string; iteration(): number | null };
-  }
-}
 
 const TABS: Array<{ id: TabId; label: string }> = [
   { id: 'training', label: 'Training' },
@@ -390,11 +385,11 @@ window.addEventListener('scroll', () => {
   scrollTimer = window.setTimeout(() => host.updateView({ scrollY: window.scrollY }), 150);
 });
 
-window.__lrLab = {
+exposeDebugHook({
   charts: () => charts.snapshot(),
   tab: () => host.viewState.tab,
   iteration: () => session?.iteration ?? null,
-};
+});
 
 renderAll();
 post({ type: 'ready' });

@@ -4,24 +4,19 @@
  * with a "Train on a CSV…" button. Rebuilt from the host's `state`, updated by `progress`.
  */
 import type { FromWebview, SessionState, ToWebview, WebviewCommand } from '../protocol';
-import { applyChartDefaults, ChartRegistry, chartBox, iterationAxis, lineDataset, points, valueAxis, type ChartSnapshot } from './lib/charts';
+import { applyChartDefaults, ChartRegistry, chartBox, iterationAxis, lineDataset, points, valueAxis } from './lib/charts';
+import { exposeDebugHook } from './lib/debug';
 import { h } from './lib/dom';
 import { fmt, fmtInt, fmtPct } from './lib/format';
 import { seriesColors } from './lib/palette';
 import { onThemeChange, readTheme, type Theme } from './lib/theme';
 import { HostChannel } from './lib/vscode-api';
 
-declare global {
-  interface Window {
-    __lrLab?: { charts(): Record<string, ChartSnapshot>; tab(): string; iteration(): number | null };
-  }
-}
 
-interface SidebarView {
-  logScale: boolean;
-}
+/** The sidebar keeps no view state of its own (everything comes from the host's state). */
+type SidebarView = Record<string, never>;
 
-const host = new HostChannel<SidebarView>({ logScale: false });
+const host = new HostChannel<SidebarView>({});
 const charts = new ChartRegistry();
 let theme: Theme = readTheme();
 applyChartDefaults(theme);
@@ -74,7 +69,7 @@ function render(): void {
     type: 'line',
     data: { datasets: datasets(s, c) },
     options: {
-      scales: { x: iterationAxis(), y: valueAxis('loss', host.viewState.logScale) },
+      scales: { x: iterationAxis(), y: valueAxis('loss') },
       plugins: { legend: { position: 'bottom' }, tooltip: { mode: 'nearest', intersect: false, callbacks: { label: (it) => `${it.dataset.label}: ${fmt(it.parsed.y)}` } } },
     },
   });
@@ -161,11 +156,11 @@ onThemeChange(() => {
   render();
 });
 
-window.__lrLab = {
+exposeDebugHook({
   charts: () => charts.snapshot(),
   tab: () => 'sidebar',
   iteration: () => session?.iteration ?? null,
-};
+});
 
 render();
 post({ type: 'ready' });

@@ -1,5 +1,5 @@
 /** Colour choices shared by the views, all derived from the theme's chart colours. */
-import type { Theme } from './theme';
+import { mix, type Theme } from './theme';
 
 /** Colour of class c (boundary plots, class legends): blue, orange, green, purple, red, yellow, … */
 export function classColor(theme: Theme, c: number): string {
@@ -13,7 +13,7 @@ export function seriesColors(theme: Theme): { train: string; test: string } {
 }
 
 /** Diverging colour for a signed value v in [−1, 1]: red (negative) … background … blue (positive). */
-export function diverging(theme: Theme, v: number, mixFn: (a: string, b: string, t: number) => string): string {
+export function diverging(theme: Theme, v: number): string {
   const t = Math.max(-1, Math.min(1, v));
-  return t >= 0 ? mixFn(theme.background, theme.blue, t) : mixFn(theme.background, theme.red, -t);
+  return t >= 0 ? mix(theme.background, theme.blue, t) : mix(theme.background, theme.red, -t);
 }

@@ -7,7 +7,6 @@ import { chartBox } from '../charts';
 import { h, table } from '../dom';
 import { fmt } from '../format';
 import { diverging } from '../palette';
-import { mix } from '../theme';
 import { isBinary, type DashboardContext } from './context';
 
 /** Builds the Weights tab. */
@@ -97,7 +96,7 @@ function weightImages(ctx: DashboardContext): HTMLElement {
     const g = canvas.getContext('2d');
     if (g) {
       for (let p = 0; p < side * side && p < n; p++) {
-        g.fillStyle = diverging(theme, W[c * n + p] / maxAbs, mix);
+        g.fillStyle = diverging(theme, W[c * n + p] / maxAbs);
         g.fillRect((p % side) * scale, Math.floor(p / side) * scale, scale, scale);
       }
     }
@@ -112,7 +111,7 @@ function weightImages(ctx: DashboardContext): HTMLElement {
   const legend = h('canvas', { class: 'legend-bar', width: 200, height: 10 });
   const lg = legend.getContext('2d');
   if (lg) for (let x = 0; x < 200; x++) {
-    lg.fillStyle = diverging(theme, (x / 199) * 2 - 1, mix);
+    lg.fillStyle = diverging(theme, (x / 199) * 2 - 1);
     lg.fillRect(x, 0, 1, 10);
   }
   return h('section', { class: 'card', id: 'weight-images' },
