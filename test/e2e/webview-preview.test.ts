@@ -208,6 +208,12 @@ describe('dashboard page', () => {
       assert.ok(overflow <= 0, `nothing sticks out sideways (${overflow} px)`);
       assert.ok((await countColorPixels(page, '#loss-chart', THEME_VARS.light['--vscode-charts-blue'])).matching > 100, 'still drawn after the resize');
       await shot(page, 'dashboard-narrow-light');
+      for (const t of ['step', 'evaluation', 'weights', 'data']) {
+        await tab(page, t);
+        const o = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(o <= 0, `${t}: wide tables scroll inside their card, the page does not (${o} px)`);
+        await shot(page, `dashboard-narrow-${t}-light`);
+      }
       assert.deepEqual(errors, []);
     } finally {
       await page.close();
