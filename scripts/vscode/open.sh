@@ -36,7 +36,7 @@ if [ "$web" = 0 ] && command -v code >/dev/null 2>&1; then
   exec code --extensionDevelopmentPath="$REPO_ROOT" "$samples"
 fi
 
-"$VSCODE_SCRIPTS_DIR/setup.sh"
+"$VSCODE_SCRIPTS_DIR/setup.sh" --no-browser
 
 # A persistent profile, so settings and layout survive restarts.
 profile="$CACHE_DIR/open"

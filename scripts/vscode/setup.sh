@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Installs code-server (a real VS Code, server + web workbench) into .cache/code-server/, offline-friendly.
-# Idempotent: does nothing when the pinned version is already installed. Usage: scripts/vscode/setup.sh [--force]
+# Idempotent: does nothing when the pinned version is already installed. Usage: scripts/vscode/setup.sh [--force] [--no-browser]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-FORCE=0
-[ "${1:-}" = "--force" ] && FORCE=1
+FORCE=0; BROWSER=1
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=1 ;;
+    --no-browser) BROWSER=0 ;; # the main job only serves VS Code; the tests also drive it with Chromium
+    *) die "unknown option $arg (options: --force, --no-browser)" ;;
+  esac
+done
 
 # --- System tools: Chromium (drives the web workbench) and ripgrep (replaces code-server's download). ---
 missing=()
-[ -x "$CHROMIUM_BIN" ] || missing+=(chromium)
+[ "$BROWSER" = 0 ] || [ -x "$CHROMIUM_BIN" ] || missing+=(chromium)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 if [ ! -f "$CS_MARKER" ] || [ "$FORCE" = 1 ]; then
   # Only needed to build code-server's native modules (kerberos, argon2, node-pty).
@@ -19,7 +25,7 @@ if [ ! -f "$CS_MARKER" ] || [ "$FORCE" = 1 ]; then
   [ -e /usr/include/krb5.h ] || [ -e /usr/include/krb5/krb5.h ] || missing+=(libkrb5-dev)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "${CI:-}" = "true" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
