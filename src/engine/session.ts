@@ -55,6 +55,8 @@ export const MAX_HISTORY = 2000;
 export const DIVERGENCE_FACTOR = 1e6;
 /** Samples shown in a StepRecord. */
 export const STEP_SAMPLES = 5;
+/** At most this many batch row indices are listed in a StepRecord (m is always the full batch size). */
+export const STEP_BATCH_ROWS = 1024;
 /** Standard deviation of the seeded normal initial weights for init 'random' (biases start at 0). */
 export const RANDOM_INIT_SCALE = 0.01;
 
@@ -293,7 +295,9 @@ export class TrainingSession {
   step(): StepRecord {
     this.begin();
     const rows = this.nextBatch();
-    const batch = rows instanceof Int32Array ? Array.from(rows) : Array.from({ length: this.data.train.m }, (_, i) => i);
+    const m = rows instanceof Int32Array ? rows.length : this.data.train.m;
+    const shown = Math.min(m, STEP_BATCH_ROWS);
+    const batch = rows instanceof Int32Array ? Array.from(rows.subarray(0, shown)) : Array.from({ length: shown }, (_, i) => i);
     const kn = this.W.length;
     const WBefore = Array.from(this.theta64.subarray(0, kn));
     const bBefore = Array.from(this.theta64.subarray(kn));
@@ -309,7 +313,7 @@ export class TrainingSession {
       iteration: this.iter,
       epoch: this.ep,
       batch,
-      m: batch.length,
+      m,
       alpha: this.config.learningRate,
       optimizer: this.config.optimizer,
       loss: this.config.loss,
@@ -326,7 +330,7 @@ export class TrainingSession {
       lossBefore,
       lossAfter,
     };
-    this.advance(batch.length);
+    this.advance(m);
     record.iteration = this.iter;
     record.epoch = this.ep;
     return record;

@@ -275,7 +275,10 @@ export interface HistoryPoint {
 export interface StepRecord {
   iteration: number; // after the step
   epoch: number;
-  /** Rows (indices into the training split) of this batch and its size m. */
+  /**
+   * Rows (indices into the training split) of this batch — the first STEP_BATCH_ROWS (1024) of them when the batch is
+   * larger, so a full-batch record of a big file stays small — and the batch size m.
+   */
   batch: number[];
   m: number;
   alpha: number;

@@ -449,3 +449,17 @@ describe('history bookkeeping', () => {
     losses.forEach((l, t) => close(l, fresh[t], 1e-9, 0, `loss at ${t}`));
   });
 });
+
+describe('step records of large batches stay small', () => {
+  test('a full batch of 1438 digits rows lists the first 1024 row indices and the true m', () => {
+    const data = prepareDataset(sample('digits.csv'), { target: 'label', testSize: 0.2, seed: 1 });
+    assert.ok(data.train.m > 1024);
+    const session = new TrainingSession(data, { learningRate: 0.1 }, { computeOptimum: false });
+    const r = session.step();
+    assert.equal(r.m, data.train.m);
+    assert.equal(r.batch.length, 1024);
+    assert.deepEqual(r.batch.slice(0, 3), [0, 1, 2]);
+    assert.equal(session.iteration, 1);
+    assert.equal(session.epoch, 1, 'one full-batch update completes the epoch');
+  });
+});
