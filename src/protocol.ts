@@ -15,19 +15,12 @@ import type {
   StepRecord,
   TrainConfig,
 } from './engine/types';
+import type { ColumnSummary } from './engine/dataset';
 
 // ───────────────────────────── Shared view models ─────────────────────────────
 
-/** A source column as offered in the target quick pick. */
-export interface ColumnInfo {
-  name: string;
-  type: 'numeric' | 'categorical';
-  distinct: number;
-  missing: number;
-  /** Why it would be excluded by default (identifier, constant …), or null. */
-  identifier: string | null;
-  targetCandidate: boolean;
-}
+/** A source column as offered in the target quick pick (the engine's column summary). */
+export type ColumnInfo = ColumnSummary;
 
 /** What the dataset became after preparation. */
 export interface DatasetInfo {
