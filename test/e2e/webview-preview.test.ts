@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/vscode/codeServer';
 import type { FromWebview } from '../../src/protocol';
 import { countColorPixels } from './canvas-check';
+import { formatProblems, layoutProblems } from './layout-check';
 import { digitsState, titanicState, toyState } from './webview-fixtures';
 import { posted, sendToPage, switchTheme, writePreviewPage } from './webview-page';
 import { THEME_VARS, type PreviewTheme } from './webview-themes';
@@ -296,6 +297,39 @@ describe('dashboard page', () => {
       const px = await countColorPixels(page, '#boundary-chart', THEME_VARS.light['--vscode-charts-orange']);
       assert.ok(px.matching > 30, 'class-1 points drawn');
       await shot(page, 'dashboard-toy-training-light');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('nothing is cut off on the right at 420 and 600 px (every tab; binary, softmax with 64 pixels, two features)', async () => {
+    const TABS = ['training', 'step', 'evaluation', 'weights', 'compare', 'data'];
+    const states = [['titanic', titanicState(60, { comparison: true })], ['digits', digitsState()], ['toy', toyState()]] as const;
+    const { page, errors } = await open('dashboard', 'dark', { width: 420, height: 800 });
+    try {
+      const failures: string[] = [];
+      for (const [name, state] of states) {
+        await sendToPage(page, { type: 'state', state });
+        await page.waitForFunction((f) => document.querySelector('h1')?.textContent === f, state.dataset.fileName);
+        for (const width of [420, 600]) {
+          await page.setViewportSize({ width, height: 800 });
+          for (const t of TABS) {
+            await tab(page, t);
+            await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+            const r = await layoutProblems(page);
+            assert.equal(r.viewportWidth, width);
+            assert.ok(r.checked > 20, `${name} ${t}: ${r.checked} elements checked`);
+            if (r.problems.length > 0) failures.push(`${name}, ${t} tab at ${width} px:\n${formatProblems(r)}`);
+            // Only the 10×10 confusion matrix is legitimately wider than these panels; everything else fits.
+            const allowed = name === 'digits' && t === 'evaluation' ? ['Confusion matrix'] : [];
+            const unexpected = r.scrolling.filter((label) => !allowed.includes(label));
+            if (unexpected.length > 0) failures.push(`${name}, ${t} tab at ${width} px needs sideways scrolling: ${unexpected.join(', ')}`);
+            if (width === 420 && name !== 'toy') await shot(page, `dashboard-420-${name}-${t}-dark`);
+          }
+        }
+      }
+      assert.deepEqual(failures, [], `clipped content:\n${failures.join('\n')}`);
       assert.deepEqual(errors, []);
     } finally {
       await page.close();

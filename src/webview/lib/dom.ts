@@ -68,6 +68,17 @@ export function table(
   );
 }
 
+/** Label length (characters) up to which a table label stays on one line. */
+const SHORT_LABEL = 16;
+
+/**
+ * A row label of a numeric table (a feature or column name from the CSV): short names stay on one line, long ones
+ * may wrap anywhere (class `wrap`) so they cannot push the numbers out of a narrow panel.
+ */
+export function label(name: string): Child {
+  return name.length <= SHORT_LABEL ? name : h('span', { class: 'wrap', title: name }, name);
+}
+
 // ───────────────────────────── MathML ─────────────────────────────
 
 const MATHML = 'http://www.w3.org/1998/Math/MathML';

@@ -4,8 +4,9 @@
  */
 import type { ComparisonRun } from '../../../protocol';
 import { chartBox, iterationAxis, lineDataset, points, valueAxis } from '../charts';
-import { h, table } from '../dom';
+import { h } from '../dom';
 import { fmt, fmtInt, fmtPct } from '../format';
+import { hscroll } from '../overflow';
 import type { DashboardContext } from './context';
 
 const LABEL: Record<string, string> = { bce: 'cross-entropy (BCE)', mse: 'squared error (MSE)' };
@@ -31,19 +32,23 @@ export function renderCompare(ctx: DashboardContext, root: HTMLElement): void {
   const acc = chartBox();
   acc.canvas.id = 'compare-accuracy-chart';
   const last = (r: ComparisonRun): number => (r.history.length > 0 ? r.history[r.history.length - 1].iteration : 0);
-  const summaryRows = runs.map((r) => [
-    LABEL[r.loss] ?? r.loss,
-    fmt(r.history.length > 0 ? r.history[r.history.length - 1].trainLoss : null),
-    fmtPct(r.trainAccuracy, 2),
-    fmtPct(r.testAccuracy, 2),
-    fmtInt(last(r)),
-  ]);
+  // One column per run, one row per figure: stays narrow however long the labels are.
+  const figures: Array<[string, (r: ComparisonRun) => string]> = [
+    ['final training loss', (r) => fmt(r.history.length > 0 ? r.history[r.history.length - 1].trainLoss : null)],
+    ['training accuracy', (r) => fmtPct(r.trainAccuracy, 2)],
+    ['test accuracy', (r) => fmtPct(r.testAccuracy, 2)],
+    ['iterations', (r) => fmtInt(last(r))],
+  ];
+  const summary = h('table', { class: 'metrics numeric compare-summary', id: 'compare-table' },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'loss'),
+      ...runs.map((r) => h('th', { class: 'num', scope: 'col', 'data-loss': r.loss }, LABEL[r.loss] ?? r.loss)))),
+    h('tbody', null, ...figures.map(([name, f]) => h('tr', null,
+      h('th', { scope: 'row' }, name), ...runs.map((r) => h('td', { class: 'num', 'data-loss': r.loss }, f(r)))))));
   root.append(
     h('section', { class: 'card' },
       h('div', { class: 'card-head' }, h('h2', null, 'Cross-entropy vs squared error')),
       intro,
-      h('div', { class: 'scroll-x' },
-        table(['loss', 'final train loss', 'train accuracy', 'test accuracy', 'iterations'], summaryRows, { class: 'metrics', id: 'compare-table' }))),
+      hscroll(summary, 'Comparison summary')),
     h('div', { class: 'grid-2' },
       h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Training loss')), loss.box,
         h('p', { class: 'hint' }, 'Each run is drawn with its own objective (BCE and ½·MSE have different scales): compare how fast each one moves, not the heights.')),

@@ -1,7 +1,8 @@
 /** Data tab: what became of every source column (type, distinct, missing, action, imputation, scaling). */
 import type { ColumnReport } from '../../../engine/types';
-import { h, table } from '../dom';
+import { h } from '../dom';
 import { fmtInt } from '../format';
+import { hscroll } from '../overflow';
 import type { DashboardContext } from './context';
 
 /** Builds the Data tab. */
@@ -15,22 +16,32 @@ export function renderData(ctx: DashboardContext, root: HTMLElement): void {
       ['features', fmtInt(d.featureNames.length)],
       ['classes', fmtInt(d.classes.length)],
     ] as const).map(([label, value]) => h('div', { class: 'kpi' }, h('div', { class: 'kpi-value' }, value), h('div', { class: 'kpi-label' }, label))));
+  // Five columns so the report fits a narrow panel: the source type sits under the column name, imputation and
+  // scaling share the last column.
   const rows = d.report.map((r) => [
-    h('span', { class: 'colname' }, r.name),
-    r.sourceType,
+    h('span', { class: 'colname' }, r.name, h('span', { class: 'coltype' }, r.sourceType)),
     fmtInt(r.distinct),
     fmtInt(r.missing),
     action(r),
-    r.imputed ?? '—',
-    r.scaling ?? '—',
+    preparation(r),
   ]);
+  const report = h('table', { class: 'report', id: 'prep-report' },
+    h('thead', null, h('tr', null, h('th', null, 'column'), h('th', { class: 'num' }, 'distinct'), h('th', { class: 'num' }, 'missing'),
+      h('th', null, 'action'), h('th', null, 'imputation, scaling'))),
+    h('tbody', null, ...rows.map((r) => h('tr', null, ...r.map((c, i) => h('td', { class: i === 1 || i === 2 ? 'num' : null }, c))))));
   root.append(h('section', { class: 'card' },
     h('div', { class: 'card-head' }, h('h2', null, 'Preparation report')),
     h('p', { class: 'hint' }, `Every column of ${d.fileName}: how it was read and what the model receives. Classes of ${d.target}: `,
       ...d.classes.flatMap((c, i) => [i > 0 ? ', ' : '', h('code', null, c)]), '.'),
     facts,
-    h('div', { class: 'scroll-x' },
-      table(['column', 'type', 'distinct', 'missing', 'action', 'imputation', 'scaling'], rows, { class: 'report', id: 'prep-report' }, 99))));
+    hscroll(report, 'Preparation report')));
+}
+
+/** Imputation and scaling of a column, one per line ("—" when neither applies). */
+function preparation(r: ColumnReport): HTMLElement | string {
+  const parts = [r.imputed ? ['missing → ', r.imputed] : null, r.scaling ? ['', r.scaling] : null].filter((p): p is string[] => p !== null);
+  if (parts.length === 0) return '—';
+  return h('span', null, ...parts.map(([lead, text]) => h('span', { class: 'prep-line' }, lead ? h('span', { class: 'hint' }, lead) : null, text)));
 }
 
 function action(r: ColumnReport): HTMLElement {

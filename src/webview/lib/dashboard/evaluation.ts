@@ -7,6 +7,7 @@ import type { ConfusionMetrics } from '../../../engine/types';
 import { chartBox, lineDataset } from '../charts';
 import { h, table, type Child } from '../dom';
 import { fmt, fmtInt, fmtPct } from '../format';
+import { hscroll } from '../overflow';
 import { mix, textOn } from '../theme';
 import { isBinary, type DashboardContext } from './context';
 
@@ -61,10 +62,10 @@ export function renderMetricsBody(ctx: DashboardContext, body: HTMLElement): voi
   const total = metrics.matrix.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   body.replaceChildren(h('div', { class: 'eval-layout' },
     h('div', { class: 'eval-matrix' },
-      h('div', { class: 'scroll-x' }, confusionTable(ctx, metrics)),
+      hscroll(confusionTable(ctx, metrics), 'Confusion matrix'),
       h('p', { class: 'hint', id: 'matrix-total' },
         `Rows: actual class; columns: predicted class. The ${fmtInt(total)} cells sum to the ${split === 'test' ? 'test' : 'training'} set. Each cell shows the count and the share of its row.`)),
-    h('div', { class: 'eval-metrics' }, metricsTable(metrics), summary(metrics)),
+    h('div', { class: 'eval-metrics' }, hscroll(metricsTable(metrics), 'Metrics per class'), summary(metrics)),
     metrics.roc && metrics.auc !== undefined ? rocBlock(ctx, metrics) : null));
 }
 
@@ -101,7 +102,7 @@ function confusionTable(ctx: DashboardContext, cm: ConfusionMetrics): HTMLTableE
 function metricsTable(cm: ConfusionMetrics): HTMLTableElement {
   const rows: Child[][] = cm.classes.map((c, i) => [c, fmt(cm.precision[i], 4), fmt(cm.recall[i], 4), fmt(cm.f1[i], 4), fmtInt(cm.support[i])]);
   rows.push([h('strong', null, 'macro average'), fmt(cm.macroPrecision, 4), fmt(cm.macroRecall, 4), fmt(cm.macroF1, 4), fmtInt(cm.support.reduce((a, b) => a + b, 0))]);
-  return table(['class', 'precision', 'recall', 'F1', 'support'], rows, { class: 'metrics', id: 'class-metrics' });
+  return table(['class', 'precision', 'recall', 'F1', 'support'], rows, { class: 'metrics numeric', id: 'class-metrics' });
 }
 
 function summary(cm: ConfusionMetrics): HTMLElement {

@@ -6,8 +6,9 @@
  * Notation follows the lecture: X holds one column per sample (n×m), W is k×n (k = 1 for binary).
  */
 import type { StepRecord } from '../../../engine/types';
-import { h, m, table, type Child } from '../dom';
+import { h, label as rowLabel, m, table, type Child } from '../dom';
 import { fmt, fmtInt, fmtTerm } from '../format';
+import { hscroll } from '../overflow';
 import type { DashboardContext } from './context';
 
 const OPTIMIZER: Record<string, string> = {
@@ -116,7 +117,7 @@ function fact(label: string, value: string, id?: string): HTMLElement {
 function stepCard(num: string, title: string, formula: Element, body: Child[]): HTMLElement {
   return h('section', { class: 'card step-card' },
     h('div', { class: 'card-head' }, h('h2', null, h('span', { class: 'step-num' }, num), title)),
-    h('div', { class: 'formula' }, formula),
+    hscroll(h('div', { class: 'formula' }, formula), `Formula: ${title}`),
     ...body);
 }
 
@@ -177,31 +178,54 @@ function dwExample(s: StepRecord, x: Sample, c: number, lambda: number): string 
     `dW = (1/${fmtInt(s.m)})·(sum over all ${fmtInt(s.m)} rows)${l2} = ${fmt(s.dW[c * n])}`;
 }
 
-/** The sample rows: x…, then z, a, y, dz (for softmax: of the selected class, plus the true class). */
+/** Features up to which the samples table keeps one row per sample (wider data is transposed). */
+const SAMPLE_ROWS_UP_TO = 2;
+
+/**
+ * The sample rows: x…, then z, a, y, dz (for softmax: of the selected class). With more than
+ * SAMPLE_ROWS_UP_TO features the table is transposed — one column per sample, one row per feature, then z, a,
+ * y, dz — so it stays as narrow as the number of samples whatever the number of features.
+ * Values keep 4 significant digits (enough to recompute a = σ(z) and dz = a − y by hand).
+ */
 function sampleTable(s: StepRecord, c: number): HTMLElement {
   const binary = s.k === 1;
   const suffix = binary ? '' : `[${s.classes[c]}]`;
-  const headers: Child[] = ['row', ...s.featureNames, `z${suffix}`, `a${suffix}`, 'y', `dz${suffix}`];
-  const rows = s.samples.map((x) => [
-    fmtInt(x.row + 1),
-    ...x.x.map((v) => fmt(v, 4)),
-    fmt(x.z[c]),
-    fmt(x.a[c]),
-    binary ? String(x.y) : (s.classes[x.y] ?? String(x.y)),
-    fmt(x.dz[c]),
-  ]);
-  return h('div', { class: 'scroll-x' }, table(headers, rows, { class: 'samples', id: 'step-samples' }));
+  const label = (x: Sample): string => (binary ? String(x.y) : (s.classes[x.y] ?? String(x.y)));
+  const outputs: Array<[string, (x: Sample) => string]> = [
+    [`z${suffix}`, (x) => fmt(x.z[c], 4)],
+    [`a${suffix}`, (x) => fmt(x.a[c], 4)],
+    ['y', label],
+    [`dz${suffix}`, (x) => fmt(x.dz[c], 4)],
+  ];
+  const n = s.featureNames.length;
+  let tbl: HTMLTableElement;
+  if (n <= SAMPLE_ROWS_UP_TO) {
+    const headers: Child[] = ['row', ...s.featureNames, ...outputs.map(([name]) => name)];
+    const rows = s.samples.map((x) => [fmtInt(x.row + 1), ...x.x.map((v) => fmt(v, 4)), ...outputs.map(([, f]) => f(x))]);
+    tbl = table(headers, rows, { class: 'samples numeric', id: 'step-samples' });
+  } else {
+    const head = h('tr', null, h('th', { scope: 'col' }, 'row'), ...s.samples.map((x) => h('th', { class: 'num', scope: 'col' }, fmtInt(x.row + 1))));
+    const featureRows = s.featureNames.map((name, j) => h('tr', null,
+      h('th', { scope: 'row', class: 'feature' }, rowLabel(name)), ...s.samples.map((x) => h('td', { class: 'num' }, fmt(x.x[j], 4)))));
+    const outputRows = outputs.map(([name, f], i) => h('tr', { class: i === 0 ? 'outputs' : null },
+      h('th', { scope: 'row' }, name), ...s.samples.map((x) => h('td', { class: name === 'y' && !binary ? 'num class-name' : 'num' }, f(x)))));
+    tbl = h('table', { class: 'samples numeric transposed', id: 'step-samples' }, h('thead', null, head), h('tbody', null, ...featureRows, ...outputRows));
+  }
+  return hscroll(tbl, 'Samples of the batch');
 }
 
-/** Per feature: W before, dW, W − α·dW, W after (selected class); then the bias row. */
+/**
+ * Per feature: W before, dW, W − α·dW, W after (selected class); then the bias row. Five significant digits, so
+ * W − α·dW can be recomputed from the columns on its left.
+ */
 function updateTable(s: StepRecord, c: number): HTMLElement {
   const n = s.featureNames.length;
   const rows: Child[][] = s.featureNames.map((name, j) => {
     const i = c * n + j;
-    return [name, fmt(s.WBefore[i]), fmt(s.dW[i]), fmt(s.WBefore[i] - s.alpha * s.dW[i]), fmt(s.WAfter[i])];
+    return [rowLabel(name), fmt(s.WBefore[i]), fmt(s.dW[i]), fmt(s.WBefore[i] - s.alpha * s.dW[i]), fmt(s.WAfter[i])];
   });
   rows.push([h('strong', null, 'bias b'), fmt(s.bBefore[c]), fmt(s.db[c]), fmt(s.bBefore[c] - s.alpha * s.db[c]), fmt(s.bAfter[c])]);
-  return h('div', { class: 'scroll-x' }, table(['feature', 'W before', 'dW', 'W − α·dW', 'W after'], rows, { class: 'update', id: 'step-update' }));
+  return hscroll(table(['feature', 'W before', 'dW', 'W − α·dW', 'W after'], rows, { class: 'update numeric', id: 'step-update' }), 'Weight update');
 }
 
 function objectiveFormula(s: StepRecord, binary: boolean, lambda: number): Element {

@@ -4,8 +4,9 @@
  * (diverging colours: red negative, blue positive).
  */
 import { chartBox } from '../charts';
-import { h, table } from '../dom';
+import { h, label, table } from '../dom';
 import { fmt } from '../format';
+import { hscroll } from '../overflow';
 import { diverging } from '../palette';
 import { isBinary, type DashboardContext } from './context';
 
@@ -40,7 +41,7 @@ export function renderWeights(ctx: DashboardContext, root: HTMLElement): void {
     ? `A positive weight raises the odds of ${state.dataset.target} = ${state.dataset.classes[1] ?? '1'}; exp(w) is the factor by which the odds change when the feature grows by one unit${scaled ? ' (one standard deviation for standardised features)' : ''}.`
     : `Scores z_c = W_c·x + b_c; a positive weight pushes the prediction towards ${state.dataset.classes[cls]}.`;
 
-  const tableRows = rows.map((r) => binary ? [r.name, fmt(r.w), fmt(Math.exp(r.w))] : [r.name, fmt(r.w)]);
+  const tableRows = rows.map((r) => binary ? [label(r.name), fmt(r.w), fmt(Math.exp(r.w))] : [label(r.name), fmt(r.w)]);
   tableRows.push(binary ? ['bias b', fmt(b[0]), fmt(Math.exp(b[0]))] : ['bias b', fmt(b[cls])]);
 
   root.append(h('section', { class: 'card' },
@@ -48,7 +49,7 @@ export function renderWeights(ctx: DashboardContext, root: HTMLElement): void {
     h('p', { class: 'hint' }, explain),
     h('div', { class: 'grid-2 weights-layout' },
       box.box,
-      table(binary ? ['feature', 'w', 'odds ratio exp(w)'] : ['feature', 'w'], tableRows, { class: 'weights-table', id: 'weights-table' }))));
+      hscroll(table(binary ? ['feature', 'w', 'odds ratio exp(w)'] : ['feature', 'w'], tableRows, { class: 'weights-table numeric', id: 'weights-table' }), 'Weights'))));
 
   const { theme } = ctx;
   ctx.charts.make('weights', box.canvas, {
