@@ -164,9 +164,10 @@ export class WasmCore {
     }
   }
 
+  /** Drops the least recently used cached X, never the one of the current call (the latest use). */
   private evictOne(): boolean {
     let victim: CacheEntry | null = null;
-    for (const e of this.entries) if (!victim || e.lastUse < victim.lastUse) victim = e;
+    for (const e of this.entries) if (e.lastUse !== this.clock && (!victim || e.lastUse < victim.lastUse)) victim = e;
     if (!victim) return false;
     this.drop(victim);
     return true;
@@ -192,7 +193,7 @@ export class WasmCore {
       return hit.ptr;
     }
     if (hit) this.drop(hit);
-    while (this.entries.length >= MAX_CACHED) this.evictOne();
+    while (this.entries.length >= MAX_CACHED && this.evictOne());
     const ptr = this.alloc(X.byteLength);
     this.f32(ptr, X.length).set(X);
     const e: CacheEntry = { ptr, floats: X.length, lastUse: ++this.clock, live: true };

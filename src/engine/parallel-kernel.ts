@@ -7,15 +7,20 @@
  *
  * The API stays synchronous: the caller blocks in Atomics.wait until the workers are done, so use it from a
  * worker thread (the training session), never from the extension host's main thread. Small calls
- * (rows·n·k below `minParallelWork`) run on the calling thread only.
+ * (rows·n·k below `minParallelWork`) run on the calling thread only. A chunk whose worker has not started it by
+ * the time the caller finished its own is run by the caller (see kernel-thread.ts), so a busy machine or a
+ * starting worker costs at most single-thread speed.
  */
-import { availableParallelism } from 'node:os';
+import { readlinkSync } from 'node:fs';
+import { availableParallelism, setPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   getWasmCore, prepareBinary, prepareScores, prepareSoftmax, KERNEL_OPS,
   type PreparedCall, type WasmCore, type WasmKernel,
 } from './kernel-wasm';
-import { CONTROL_LAYOUT as L, KERNEL_THREAD_SOURCE, type KernelThreadData } from './kernel-thread';
+import {
+  CONTROL_LAYOUT as L, JOB_IDLE, JOB_POSTED, JOB_RUNNING, JOB_STOLEN, KERNEL_THREAD_SOURCE, type KernelThreadData,
+} from './kernel-thread';
 
 export interface ParallelKernelOptions {
   /** Threads including the calling one; default {@link defaultThreadCount}. */
@@ -24,11 +29,21 @@ export interface ParallelKernelOptions {
   minParallelWork?: number;
   /** Polls of the job counter by an idle worker before it sleeps (default 20000, about 0.1 ms). */
   spin?: number;
+  /**
+   * Nice value of the worker threads (Linux; default 0 = unchanged). 10 lets them yield to the UI thread;
+   * see also {@link setThreadNice} for the thread that calls the kernel.
+   */
+  nice?: number;
 }
 
 export interface ParallelKernel extends WasmKernel {
   /** Threads used for large calls, including the calling thread. */
   readonly threads: number;
+  /**
+   * Counters since the kernel was created: calls, calls split across threads, chunks posted to workers and
+   * chunks the caller ran itself because their worker had not claimed them in time.
+   */
+  threadStats(): { calls: number; parallelCalls: number; posted: number; stolen: number };
   /** Stops the worker threads (the kernel then runs on the calling thread only). */
   dispose(): void;
 }
@@ -46,16 +61,21 @@ class ThreadPool {
   readonly size: number;
   private readonly workers: Worker[] = [];
   private readonly ctl: Int32Array;
+  private readonly jobs: Array<{ op: number; args: number[] } | null>;
   private seq = 0;
   private stopped = false;
+  /** Jobs posted to workers, and those the caller ran itself because no worker had claimed them. */
+  posted = 0;
+  stolen = 0;
 
-  constructor(core: WasmCore, size: number, spin: number) {
+  constructor(core: WasmCore, size: number, spin: number, nice: number) {
     this.size = size;
     const control = new SharedArrayBuffer(size * L.slotInts * 4);
     this.ctl = new Int32Array(control);
+    this.jobs = new Array(size).fill(null);
     for (let w = 0; w < size; w++) {
       const workerData: KernelThreadData = {
-        module: core.module, memory: core.memory, control, slot: w, layout: L, ops: KERNEL_OPS, spin,
+        module: core.module, memory: core.memory, control, slot: w, layout: L, ops: KERNEL_OPS, spin, nice,
       };
       const worker = new Worker(KERNEL_THREAD_SOURCE, { eval: true, workerData });
       worker.unref();
@@ -69,23 +89,38 @@ class ThreadPool {
     const ctl = this.ctl;
     ctl[base + L.op] = op;
     ctl[base + L.nargs] = args.length;
+    ctl[base + L.status] = 0;
     for (let q = 0; q < args.length; q++) ctl[base + L.args + q] = args[q];
+    this.jobs[w] = { op, args };
+    this.posted++;
+    Atomics.store(ctl, base + L.state, JOB_POSTED);
     Atomics.store(ctl, base + L.seq, ++this.seq);
     Atomics.notify(ctl, base + L.seq);
   }
 
-  /** Waits until worker w has finished its latest job; throws if the kernel failed there. */
-  wait(w: number): void {
+  /**
+   * Completes worker w's job: runs it on this thread when the worker has not claimed it yet (slow to wake,
+   * still starting, or dead), else waits until the worker is done. Throws if the kernel failed there.
+   */
+  complete(w: number, runHere: (op: number, args: number[]) => void): void {
     const base = w * L.slotInts;
     const ctl = this.ctl;
-    const want = Atomics.load(ctl, base + L.seq);
+    const job = this.jobs[w];
+    this.jobs[w] = null;
+    if (!job) return;
+    if (Atomics.compareExchange(ctl, base + L.state, JOB_POSTED, JOB_STOLEN) === JOB_POSTED) {
+      this.stolen++;
+      try {
+        runHere(job.op, job.args);
+      } finally {
+        Atomics.store(ctl, base + L.state, JOB_IDLE);
+      }
+      return;
+    }
     let spins = 4000;
-    for (;;) {
-      const done = Atomics.load(ctl, base + L.done);
-      if (done === want) break;
-      if (Atomics.load(ctl, base + L.dead) !== 0) throw new Error('parallel kernel: a worker thread could not start');
+    while (Atomics.load(ctl, base + L.state) === JOB_RUNNING) {
       if (spins > 0) spins--;
-      else Atomics.wait(ctl, base + L.done, done, 1000);
+      else Atomics.wait(ctl, base + L.state, JOB_RUNNING, 1000);
     }
     if (ctl[base + L.status] !== 0) throw new Error('parallel kernel: a worker thread failed running its rows');
   }
@@ -94,17 +129,19 @@ class ThreadPool {
     if (this.stopped) return;
     this.stopped = true;
     for (let w = 0; w < this.size; w++) this.post(w, -1, []);
+    this.jobs.fill(null);
   }
 }
 
-const pools = new Map<number, ThreadPool>();
+const pools = new Map<string, ThreadPool>();
 
 /** Shared pool of `size` workers for this thread's WasmCore (created on first use). */
-function getPool(core: WasmCore, size: number, spin: number): ThreadPool {
-  let p = pools.get(size);
+function getPool(core: WasmCore, size: number, spin: number, nice: number): ThreadPool {
+  const key = `${size}/${nice}`;
+  let p = pools.get(key);
   if (!p) {
-    p = new ThreadPool(core, size, spin);
-    pools.set(size, p);
+    p = new ThreadPool(core, size, spin, nice);
+    pools.set(key, p);
   }
   return p;
 }
@@ -113,6 +150,22 @@ function getPool(core: WasmCore, size: number, spin: number): ThreadPool {
 export function stopKernelThreads(): void {
   for (const p of pools.values()) p.stop();
   pools.clear();
+}
+
+/**
+ * Lowers (or raises, if permitted) the scheduling priority of the calling thread only: nice −20…19, higher is
+ * lower priority. Linux only (per-thread nice via /proc/thread-self); returns false elsewhere or when refused.
+ * A training thread at nice 10 leaves the CPU to the extension host's main thread whenever that needs it.
+ */
+export function setThreadNice(nice: number): boolean {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!(tid > 0)) return false;
+    setPriority(tid, nice);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -125,10 +178,16 @@ export function createParallelKernel(opts: ParallelKernelOptions = {}): Parallel
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreadCount()));
   const minWork = opts.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK;
   const spin = opts.spin ?? 20000;
+  const nice = Math.round(opts.nice ?? 0);
   let disposed = false;
+  let calls = 0;
+  let parallelCalls = 0;
+  let posted = 0;
+  let stolen = 0;
 
   function run<R>(p: PreparedCall<R>): R {
     const count = p.count;
+    calls++;
     const parts = disposed || threads <= 1 || count * p.workPerRow < minWork ? 1 : Math.min(threads, Math.ceil(count / 8));
     if (parts <= 1) {
       core.exports[p.op](...p.args(0, 0, count));
@@ -136,19 +195,32 @@ export function createParallelKernel(opts: ParallelKernelOptions = {}): Parallel
     }
     const chunk = Math.ceil(count / parts / 4) * 4;
     const used = Math.ceil(count / chunk);
-    const pool = getPool(core, threads - 1, spin);
+    const pool = getPool(core, threads - 1, spin, nice);
+    parallelCalls++;
+    const posted0 = pool.posted;
+    const stolen0 = pool.stolen;
     const op = KERNEL_OPS.indexOf(p.op);
     // All arguments (and scratch allocations) before any thread starts.
     const args: number[][] = [];
     for (let s = 0; s < used; s++) args.push(p.args(s, s * chunk, Math.min(count, (s + 1) * chunk)));
     for (let s = 1; s < used; s++) pool.post(s - 1, op, args[s]);
     let error: unknown = null;
+    const runHere = (o: number, a: number[]): void => core.exports[KERNEL_OPS[o]](...a);
     try {
       core.exports[p.op](...args[0]);
     } catch (e) {
       error = e;
     }
-    for (let s = 1; s < used; s++) pool.wait(s - 1);
+    // Last posted first: the least likely to have been claimed by its worker yet.
+    for (let s = used - 1; s >= 1; s--) {
+      try {
+        pool.complete(s - 1, runHere);
+      } catch (e) {
+        error = error ?? e;
+      }
+    }
+    posted += pool.posted - posted0;
+    stolen += pool.stolen - stolen0;
     if (error) throw error;
     return p.finish(used);
   }
@@ -162,6 +234,7 @@ export function createParallelKernel(opts: ParallelKernelOptions = {}): Parallel
     scores: (X, n, k, rows, W, b, out) => run(prepareScores(core, X, n, k, rows, W, b, out)),
     allocMatrix: (length) => core.allocMatrix(length),
     forget: (X) => core.forget(X),
+    threadStats: () => ({ calls, parallelCalls, posted, stolen }),
     dispose: () => {
       disposed = true;
     },

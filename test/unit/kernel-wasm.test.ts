@@ -215,6 +215,19 @@ describe('wasm kernel: larger data and extreme scores', () => {
     assertRel(r0.loss, 40 * Math.log(2), 1e-6, 'X = 0 gives loss m·log 2');
   });
 
+  test('more distinct X arrays than the cache holds: evicted ones are copied again and stay correct', () => {
+    const sets = Array.from({ length: 7 }, (_, q) => makeData(200 + q, 30, 5, 2));
+    const w = randomParams(9, 5, 0.5);
+    const rows = { start: 0, end: 30 };
+    for (let round = 0; round < 2; round++) {
+      for (const d of sets) {
+        const got = wasm.binaryGrad(d.X, 5, rows, d.yBin, null, w, 0.1, 'bce', new Float32Array(5));
+        const ref = jsKernel.binaryGrad(d.X, 5, rows, d.yBin, null, w, 0.1, 'bce', new Float32Array(5));
+        assertRel(got.loss, ref.loss, 1e-5, `round ${round}`);
+      }
+    }
+  });
+
   test('allocMatrix gives an X used in place (writes are seen without forget)', () => {
     const n = 4;
     const X = wasm.allocMatrix(8 * n);

@@ -166,6 +166,27 @@ suite(two, 203, 'parallel kernel, 2 threads');
 suite(three, 61, 'parallel kernel, 3 threads');
 
 describe('parallel kernel: threading details', () => {
+  test('worker threads do run chunks (not only the calling thread), and the sums stay exact', () => {
+    const k = createParallelKernel({ threads: 2, minParallelWork: 0 });
+    const d = makeData(95, 4000, 64, 3);
+    const w = randomParams(12, 64, 0.2);
+    const gRef = new Float32Array(64);
+    const ref = jsKernel.binaryGrad(d.X, 64, { start: 0, end: 4000 }, d.yBin, null, w, 0, 'bce', gRef);
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    const deadline = Date.now() + 5000;
+    let s = k.threadStats();
+    while (s.posted - s.stolen === 0 && Date.now() < deadline) {
+      const g = new Float32Array(64);
+      const r = k.binaryGrad(d.X, 64, { start: 0, end: 4000 }, d.yBin, null, w, 0, 'bce', g);
+      assertRel(r.loss, ref.loss, 1e-5, 'loss');
+      assertClose(g, gRef, termScale(d, { start: 0, end: 4000 }, null, 1), 'gradient');
+      Atomics.wait(sleeper, 0, 0, 5); // give a starting worker time to boot
+      s = k.threadStats();
+    }
+    assert.ok(s.parallelCalls > 0 && s.posted > 0);
+    assert.ok(s.posted - s.stolen > 0, `workers ran none of ${s.posted} chunks`);
+  });
+
   test('thread count defaults to min(available cores, 4)', () => {
     const k = createParallelKernel();
     assert.ok(k.threads >= 1 && k.threads <= 4);
