@@ -16,8 +16,10 @@
  *   the parallel wasm kernel, numpy with its BLAS threads; interleaved repetition by repetition.
  * - Time to 0.84 test accuracy (10 classes): a TrainingSession (mini-batch Adam) in a worker thread, measured from
  *   the first update to the epoch whose test accuracy reaches 0.84, vs scikit-learn LogisticRegression (lbfgs,
- *   max_iter 1000) fit time and its test accuracy. Data loading is excluded on both sides.
- * - Event-loop lag of this process's main thread (monitorEventLoopDelay) while that training runs in workers.
+ *   max_iter 1000) fit time and its test accuracy. Data loading is excluded on both sides. As the extension
+ *   does, the training thread and its kernel threads run at nice 10 (Linux), below the UI thread.
+ * - Event-loop lag of this process's main thread (monitorEventLoopDelay) while that worker parses the CSVs and
+ *   trains.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readCsvMatrixSync, type CsvMatrix } from '../src/engine/csv-matrix';
-import { createParallelKernel, stopKernelThreads, type ParallelKernel } from '../src/engine/parallel-kernel';
+import { createParallelKernel, setThreadNice, stopKernelThreads, type ParallelKernel } from '../src/engine/parallel-kernel';
 import { createRng, shuffleInPlace } from '../src/engine/random';
 import { TrainingSession } from '../src/engine/session';
 import type { PreparedDataset, TrainConfig } from '../src/engine/types';
@@ -37,6 +39,8 @@ const FOOTWEAR = new Set([5, 7, 9]);
 const LR = 0.1;
 const BATCH = 256;
 const TARGET_ACCURACY = 0.84;
+/** Nice value of the training threads (session and kernel workers), as the extension runs them. */
+const TRAIN_NICE = 10;
 /** Mini-batch Adam settings for the time-to-accuracy run. */
 const TTA_CONFIG: Partial<TrainConfig> = {
   optimizer: 'adam', learningRate: 0.002, batchSize: 256, epochs: 40, seed: 42, init: 'zeros', logEvery: 0,
@@ -186,7 +190,8 @@ interface TtaResult {
 
 function trainWorker(): void {
   const { train, test, reps, threads } = workerData as { train: string; test: string; reps: number; threads: number };
-  const kernel = createParallelKernel({ threads });
+  setThreadNice(TRAIN_NICE);
+  const kernel = createParallelKernel({ threads, nice: TRAIN_NICE });
   const data = toDataset(loadScaled(train, kernel), loadScaled(test, kernel));
   parentPort!.postMessage({ type: 'loaded' });
   const results: TtaResult[] = [];
@@ -207,7 +212,7 @@ function trainWorker(): void {
     parentPort!.postMessage({ type: 'rep', result: results[results.length - 1] });
   }
   stopKernelThreads();
-  parentPort!.postMessage({ type: 'done', results });
+  parentPort!.postMessage({ type: 'done', results, stats: kernel.threadStats() });
 }
 
 // ───────────────────────────── python ─────────────────────────────
@@ -399,17 +404,22 @@ async function main(): Promise<void> {
     process.stdout.write('.');
   }
   process.stdout.write('\n');
+  const epochStats = kernel.threadStats();
   stopKernelThreads();
 
   // 3. Time to 0.84 in a worker, with the main thread's event-loop lag measured meanwhile.
   const ttaReps = Math.max(1, Math.min(reps, 3));
   const lag = monitorEventLoopDelay({ resolution: 5 });
+  let trainStats: unknown = null;
+  lag.enable();
   const tta = await new Promise<TtaResult[]>((resolveTta, reject) => {
     const w = new Worker(__filename, { workerData: { role: 'train', train, test, reps: ttaReps, threads } });
-    w.on('message', (msg: { type: string; results?: TtaResult[] }) => {
-      if (msg.type === 'loaded') lag.enable();
+    w.on('message', (msg: { type: string; results?: TtaResult[]; stats?: unknown }) => {
       if (msg.type === 'rep') process.stdout.write('.');
-      if (msg.type === 'done') resolveTta(msg.results ?? []);
+      if (msg.type === 'done') {
+        trainStats = msg.stats;
+        resolveTta(msg.results ?? []);
+      }
     });
     w.on('error', reject);
   });
@@ -435,17 +445,23 @@ async function main(): Promise<void> {
   });
   const maxLag = lag.max / 1e6;
   rows.push({
-    work: 'event-loop lag while training in workers',
+    work: 'event-loop lag while parsing + training in workers',
     ours: `max ${maxLag.toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms`,
     anchor: '—',
     ratio: '—',
     target: '< 50 ms',
     met: maxLag < 50 ? 'yes' : 'NO',
   });
-  results.tta = { ours: tta, lbfgs, lagMaxMs: maxLag };
+  results.tta = { ours: tta, lbfgs, lagMaxMs: maxLag, lagP99Ms: lag.percentile(99) / 1e6, kernelThreads: trainStats };
+  results.epochKernelThreads = epochStats;
 
   console.log('');
   printTable(rows);
+  const st = epochStats;
+  console.log(
+    `\nkernel threads (epochs): ${st.parallelCalls} of ${st.calls} calls split; ${st.stolen} of ${st.posted} worker chunks ` +
+      'run by the caller because their worker had not started them (busy machine).',
+  );
   const jsonOut = arg('--json');
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 1));
 }
