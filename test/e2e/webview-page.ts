@@ -13,22 +13,53 @@ import { BODY_CLASS, THEME_VARS, type PreviewTheme } from './webview-themes';
 
 export const NONCE = 'cHJldmlldy1ub25jZQ==';
 
+/**
+ * The part of VS Code's default webview style sheet (webview/browser/pre/index.html, VS Code 1.100) that can
+ * change how our pages look: it comes before the page's own CSS, so unset colours (e.g. of `code` and `kbd`)
+ * fall back to these, as inside VS Code.
+ */
+const VSCODE_DEFAULT_CSS = `
+html { scrollbar-color: var(--vscode-scrollbarSlider-background) var(--vscode-editor-background); }
+body {
+  overscroll-behavior-x: none; background-color: transparent; color: var(--vscode-editor-foreground);
+  font-family: var(--vscode-font-family); font-weight: var(--vscode-font-weight); font-size: var(--vscode-font-size);
+  margin: 0; padding: 0 20px;
+}
+img, video { max-width: 100%; max-height: 100%; }
+a, a code { color: var(--vscode-textLink-foreground); }
+code {
+  font-family: var(--monaco-monospace-font); color: var(--vscode-textPreformat-foreground);
+  background-color: var(--vscode-textPreformat-background); padding: 1px 3px; border-radius: 4px;
+}
+kbd {
+  background-color: var(--vscode-keybindingLabel-background); color: var(--vscode-keybindingLabel-foreground);
+  border-style: solid; border-width: 1px; border-radius: 3px; border-color: var(--vscode-keybindingLabel-border);
+  border-bottom-color: var(--vscode-keybindingLabel-bottomBorder); box-shadow: inset 0 -1px 0 var(--vscode-widget-shadow);
+  vertical-align: middle; padding: 1px 3px;
+}
+::-webkit-scrollbar { width: 10px; height: 10px; }
+::-webkit-scrollbar-corner { background-color: var(--vscode-editor-background); }
+::-webkit-scrollbar-thumb { background-color: var(--vscode-scrollbarSlider-background); }
+`;
+
 /** Writes the page file (under test-artifacts/preview/) and returns its file:// URL. */
 export function writePreviewPage(root: string, name: 'dashboard' | 'sidebar', theme: PreviewTheme, savedViewState: unknown = null): string {
   const dir = path.join(root, 'test-artifacts', 'preview');
   mkdirSync(dir, { recursive: true });
   const css = pathToFileURL(path.join(root, 'media', `${name}.css`)).href;
+  const defaults = path.join(dir, 'vscode-defaults.css');
+  writeFileSync(defaults, VSCODE_DEFAULT_CSS);
   const js = pathToFileURL(path.join(root, 'dist', 'webview', `${name}.js`)).href;
   const csp = ["default-src 'none'", 'img-src file: data: blob:', 'style-src file:', 'font-src file:', `script-src 'nonce-${NONCE}'`].join('; ');
   const boot = `
     (function () {
       var vars = ${JSON.stringify(THEME_VARS[theme])};
       for (var k in vars) document.documentElement.style.setProperty(k, vars[k]);
-      document.body.classList.add(${JSON.stringify(BODY_CLASS[theme])});
+      document.body.className = ${JSON.stringify(BODY_CLASS[theme])};
       // VS Code paints the frame behind a webview: the editor background for panels, the side bar's for views.
       document.documentElement.style.background = ${JSON.stringify(name === 'sidebar' ? 'var(--vscode-sideBar-background, var(--vscode-editor-background))' : 'var(--vscode-editor-background)')};
       document.body.style.color = 'var(--vscode-editor-foreground)';
-      document.body.setAttribute('data-vscode-theme-kind', ${JSON.stringify(BODY_CLASS[theme])});
+      document.body.setAttribute('data-vscode-theme-kind', ${JSON.stringify(BODY_CLASS[theme].split(' ')[0])});
       window.__posted = [];
       var saved = ${JSON.stringify(savedViewState)};
       var acquired = false;
@@ -48,6 +79,7 @@ export function writePreviewPage(root: string, name: 'dashboard' | 'sidebar', th
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${pathToFileURL(defaults).href}">
 <link rel="stylesheet" href="${css}">
 <title>${name} preview</title>
 </head>
@@ -76,8 +108,8 @@ export async function posted(page: Page): Promise<FromWebview[]> {
 export async function switchTheme(page: Page, theme: PreviewTheme): Promise<void> {
   await page.evaluate(({ vars, cls, all }) => {
     for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-    for (const c of all) document.body.classList.remove(c);
-    document.body.classList.add(cls);
+    for (const c of all.join(' ').split(' ')) document.body.classList.remove(c);
+    for (const c of cls.split(' ')) document.body.classList.add(c);
   }, { vars: THEME_VARS[theme], cls: BODY_CLASS[theme], all: Object.values(BODY_CLASS) });
   await page.waitForTimeout(100);
 }

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/vscode/codeServer';
 import type { FromWebview } from '../../src/protocol';
 import { countColorPixels } from './canvas-check';
+import { lowContrast, textContrast } from './contrast-check';
 import { formatProblems, layoutProblems } from './layout-check';
 import { digitsState, titanicState, toyState } from './webview-fixtures';
 import { posted, sendToPage, switchTheme, writePreviewPage } from './webview-page';
@@ -65,7 +66,7 @@ function ys(s: ChartSnap, i: number): number[] {
 }
 
 describe('dashboard page', () => {
-  for (const theme of ['dark', 'light', 'high-contrast'] as const) {
+  for (const theme of ['dark', 'light', 'high-contrast', 'high-contrast-light'] as const) {
     test(`draws every tab from a binary state (${theme})`, async () => {
       const { page, errors } = await open('dashboard', theme);
       try {
@@ -103,6 +104,10 @@ describe('dashboard page', () => {
         assert.equal(counts.reduce((a, b) => a + b, 0), 179);
         assert.ok((await countColorPixels(page, '#roc-chart', blue)).matching > 200, 'ROC curve drawn');
         await shot(page, `dashboard-evaluation-${theme}`);
+        // Heatmap cells: black or white text, whichever reads better on the tint.
+        const cells = await textContrast(page, '#confusion td.cm-cell .cm-count');
+        assert.equal(cells.length, 4);
+        assert.deepEqual(lowContrast(cells), [], 'confusion-matrix counts are readable');
 
         await tab(page, 'weights');
         const names = await page.$$eval('#weights-table tbody td:first-child', (tds) => tds.map((t) => t.textContent));
@@ -119,6 +124,10 @@ describe('dashboard page', () => {
         await tab(page, 'data');
         assert.equal(await page.locator('#prep-report tbody tr').count(), 12);
         await shot(page, `dashboard-data-${theme}`);
+        // Code spans (class names, one-hot features) and the keyboard hints of enabled buttons are readable.
+        const texts = [...await textContrast(page, '#tab-data code'), ...await textContrast(page, '.toolbar button:not(:disabled) kbd')];
+        assert.ok(texts.length >= 5, `${texts.length} code spans and key hints checked`);
+        assert.deepEqual(lowContrast(texts), [], 'code and kbd text is readable');
 
         const text = await page.evaluate(() => document.body.innerText);
         assert.ok(!/NaN|undefined|\[object/.test(text), 'no NaN / undefined shown');
@@ -282,6 +291,12 @@ describe('dashboard page', () => {
       assert.ok(px.matching > 200, 'after the theme change the curve uses the light theme blue');
       assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).color), before);
       await shot(page, 'dashboard-digits-training-switched-to-light');
+      // Nearly saturated diagonal cells (90–100 %) in the light theme: black text on the mid blue, not white.
+      await tab(page, 'evaluation');
+      const cells = await textContrast(page, '#confusion td.cm-cell .cm-count', 100);
+      assert.equal(cells.length, 100);
+      assert.deepEqual(lowContrast(cells), [], 'every count of the 10×10 matrix is readable');
+      await shot(page, 'dashboard-digits-evaluation-light');
       assert.deepEqual(errors, []);
     } finally {
       await page.close();

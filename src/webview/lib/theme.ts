@@ -107,9 +107,19 @@ export function luminance(color: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/** Black or white, whichever reads better on `background`. */
+/** WCAG contrast ratio of two colours: (L_lighter + 0.05) / (L_darker + 0.05), from 1 to 21. */
+export function contrastRatio(a: string, b: string): number {
+  const la = luminance(a);
+  const lb = luminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/**
+ * Black or white, whichever has the larger contrast ratio with `background` (black from luminance ≈ 0.18 up:
+ * a mid blue heatmap cell gets black text, 8:1, rather than white, 2.5:1).
+ */
 export function textOn(background: string): string {
-  return luminance(background) > 0.4 ? '#000000' : '#ffffff';
+  return contrastRatio(background, '#000000') >= contrastRatio(background, '#ffffff') ? '#000000' : '#ffffff';
 }
 
 /**

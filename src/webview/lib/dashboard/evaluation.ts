@@ -8,6 +8,7 @@ import { chartBox, lineDataset } from '../charts';
 import { h, table, type Child } from '../dom';
 import { fmt, fmtInt, fmtPct } from '../format';
 import { hscroll } from '../overflow';
+import { secondColor } from '../palette';
 import { mix, textOn } from '../theme';
 import { isBinary, type DashboardContext } from './context';
 
@@ -126,7 +127,7 @@ function rocBlock(ctx: DashboardContext, cm: ConfusionMetrics): HTMLElement {
     h('h3', null, `ROC curve — AUC ${fmt(cm.auc ?? null, 4)}`),
     box.box,
     h('p', { class: 'hint' }, `True-positive rate against false-positive rate for every threshold. The dot is the current threshold ${fmt(cm.threshold ?? null, 3)}: FPR ${fmt(op.x, 4)}, TPR ${fmt(op.y, 4)}.`));
-  const opDs = lineDataset('current threshold', [op], theme.orange);
+  const opDs = lineDataset('current threshold', [op], secondColor(theme));
   opDs.pointRadius = 6;
   opDs.showLine = false;
   ctx.charts.make('roc', box.canvas, {
