@@ -3,13 +3,18 @@
  * right-click samples/titanic.csv → "Train Logistic Regression…" → pick Survived → the dashboard shows a decreasing
  * loss curve that is really painted, a confusion matrix whose cells sum to the test-set size, weights named like
  * `Sex=male`; Step changes the step panel's numbers; the sidebar shows the curve. Every step is screenshotted
- * (test-artifacts/screenshots/e2e-*.png) in the dark and then the light theme; an empty chart fails the test.
+ * (test-artifacts/screenshots/e2e-*.png) in the dark and then the light theme, then the Training and Evaluation tabs and
+ * the sidebar in Dark and Light High Contrast; an empty chart fails the test. At panel widths of 420 and 600 px no
+ * table or card is cut off (layout-check.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { countColorPixels } from './canvas-check';
+import { lowContrast, textContrast } from './contrast-check';
 import { explorerContextMenu, screenshot, setTheme, startVsCode, webviewFrame, type VsCodeSession } from './harness';
+import { formatProblems, layoutProblems } from './layout-check';
+import { setPanelWidth } from './panel-width';
 
 interface ChartSnap { labels: string[]; datasets: Array<{ label: string; data: Array<{ x: number; y: number } | number> }> }
 
@@ -142,6 +147,81 @@ async function checkDashboard(vs: VsCodeSession, themeTag: string): Promise<void
   await screenshot(page, `e2e-${themeTag}-7-step-2`);
   await frame.locator('#step-update').scrollIntoViewIfNeeded();
   await screenshot(page, `e2e-${themeTag}-7-step-2-update`);
+  if (themeTag === 'dark') await checkPanelWidths(vs, themeTag);
+}
+
+const TABS = ['training', 'step', 'evaluation', 'weights', 'compare', 'data'];
+
+/**
+ * The dashboard at panel widths of 420 and 600 px (window resized, dashboard beside the CSV editor): in every tab
+ * no element is wider than its box unless it is an explicit sideways-scroll box showing its "scroll →" note, and
+ * only the boxes in `mayScroll` (by label) need to scroll at all. Screenshots at 420 px; the window size is restored.
+ */
+async function checkPanelWidths(vs: VsCodeSession, tag: string, mayScroll: Record<string, string[]> = {}): Promise<void> {
+  const page = vs.page;
+  const original = page.viewportSize() ?? { width: 1400, height: 900 };
+  const failures: string[] = [];
+  try {
+    for (const width of [420, 600]) {
+      const reached = await setPanelWidth(page, () => dashboard(page), width);
+      for (const t of TABS) {
+        const frame = await dashboard(page);
+        if ((await frame.locator(`#tabbtn-${t}`).count()) === 0) continue;
+        await tab(frame, t);
+        await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const r = await layoutProblems(frame);
+        assert.ok(r.checked > 20, `${t}: ${r.checked} elements checked`);
+        if (r.problems.length > 0) failures.push(`${t} tab at ${reached} px:\n${formatProblems(r)}`);
+        const unexpected = r.scrolling.filter((label) => !(mayScroll[t] ?? []).includes(label));
+        if (unexpected.length > 0) failures.push(`${t} tab at ${reached} px needs sideways scrolling: ${unexpected.join(', ')}`);
+        if (width === 420) {
+          if (t === 'step' && (await frame.locator('#step-update').count()) > 0) {
+            await frame.$eval('#step-samples', (el) => el.scrollIntoView({ block: 'start' }));
+            await screenshot(page, `e2e-${tag}-420px-step-samples`);
+            await frame.locator('#step-update').scrollIntoViewIfNeeded();
+          }
+          if (t === 'evaluation') await frame.locator('#confusion').scrollIntoViewIfNeeded();
+          if (t === 'data') await frame.locator('#prep-report').scrollIntoViewIfNeeded();
+          await screenshot(page, `e2e-${tag}-420px-${t}`);
+        }
+      }
+    }
+  } finally {
+    await page.setViewportSize(original);
+  }
+  assert.deepEqual(failures, [], `clipped content in the real VS Code:\n${failures.join('\n')}`);
+}
+
+/**
+ * A high-contrast theme: the Training and Evaluation tabs and the sidebar, screenshotted after a whole run; curves
+ * painted in the theme's blue, confusion-matrix counts, code spans and key hints readable (WCAG AA).
+ */
+async function checkHighContrast(vs: VsCodeSession, label: 'Dark High Contrast' | 'Light High Contrast', tag: string): Promise<void> {
+  const page = vs.page;
+  await setTheme(vs, label);
+  let frame = await dashboard(page);
+  await frame.waitForFunction((light) => document.body.classList.contains(light ? 'vscode-high-contrast-light' : 'vscode-high-contrast'), label.startsWith('Light'));
+  await tab(frame, 'training');
+  if ((await frame.textContent('#status')) !== 'done') {
+    // A whole run, so the screenshots show full curves and a trained model's matrix.
+    await frame.click('#btn-run');
+    await frame.waitForFunction(() => document.querySelector('#status')?.textContent === 'done', undefined, { timeout: 90_000 });
+  }
+  await assertCurvePainted(frame, '#loss-chart', `loss chart (${tag})`);
+  await screenshot(page, `e2e-${tag}-training`);
+  await tab(frame, 'evaluation');
+  await assertCurvePainted(frame, '#roc-chart', `ROC (${tag})`);
+  const cells = await textContrast(frame, '#confusion td.cm-cell .cm-count');
+  assert.equal(cells.length, 4);
+  assert.deepEqual(lowContrast(cells), [], `confusion-matrix counts readable (${tag})`);
+  await screenshot(page, `e2e-${tag}-evaluation`);
+  await tab(frame, 'data');
+  const code = [...await textContrast(frame, '#tab-data code'), ...await textContrast(frame, '.toolbar button:not(:disabled) kbd')];
+  assert.ok(code.length >= 3, `${code.length} code spans and key hints checked`);
+  assert.deepEqual(lowContrast(code), [], `code spans and key hints readable (${tag})`);
+  frame = await dashboard(page);
+  await tab(frame, 'training');
+  await checkSidebar(vs, tag);
 }
 
 async function stepNumbers(frame: Frame): Promise<{ head: string; objective: string; wBefore: string[]; wAfter: string[]; all: string }> {
@@ -196,7 +276,7 @@ async function trainFromExplorer(page: Page, file: string, target: string, theme
   await page.keyboard.press('Enter');
 }
 
-test('titanic from the explorer: dashboard, step panel and sidebar in dark and light themes', { timeout: 240_000 }, async () => {
+test('titanic from the explorer: dashboard, step panel and sidebar in dark, light and high-contrast themes; nothing clipped at 420 and 600 px', { timeout: 240_000 }, async () => {
   const vs = await startVsCode({ workspace: 'samples', theme: 'Default Dark Modern', viewport: { width: 1400, height: 900 } });
   try {
     const page = vs.page;
@@ -218,6 +298,9 @@ test('titanic from the explorer: dashboard, step panel and sidebar in dark and l
     // Bring the dashboard to the front again (the sidebar stays open).
     await checkDashboard(vs, 'light');
     await checkSidebar(vs, 'light');
+
+    await checkHighContrast(vs, 'Dark High Contrast', 'hc-dark');
+    await checkHighContrast(vs, 'Light High Contrast', 'hc-light');
     assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
   } catch (e) {
     await screenshot(vs.page, 'e2e-failure').catch(() => undefined);
@@ -271,6 +354,9 @@ test('digits (softmax, 8×8 pixels): weight images, class selector, 10×10 matri
     assert.match((await frame.textContent('#step-a-example'))!, /probabilities sum to 1/);
     assert.equal(await frame.locator('#step-update tbody tr').count(), 65, '64 pixels + bias');
     await screenshot(page, 'e2e-digits-4-step');
+    // 64 pixel features at 420 and 600 px: the samples table is transposed, only the 10×10 matrix scrolls.
+    await checkPanelWidths(vs, 'digits', { evaluation: ['Confusion matrix'] });
+    frame = await dashboard(page);
 
     // Two features: the decision boundary of the seeds' toy data (replaces the digits session).
     await trainFromExplorer(page, 'toy_train.csv', 'y', 'light');
