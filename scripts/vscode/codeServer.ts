@@ -147,7 +147,7 @@ export function packageVsix(opts: { extensionDir?: string; out?: string } = {}):
   mkdirSync(path.dirname(out), { recursive: true });
   const r = spawnSync(
     vsce,
-    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out],
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', out],
     { cwd: dir, encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);

@@ -54,7 +54,7 @@ if [ ! -f "$profile/user-data/User/settings.json" ]; then
 JSON
 fi
 if [ "$vsix" = 1 ]; then
-  "$REPO_ROOT/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository --skip-license \
+  "$REPO_ROOT/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository --skip-license --no-rewrite-relative-links \
     -o "$CACHE_DIR/lab.vsix" > "$CACHE_DIR/vsce.log" 2>&1 || { cat "$CACHE_DIR/vsce.log" >&2; die "vsce package failed"; }
 fi
 

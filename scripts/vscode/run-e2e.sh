@@ -29,7 +29,7 @@ fi
 if [ -z "${LAB_E2E_VSIX:-}" ] && [ "${LAB_E2E_DEV:-}" != "1" ]; then
   [ -f dist/extension.js ] || die "dist/extension.js is missing: run 'npm run build' first"
   mkdir -p "$CACHE_DIR"
-  "$REPO_ROOT/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository --skip-license \
+  "$REPO_ROOT/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository --skip-license --no-rewrite-relative-links \
     -o "$CACHE_DIR/lab.vsix" > "$CACHE_DIR/vsce.log" 2>&1 || { cat "$CACHE_DIR/vsce.log" >&2; die "vsce package failed"; }
   export LAB_E2E_VSIX="$CACHE_DIR/lab.vsix"
   log "packaged the extension into ${LAB_E2E_VSIX#$REPO_ROOT/}"
