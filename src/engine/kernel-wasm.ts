@@ -30,8 +30,13 @@ export interface KernelExports {
   binary_grad(...args: number[]): void;
   softmax_grad(...args: number[]): void;
   scores(...args: number[]): void;
+  /** dst += src (float64, len). */
+  add_f64(dst: number, src: number, len: number): void;
+  /** dst = float32(src) (len). */
+  to_f32(src: number, dst: number, len: number): void;
 }
-export type KernelOp = keyof KernelExports;
+/** Kernels that threads run over row ranges. */
+export type KernelOp = 'binary_grad' | 'softmax_grad' | 'scores';
 /** Op codes used by the thread protocol: index into this list. */
 export const KERNEL_OPS: readonly KernelOp[] = ['binary_grad', 'softmax_grad', 'scores'];
 
@@ -258,7 +263,7 @@ export function getWasmCore(): WasmCore {
 
 /** Scratch buffers: shared inputs of a call, and per-thread-slot outputs. */
 const enum Scratch {
-  Rows, Y, YI, SW, W, Scores,
+  Rows, Y, YI, SW, W, Scores, GOut,
   // per slot: id = kind + SLOT_STRIDE · slot
   G32, G64, GB64, ZB, Out,
 }
@@ -325,6 +330,15 @@ function checkLength(what: string, arr: { length: number }, need: number): void 
   if (arr.length < need) throw new RangeError(`${what} has length ${arr.length}, need ${need}`);
 }
 
+/** out[0…len) = float32(Σ_{s < slots} partial_s) where partial_s = c.f64(ptrOf(s), len); slot 0's buffer is reused. */
+function reduceInto(c: WasmCore, ptrOf: (s: number) => number, slots: number, len: number, out: Float32Array): void {
+  const p0 = ptrOf(0);
+  for (let s = 1; s < slots; s++) c.exports.add_f64(p0, ptrOf(s), len);
+  const o = c.scratchPtr(Scratch.GOut, len * 4);
+  c.exports.to_f32(p0, o, len);
+  out.set(c.f32(o, len));
+}
+
 /** Prepares {@link LinearKernel.binaryGrad}; finish writes gW and returns { loss, gB }. */
 export function prepareBinary(
   c: WasmCore, X: Float32Array, n: number, rows: RowSet, y: Float32Array, sw: Float32Array | null,
@@ -357,17 +371,7 @@ export function prepareBinary(
         lossSum += o[0];
         gB += o[1];
       }
-      const g0 = c.f64(g64(0), n);
-      if (slots === 1) {
-        for (let j = 0; j < n; j++) gW[j] = g0[j];
-      } else {
-        const acc = Float64Array.from(g0);
-        for (let s = 1; s < slots; s++) {
-          const gs = c.f64(g64(s), n);
-          for (let j = 0; j < n; j++) acc[j] += gs[j];
-        }
-        for (let j = 0; j < n; j++) gW[j] = acc[j];
-      }
+      reduceInto(c, g64, slots, n, n === gW.length ? gW : gW.subarray(0, n));
       return { loss: lossSum, gB };
     },
   };
@@ -406,18 +410,14 @@ export function prepareSoftmax(
     ],
     finish(slots) {
       let lossSum = 0;
-      const acc = Float64Array.from(c.f64(g64(0), kn));
-      const accB = Float64Array.from(c.f64(gb64(0), k));
-      lossSum += c.f64(out(0), 1)[0];
-      for (let s = 1; s < slots; s++) {
-        const gs = c.f64(g64(s), kn);
-        for (let q = 0; q < kn; q++) acc[q] += gs[q];
-        const bs = c.f64(gb64(s), k);
-        for (let q = 0; q < k; q++) accB[q] += bs[q];
-        lossSum += c.f64(out(s), 1)[0];
+      for (let s = 0; s < slots; s++) lossSum += c.f64(out(s), 1)[0];
+      reduceInto(c, g64, slots, kn, kn === gW.length ? gW : gW.subarray(0, kn));
+      const parts = Array.from({ length: slots }, (_, s) => c.f64(gb64(s), k));
+      for (let q = 0; q < k; q++) {
+        let v = 0;
+        for (let s = 0; s < slots; s++) v += parts[s][q];
+        gB[q] = v;
       }
-      for (let q = 0; q < kn; q++) gW[q] = acc[q];
-      for (let q = 0; q < k; q++) gB[q] = accB[q];
       return lossSum;
     },
   };

@@ -53,6 +53,9 @@ export function defaultThreadCount(): number {
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
 
+/** Calls below this many multiply-adds (mini-batches) back off from threads while workers are busy. */
+const SMALL_WORK = 1 << 23;
+
 /** Default minimum work per call for using threads (multiply-adds). */
 export const DEFAULT_MIN_PARALLEL_WORK = 1 << 16;
 
@@ -184,11 +187,20 @@ export function createParallelKernel(opts: ParallelKernelOptions = {}): Parallel
   let parallelCalls = 0;
   let posted = 0;
   let stolen = 0;
+  let backoff = 0;
+  let localRuns = 0;
 
   function run<R>(p: PreparedCall<R>): R {
     const count = p.count;
     calls++;
-    const parts = disposed || threads <= 1 || count * p.workPerRow < minWork ? 1 : Math.min(threads, Math.ceil(count / 8));
+    const work = count * p.workPerRow;
+    let parts = disposed || threads <= 1 || work < minWork ? 1 : Math.min(threads, Math.ceil(count / 8));
+    // Back-off: after a small call found its workers busy (a chunk had to be run here), the next small calls
+    // run here directly, without posting (busy machine; each further miss doubles the pause, up to 64 calls).
+    if (parts > 1 && work < SMALL_WORK && localRuns > 0) {
+      localRuns--;
+      parts = 1;
+    }
     if (parts <= 1) {
       core.exports[p.op](...p.args(0, 0, count));
       return p.finish(1);
@@ -221,6 +233,14 @@ export function createParallelKernel(opts: ParallelKernelOptions = {}): Parallel
     }
     posted += pool.posted - posted0;
     stolen += pool.stolen - stolen0;
+    if (work < SMALL_WORK) {
+      if (pool.stolen > stolen0) {
+        backoff = Math.min(64, backoff * 2 || 4);
+        localRuns = backoff;
+      } else {
+        backoff = 0;
+      }
+    }
     if (error) throw error;
     return p.finish(used);
   }

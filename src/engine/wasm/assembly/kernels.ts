@@ -250,12 +250,26 @@ const TILE: i32 = 256;
   return r;
 }
 
-/** g64[q] += g32[q]; g32[q] = 0 for q < len (float32 tile → float64 accumulator). */
-function flush(g32: usize, g64: usize, len: i32): void {
+/** g64[q] = g32[q] (first flush of a call) or g64[q] += g32[q]; then g32[q] = 0, for q < len. */
+function flush(g32: usize, g64: usize, len: i32, first: bool): void {
   const nb: usize = <usize>len << 2;
   const n4: usize = <usize>(len & ~3) << 2;
   const zero = f32x4.splat(0);
   let j: usize = 0;
+  if (first) {
+    for (; j < n4; j += 16) {
+      const v = v128.load(g32 + j);
+      const d = g64 + (j << 1);
+      v128.store(d, f64x2.promote_low_f32x4(v));
+      v128.store(d, f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3)), 16);
+      v128.store(g32 + j, zero);
+    }
+    for (; j < nb; j += 4) {
+      store<f64>(g64 + (j << 1), <f64>load<f32>(g32 + j));
+      store<f32>(g32 + j, 0);
+    }
+    return;
+  }
   for (; j < n4; j += 16) {
     const v = v128.load(g32 + j);
     const d = g64 + (j << 1);
@@ -268,6 +282,28 @@ function flush(g32: usize, g64: usize, len: i32): void {
     store<f64>(d, load<f64>(d) + <f64>load<f32>(g32 + j));
     store<f32>(g32 + j, 0);
   }
+}
+
+/** dst[q] += src[q] for q < len (float64; adds one thread's partial sums to another's). */
+export function add_f64(dst: usize, src: usize, len: i32): void {
+  const nb: usize = <usize>len << 3;
+  const n2: usize = <usize>(len & ~1) << 3;
+  let j: usize = 0;
+  for (; j < n2; j += 16) v128.store(dst + j, f64x2.add(v128.load(dst + j), v128.load(src + j)));
+  for (; j < nb; j += 8) store<f64>(dst + j, load<f64>(dst + j) + load<f64>(src + j));
+}
+
+/** dst[q] = f32(src[q]) for q < len (float64 sums → float32 output). */
+export function to_f32(src: usize, dst: usize, len: i32): void {
+  const n4 = len & ~3;
+  let q = 0;
+  for (; q < n4; q += 4) {
+    const a = src + (<usize>q << 3);
+    const lo = f32x4.demote_f64x2_zero(v128.load(a));
+    const hi = f32x4.demote_f64x2_zero(v128.load(a, 16));
+    v128.store(dst + (<usize>q << 2), f32x4.shuffle(lo, hi, 0, 1, 4, 5));
+  }
+  for (; q < len; q++) store<f32>(dst + (<usize>q << 2), <f32>load<f64>(src + (<usize>q << 3)));
 }
 
 /**
@@ -348,7 +384,6 @@ export function binary_grad(
 ): void {
   const rowBytes: usize = <usize>n << 2;
   memory.fill(g32, 0, <usize>n << 2);
-  memory.fill(g64, 0, <usize>n << 3);
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   const half = f32x4.splat(0.5);
@@ -356,6 +391,7 @@ export function binary_grad(
   let lossAcc: f64 = 0;
   let gbAcc: f64 = 0;
   let pending: i32 = 0;
+  let flushed = false;
   // Block b covers positions t, t+1, t+2, t+3; z of the first block is computed alone, each later block's z
   // during the previous block's gradient sweep (fused4).
   let t = t0;
@@ -415,11 +451,12 @@ export function binary_grad(
     }
     pending += 4;
     if (pending >= TILE) {
-      flush(g32, g64, n);
+      flush(g32, g64, n, !flushed);
+      flushed = true;
       pending = 0;
     }
   }
-  flush(g32, g64, n);
+  flush(g32, g64, n, !flushed);
   store<f64>(out, lossAcc);
   store<f64>(out, gbAcc, 8);
 }
@@ -441,12 +478,12 @@ export function softmax_grad(
   const kn: i32 = k * n;
   const pb: usize = zb + (<usize>k << 4);
   memory.fill(g32, 0, <usize>kn << 2);
-  memory.fill(g64, 0, <usize>kn << 3);
   memory.fill(gb64, 0, <usize>k << 3);
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   let lossAcc: f64 = 0;
   let pending: i32 = 0;
+  let flushed = false;
   for (let t = t0; t < t1; t += 4) {
     const left = t1 - t;
     const p0 = rowAddr(X, rowBytes, rows, start, t);
@@ -526,11 +563,12 @@ export function softmax_grad(
     }
     pending += 4;
     if (pending >= TILE) {
-      flush(g32, g64, kn);
+      flush(g32, g64, kn, !flushed);
+      flushed = true;
       pending = 0;
     }
   }
-  flush(g32, g64, kn);
+  flush(g32, g64, kn, !flushed);
   store<f64>(out, lossAcc);
 }
 
