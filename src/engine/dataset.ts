@@ -61,13 +61,14 @@ export interface ColumnSummary {
   targetCandidate: boolean;
 }
 
-interface ColumnFacts {
+export interface ColumnFacts {
   distinct: number;
   /** Every non-missing value is an integer (numeric columns). */
   integer: boolean;
 }
 
-function columnFacts(col: RawColumn): ColumnFacts {
+/** Distinct non-missing values and whether all are integers (numeric columns). */
+export function columnFacts(col: RawColumn): ColumnFacts {
   if (col.kind === 'categorical') return { distinct: col.levels.length, integer: false };
   const seen = new Set<number>();
   let integer = true;
@@ -102,7 +103,7 @@ function isSequentialIntegerId(values: Float64Array): boolean {
 }
 
 /** Why a column would be dropped by default, or null when it is a usable feature. */
-function dropReason(col: RawColumn, facts: ColumnFacts, rowCount: number, maxLevels: number): string | null {
+export function dropReason(col: RawColumn, facts: ColumnFacts, rowCount: number, maxLevels: number): string | null {
   const present = rowCount - col.missing;
   const mostlyMissing = col.missing * 2 > rowCount ? `; ${col.missing} of ${rowCount} values missing` : '';
   if (present === 0) return 'empty: every value missing';
@@ -160,18 +161,20 @@ export function suggestTarget(table: ParsedTable): string | null {
 
 // ───────────────────────────── Helpers ─────────────────────────────
 
-function inFile(file: string | undefined): string {
+/** ` in <file>` for messages, or nothing without a file. */
+export function inFile(file: string | undefined): string {
   return file ? ` in ${file}` : '';
 }
 
-function quoteList(names: string[], max = 12): string {
+/** `'a', 'b', … (n more)` for messages. */
+export function quoteList(names: string[], max = 12): string {
   const shown = names.slice(0, max).map((n) => `'${n}'`);
   if (names.length > max) shown.push(`… (${names.length - max} more)`);
   return shown.join(', ');
 }
 
 /** Code-point order, like numpy/scikit-learn sorting of strings. */
-function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -231,7 +234,7 @@ function encodeTarget(col: RawColumn): { classes: string[]; labels: Int32Array }
  * shuffled with one generator `createRng(seed)` and the first round(testSize·m_c) go to test (at least 1
  * when testSize > 0, at most m_c − 1). Both splits keep file order.
  */
-function stratifiedSplit(
+export function stratifiedSplit(
   labels: Int32Array,
   classes: string[],
   testSize: number,
@@ -292,12 +295,12 @@ function meanStd(get: (r: number) => number, rows: Int32Array): { mean: number; 
   return { mean, std: Math.sqrt(ss / rows.length) };
 }
 
-interface FittedColumn {
+export interface FittedColumn {
   features: FeatureSpec[];
   report: ColumnReport;
 }
 
-interface FitContext {
+export interface FitContext {
   train: Int32Array;
   rowCount: number;
   numericImpute: NumericImpute;
@@ -319,7 +322,7 @@ function indicatorSpec(col: RawColumn): FeatureSpec {
  * center = train mean, scale = train population std (1 when the std is 0 or standardisation is off).
  * Returns null when the training rows have no value at all.
  */
-function fitNumeric(
+export function fitNumeric(
   col: Extract<RawColumn, { kind: 'numeric' }>,
   distinct: number,
   ctx: FitContext,
@@ -514,7 +517,7 @@ function compileSpec(spec: PreprocessingSpec, table: ParsedTable, file: string |
 
 // ───────────────────────────── Public API ─────────────────────────────
 
-interface ResolvedOptions {
+export interface ResolvedOptions {
   target: string;
   features: Set<string> | null;
   include: Set<string>;
@@ -531,7 +534,8 @@ function badConfig(message: string, file: string | undefined): LabError {
   return new LabError('bad-config', message, { file });
 }
 
-function resolveOptions(options: PrepareOptions, names: string[], file: string | undefined): ResolvedOptions {
+/** Checks and completes the options (defaults as documented in PrepareOptions); LabError 'bad-config'. */
+export function resolveOptions(options: PrepareOptions, names: string[], file: string | undefined): ResolvedOptions {
   const testSize = options.testSize ?? 0.2;
   if (!(testSize >= 0 && testSize < 1)) {
     throw badConfig(`test size must be at least 0 and below 1 (got ${testSize}); 0.2 holds out a fifth of the rows`, file);
@@ -586,85 +590,27 @@ export function prepareDataset(table: ParsedTable, options: PrepareOptions, file
   const names = table.columns.map((c) => c.name);
   const byName = columnsByName(table);
   const targetCol = byName.get(options.target);
-  if (!targetCol) {
-    throw new LabError(
-      'unknown-target',
-      `target column '${options.target}' not found${inFile(file)}; available columns: ${quoteList(names)}`,
-      { file, columnName: options.target },
-    );
-  }
+  if (!targetCol) throw unknownTargetError(options.target, names, file);
   const opts = resolveOptions(options, names, file);
 
   const { classes, labels } = encodeTarget(targetCol);
-  if (classes.length < 2) {
-    const what = classes.length === 0 ? 'has no values' : `has only one value '${classes[0]}'`;
-    throw new LabError(
-      'single-class-target',
-      `column '${targetCol.name}'${inFile(file)} ${what}; pick a column with at least two classes`,
-      { file, columnName: targetCol.name },
-    );
-  }
+  if (classes.length < 2) throw singleClassError(targetCol.name, classes, file);
   const { train, test } = stratifiedSplit(labels, classes, opts.testSize, opts.seed, targetCol.name, file);
 
-  const ctx: FitContext = {
-    train,
-    rowCount: table.rowCount,
-    numericImpute: opts.numericImpute,
-    categoricalImpute: opts.categoricalImpute,
-    missingIndicators: opts.missingIndicators,
-    standardize: opts.standardize,
-  };
+  const ctx = fitContext(opts, train, table.rowCount);
   const report: ColumnReport[] = [];
   const features: FeatureSpec[] = [];
   for (const col of table.columns) {
     const facts = columnFacts(col);
-    const base = { name: col.name, sourceType: col.kind, distinct: facts.distinct, missing: col.missing };
-    const dropped = (reason: string): void => {
-      report.push({ ...base, action: 'dropped', reason, features: [] });
-    };
     if (col === targetCol) {
-      const entry: ColumnReport = { ...base, action: 'target', features: [] };
-      if (col.missing > 0) entry.imputed = `${col.missing} row${col.missing === 1 ? '' : 's'} without a target dropped`;
-      report.push(entry);
+      report.push(targetReport(col, facts.distinct));
       continue;
     }
-    if (byName.get(col.name) !== col) {
-      dropped('duplicate column name');
-      continue;
-    }
-    const included = opts.include.has(col.name);
-    if (!included && opts.features && !opts.features.has(col.name)) {
-      dropped('not selected as a feature');
-      continue;
-    }
-    const reason = included ? null : dropReason(col, facts, table.rowCount, opts.maxLevels);
-    if (reason !== null) {
-      dropped(opts.features ? `${reason} (add it to include to keep it)` : reason);
-      continue;
-    }
-    const fitted = col.kind === 'numeric' ? fitNumeric(col, facts.distinct, ctx) : fitCategorical(col, facts.distinct, ctx);
-    if (!fitted) {
-      dropped('no values in the training rows');
-      continue;
-    }
+    const fitted = prepareColumn(col, facts, byName.get(col.name) !== col, opts, ctx);
     features.push(...fitted.features);
     report.push(fitted.report);
   }
-
-  if (features.length === 0) {
-    const why = report
-      .filter((r) => r.action === 'dropped')
-      .map((r) => `${r.name}: ${r.reason}`)
-      .slice(0, 6)
-      .join('; ');
-    throw new LabError(
-      'no-features',
-      `no usable feature columns${inFile(file)} besides target '${targetCol.name}'` +
-        (why ? ` (${why})` : '') +
-        `; force-include columns with include or add feature columns to the file`,
-      { file },
-    );
-  }
+  if (features.length === 0) throw noFeaturesError(report, targetCol.name, file);
 
   const preprocessing: PreprocessingSpec = { target: targetCol.name, features };
   const fns = compileSpec(preprocessing, table, file);
@@ -686,6 +632,86 @@ export function prepareDataset(table: ParsedTable, options: PrepareOptions, file
     preprocessing,
     rows: table.rowCount,
   };
+}
+
+// ───────────────────────────── Shared steps (also used by dataset-matrix.ts) ─────────────────────────────
+
+/** The 'unknown-target' error for a target name that is not a column. */
+export function unknownTargetError(target: string, names: string[], file: string | undefined): LabError {
+  return new LabError(
+    'unknown-target',
+    `target column '${target}' not found${inFile(file)}; available columns: ${quoteList(names)}`,
+    { file, columnName: target },
+  );
+}
+
+/** The 'single-class-target' error for a target with fewer than two classes. */
+export function singleClassError(target: string, classes: string[], file: string | undefined): LabError {
+  const what = classes.length === 0 ? 'has no values' : `has only one value '${classes[0]}'`;
+  return new LabError(
+    'single-class-target',
+    `column '${target}'${inFile(file)} ${what}; pick a column with at least two classes`,
+    { file, columnName: target },
+  );
+}
+
+/** The 'no-features' error, quoting why the first dropped columns were dropped. */
+export function noFeaturesError(report: ColumnReport[], target: string, file: string | undefined): LabError {
+  const why = report
+    .filter((r) => r.action === 'dropped')
+    .map((r) => `${r.name}: ${r.reason}`)
+    .slice(0, 6)
+    .join('; ');
+  return new LabError(
+    'no-features',
+    `no usable feature columns${inFile(file)} besides target '${target}'` +
+      (why ? ` (${why})` : '') +
+      `; force-include columns with include or add feature columns to the file`,
+    { file },
+  );
+}
+
+/** What fitting needs besides a column: the training rows and the resolved options. */
+export function fitContext(opts: ResolvedOptions, train: Int32Array, rowCount: number): FitContext {
+  return {
+    train,
+    rowCount,
+    numericImpute: opts.numericImpute,
+    categoricalImpute: opts.categoricalImpute,
+    missingIndicators: opts.missingIndicators,
+    standardize: opts.standardize,
+  };
+}
+
+/** Report entry of the target column (rows without a target are dropped). */
+export function targetReport(col: RawColumn, distinct: number): ColumnReport {
+  const entry: ColumnReport = { name: col.name, sourceType: col.kind, distinct, missing: col.missing, action: 'target', features: [] };
+  if (col.missing > 0) entry.imputed = `${col.missing} row${col.missing === 1 ? '' : 's'} without a target dropped`;
+  return entry;
+}
+
+/**
+ * What becomes of one non-target column: dropped (a later duplicate name, not selected, identifier-like unless
+ * included, or no training values — with the reason) or fitted into features (see fitNumeric / fitCategorical).
+ */
+export function prepareColumn(
+  col: RawColumn,
+  facts: ColumnFacts,
+  duplicate: boolean,
+  opts: ResolvedOptions,
+  ctx: FitContext,
+): FittedColumn {
+  const dropped = (reason: string): FittedColumn => ({
+    features: [],
+    report: { name: col.name, sourceType: col.kind, distinct: facts.distinct, missing: col.missing, action: 'dropped', reason, features: [] },
+  });
+  if (duplicate) return dropped('duplicate column name');
+  const included = opts.include.has(col.name);
+  if (!included && opts.features && !opts.features.has(col.name)) return dropped('not selected as a feature');
+  const reason = included ? null : dropReason(col, facts, ctx.rowCount, opts.maxLevels);
+  if (reason !== null) return dropped(opts.features ? `${reason} (add it to include to keep it)` : reason);
+  const fitted = col.kind === 'numeric' ? fitNumeric(col, facts.distinct, ctx) : fitCategorical(col, facts.distinct, ctx);
+  return fitted ?? dropped('no values in the training rows');
 }
 
 /**
