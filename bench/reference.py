@@ -8,6 +8,7 @@ Two modes:
       {"cmd": "binary_epoch"}                   full-batch gradient step, footwear (5, 7, 9) vs rest
       {"cmd": "softmax_epoch"}                  full-batch gradient step, 10 classes
       {"cmd": "mb_binary_epoch"} / {"cmd": "mb_softmax_epoch"}   one epoch of 256-row mini-batch SGD
+      (epoch commands with "warm": 1 first run one untimed epoch)
       {"cmd": "lbfgs", "max_iter": N}           scikit-learn LogisticRegression(lbfgs) fit: seconds, test accuracy
       {"cmd": "quit"}
     Every epoch computes the same quantities as the TypeScript side: z = Xw + b, a = sigma(z) or softmax(z),
@@ -144,6 +145,8 @@ def serve():
         try:
             if cmd == 'quit':
                 break
+            if req.get('warm') and cmd.endswith('epoch'):
+                getattr(a, cmd)() if cmd in ('binary_epoch', 'softmax_epoch') else a.mb_epoch(cmd == 'mb_softmax_epoch')
             if cmd == 'load':
                 res = a.load(req['train'], req['test'])
             elif cmd == 'binary_epoch':

@@ -13,7 +13,8 @@
  *   fresh python process; MB/s of the file and peak memory (max RSS − RSS before reading) relative to the matrix.
  * - Epochs (X = pixels/255 float32, 60000×784): one gradient pass + SGD update, full batch (binary "footwear" =
  *   classes 5, 7, 9 vs rest; softmax over 10 classes) and 256-row mini-batches over a fresh permutation; ours with
- *   the parallel wasm kernel, numpy with its BLAS threads; interleaved repetition by repetition.
+ *   the parallel wasm kernel, numpy with its BLAS threads; interleaved repetition by repetition, each timed epoch
+ *   right after an untimed one on the same side, and ours after a pause so OpenBLAS's spinning threads sleep.
  * - Time to 0.84 test accuracy (10 classes): a TrainingSession (mini-batch Adam) in a worker thread, measured from
  *   the first update to the epoch whose test accuracy reaches 0.84, vs scikit-learn LogisticRegression (lbfgs,
  *   max_iter 1000) fit time and its test accuracy. Data loading is excluded on both sides. As the extension
@@ -58,6 +59,14 @@ function stats(xs: number[]): Stats {
   const n = s.length;
   const median = n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   return { median, min: s[0] ?? NaN, max: s[n - 1] ?? NaN, n };
+}
+
+/**
+ * Pause before timing our side after a numpy call: OpenBLAS worker threads keep spinning for a while after each
+ * BLAS call (about 0.1 s by default) and would compete with our threads for the cores.
+ */
+function quiet(ms = 250): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 function arg(name: string): string | undefined {
@@ -385,9 +394,13 @@ async function main(): Promise<void> {
     if (py) await py.ask({ cmd: k.cmd });
     const a: number[] = [];
     const b: number[] = [];
+    // Each timed epoch (both sides) directly follows an untimed one, so neither starts on cold caches or idle
+    // cores; our pair also waits until OpenBLAS's threads stopped spinning.
     for (let r = 0; r < reps; r++) {
+      if (py) await quiet();
+      k.run();
       a.push(k.run().seconds);
-      if (py) b.push(Number((await py.ask({ cmd: k.cmd })).seconds));
+      if (py) b.push(Number((await py.ask({ cmd: k.cmd, warm: 1 })).seconds));
     }
     const sa = stats(a);
     const sb = stats(b);

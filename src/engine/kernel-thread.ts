@@ -85,19 +85,15 @@ export function kernelThreadMain(wt: typeof WorkerThreads, os: typeof Os, fs: ty
     return;
   }
   let seen = 0;
-  let spin = 0;
   for (;;) {
-    // Spin briefly after a job (back-to-back mini-batches), sleep at once after a job was taken by the caller.
-    let spins = spin;
+    // Once awake, spin briefly before sleeping again: back-to-back small jobs (mini-batches) arrive faster than
+    // a sleeping thread wakes up (tens of µs).
+    let spins = data.spin;
     while (Atomics.load(ctl, base + L.seq) === seen && spins > 0) spins--;
     if (Atomics.load(ctl, base + L.seq) === seen) Atomics.wait(ctl, base + L.seq, seen);
     seen = Atomics.load(ctl, base + L.seq);
     // Claim the posted job (whatever its sequence number); the caller may have taken it already.
-    if (Atomics.compareExchange(ctl, base + L.state, POSTED, RUNNING) !== POSTED) {
-      spin = 0;
-      continue;
-    }
-    spin = data.spin;
+    if (Atomics.compareExchange(ctl, base + L.state, POSTED, RUNNING) !== POSTED) continue;
     const op = ctl[base + L.op];
     if (op < 0) {
       Atomics.store(ctl, base + L.state, IDLE);
