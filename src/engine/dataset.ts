@@ -43,6 +43,8 @@ const MIN_TARGET_CLASSES = 2;
 const MAX_TARGET_CLASSES = 20;
 /** Text columns with at least this many levels covering more than half of the rows look like identifiers. */
 const MOSTLY_UNIQUE_MIN_LEVELS = 20;
+/** Integer columns spanning fewer values than this are counted with a table of marks instead of a Set. */
+const SMALL_INTEGER_RANGE = 1 << 16;
 /** Integer columns need at least this many rows before "unique and sequential" is taken as an id. */
 const INTEGER_ID_MIN_ROWS = 10;
 
@@ -70,12 +72,37 @@ export interface ColumnFacts {
 /** Distinct non-missing values and whether all are integers (numeric columns). */
 export function columnFacts(col: RawColumn): ColumnFacts {
   if (col.kind === 'categorical') return { distinct: col.levels.length, integer: false };
-  const seen = new Set<number>();
+  const values = col.values;
   let integer = true;
-  for (const v of col.values) {
-    if (Number.isNaN(v)) continue;
-    seen.add(v);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
     if (integer && !Number.isInteger(v)) integer = false;
+  }
+  if (min > max) return { distinct: 0, integer };
+  if (integer && max - min < SMALL_INTEGER_RANGE) {
+    // Integers in a small range (pixels, counts, codes): one mark per possible value (−0 and 0 are one value).
+    const seen = new Uint8Array(max - min + 1);
+    let distinct = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== v) continue;
+      const k = v - min;
+      if (seen[k] === 0) {
+        seen[k] = 1;
+        distinct++;
+      }
+    }
+    return { distinct, integer };
+  }
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) seen.add(v);
   }
   return { distinct: seen.size, integer };
 }
@@ -272,27 +299,89 @@ export function stratifiedSplit(
 
 // ───────────────────────────── Fitting ─────────────────────────────
 
-/** Median of the values (mean of the two middle ones for an even count). `values` is sorted in place. */
-function median(values: Float64Array): number {
-  values.sort();
-  const h = values.length >> 1;
-  return values.length % 2 === 1 ? values[h] : (values[h - 1] + values[h]) / 2;
+/**
+ * Median of the values (mean of the two middle ones for an even count): the value(s) at rank ⌊len/2⌋ (and
+ * ⌊len/2⌋ − 1) of the typed-array sort order (−0 before +0), found by selection in expected O(len).
+ * `values` (no NaN) is reordered.
+ */
+export function median(values: Float64Array): number {
+  const len = values.length;
+  const h = len >> 1;
+  let hi = selectRank(values, h);
+  let lo = hi;
+  if (len % 2 === 0) {
+    // After selection every value below position h is ≤ values[h]: rank h − 1 is their maximum.
+    lo = values[0];
+    for (let i = 1; i < h; i++) if (values[i] > lo) lo = values[i];
+  }
+  if (hi === 0 || lo === 0) {
+    // Selection treats −0 and +0 as equal; in sort order the −0s come first, right after the negatives.
+    let below = 0;
+    for (let i = 0; i < len; i++) {
+      const v = values[i];
+      if (v < 0 || (v === 0 && 1 / v < 0)) below++;
+    }
+    if (hi === 0) hi = h < below ? -0 : 0;
+    if (lo === 0) lo = h - 1 < below ? -0 : 0;
+  }
+  return len % 2 === 1 ? hi : (lo + hi) / 2;
 }
 
 /**
- * Population mean and standard deviation (ddof = 0) of a column over `rows`, two-pass:
- * μ = Σ v / m,  σ = √(Σ (v − μ)² / m).
+ * Moves the value of rank k (ascending order) to a[k], smaller-or-equal values before it and greater-or-equal
+ * after (Hoare partitions around a median-of-three pivot; a plain sort of the remaining range after many rounds).
  */
-function meanStd(get: (r: number) => number, rows: Int32Array): { mean: number; std: number } {
+function selectRank(a: Float64Array, k: number): number {
+  let l = 0;
+  let r = a.length - 1;
+  for (let round = 0; r > l; round++) {
+    if (round > 64) {
+      a.subarray(l, r + 1).sort();
+      break;
+    }
+    const x = a[l];
+    const y = a[(l + r) >> 1];
+    const z = a[r];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = l;
+    let j = r;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else break;
+  }
+  return a[k];
+}
+
+/**
+ * Population mean and standard deviation (ddof = 0) of a column over `rows` with missing values (NaN) read as
+ * `fill`, two-pass in row order: μ = Σ v / m,  σ = √(Σ (v − μ)² / m).
+ */
+function meanStd(values: Float64Array, rows: Int32Array, fill: number): { mean: number; std: number } {
+  const m = rows.length;
   let sum = 0;
-  for (const r of rows) sum += get(r);
-  const mean = sum / rows.length;
+  for (let t = 0; t < m; t++) {
+    const v = values[rows[t]];
+    sum += v !== v ? fill : v;
+  }
+  const mean = sum / m;
   let ss = 0;
-  for (const r of rows) {
-    const d = get(r) - mean;
+  for (let t = 0; t < m; t++) {
+    const v = values[rows[t]];
+    const d = (v !== v ? fill : v) - mean;
     ss += d * d;
   }
-  return { mean, std: Math.sqrt(ss / rows.length) };
+  return { mean, std: Math.sqrt(ss / m) };
 }
 
 export interface FittedColumn {
@@ -327,17 +416,29 @@ export function fitNumeric(
   distinct: number,
   ctx: FitContext,
 ): FittedColumn | null {
-  const present: number[] = [];
-  for (const r of ctx.train) if (!Number.isNaN(col.values[r])) present.push(col.values[r]);
-  if (present.length === 0) return null;
-  const trainMissing = ctx.train.length - present.length;
-  const fill =
-    ctx.numericImpute === 'median' ? median(Float64Array.from(present)) : present.reduce((s, v) => s + v, 0) / present.length;
+  const values = col.values;
+  const train = ctx.train;
+  const present = new Float64Array(train.length);
+  let count = 0;
+  for (let t = 0; t < train.length; t++) {
+    const v = values[train[t]];
+    if (v === v) present[count++] = v;
+  }
+  if (count === 0) return null;
+  const trainMissing = train.length - count;
+  let fill: number;
+  if (ctx.numericImpute === 'median') {
+    fill = median(present.subarray(0, count));
+  } else {
+    let sum = 0;
+    for (let i = 0; i < count; i++) sum += present[i];
+    fill = sum / count;
+  }
   let center = 0;
   let scale = 1;
   let scaling = 'none';
   if (ctx.standardize) {
-    const { mean, std } = meanStd((r) => (Number.isNaN(col.values[r]) ? fill : col.values[r]), ctx.train);
+    const { mean, std } = meanStd(values, train, fill);
     center = mean;
     // A constant column gives a (numerically) zero std: centre it but do not divide (scikit-learn does the same).
     if (std > 1e-12 * Math.abs(mean)) {
