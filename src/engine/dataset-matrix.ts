@@ -38,7 +38,15 @@ import {
   targetReport,
   unknownTargetError,
 } from './dataset';
-import type { ColumnReport, FeatureSpec, NumericColumn, PrepareOptions, PreparedDataset, PreprocessingSpec } from './types';
+import type {
+  ColumnReport,
+  FeatureSpec,
+  NumericColumn,
+  PrepareOptions,
+  PreparedDataset,
+  PreprocessingSpec,
+  RawColumn,
+} from './types';
 
 /** The matrix cannot be prepared exactly like the general table (see the module comment); use prepareDataset. */
 export class MatrixPathUnsupported extends Error {
@@ -58,21 +66,29 @@ const GATHER_FLOATS = 1 << 22;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
+ * What the labels of a matrix are: all numbers (numeric classes, as String(v)), all text, or a mix. A text
+ * class is one that is not a decimal number as the CSV readers accept it.
+ */
+export function labelKind(classes: string[]): 'numeric' | 'text' | 'mixed' {
+  const numeric = classes.map((c) => DECIMAL.test(c) && Number.isFinite(Number(c)));
+  if (numeric.every(Boolean)) return 'numeric';
+  return numeric.some(Boolean) ? 'mixed' : 'text';
+}
+
+/**
  * Classes and per-row class indices in prepareDataset's order: numeric labels by value (text as String(v)),
  * text labels by code point. Labels mixing numbers and text are unsupported (the general reader keeps the
- * original text of the numbers, which the matrix does not have).
+ * original text of the numbers, which the matrix does not have), and so are text labels with quotes (readers
+ * may differ on malformed quoting such as `"a"b`; the general reader's text is the reference).
  */
 function matrixTarget(matrix: CsvMatrix): { classes: string[]; labels: Int32Array; kind: 'numeric' | 'categorical' } {
   const src = matrix.classes;
-  const numeric = src.map((c) => DECIMAL.test(c) && Number.isFinite(Number(c)));
-  const allNumeric = numeric.every(Boolean);
-  if (!allNumeric && numeric.some(Boolean)) {
-    throw new MatrixPathUnsupported(`label column '${matrix.labelName}' mixes numbers and text`);
-  }
-  if (!allNumeric && src.some((c) => c.includes('"'))) {
-    // Readers may differ on malformed quoting (`"a"b`); the general reader's text is the reference.
+  const kind = labelKind(src);
+  if (kind === 'mixed') throw new MatrixPathUnsupported(`label column '${matrix.labelName}' mixes numbers and text`);
+  if (kind === 'text' && src.some((c) => c.includes('"'))) {
     throw new MatrixPathUnsupported(`a label of column '${matrix.labelName}' contains a quote`);
   }
+  const allNumeric = kind === 'numeric';
   const order = src.map((_, i) => i);
   if (allNumeric) {
     const values = src.map(Number);
@@ -86,6 +102,36 @@ function matrixTarget(matrix: CsvMatrix): { classes: string[]; labels: Int32Arra
   const labels = new Int32Array(matrix.m);
   for (let i = 0; i < matrix.m; i++) labels[i] = remap[matrix.y[i]];
   return { classes, labels, kind: allNumeric ? 'numeric' : 'categorical' };
+}
+
+/**
+ * Visits the columns of X (m×n row-major) in order, each as float64 values (m) and its count of missing
+ * values (NaN). `values` is one buffer reused for every column. Columns are gathered a block at a time (one
+ * pass over the rows per block, contiguous reads) into a column-major float32 block of at most GATHER_FLOATS
+ * values, instead of one strided pass over the whole matrix per column.
+ */
+export function forEachColumn(
+  X: Float32Array,
+  m: number,
+  n: number,
+  visit: (j: number, values: Float64Array, missing: number) => void,
+): void {
+  const values = new Float64Array(m);
+  const width = Math.max(1, Math.min(n, Math.floor(GATHER_FLOATS / Math.max(1, m))));
+  const block = new Float32Array(width * m);
+  for (let j0 = 0; j0 < n; j0 += width) {
+    const w = Math.min(width, n - j0);
+    for (let i = 0; i < m; i++) {
+      const o = i * n + j0;
+      for (let b = 0; b < w; b++) block[b * m + i] = X[o + b];
+    }
+    for (let b = 0; b < w; b++) {
+      values.set(block.subarray(b * m, (b + 1) * m));
+      let missing = 0;
+      for (let i = 0; i < m; i++) if (values[i] !== values[i]) missing++;
+      visit(j0 + b, values, missing);
+    }
+  }
 }
 
 /** Column names in file order: the features with the label inserted at `labelIndex`. */
@@ -134,44 +180,24 @@ export function prepareMatrixDataset(
   const features: FeatureSpec[] = [];
   /** Source feature index (0…n−1) of each output feature. */
   const source: number[] = [];
-  const values = new Float64Array(m);
-  // Columns are gathered a block at a time (one pass over the rows per block, contiguous reads) into a
-  // column-major float32 block of at most GATHER_FLOATS values, instead of one strided pass per column.
-  const width = Math.max(1, Math.min(n, Math.floor(GATHER_FLOATS / Math.max(1, m))));
-  const block = new Float32Array(width * m);
-  let blockStart = -1;
-  for (let c = 0; c <= n; c++) {
-    if (c === li) {
-      report.push(
-        targetReport(
-          kind === 'numeric'
-            ? { kind: 'numeric', name: matrix.labelName, values: new Float64Array(0), missing: 0 }
-            : { kind: 'categorical', name: matrix.labelName, codes: new Int32Array(0), levels: classes, missing: 0 },
-          classes.length,
-        ),
-      );
-      continue;
-    }
-    const j = c < li ? c : c - 1;
-    if (blockStart < 0 || j >= blockStart + width) {
-      blockStart = j;
-      const w = Math.min(width, n - j);
-      for (let i = 0; i < m; i++) {
-        const o = i * n + j;
-        for (let b = 0; b < w; b++) block[b * m + i] = X[o + b];
-      }
-    }
-    values.set(block.subarray((j - blockStart) * m, (j - blockStart + 1) * m));
-    let missing = 0;
-    for (let i = 0; i < m; i++) if (values[i] !== values[i]) missing++;
-    const col: NumericColumn = { kind: 'numeric', name: names[c], values, missing };
+  const pushTarget = (): void => {
+    const col: RawColumn =
+      kind === 'numeric'
+        ? { kind: 'numeric', name: matrix.labelName, values: new Float64Array(0), missing: 0 }
+        : { kind: 'categorical', name: matrix.labelName, codes: new Int32Array(0), levels: classes, missing: 0 };
+    report.push(targetReport(col, classes.length));
+  };
+  forEachColumn(X, m, n, (j, values, missing) => {
+    if (j === li) pushTarget();
+    const col: NumericColumn = { kind: 'numeric', name: matrix.featureNames[j], values, missing };
     const fitted = prepareColumn(col, columnFacts(col), false, opts, ctx);
     for (const f of fitted.features) {
       features.push(f);
       source.push(j);
     }
     report.push(fitted.report);
-  }
+  });
+  if (li === n) pushTarget();
   if (features.length === 0) throw noFeaturesError(report, matrix.labelName, file);
 
   // ── Features in place, then rows in place (train first). ──

@@ -37,7 +37,7 @@ export const DEFAULT_MAX_LEVELS = 50;
 export const MISSING_LEVEL = '(missing)';
 
 /** Column names that suggest a target, in order of preference (compared case-insensitively). */
-const TARGET_NAMES = ['target', 'label', 'class', 'y', 'survived', 'species', 'outcome', 'diagnosis'];
+export const TARGET_NAMES = ['target', 'label', 'class', 'y', 'survived', 'species', 'outcome', 'diagnosis'];
 /** A column is a plausible target when it has this many distinct values. */
 const MIN_TARGET_CLASSES = 2;
 const MAX_TARGET_CLASSES = 20;
@@ -149,7 +149,8 @@ export function dropReason(col: RawColumn, facts: ColumnFacts, rowCount: number,
   return null;
 }
 
-function summarize(col: RawColumn, rowCount: number, maxLevels: number): ColumnSummary {
+/** The summary of one column of a table with `rowCount` rows, as `describeColumns` gives it (default `maxLevels` = 50). */
+export function summarizeColumn(col: RawColumn, rowCount: number, maxLevels = DEFAULT_MAX_LEVELS): ColumnSummary {
   const facts = columnFacts(col);
   return {
     name: col.name,
@@ -166,7 +167,7 @@ function summarize(col: RawColumn, rowCount: number, maxLevels: number): ColumnS
 
 /** One summary per column, in file order (default `maxLevels` = 50). */
 export function describeColumns(table: ParsedTable): ColumnSummary[] {
-  return table.columns.map((c) => summarize(c, table.rowCount, DEFAULT_MAX_LEVELS));
+  return table.columns.map((c) => summarizeColumn(c, table.rowCount));
 }
 
 /**
@@ -175,7 +176,11 @@ export function describeColumns(table: ParsedTable): ColumnSummary[] {
  * distinct values (integers when numeric), else null.
  */
 export function suggestTarget(table: ParsedTable): string | null {
-  const summaries = describeColumns(table);
+  return suggestTargetFrom(describeColumns(table));
+}
+
+/** `suggestTarget` from the column summaries of a table (file order). */
+export function suggestTargetFrom(summaries: ColumnSummary[]): string | null {
   for (const wanted of TARGET_NAMES) {
     const hit = summaries.find((s) => s.name.trim().toLowerCase() === wanted && s.distinct >= MIN_TARGET_CLASSES);
     if (hit) return hit.name;
