@@ -44,7 +44,7 @@ export interface ParallelKernel extends WasmKernel {
    * chunks the caller ran itself because their worker had not claimed them in time.
    */
   threadStats(): { calls: number; parallelCalls: number; posted: number; stolen: number };
-  /** Stops the worker threads (the kernel then runs on the calling thread only). */
+  /** This kernel stops using worker threads (then runs on the calling thread only); see {@link stopKernelThreads}. */
   dispose(): void;
 }
 
