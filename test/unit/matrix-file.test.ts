@@ -1,0 +1,171 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCsvFile } from '../../src/engine/csv-file';
+import { describeColumns, prepareDataset, suggestTarget } from '../../src/engine/dataset';
+import {
+  describeCsvMatrix,
+  HEAD_BYTES,
+  MatrixFallback,
+  numbersExactInFloat32,
+  prepareCsvMatrix,
+  probeHead,
+} from '../../src/engine/matrix-file';
+import { createRng } from '../../src/engine/random';
+import type { PrepareOptions } from '../../src/engine/types';
+
+/**
+ * The matrix path for files: whenever prepareCsvMatrix / describeCsvMatrix answer, the answer deep-equals the
+ * general path's (readCsvFile + prepareDataset / describeColumns / suggestTarget) on the same file; otherwise
+ * they throw MatrixFallback. Files exercise header rules, delimiters, quotes, BOM, CRLF, text labels, and the
+ * cases that must fall back (decimals not exact in float32, text features, missing labels, mixed labels).
+ */
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'matrix-file-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** Asserts the matrix path equals the general path for prepare (several option sets) and describe. */
+function assertSameAsGeneral(path: string, target: string, extra: Array<Partial<PrepareOptions>> = [{}, { testSize: 0 }]): void {
+  for (const e of extra) {
+    const options: PrepareOptions = { target, ...e };
+    const expected = prepareDataset(readCsvFile(path), options, path);
+    assert.deepStrictEqual(prepareCsvMatrix(path, options), expected, `${path} ${JSON.stringify(options)}`);
+  }
+  const table = readCsvFile(path);
+  const d = describeCsvMatrix(path);
+  assert.deepStrictEqual(d.columns, describeColumns(table), `${path} describe`);
+  assert.equal(d.suggested, suggestTarget(table));
+  assert.equal(d.rows, table.rowCount);
+}
+
+function fallsBack(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => e instanceof MatrixFallback && pattern.test(e.message));
+}
+
+/** Rows of small integers and k/4 fractions (exact in float32), some missing, a label from `labels`. */
+function numericRows(rows: number, labels: string[], seed: number, delim = ','): string[] {
+  const rng = createRng(seed);
+  const out: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const a = rng() < 0.05 ? '' : String(Math.floor(rng() * 100));
+    const b = rng() < 0.05 ? 'NA' : String(Math.floor(rng() * 400 - 200) / 4);
+    const c = String(i % 7);
+    out.push([a, b, c, labels[i % labels.length]].join(delim));
+  }
+  return out;
+}
+
+describe('matrix path equals the general path', () => {
+  test('header, comma, LF; numeric labels', () => {
+    const path = file('plain.csv', ['a,b,c,label', ...numericRows(200, ['0', '1', '2'], 1)].join('\n') + '\n');
+    assertSameAsGeneral(path, 'label', [{}, { testSize: 0 }, { missingIndicators: true, seed: 3 }]);
+    assertSameAsGeneral(path, 'c');
+  });
+
+  test('semicolons, CRLF, a byte-order mark, quoted numbers and quoted names, no final line end', () => {
+    const rows = numericRows(150, ['4', '9'], 2, ';').map((r, i) => (i % 5 === 0 ? r.replace(/^(\d+)/, '"$1"') : r));
+    const path = file('semi.csv', '\uFEFF"a";b;"c";label\r\n' + rows.join('\r\n'));
+    assertSameAsGeneral(path, 'label');
+  });
+
+  test('text labels (sorted by code point) at the first column', () => {
+    const lines = numericRows(120, ['x'], 3).map((r, i) => `${['beta', 'Alpha', 'gamma'][i % 3]},${r.slice(0, r.lastIndexOf(','))}`);
+    const path = file('text-label.csv', ['kind,a,b,c', ...lines].join('\n'));
+    assertSameAsGeneral(path, 'kind');
+  });
+
+  test('no header: columns named column1…N', () => {
+    const path = file('noheader.csv', numericRows(100, ['1', '2'], 4).join('\n'));
+    assert.equal(probeHead(path).hasHeader, false);
+    assertSameAsGeneral(path, 'column4');
+  });
+
+  test('numbers as column names ("label,1,2,3")', () => {
+    const path = file('numeric-names.csv', ['label,1,2,3', ...numericRows(90, ['0', '1'], 5).map((r) => r.split(',').reverse().join(','))].join('\n'));
+    assert.equal(probeHead(path).hasHeader, true);
+    assertSameAsGeneral(path, 'label');
+  });
+
+  test('a sequential id column and a constant column are dropped the same way; image pixels can be force-included', () => {
+    const lines = ['id,p0,p1,p2,p3,label'];
+    const rng = createRng(6);
+    for (let i = 0; i < 80; i++) lines.push(`${i + 1},0,${Math.floor(rng() * 256)},${Math.floor(rng() * 256)},255,${i % 2}`);
+    const path = file('pixels.csv', lines.join('\n'));
+    assertSameAsGeneral(path, 'label', [{}, { include: ['p0', 'p1', 'p2', 'p3'] }]);
+    const adjusted = prepareCsvMatrix(path, { target: 'label' }, (names, o) => ({ ...o, include: names.filter((n) => n.startsWith('p')) }));
+    assert.deepStrictEqual(adjusted.featureNames, ['p0', 'p1', 'p2', 'p3']);
+  });
+});
+
+describe('matrix path falls back', () => {
+  test('decimals that float32 cannot hold (0.1), and integers beyond 2^24', () => {
+    fallsBack(() => prepareCsvMatrix(file('dec.csv', 'a,label\n0.1,0\n0.5,1\n0.25,0\n1,1\n'), { target: 'label' }), /not exact in float32/);
+    const ids = ['id,label', ...Array.from({ length: 30 }, (_, i) => `${20000001 + i},${i % 2}`)];
+    fallsBack(() => prepareCsvMatrix(file('bigid.csv', ids.join('\n')), { target: 'label' }), /not exact in float32/);
+    // …while decimal labels need not be float32 numbers (the label column is not checked).
+    const path = file('declabel.csv', 'a,label\n1,0.1\n2,0.2\n3,0.1\n4,0.2\n');
+    assert.deepStrictEqual(prepareCsvMatrix(path, { target: 'label', testSize: 0 }), prepareDataset(readCsvFile(path), { target: 'label', testSize: 0 }, path));
+  });
+
+  test('text in a feature column, in the head or after it', () => {
+    fallsBack(() => prepareCsvMatrix(file('text-head.csv', 'a,b,label\n1,x,0\n2,y,1\n'), { target: 'label' }), /holds text/);
+    const lines = ['a,b,label', ...Array.from({ length: 200000 }, (_, i) => `${i % 100},${i % 3},${i % 2}`), '5,oops,1'];
+    const path = file('text-late.csv', lines.join('\n'));
+    assert.ok(lines.join('\n').length > HEAD_BYTES);
+    fallsBack(() => prepareCsvMatrix(path, { target: 'label' }), /not a number/);
+  });
+
+  test('a missing label, a ragged row, labels mixing numbers and text, an unknown target', () => {
+    fallsBack(() => prepareCsvMatrix(file('nolabel.csv', 'a,label\n1,0\n2,\n3,1\n'), { target: 'label' }), /missing/);
+    fallsBack(() => prepareCsvMatrix(file('ragged.csv', 'a,b,label\n1,2,0\n3,1\n4,5,1\n'), { target: 'label' }), /.+/);
+    fallsBack(() => prepareCsvMatrix(file('mixed.csv', 'a,label\n1,x\n2,1.0\n3,x\n4,1.0\n'), { target: 'label' }), /mixes numbers and text/);
+    fallsBack(() => prepareCsvMatrix(file('unknown.csv', 'a,label\n1,0\n2,1\n'), { target: 'nope' }), /no column 'nope'/);
+  });
+
+  test('a text field over a column with no values makes the general reader read line 1 as data', () => {
+    // The general reader: 'x' sits over a numeric column without values, the other fields are numbers → no
+    // header, so column b is text (its one value 'x').
+    const path = file('fake-header.csv', '5,x,0\n1,,1\n2,,0\n3,,1\n');
+    assert.equal(readCsvFile(path).hasHeader, false);
+    fallsBack(() => prepareCsvMatrix(path, { target: 'column3' }), /holds text/);
+  });
+
+  test('describe: two text columns', () => {
+    fallsBack(() => describeCsvMatrix(file('two-text.csv', 'a,b,c\nx,1,y\nz,2,w\n')), /hold text/);
+  });
+});
+
+describe('numbersExactInFloat32', () => {
+  test('finds the one inexact number anywhere, whatever the chunk size; skips the header and the label column', () => {
+    const base = ['h1,h2,0.1', '1,2,0.3', '"3" , 4.5,0.7', '', '  ', '-7,+8,0.9'];
+    for (const [text, header, expected] of [
+      [base.join('\n'), true, true],
+      [base.join('\r\n') + '\r\n', true, true],
+      [base.join('\r'), true, true],
+      ['\uFEFF' + base.join('\n'), true, true],
+      [[...base, '1,0.1,2'].join('\n'), true, false],
+      [[...base, '"0.2",1,2'].join('\n'), true, false],
+      [[...base, '16777217,1,1'].join('\n'), true, false],
+      [[...base, '16777216,1e3,-2.5e-1'].join('\n'), true, true],
+      [['0.1,1,1', '2,2,2'].join('\n'), true, true],
+      [['0.1,1,1', '2,2,2'].join('\n'), false, false],
+      [['1,"a,0.1",3', '2,x,4'].join('\n'), false, true],
+    ] as Array<[string, boolean, boolean]>) {
+      const path = file('exact.csv', text);
+      for (const chunk of [1, 2, 3, 5, 8, 64, 1 << 20]) {
+        assert.equal(numbersExactInFloat32(path, ',', header, 2, chunk), expected, `${JSON.stringify(text)} header ${header} chunk ${chunk}`);
+      }
+    }
+  });
+});
