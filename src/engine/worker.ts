@@ -14,7 +14,9 @@
  * Persistence across window reloads: `snapshot` answers a size-bounded SavedSession (file, its size and
  * mtime when read, preparation options, threshold, session snapshot); `restore` re-reads and re-prepares
  * that file the same way — only if its size and mtime are unchanged — and continues the session exactly.
- * Node-side module (worker_threads, fs through readCsvFile).
+ * Large files (MATRIX_MIN_BYTES) are read by the matrix path (matrix-file.ts: streamed into one float32 matrix and
+ * prepared in place) whenever that gives exactly the general result; `lastRead` tells which path was taken.
+ * Node-side module (worker_threads, fs through readCsvFile and matrix-file).
  */
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -34,6 +36,7 @@ import type {
 } from '../protocol';
 import { readCsvFile } from './csv-file';
 import { describeColumns, suggestTarget, prepareDataset } from './dataset';
+import { describeCsvMatrix, MatrixFallback, prepareCsvMatrix, type MatrixRead } from './matrix-file';
 import { jsKernel } from './kernel-js';
 import { createWasmKernel, wasmKernelSupported } from './kernel-wasm';
 import { predictLabels } from './metrics';
@@ -67,6 +70,11 @@ export const BOUNDARY_MAX_POINTS = 1500;
  * (1.0e10) took 25 s, which would block the first answer.
  */
 export const OPTIMUM_MAX_COST = 1e9;
+/**
+ * Files at least this large are read straight into a float32 matrix and prepared in place when that gives
+ * exactly the general result (matrix-file.ts): peak memory about the matrix instead of several times it.
+ */
+export const MATRIX_MIN_BYTES = 8 * 1024 * 1024;
 /** Identifier-like columns copied into prediction CSVs (e.g. PassengerId), at most this many (the first ones). */
 const PREDICTION_ID_COLUMNS = 1;
 
@@ -87,6 +95,13 @@ interface Loaded {
   comparison: ComparisonRun[] | null;
 }
 
+/** How the last describe, load or restore read its file, and why the matrix path was not used (null if it was or was not tried). */
+export interface ReadPath {
+  request: 'describe' | 'prepare';
+  path: 'matrix' | 'table';
+  fallback: string | null;
+}
+
 /** A long loop in progress (run or compare). */
 interface Loop {
   kind: 'run' | 'compare';
@@ -104,13 +119,19 @@ export class LabWorker {
   private deferred: WorkerRequest[] = [];
   /** A parsed table kept between `describe` and the `load` of the same file. */
   private tableCache: { file: string; stamp: string; table: ParsedTable } | null = null;
+  /** The matrix read by a matrix-path `describe`, for the `load` of the same file with that label as target. */
+  private matrixCache: { file: string; stamp: string; read: MatrixRead } | null = null;
   private readonly kernel: LinearKernel;
+  private readonly matrixMinBytes: number;
+  /** How the last describe / load / restore read its file (for logs and tests). */
+  lastRead: ReadPath | null = null;
 
   constructor(
     private readonly post: Post,
-    options: { kernel?: LinearKernel } = {},
+    options: { kernel?: LinearKernel; matrixMinBytes?: number } = {},
   ) {
     this.kernel = options.kernel ?? chooseKernel();
+    this.matrixMinBytes = options.matrixMinBytes ?? MATRIX_MIN_BYTES;
   }
 
   /** Handles one request (replies are posted, possibly later). */
@@ -219,6 +240,7 @@ export class LabWorker {
         return this.answer(req.id, () => {
           this.current = null;
           this.tableCache = null;
+          this.matrixCache = null;
           return { type: 'closed' };
         });
       default: {
@@ -236,7 +258,22 @@ export class LabWorker {
   // ───────────────────────────── Requests ─────────────────────────────
 
   private describe(file: string): WorkerResult {
+    let fallback: string | null = null;
+    if ((fileStat(file)?.size ?? 0) >= this.matrixMinBytes) {
+      this.tableCache = null;
+      this.matrixCache = null;
+      try {
+        const d = describeCsvMatrix(file);
+        this.matrixCache = { file, stamp: fileStamp(file), read: d.read };
+        this.lastRead = { request: 'describe', path: 'matrix', fallback: null };
+        return { type: 'columns', rows: d.rows, columns: d.columns, suggested: d.suggested };
+      } catch (err) {
+        if (!(err instanceof MatrixFallback)) throw err;
+        fallback = err.message;
+      }
+    }
     const table = this.readTable(file, true);
+    this.lastRead = { request: 'describe', path: 'table', fallback };
     const columns: ColumnInfo[] = describeColumns(table).map((c) => ({ ...c }));
     return { type: 'columns', rows: table.rowCount, columns, suggested: suggestTarget(table) };
   }
@@ -261,16 +298,39 @@ export class LabWorker {
     return this.stateResult();
   }
 
-  /** Reads and prepares a CSV as `load` does (the same options give the same dataset). */
+  /**
+   * Reads and prepares a CSV as `load` does (the same options give the same dataset): large files through the
+   * matrix path when it gives exactly the general result (unless `describe` left the parsed table), else
+   * readCsvFile + prepareDataset.
+   */
   private prepare(file: string, prepare: PrepareOptions): { data: PreparedDataset; computeOptimum: boolean } {
-    const table = this.readTable(file, false);
-    const options: PrepareOptions = { ...prepare };
-    // Image data: keep every pixel (even constant ones) so feature j is pixel j and weights draw as images.
-    const pixels = pixelColumns(table.columns.map((c) => c.name).filter((name) => name !== prepare.target));
-    if (pixels && (!options.features || pixels.every((p) => options.features?.includes(p)))) {
-      options.include = Array.from(new Set([...(options.include ?? []), ...pixels]));
+    const stamp = fileStamp(file);
+    const tableCached = this.tableCache?.file === file && this.tableCache.stamp === stamp && stamp !== '';
+    // describe's matrix serves only when its label is the target; otherwise it is released before reading again.
+    const mc = this.matrixCache;
+    const cached =
+      mc && mc.file === file && mc.stamp === stamp && stamp !== '' && mc.read.names[mc.read.matrix.labelIndex] === prepare.target
+        ? mc.read
+        : null;
+    this.matrixCache = null;
+    let fallback: string | null = null;
+    let data: PreparedDataset | null = null;
+    if (!tableCached && (fileStat(file)?.size ?? 0) >= this.matrixMinBytes) {
+      this.tableCache = null;
+      try {
+        data = prepareCsvMatrix(file, prepare, withImagePixels, cached);
+      } catch (err) {
+        if (!(err instanceof MatrixFallback)) throw err;
+        fallback = err.message;
+      }
     }
-    const data = prepareDataset(table, options, file);
+    if (data) {
+      this.lastRead = { request: 'prepare', path: 'matrix', fallback: null };
+    } else {
+      const table = this.readTable(file, false);
+      data = prepareDataset(table, withImagePixels(table.columns.map((c) => c.name), prepare), file);
+      this.lastRead = { request: 'prepare', path: 'table', fallback };
+    }
     const k = data.classes.length === 2 ? 1 : data.classes.length;
     return { data, computeOptimum: optimumAffordable(data.train.m, data.n, k) };
   }
@@ -576,6 +636,20 @@ function chooseKernel(): LinearKernel {
     }
   }
   return jsKernel;
+}
+
+/**
+ * The options with image pixels force-included: when the columns besides the target are pixels p0…pN of a
+ * square image (and all of them are selected), every pixel is kept, even constant ones, so that feature j is
+ * pixel j and weights draw as images.
+ */
+function withImagePixels(names: string[], prepare: PrepareOptions): PrepareOptions {
+  const options: PrepareOptions = { ...prepare };
+  const pixels = pixelColumns(names.filter((name) => name !== prepare.target));
+  if (pixels && (!options.features || pixels.every((p) => options.features?.includes(p)))) {
+    options.include = Array.from(new Set([...(options.include ?? []), ...pixels]));
+  }
+  return options;
 }
 
 /** Whether solving for the exact optimum of m rows, n features and k outputs is cheap enough (see OPTIMUM_MAX_COST). */
