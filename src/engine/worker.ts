@@ -95,7 +95,11 @@ interface Loaded {
   comparison: ComparisonRun[] | null;
 }
 
-/** How the last describe, load or restore read its file, and why the matrix path was not used (null if it was or was not tried). */
+/**
+ * How the last describe, load or restore read its file: through the float32 matrix or the general table;
+ * `fallback` says why the matrix path was tried but not used (null when it was used, or not tried: a small file,
+ * or a table that describe had already parsed).
+ */
 export interface ReadPath {
   request: 'describe' | 'prepare';
   path: 'matrix' | 'table';
