@@ -17,7 +17,8 @@
  * pixels, counts, codes; binary fractions such as 0.5). Other decimals (0.1) reach this module already rounded
  * to float32, so the statistics are those of the rounded values: the result then equals `prepareDataset` on the
  * table with every number rounded to float32 (Math.fround), which differs from the float64 table by at most
- * float32 rounding of the inputs.
+ * float32 rounding of the inputs (matrix-file.ts therefore uses this path only for files whose numbers are all
+ * exact in float32).
  *
  * The matrix path covers numeric feature columns only. A label column mixing numbers and text, duplicate
  * column names, or a target that is not the matrix's label column throw {@link MatrixPathUnsupported}: the
