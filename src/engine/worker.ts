@@ -40,7 +40,7 @@ import { describeCsvMatrix, MatrixFallback, prepareCsvMatrix, type MatrixRead } 
 import { jsKernel } from './kernel-js';
 import { createWasmKernel, wasmKernelSupported } from './kernel-wasm';
 import { predictLabels } from './metrics';
-import { createParallelKernel } from './parallel-kernel';
+import { createParallelKernel, setThreadNice } from './parallel-kernel';
 import { parseModel, predictProbabilities, predictTable, predictionsToCsv, serializeModel } from './model-io';
 import { TrainingSession, type SessionSnapshot } from './session';
 import { LabError } from './types';
@@ -627,11 +627,17 @@ class StaleSessionError extends Error {
  * WebAssembly SIMD when the runtime has it — split across kernel threads for large calls (this thread is
  * the worker, so the kernel may block it while they run) — else the TypeScript reference kernel.
  */
+/**
+ * Scheduling priority (Linux nice) of the training thread and its kernel threads: below the extension host's UI
+ * thread, so VS Code stays responsive while both cores train.
+ */
+export const TRAINING_NICE = 10;
+
 function chooseKernel(): LinearKernel {
   const wanted = process.env.LAB_KERNEL; // 'js' | 'wasm' | 'parallel' (default), for measurements
   if (wanted === 'js') return jsKernel;
   try {
-    if (wasmKernelSupported()) return wanted === 'wasm' ? createWasmKernel() : createParallelKernel();
+    if (wasmKernelSupported()) return wanted === 'wasm' ? createWasmKernel() : createParallelKernel({ nice: TRAINING_NICE });
   } catch {
     try {
       return createWasmKernel();
@@ -869,6 +875,7 @@ export function boundary(
 
 if (parentPort) {
   const port = parentPort;
+  setThreadNice(TRAINING_NICE);
   const worker = new LabWorker((msg) => port.postMessage(msg));
   port.on('message', (req: WorkerRequest) => worker.handle(req));
 }
