@@ -1,4 +1,4 @@
-// @ts-nocheck -- AssemblyScript source (compiled to WebAssembly by scripts/build-wasm.mjs), not checked by tsc.
+// AssemblyScript source: compiled to WebAssembly by scripts/build-wasm.mjs; tsc does not check it (tsconfig exclude).
 /**
  * WebAssembly SIMD (simd128) kernels for logistic and softmax regression over row-major float32 X.
  *
