@@ -149,18 +149,26 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return state;
   };
 
+  /** A short status-bar note about the last step; replaced by the next one and cleared once training moves on. */
+  let statusNote: vscode.Disposable | undefined;
+  const showStatus = (text: string): void => {
+    statusNote?.dispose();
+    statusNote = vscode.window.setStatusBarMessage(text, 4000);
+  };
+  const clearStatus = controller.onProgress(() => {
+    statusNote?.dispose();
+    statusNote = undefined;
+  });
+
   const step = async (): Promise<StepRecord> => {
     const record = await controller.step();
-    vscode.window.setStatusBarMessage(
-      `Logistic Lab: iteration ${record.iteration} · batch loss ${fmt(record.lossBefore)} → ${fmt(record.lossAfter)}`,
-      4000,
-    );
+    showStatus(`Logistic Lab: iteration ${record.iteration} · batch loss ${fmt(record.lossBefore)} → ${fmt(record.lossAfter)}`);
     return record;
   };
 
   const stepEpoch = async (): Promise<SessionState> => {
     const state = await controller.stepEpoch();
-    vscode.window.setStatusBarMessage(`Logistic Lab: epoch ${state.epoch} · iteration ${state.iteration}`, 4000);
+    showStatus(`Logistic Lab: epoch ${state.epoch} · iteration ${state.iteration}`);
     return state;
   };
 
@@ -261,6 +269,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   const ids = COMMAND_IDS;
   return [
+    clearStatus,
+    { dispose: () => statusNote?.dispose() },
     vscode.commands.registerCommand(ids.train, guarded('Train', train)),
     vscode.commands.registerCommand(ids.trainFile, guarded('Train', train)),
     vscode.commands.registerCommand(ids.step, guarded('Step', step)),
