@@ -1,7 +1,7 @@
 /**
  * The one HTML page of every webview: a strict Content-Security-Policy (no inline code; scripts only with
  * this page's nonce; styles, images and fonts only from the extension), assets addressed with
- * `asWebviewUri`, and the page's code loaded from `dist/webview/<name>.js` and `media/<name>.css`.
+ * `asWebviewUri`, and the page's code loaded from `dist/webview/<name>.js` and `media/common.css` + `media/<name>.css`.
  * The page builds its DOM itself inside `<div id="app">`.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,7 +23,7 @@ export function makeNonce(): string {
 }
 
 export interface PageSpec {
-  /** Entry name: loads dist/webview/<name>.js and media/<name>.css. */
+  /** Entry name: loads dist/webview/<name>.js, media/common.css and media/<name>.css. */
   name: 'dashboard' | 'sidebar';
   title: string;
 }
@@ -31,6 +31,7 @@ export interface PageSpec {
 /** The page's HTML. Everything interpolated is a URI or constant made here, never data from a CSV. */
 export function buildHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageSpec, nonce = makeNonce()): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${page.name}.js`));
+  const common = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'common.css'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', `${page.name}.css`));
   const src = webview.cspSource;
   const csp = [
@@ -46,6 +47,7 @@ export function buildHtml(webview: vscode.Webview, extensionUri: vscode.Uri, pag
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${common.toString()}">
 <link rel="stylesheet" href="${style.toString()}">
 <title>${escapeHtml(page.title)}</title>
 </head>

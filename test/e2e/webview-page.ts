@@ -1,5 +1,5 @@
 /**
- * Renders one of our webview pages (dist/webview/<name>.js + media/<name>.css) in plain Chromium, the way VS Code
+ * Renders one of our webview pages (dist/webview/<name>.js + media/common.css + media/<name>.css) in plain Chromium, the way VS Code
  * hosts it: the same Content-Security-Policy as the extension's HTML builder (scripts only with a nonce, styles
  * only from files), a fake `acquireVsCodeApi` that records posted messages and keeps setState, and the theme's
  * --vscode-* variables and body class. Messages from the "host" are sent with window.postMessage.
@@ -46,6 +46,7 @@ kbd {
 export function writePreviewPage(root: string, name: 'dashboard' | 'sidebar', theme: PreviewTheme, savedViewState: unknown = null): string {
   const dir = path.join(root, 'test-artifacts', 'preview');
   mkdirSync(dir, { recursive: true });
+  const common = pathToFileURL(path.join(root, 'media', 'common.css')).href;
   const css = pathToFileURL(path.join(root, 'media', `${name}.css`)).href;
   const defaults = path.join(dir, 'vscode-defaults.css');
   writeFileSync(defaults, VSCODE_DEFAULT_CSS);
@@ -80,6 +81,7 @@ export function writePreviewPage(root: string, name: 'dashboard' | 'sidebar', th
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${pathToFileURL(defaults).href}">
+<link rel="stylesheet" href="${common}">
 <link rel="stylesheet" href="${css}">
 <title>${name} preview</title>
 </head>
