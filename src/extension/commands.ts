@@ -149,26 +149,31 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return state;
   };
 
-  /** A short status-bar note about the last step; replaced by the next one and cleared once training moves on. */
-  let statusNote: vscode.Disposable | undefined;
-  const showStatus = (text: string): void => {
-    statusNote?.dispose();
-    statusNote = vscode.window.setStatusBarMessage(text, 4000);
+  /**
+   * A short status-bar note about the last step, for the iteration it describes: replaced by the next note and
+   * cleared as soon as the session is at another iteration (a run, a reset, another session).
+   */
+  let statusNote: { iteration: number; message: vscode.Disposable } | undefined;
+  const showStatus = (iteration: number, text: string): void => {
+    statusNote?.message.dispose();
+    statusNote = { iteration, message: vscode.window.setStatusBarMessage(text, 4000) };
   };
-  const clearStatus = controller.onProgress(() => {
-    statusNote?.dispose();
-    statusNote = undefined;
-  });
+  const clearStaleStatus = (iteration: number | undefined): void => {
+    if (statusNote && statusNote.iteration !== iteration) {
+      statusNote.message.dispose();
+      statusNote = undefined;
+    }
+  };
 
   const step = async (): Promise<StepRecord> => {
     const record = await controller.step();
-    showStatus(`Logistic Lab: iteration ${record.iteration} · batch loss ${fmt(record.lossBefore)} → ${fmt(record.lossAfter)}`);
+    showStatus(record.iteration, `Logistic Lab: iteration ${record.iteration} · batch loss ${fmt(record.lossBefore)} → ${fmt(record.lossAfter)}`);
     return record;
   };
 
   const stepEpoch = async (): Promise<SessionState> => {
     const state = await controller.stepEpoch();
-    showStatus(`Logistic Lab: epoch ${state.epoch} · iteration ${state.iteration}`);
+    showStatus(state.iteration, `Logistic Lab: epoch ${state.epoch} · iteration ${state.iteration}`);
     return state;
   };
 
@@ -269,8 +274,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   const ids = COMMAND_IDS;
   return [
-    clearStatus,
-    { dispose: () => statusNote?.dispose() },
+    controller.onProgress((p) => clearStaleStatus(p.iteration)),
+    controller.onDidChangeState((state) => clearStaleStatus(state?.iteration)),
+    { dispose: () => statusNote?.message.dispose() },
     vscode.commands.registerCommand(ids.train, guarded('Train', train)),
     vscode.commands.registerCommand(ids.trainFile, guarded('Train', train)),
     vscode.commands.registerCommand(ids.step, guarded('Step', step)),
