@@ -72,15 +72,12 @@ const NEWTON_MAX_DIM_SOFTMAX = 400;
  * Shapes: split.X m×n row-major float32, split.y (m). Returns W (k×n), b (k) as Float64Array.
  */
 export function solveExact(split: Split, k: number, opts: SolveOptions): SolveResult {
-  const problem = new Problem(split, k, opts);
-  const tol = opts.tol ?? 1e-9;
-  const method = opts.method && opts.method !== 'auto'
-    ? opts.method
-    : k === 1 || problem.d <= NEWTON_MAX_DIM_SOFTMAX ? 'newton' : 'lbfgs';
-  const maxIter = opts.maxIter ?? (method === 'newton' ? 100 : 10000);
-  return method === 'newton'
-    ? newton(problem, maxIter, tol, opts.hessianBudget ?? HESSIAN_BUDGET)
-    : lbfgs(problem, maxIter, tol);
+  const solver = new ExactSolver(split, k, opts);
+  const maxIter = opts.maxIter ?? (solver.method === 'newton' ? 100 : 10000);
+  while (solver.iterations < maxIter && solver.step() !== null) {
+    // one Newton / L-BFGS iteration per step
+  }
+  return solver.result();
 }
 
 // ───────────────────────────── the problem in float64 ─────────────────────────────
@@ -475,32 +472,171 @@ function curvatureSample(c: Float64Array, R: number): { rows: Int32Array; scale:
   return { rows: Int32Array.from(rows), scale: Float64Array.from(scale) };
 }
 
-function newton(problem: Problem, maxIter: number, tol: number, budget: number): SolveResult {
-  const { d, m } = problem;
-  let theta = new Float64Array(d);
-  let g = new Float64Array(d);
-  let f = problem.fg(theta, g);
-  let gn = norm(g);
-  let thetaT = new Float64Array(d);
-  let gT = new Float64Array(d);
-  const H = new Float64Array(d * d);
-  const work = new Float64Array(d * d);
-  const p = new Float64Array(d);
-  const r = new Float64Array(d);
-  const z = new Float64Array(d);
-  const dir = new Float64Array(d);
-  const Hd = new Float64Array(d);
+/** What one iteration of an {@link ExactSolver} did (for the step panel: W := W + t·p with p ≈ −H⁻¹∇J). */
+export interface SolverStep {
+  /** J and ∇J (d) at θ before the step. */
+  fBefore: number;
+  gradBefore: Float64Array;
+  /** Search direction p (d): Newton p ≈ −H⁻¹∇J (by preconditioned CG), L-BFGS p = −H̃∇J. */
+  direction: Float64Array;
+  /** Step length t accepted by the line search (1 = the full Newton step). */
+  stepSize: number;
+  /** Conjugate-gradient iterations used to solve H p = −∇J (Newton only, else 0). */
+  innerIterations: number;
+  /** J and ‖∇J‖₂ after the step. */
+  fAfter: number;
+  gradNormAfter: number;
+  /** False when the line search found no decrease (θ unchanged; the solver stops). */
+  accepted: boolean;
+}
 
-  // Rows for the preconditioner: all, or a subsample of R rows within the work budget (at least 3d).
-  const perRow = (d * d) / 2;
-  const R = m * perRow <= budget ? m : Math.min(m, Math.max(Math.floor(budget / perRow), 3 * d));
+/**
+ * The exact solver as an iterator: one Newton (or L-BFGS) iteration per {@link step}, so a training session can
+ * show each one as an update. Start θ₀ = 0 unless given. `finished` once ‖∇J‖ ≤ tol, the data are shown to be
+ * separable with λ = 0, or a line search fails.
+ */
+export class ExactSolver {
+  readonly method: 'newton' | 'lbfgs';
+  readonly d: number;
+  readonly tol: number;
+  private readonly problem: Problem;
+  private theta: Float64Array;
+  private g: Float64Array;
+  private thetaT: Float64Array;
+  private gT: Float64Array;
+  private f: number;
+  private gn: number;
+  private iter = 0;
+  private stalled = false;
+  private readonly impl: NewtonState | LbfgsState;
 
-  let iter = 0;
-  while (iter < maxIter) {
-    if (gn <= tol) break;
-    if (problem.lambda === 0 && problem.separates) break;
-    if (R < m) {
-      const { rows, scale } = curvatureSample(problem.curvatureMass(), R);
+  constructor(split: Split, k: number, opts: SolveOptions, theta0?: ArrayLike<number>) {
+    this.problem = new Problem(split, k, opts);
+    const d = this.problem.d;
+    this.d = d;
+    this.tol = opts.tol ?? 1e-9;
+    this.method = opts.method && opts.method !== 'auto'
+      ? opts.method
+      : k === 1 || d <= NEWTON_MAX_DIM_SOFTMAX ? 'newton' : 'lbfgs';
+    this.theta = new Float64Array(d);
+    if (theta0) {
+      if (theta0.length !== d) throw new RangeError(`ExactSolver: θ₀ has ${theta0.length} values, expected ${d}`);
+      this.theta.set(theta0);
+    }
+    this.g = new Float64Array(d);
+    this.thetaT = new Float64Array(d);
+    this.gT = new Float64Array(d);
+    this.f = this.problem.fg(this.theta, this.g);
+    this.gn = norm(this.g);
+    this.impl = this.method === 'newton'
+      ? new NewtonState(this.problem, opts.hessianBudget ?? HESSIAN_BUDGET)
+      : new LbfgsState(d);
+  }
+
+  /** Iterations taken. */
+  get iterations(): number {
+    return this.iter;
+  }
+
+  /** Current θ = [W (k×n), b (k)] (a view: copy before changing it). */
+  get parameters(): Float64Array {
+    return this.theta;
+  }
+
+  /** J and ‖∇J‖₂ at the current θ. */
+  get objective(): number {
+    return this.f;
+  }
+  get gradNorm(): number {
+    return this.gn;
+  }
+
+  /** λ = 0 and the current θ classifies every row strictly correctly (no finite optimum). */
+  get separable(): boolean {
+    return this.problem.lambda === 0 && this.problem.separates;
+  }
+
+  /** No further step will be taken: converged, separable, or the line search failed. */
+  get finished(): boolean {
+    return this.gn <= this.tol || this.separable || this.stalled;
+  }
+
+  /** One iteration from the current θ (null when finished). */
+  step(): SolverStep | null {
+    if (this.finished) return null;
+    const fBefore = this.f;
+    const gradBefore = this.g.slice();
+    const r = this.impl.iterate(this.problem, this.theta, this.g, this.f, this.gn, this.thetaT, this.gT);
+    if (!r.accepted) {
+      this.problem.fg(this.theta, this.g); // restore the cache and the separability flag at θ
+      this.stalled = true;
+      return {
+        fBefore, gradBefore, direction: r.direction.slice(), stepSize: 0, innerIterations: r.inner,
+        fAfter: this.f, gradNormAfter: this.gn, accepted: false,
+      };
+    }
+    [this.theta, this.thetaT] = [this.thetaT, this.theta];
+    [this.g, this.gT] = [this.gT, this.g];
+    if (this.method === 'newton') this.problem.centre(this.theta); // leaves J, ∇J and the cached probabilities unchanged
+    this.f = r.f;
+    this.gn = r.gn;
+    this.iter++;
+    return {
+      fBefore, gradBefore, direction: r.direction.slice(), stepSize: r.t, innerIterations: r.inner,
+      fAfter: this.f, gradNormAfter: this.gn, accepted: true,
+    };
+  }
+
+  /** The result at the current θ (softmax parameters centred, see the module comment). */
+  result(): SolveResult {
+    const theta = this.theta.slice();
+    this.problem.centre(theta);
+    return result(this.problem, theta, this.iter, this.gn, this.f, this.tol, this.method);
+  }
+}
+
+interface IterateResult {
+  accepted: boolean;
+  t: number;
+  f: number;
+  gn: number;
+  direction: Float64Array;
+  inner: number;
+}
+
+/** Newton: PCG on H p = −g with a Cholesky preconditioner, then Armijo backtracking from t = 1. */
+class NewtonState {
+  private readonly H: Float64Array;
+  private readonly work: Float64Array;
+  private readonly p: Float64Array;
+  private readonly r: Float64Array;
+  private readonly z: Float64Array;
+  private readonly dir: Float64Array;
+  private readonly Hd: Float64Array;
+  /** Rows for the preconditioner: all, or a subsample of R rows within the work budget (at least 3d). */
+  private readonly R: number;
+
+  constructor(problem: Problem, budget: number) {
+    const { d, m } = problem;
+    this.H = new Float64Array(d * d);
+    this.work = new Float64Array(d * d);
+    this.p = new Float64Array(d);
+    this.r = new Float64Array(d);
+    this.z = new Float64Array(d);
+    this.dir = new Float64Array(d);
+    this.Hd = new Float64Array(d);
+    const perRow = (d * d) / 2;
+    this.R = m * perRow <= budget ? m : Math.min(m, Math.max(Math.floor(budget / perRow), 3 * d));
+  }
+
+  iterate(
+    problem: Problem, theta: Float64Array, g: Float64Array, f: number, gn: number,
+    thetaT: Float64Array, gT: Float64Array,
+  ): IterateResult {
+    const { d, m } = problem;
+    const { H, work, p, r, z, dir, Hd } = this;
+    if (this.R < m) {
+      const { rows, scale } = curvatureSample(problem.curvatureMass(), this.R);
       problem.hessian(rows, scale, H);
     } else {
       problem.hessian(null, null, H);
@@ -513,8 +649,10 @@ function newton(problem: Problem, maxIter: number, tol: number, budget: number):
     cholSolve(H, d, r, z);
     dir.set(z);
     let rz = dot(r, z);
+    let inner = 0;
     for (let cg = 0; cg < 100; cg++) {
       problem.hv(dir, Hd);
+      inner++;
       const dHd = dot(dir, Hd);
       if (!(dHd > 0)) break;
       const alpha = rz / dHd;
@@ -536,54 +674,41 @@ function newton(problem: Problem, maxIter: number, tol: number, budget: number):
     }
     // Armijo backtracking from the full Newton step.
     let t = 1;
-    let accepted = false;
-    let ft = f;
-    let gnt = gn;
     for (let ls = 0; ls < 60; ls++) {
       for (let q = 0; q < d; q++) thetaT[q] = theta[q] + t * p[q];
-      ft = problem.fg(thetaT, gT);
-      gnt = norm(gT);
+      const ft = problem.fg(thetaT, gT);
+      const gnt = norm(gT);
       if (Number.isFinite(ft) && sufficientDecrease(f, ft, t, gp, gn, gnt)) {
-        accepted = true;
-        break;
+        return { accepted: true, t, f: ft, gn: gnt, direction: p, inner };
       }
       t *= 0.5;
     }
-    if (!accepted) {
-      problem.fg(theta, g); // restore the cache and the separability flag at θ
-      break;
-    }
-    [theta, thetaT] = [thetaT, theta];
-    [g, gT] = [gT, g];
-    problem.centre(theta); // leaves J, ∇J and the cached probabilities unchanged
-    f = ft;
-    gn = gnt;
-    iter++;
+    return { accepted: false, t: 0, f, gn, direction: p, inner };
   }
-  return result(problem, theta, iter, gn, f, tol, 'newton');
 }
 
 // ───────────────────────────── L-BFGS ─────────────────────────────
 
-function lbfgs(problem: Problem, maxIter: number, tol: number): SolveResult {
-  const { d } = problem;
-  const M = 20;
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
-  const alphaBuf = new Float64Array(M);
-  let theta = new Float64Array(d);
-  let g = new Float64Array(d);
-  let f = problem.fg(theta, g);
-  let gn = norm(g);
-  let thetaT = new Float64Array(d);
-  let gT = new Float64Array(d);
-  const p = new Float64Array(d);
+/** L-BFGS: two-loop recursion over the last M = 20 pairs, weak-Wolfe bisection line search. */
+class LbfgsState {
+  private readonly M = 20;
+  private readonly S: Float64Array[] = [];
+  private readonly Y: Float64Array[] = [];
+  private readonly rho: number[] = [];
+  private readonly alphaBuf: Float64Array;
+  private readonly p: Float64Array;
 
-  let iter = 0;
-  while (iter < maxIter) {
-    if (gn <= tol) break;
-    if (problem.lambda === 0 && problem.separates) break;
+  constructor(d: number) {
+    this.alphaBuf = new Float64Array(this.M);
+    this.p = new Float64Array(d);
+  }
+
+  iterate(
+    problem: Problem, theta: Float64Array, g: Float64Array, f: number, gn: number,
+    thetaT: Float64Array, gT: Float64Array,
+  ): IterateResult {
+    const { d } = problem;
+    const { S, Y, rho, alphaBuf, p } = this;
     // Two-loop recursion: p = −H_k g.
     for (let q = 0; q < d; q++) p[q] = -g[q];
     const h = S.length;
@@ -632,15 +757,13 @@ function lbfgs(problem: Problem, maxIter: number, tol: number): SolveResult {
     }
     if (!accepted && lo > 0) {
       // Curvature condition never met but Armijo holds at lo: take it.
+      t = lo;
       for (let q = 0; q < d; q++) thetaT[q] = theta[q] + lo * p[q];
       ft = problem.fg(thetaT, gT);
       gnt = norm(gT);
       accepted = sufficientDecrease(f, ft, lo, gp, gn, gnt);
     }
-    if (!accepted) {
-      problem.fg(theta, g);
-      break;
-    }
+    if (!accepted) return { accepted: false, t: 0, f, gn, direction: p, inner: 0 };
     const s = new Float64Array(d);
     const yv = new Float64Array(d);
     for (let q = 0; q < d; q++) {
@@ -649,7 +772,7 @@ function lbfgs(problem: Problem, maxIter: number, tol: number): SolveResult {
     }
     const sy = dot(s, yv);
     if (sy > 1e-12 * norm(s) * norm(yv)) {
-      if (S.length === M) {
+      if (S.length === this.M) {
         S.shift();
         Y.shift();
         rho.shift();
@@ -658,12 +781,6 @@ function lbfgs(problem: Problem, maxIter: number, tol: number): SolveResult {
       Y.push(yv);
       rho.push(1 / sy);
     }
-    [theta, thetaT] = [thetaT, theta];
-    [g, gT] = [gT, g];
-    f = ft;
-    gn = gnt;
-    iter++;
+    return { accepted: true, t, f: ft, gn: gnt, direction: p, inner: 0 };
   }
-  problem.centre(theta);
-  return result(problem, theta, iter, gn, f, tol, 'lbfgs');
 }
