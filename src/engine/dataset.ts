@@ -7,8 +7,9 @@
  * 2. Columns: identifier-like columns (unique per row, sequential integer ids, constant, too many levels)
  *    are dropped with a reason unless force-included; `features` restricts the candidates.
  * 3. Seeded stratified split: per class, shuffle its rows and hold out round(testSize·m_c) of them.
- * 4. Features: numeric columns → one feature (missing → train median/mean), text columns → one-hot with
- *    one 0/1 feature per level `Col=level` (missing → train mode or an own `(missing)` level),
+ * 4. Features: numeric columns → one feature (missing → train median/mean), text columns → 0/1 indicators
+ *    `Col=level` (missing → train mode or an own `(missing)` level): with reference coding (default) one per
+ *    level except the reference level (the first in sorted order), with full coding one per level,
  *    optional `Col missing` 0/1 indicators, then z-scores of numeric features with train mean and
  *    population standard deviation (ddof = 0).
  * The resulting `PreprocessingSpec` is enough to rebuild X from any table with the same columns
@@ -19,6 +20,7 @@
 import { createRng, shuffleInPlace } from './random';
 import {
   LabError,
+  type CategoricalEncoding,
   type CategoricalImpute,
   type ColumnReport,
   type FeatureSpec,
@@ -399,6 +401,7 @@ export interface FitContext {
   rowCount: number;
   numericImpute: NumericImpute;
   categoricalImpute: CategoricalImpute;
+  encoding: CategoricalEncoding;
   missingIndicators: boolean;
   standardize: boolean;
 }
@@ -469,10 +472,13 @@ export function fitNumeric(
 }
 
 /**
- * Text column → one 0/1 feature per level seen in the training rows (sorted by text), named `Col=level`;
- * missing values take the training mode (ties: smallest text) or, with 'missing-level', their own
- * `Col=(missing)` feature. One-hot features are not scaled (center 0, scale 1).
- * Returns null when the training rows have no value at all and missing values are not a level.
+ * Text column → 0/1 features `Col=level` for the levels seen in the training rows (sorted by text): reference
+ * coding leaves out the first level (the reference: a row of that level has all indicators 0, so each weight is
+ * the log-odds change relative to it), full coding keeps every level. Missing values take the training mode
+ * (ties: smallest text) or, with 'missing-level', their own `Col=(missing)` level (never the reference).
+ * Indicators are not scaled (center 0, scale 1).
+ * Returns null when the training rows have no value at all and missing values are not a level; a column that
+ * reference coding leaves without an indicator (a single level in the training rows) is reported as dropped.
  */
 function fitCategorical(
   col: Extract<RawColumn, { kind: 'categorical' }>,
@@ -507,8 +513,13 @@ function fitCategorical(
     center: 0,
     scale: 1,
   });
-  const features = levels.map((l) => oneHot(l.level));
+  const reference = ctx.encoding === 'reference' && levels.length > 0 ? levels[0].level : null;
+  const features = levels.filter((l) => l.level !== reference).map((l) => oneHot(l.level));
   if (ownLevel && trainMissing > 0) features.push(oneHot(MISSING_LEVEL));
+  if (features.length === 0) {
+    const reason = `a single level '${reference ?? ''}' in the training rows (nothing to compare it with)`;
+    return { features: [], report: { name: col.name, sourceType: 'categorical', distinct, missing: col.missing, action: 'dropped', reason, features: [] } };
+  }
   if (ctx.missingIndicators && trainMissing > 0) features.push(indicatorSpec(col));
   const report: ColumnReport = {
     name: col.name,
@@ -519,6 +530,7 @@ function fitCategorical(
     features: features.map((f) => f.name),
     scaling: 'none (0/1 indicators)',
   };
+  if (reference !== null) report.reference = reference;
   if (col.missing > 0) {
     report.imputed = (fill === null ? `own level '${MISSING_LEVEL}'` : `most frequent '${fill}'`) + missingNote(col, ctx.rowCount);
   }
@@ -629,6 +641,7 @@ export interface ResolvedOptions {
   include: Set<string>;
   numericImpute: NumericImpute;
   categoricalImpute: CategoricalImpute;
+  encoding: CategoricalEncoding;
   missingIndicators: boolean;
   standardize: boolean;
   testSize: number;
@@ -658,6 +671,10 @@ export function resolveOptions(options: PrepareOptions, names: string[], file: s
   if (categoricalImpute !== 'most-frequent' && categoricalImpute !== 'missing-level') {
     throw badConfig(`categoricalImpute must be 'most-frequent' or 'missing-level' (got '${String(categoricalImpute)}')`, file);
   }
+  const encoding = options.encoding ?? 'reference';
+  if (encoding !== 'reference' && encoding !== 'full') {
+    throw badConfig(`encoding must be 'reference' or 'full' (got '${String(encoding)}')`, file);
+  }
   const known = new Set(names);
   const checkNames = (list: string[] | undefined, what: string): Set<string> | null => {
     if (list === undefined) return null;
@@ -679,6 +696,7 @@ export function resolveOptions(options: PrepareOptions, names: string[], file: s
     include: checkNames(options.include, 'include') ?? new Set(),
     numericImpute,
     categoricalImpute,
+    encoding,
     missingIndicators: options.missingIndicators ?? false,
     standardize: options.standardize ?? true,
     testSize,
@@ -784,6 +802,7 @@ export function fitContext(opts: ResolvedOptions, train: Int32Array, rowCount: n
     rowCount,
     numericImpute: opts.numericImpute,
     categoricalImpute: opts.categoricalImpute,
+    encoding: opts.encoding,
     missingIndicators: opts.missingIndicators,
     standardize: opts.standardize,
   };

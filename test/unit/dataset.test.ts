@@ -97,7 +97,7 @@ describe('titanic with defaults (test size 0.2, seed 42)', () => {
     assert.equal(ds.rows, 891);
   });
 
-  test('identifier-like columns are dropped with reasons; Sex and Embarked one-hot', () => {
+  test('identifier-like columns are dropped with reasons; Sex and Embarked reference-coded', () => {
     const byName = new Map(ds.report.map((r) => [r.name, r]));
     assert.deepEqual(
       ds.report.map((r) => r.name),
@@ -115,8 +115,11 @@ describe('titanic with defaults (test size 0.2, seed 42)', () => {
       assert.deepEqual(byName.get(name)?.features, []);
     }
     assert.equal(byName.get('Sex')?.action, 'one-hot');
-    assert.deepEqual(byName.get('Sex')?.features, ['Sex=female', 'Sex=male']);
-    assert.deepEqual(byName.get('Embarked')?.features, ['Embarked=C', 'Embarked=Q', 'Embarked=S']);
+    // Reference coding: the first level in sorted order has no indicator (as OneHotEncoder(drop='first')).
+    assert.deepEqual(byName.get('Sex')?.features, ['Sex=male']);
+    assert.equal(byName.get('Sex')?.reference, 'female');
+    assert.deepEqual(byName.get('Embarked')?.features, ['Embarked=Q', 'Embarked=S']);
+    assert.equal(byName.get('Embarked')?.reference, 'C');
     assert.equal(byName.get('Embarked')?.imputed, "most frequent 'S'");
     for (const name of ['Pclass', 'Age', 'SibSp', 'Parch', 'Fare']) {
       assert.equal(byName.get(name)?.action, 'kept', name);
@@ -127,8 +130,9 @@ describe('titanic with defaults (test size 0.2, seed 42)', () => {
       assert.equal(r.missing, fixture.missing[r.name], `missing ${r.name}`);
       assert.equal(r.distinct, fixture.distinct[r.name], `distinct ${r.name}`);
     }
-    assert.deepEqual(ds.featureNames, fixture.default.featureNames);
-    assert.equal(ds.n, 10);
+    // The full-coding reference names without each column's reference level.
+    assert.deepEqual(ds.featureNames, fixture.default.featureNames.filter((f) => f !== 'Sex=female' && f !== 'Embarked=C'));
+    assert.equal(ds.n, 8);
   });
 
   test('stratified split sizes: 549 zeros and 342 ones → 110 and 68 held out', () => {
@@ -169,7 +173,7 @@ describe('titanic with defaults (test size 0.2, seed 42)', () => {
     assert.match(ds.report.find((r) => r.name === 'Age')?.imputed ?? '', new RegExp(`^median ${expected}$`));
   });
 
-  test('numeric training columns have mean 0 and std 1; one-hot columns stay 0/1 and sum to 1', () => {
+  test('numeric training columns have mean 0 and std 1; indicators stay 0/1, at most one per column is 1', () => {
     const { X, m } = ds.train;
     ds.featureNames.forEach((name, j) => {
       const v = column(X, m, ds.n, j);
@@ -181,10 +185,21 @@ describe('titanic with defaults (test size 0.2, seed 42)', () => {
         assert.ok(Math.abs(std - 1) < 1e-6, `${name} std ${std}`);
       }
     });
+    const at = (name: string): number => ds.featureNames.indexOf(name);
+    let female = 0;
+    let embarkedC = 0;
     for (let i = 0; i < m; i++) {
-      assert.equal(X[i * ds.n + 1] + X[i * ds.n + 2], 1, 'Sex one-hot');
-      assert.equal(X[i * ds.n + 7] + X[i * ds.n + 8] + X[i * ds.n + 9], 1, 'Embarked one-hot');
+      if (X[i * ds.n + at('Sex=male')] === 0) female++;
+      const qs = X[i * ds.n + at('Embarked=Q')] + X[i * ds.n + at('Embarked=S')];
+      assert.ok(qs <= 1, 'Embarked indicators');
+      if (qs === 0) embarkedC++;
     }
+    // Rows of the reference level have every indicator 0: as many as the training rows with that level.
+    const rawSex = rawColumn('titanic.csv', 'Sex');
+    const rawEmb = rawColumn('titanic.csv', 'Embarked');
+    const train = Array.from(ds.train.sourceRows);
+    assert.equal(female, train.filter((r) => rawSex[r] === 'female').length);
+    assert.equal(embarkedC, train.filter((r) => rawEmb[r] === 'C').length);
   });
 
   test('test rows use the training statistics: x·scale + center gives the raw value or the fill', () => {
@@ -216,11 +231,11 @@ describe('titanic with defaults (test size 0.2, seed 42)', () => {
 
 describe('titanic against the pandas/scikit-learn reference (test size 0: every row trains)', () => {
   const cases = [
-    { name: 'default', ref: fixture.default, options: {} },
+    { name: 'full coding', ref: fixture.default, options: { encoding: 'full' } as const },
     {
       name: 'mean, missing level, indicators',
       ref: fixture.variant,
-      options: { numericImpute: 'mean', categoricalImpute: 'missing-level', missingIndicators: true } as const,
+      options: { numericImpute: 'mean', categoricalImpute: 'missing-level', missingIndicators: true, encoding: 'full' } as const,
     },
   ];
   for (const { name, ref, options } of cases) {
@@ -351,9 +366,13 @@ describe('column options', () => {
     const reasons = Object.fromEntries(ds.report.map((r) => [r.name, r.reason]));
     assert.equal(reasons.id, 'identifier: unique integer per row');
     assert.equal(reasons.const, 'constant: one value');
-    assert.deepEqual(ds.featureNames, ['city=P', 'city=Q', 'city=R', 'num']);
+    assert.deepEqual(ds.featureNames, ['city=Q', 'city=R', 'num']);
+    assert.equal(ds.report.find((r) => r.name === 'city')?.reference, 'P');
     const kept = prepareDataset(table, { target: 't', testSize: 0, include: ['id'] });
-    assert.deepEqual(kept.featureNames, ['id', 'city=P', 'city=Q', 'city=R', 'num']);
+    assert.deepEqual(kept.featureNames, ['id', 'city=Q', 'city=R', 'num']);
+    const full = prepareDataset(table, { target: 't', testSize: 0, encoding: 'full' });
+    assert.deepEqual(full.featureNames, ['city=P', 'city=Q', 'city=R', 'num']);
+    assert.equal(full.report.find((r) => r.name === 'city')?.reference, undefined);
   });
 
   test('maxLevels drops categorical columns with more levels', () => {
@@ -449,9 +468,9 @@ describe('applyPreprocessing', () => {
     const i0 = train0.sourceRows.indexOf(0);
     assert.deepEqual(out.X.subarray(0, ds.n), train0.X.subarray(i0 * ds.n, (i0 + 1) * ds.n));
     const row = (name: string): number => out.X[ds.n + ds.featureNames.indexOf(name)];
-    assert.equal(row('Embarked=C') + row('Embarked=Q') + row('Embarked=S'), 0, 'unseen level → all zero');
+    assert.equal(row('Embarked=Q') + row('Embarked=S'), 0, 'unseen level → all zero (like the reference level)');
     assert.equal(row('Sex=male'), 1, 'missing Sex → training mode');
-    assert.equal(row('Sex=female'), 0);
+    assert.equal(ds.featureNames.indexOf('Sex=female'), -1, 'the reference level has no indicator');
     assert.equal(row('Age missing'), 1);
     const age = feature(ds, 'Age');
     assert.ok(age.kind === 'numeric');
@@ -474,9 +493,13 @@ describe('applyPreprocessing', () => {
   test('missing-level spec: missing values go to the (missing) feature', () => {
     const t = tableFromCsv('c,t\nA,0\nB,1\n,0\nA,1\nB,0\n,1');
     const d = prepareDataset(t, { target: 't', testSize: 0, categoricalImpute: 'missing-level' });
-    assert.deepEqual(d.featureNames, ['c=A', 'c=B', 'c=(missing)']);
+    assert.deepEqual(d.featureNames, ['c=B', 'c=(missing)'], "reference 'A'; missing is never the reference");
     const out = applyPreprocessing(d.preprocessing, tableFromCsv('c,other\n,1\nB,2\nC,3'), d.classes);
-    assert.deepEqual(Array.from(out.X), [0, 0, 1, 0, 1, 0, 0, 0, 0]);
+    assert.deepEqual(Array.from(out.X), [0, 1, 1, 0, 0, 0]);
+    const f = prepareDataset(t, { target: 't', testSize: 0, categoricalImpute: 'missing-level', encoding: 'full' });
+    assert.deepEqual(f.featureNames, ['c=A', 'c=B', 'c=(missing)']);
+    const outF = applyPreprocessing(f.preprocessing, tableFromCsv('c,other\n,1\nB,2\nC,3'), f.classes);
+    assert.deepEqual(Array.from(outF.X), [0, 0, 1, 0, 1, 0, 0, 0, 0]);
   });
 });
 
