@@ -55,9 +55,9 @@ const RULES: { [K in Key]: Rule & { label: string } } = {
   },
   optimizer: {
     label: 'optimizer',
-    ok: oneOf('gd', 'sgd', 'momentum', 'adam'),
-    must: "one of 'gd', 'sgd', 'momentum', 'adam'",
-    example: "'adam'",
+    ok: oneOf('gd', 'sgd', 'momentum', 'adam', 'newton', 'lbfgs'),
+    must: "one of 'gd', 'sgd', 'momentum', 'adam', 'newton', 'lbfgs'",
+    example: "'newton'",
   },
   momentum: { label: 'momentum β', ok: (v) => isNum(v) && v >= 0 && v < 1, must: 'a number in [0, 1)', example: '0.9' },
   beta1: { label: 'Adam β₁', ok: (v) => isNum(v) && v >= 0 && v < 1, must: 'a number in [0, 1)', example: '0.9' },
@@ -140,6 +140,13 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
     }
     // The VS Code setting spells "no class weights" as 'none'.
     rec[key] = key === 'classWeight' && value === 'none' ? null : value;
+  }
+  if ((out.optimizer === 'newton' || out.optimizer === 'lbfgs') && out.loss !== 'bce') {
+    throw new LabError(
+      'bad-config',
+      `optimizer '${out.optimizer}' fits the cross-entropy optimum, so it needs loss 'bce' (got '${out.loss}'); ` +
+        `set ${SETTINGS_PREFIX}.loss to 'bce' or use a gradient optimizer such as 'gd'`,
+    );
   }
   return out;
 }

@@ -14,7 +14,7 @@
  *       m̂_t = m_t / (1 − β₁ᵗ),  v̂_t = v_t / (1 − β₂ᵗ),   θ_t = θ_{t−1} − α m̂_t / (√v̂_t + ε).
  *   Its first step moves every parameter with g ≠ 0 by α·|g|/(|g| + ε) ≈ α.
  */
-import type { OptimizerKind, TrainConfig } from './types';
+import type { FirstOrderKind, OptimizerKind, TrainConfig } from './types';
 
 /** Serializable optimiser state (for session snapshots). Buffers are plain number arrays (float64). */
 export interface OptimizerState {
@@ -37,8 +37,13 @@ export interface Optimizer {
   setState(state: OptimizerState): void;
 }
 
-/** Hyper-parameters of the optimisers (a subset of TrainConfig). */
-export type OptimizerSettings = Pick<TrainConfig, 'optimizer' | 'momentum' | 'beta1' | 'beta2' | 'epsilon'>;
+/** Hyper-parameters of the optimisers (a subset of TrainConfig, for a first-order optimiser). */
+export type OptimizerSettings = Pick<TrainConfig, 'momentum' | 'beta1' | 'beta2' | 'epsilon'> & { optimizer: FirstOrderKind };
+
+/** Whether a fitting method is a first-order optimiser (the others, newton and lbfgs, are exact fits). */
+export function isFirstOrder(kind: OptimizerKind): kind is FirstOrderKind {
+  return kind === 'gd' || kind === 'sgd' || kind === 'momentum' || kind === 'adam';
+}
 
 /** Checks that a restored state fits this optimiser. */
 function checkState(state: OptimizerState, kind: OptimizerKind, buffers: number, size: number): void {

@@ -12,13 +12,17 @@
  *   dW = Σ s_i r_i x_iᵀ / Σ s_i + λW  (k×n),   db = Σ s_i r_i / Σ s_i  (k)
  * One update: g = ∇J_B(θ) on the next batch, θ ← optimiser(θ, g, α).
  *
- * Batches: the full training split for optimizer 'gd', batchSize 0 or batchSize ≥ m (one update = one
+ * Exact fits (optimizer 'newton' or 'lbfgs'): one update is one iteration of {@link ExactSolver} on the full
+ * training split in float64, W := W + t·p with p = −H⁻¹∇J (Newton) or the L-BFGS direction; training is done when
+ * ‖∇J‖ ≤ 1e-9 (or the data are separable without L2, or the epoch budget — the iteration limit — is used up).
+ *
+ * Batches: the full training split for optimizer 'gd', the exact fits, batchSize 0 or batchSize ≥ m (one update = one
  * epoch); otherwise consecutive slices of size batchSize (the last one smaller) of a permutation of the
  * rows drawn afresh for every epoch e from the seed derived from (config.seed, e), so every row is used
  * exactly once per epoch and a session can be restored mid-epoch from (epoch, position) alone.
  *
- * History: one point (losses J on the whole train/test split, accuracies, distances to the exact
- * optimum) at iteration 0, then after every update (full batch, or logEvery > 0: every logEvery
+ * History: one point (cost J and log loss on the whole training split, log loss on the test split, accuracies,
+ * J − J* and — when W* is unique — distances to the exact optimum) at iteration 0, then after every update (full batch, or logEvery > 0: every logEvery
  * updates) or after every epoch (mini-batch, logEvery 0). At most MAX_HISTORY points are kept: when
  * full, every other point is dropped and the recording interval doubles. `history()` also ends with a
  * point for the current parameters.
@@ -29,12 +33,22 @@
  * session at the last parameters whose loss was finite and below that bound.
  */
 import { resolveConfig } from './config';
+import {
+  assessConvergence,
+  baselineSummary,
+  hasFullColumnRank,
+  lossCurvatureBound,
+  roundDownRate,
+  smoothnessBound,
+  type BaselineSummary,
+  type Convergence,
+} from './convergence';
 import { accuracy, confusionMetrics } from './metrics';
 import { exportModel as buildModel, predictProbabilities, probabilitiesFromScores } from './model-io';
 import { Objective } from './objective';
-import { createOptimizer, type Optimizer, type OptimizerState } from './optimizers';
+import { createOptimizer, isFirstOrder, type Optimizer, type OptimizerState } from './optimizers';
 import { createRng, normal, shuffleInPlace } from './random';
-import { solveExact } from './solver';
+import { ExactSolver, solveExact } from './solver';
 import { jsKernel } from './kernel-js';
 import { LabError } from './types';
 import type {
@@ -70,7 +84,7 @@ export interface SessionOptions {
 /** Everything needed to continue a session exactly where it was (JSON-serialisable). */
 export interface SessionSnapshot {
   format: 'logistic-regression-lab/session';
-  version: 1;
+  version: 2;
   config: TrainConfig;
   classes: string[];
   featureNames: string[];
@@ -92,8 +106,34 @@ export interface SessionSnapshot {
   startLoss: number | null;
   /** Training loss at the last epoch end (tolerance check). */
   lastEpochLoss: number | null;
+  /** The tolerance stopped training (|ΔJ| < tolerance between epochs). */
   converged: boolean;
-  optimum: { W: number[]; b: number[]; converged: boolean } | null;
+  optimum: { W: number[]; b: number[]; converged: boolean; separable: boolean; cost: number; iterations: number } | null;
+}
+
+/** The exact optimum W* of the training cost (loss 'bce', same λ and class weights). */
+export interface Optimum {
+  W: Float64Array;
+  b: Float64Array;
+  /** ‖∇J‖ ≤ 1e-9 at (W, b): a finite optimum was found. */
+  converged: boolean;
+  /** λ = 0 and the training rows are linearly separable: there is no finite optimum. */
+  separable: boolean;
+  /** J* = J(W*, b*) in float64. */
+  cost: number;
+  iterations: number;
+}
+
+/** The optimum as a model, evaluated like any other: cost on the training rows, log loss and accuracy per split. */
+export interface OptimumSummary {
+  cost: number;
+  trainLoss: number;
+  testLoss: number | null;
+  trainAccuracy: number;
+  testAccuracy: number | null;
+  iterations: number;
+  /** Whether W* is unique (λ > 0 or [X 1] of full column rank); null when that was not checked. */
+  unique: boolean | null;
 }
 
 /** Mixes a seed and a stream number into a new 32-bit seed (murmur3 finaliser). */
@@ -111,6 +151,13 @@ function fmt(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
+/** Euclidean norm ‖v‖₂. */
+function norm2(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let q = 0; q < v.length; q++) s += v[q] * v[q];
+  return Math.sqrt(s);
+}
+
 export class TrainingSession {
   readonly config: TrainConfig;
   readonly data: PreparedDataset;
@@ -121,9 +168,16 @@ export class TrainingSession {
   private readonly K: number;
   private readonly kernel: LinearKernel;
   private readonly computeOptimum: boolean;
+  /** The cost J (the configured loss, class weights and penalty) on the training rows. */
   private readonly objTrain: Objective;
-  private readonly objTest: Objective | null;
-  private readonly optimizer: Optimizer;
+  /** Mean log loss (cross-entropy, no weights, no penalty) on the training rows, when it is not J minus the penalty. */
+  private readonly lossTrain: Objective | null;
+  /** Mean log loss on the test rows. */
+  private readonly lossTest: Objective | null;
+  /** First-order optimiser (null for the exact fits). */
+  private readonly optimizer: Optimizer | null;
+  /** The exact fit's solver, created at the first update from the current parameters (newton / lbfgs only). */
+  private exact: ExactSolver | null = null;
   /** Rows per update (m for full batch). */
   private readonly batchSize: number;
   private readonly fullBatch: boolean;
@@ -161,7 +215,14 @@ export class TrainingSession {
    * gradient pass (which computes exactly that value over the same rows) instead of an extra pass.
    */
   private pendingLoss: HistoryPoint | null = null;
-  private opt: { W: Float64Array; b: Float64Array; converged: boolean } | null | undefined = undefined;
+  private opt: Optimum | null | undefined = undefined;
+  private smooth: number | null | undefined = undefined;
+  private unique: boolean | null | undefined = undefined;
+  private base: BaselineSummary | null = null;
+  /** ‖∇J‖ at the parameters of `gradAt` (iteration and parameter version). */
+  private gradCache: { key: string; norm: number } | null = null;
+  /** Bumped whenever the parameters change other than by an update (reset, setWeights, restore). */
+  private paramVersion = 0;
 
   constructor(data: PreparedDataset, config: Partial<TrainConfig> = {}, options: SessionOptions = {}) {
     this.config = resolveConfig(config);
@@ -182,7 +243,9 @@ export class TrainingSession {
       numClasses: this.K,
     };
     this.objTrain = new Objective(data.train, this.k, objOpts, this.kernel);
-    this.objTest = data.test.m > 0 ? new Objective(data.test, this.k, objOpts, this.kernel) : null;
+    const logLossOpts = { loss: 'bce' as const, l2: 0, classWeight: null, numClasses: this.K };
+    this.lossTrain = this.costIsLossPlusPenalty ? null : new Objective(data.train, this.k, logLossOpts, this.kernel);
+    this.lossTest = data.test.m > 0 ? new Objective(data.test, this.k, logLossOpts, this.kernel) : null;
 
     const kn = this.k * this.n;
     const size = kn + this.k;
@@ -194,10 +257,11 @@ export class TrainingSession {
     this.gW = this.grad.subarray(0, kn);
     this.gB = this.grad.subarray(kn);
     this.prevTheta = new Float64Array(size);
-    this.optimizer = createOptimizer(this.config, size);
+    const method = this.config.optimizer;
+    this.optimizer = isFirstOrder(method) ? createOptimizer({ ...this.config, optimizer: method }, size) : null;
 
     const bs = this.config.batchSize;
-    this.fullBatch = this.config.optimizer === 'gd' || bs === 0 || bs >= m;
+    this.fullBatch = method === 'gd' || !isFirstOrder(method) || bs === 0 || bs >= m;
     this.batchSize = this.fullBatch ? m : bs;
     this.allRows = { start: 0, end: m };
     this.order = new Int32Array(this.fullBatch ? 0 : m);
@@ -217,9 +281,26 @@ export class TrainingSession {
     return this.ep;
   }
 
-  /** The configured number of epochs is reached, or the training loss changed by less than the tolerance. */
+  /**
+   * The configured number of epochs is reached, the training cost changed by less than the tolerance, or the
+   * exact fit has finished (optimum reached, no finite optimum, or no further decrease possible).
+   */
   get done(): boolean {
-    return this.ep >= this.config.epochs || this.converged;
+    return this.ep >= this.config.epochs || this.converged || (this.exact !== null && this.exact.finished);
+  }
+
+  /** Cost J = mean log loss + (λ/2)‖W‖² exactly (loss 'bce' without class weights), so the loss needs no extra pass. */
+  private get costIsLossPlusPenalty(): boolean {
+    return this.config.loss === 'bce' && this.config.classWeight === null;
+  }
+
+  /** (λ/2)‖W‖² of the current float32 parameters (the penalty term of J, as Objective computes it). */
+  private penalty(): number {
+    const lambda = this.config.l2;
+    if (lambda === 0) return 0;
+    let sq = 0;
+    for (let q = 0; q < this.W.length; q++) sq += this.W[q] * this.W[q];
+    return 0.5 * lambda * sq;
   }
 
   /** The divergence error, if training diverged (cleared by reset or setWeights). */
@@ -244,7 +325,9 @@ export class TrainingSession {
       for (let q = 0; q < this.W.length; q++) this.theta64[q] = RANDOM_INIT_SCALE * normal(rng);
     }
     this.theta.set(this.theta64);
-    this.optimizer.reset();
+    this.optimizer?.reset();
+    this.exact = null;
+    this.paramVersion++;
     this.iter = 0;
     this.ep = 0;
     this.pos = 0;
@@ -279,6 +362,8 @@ export class TrainingSession {
     this.theta64.set(W);
     this.theta64.set(b, W.length);
     this.theta.set(this.theta64);
+    this.exact = null;
+    this.paramVersion++;
     this.divergence = null;
     this.tail = null;
   }
@@ -294,6 +379,7 @@ export class TrainingSession {
    */
   step(): StepRecord {
     this.begin();
+    if (!this.optimizer) return this.exactStep();
     const rows = this.nextBatch();
     const m = rows instanceof Int32Array ? rows.length : this.data.train.m;
     const shown = Math.min(m, STEP_BATCH_ROWS);
@@ -336,6 +422,94 @@ export class TrainingSession {
     return record;
   }
 
+  /**
+   * One iteration of the exact fit with its record (see StepRecord.secondOrder); dW, db are the float64 gradient
+   * the solver used. When the fit has already finished, the record shows a step of length 0 and nothing changes.
+   */
+  private exactStep(): StepRecord {
+    const m = this.data.train.m;
+    const shown = Math.min(m, STEP_BATCH_ROWS);
+    const batch = Array.from({ length: shown }, (_, i) => i);
+    const kn = this.W.length;
+    const WBefore = Array.from(this.theta64.subarray(0, kn));
+    const bBefore = Array.from(this.theta64.subarray(kn));
+    const samples = this.sampleDetails(batch.slice(0, STEP_SAMPLES));
+    const lossBefore = this.objTrain.evaluate(this.W, this.b, this.allRows, this.gW, this.gB);
+    this.fillPending(lossBefore);
+    this.checkLoss(lossBefore);
+    const solver = this.solver();
+    const st = solver.step();
+    const record: StepRecord = {
+      iteration: this.iter,
+      epoch: this.ep,
+      batch,
+      m,
+      alpha: st ? st.stepSize : 0,
+      optimizer: this.config.optimizer,
+      loss: this.config.loss,
+      featureNames: this.data.featureNames.slice(),
+      classes: this.data.classes.slice(),
+      k: this.k,
+      samples,
+      dW: st ? Array.from(st.gradBefore.subarray(0, kn)) : Array.from(this.gW),
+      db: st ? Array.from(st.gradBefore.subarray(kn)) : Array.from(this.gB),
+      WBefore,
+      bBefore,
+      WAfter: WBefore,
+      bAfter: bBefore,
+      lossBefore,
+      lossAfter: lossBefore,
+      secondOrder: {
+        method: solver.method,
+        direction: st ? Array.from(st.direction) : new Array<number>(kn + this.k).fill(0),
+        stepSize: st && st.accepted ? st.stepSize : 0,
+        innerIterations: st ? st.innerIterations : 0,
+        gradNormBefore: st ? norm2(st.gradBefore) : solver.gradNorm,
+        gradNormAfter: solver.gradNorm,
+      },
+    };
+    if (!st || !st.accepted) return record; // finished: nothing changed, no update counted
+    this.adoptSolver();
+    record.WAfter = Array.from(this.theta64.subarray(0, kn));
+    record.bAfter = Array.from(this.theta64.subarray(kn));
+    record.lossAfter = this.objTrain.evaluate(this.W, this.b, this.allRows);
+    this.advance(m);
+    record.iteration = this.iter;
+    record.epoch = this.ep;
+    return record;
+  }
+
+  /** The exact fit's solver, started from the current parameters. */
+  private solver(): ExactSolver {
+    if (!this.exact) {
+      const method = this.config.optimizer === 'lbfgs' ? 'lbfgs' : 'newton';
+      this.exact = new ExactSolver(this.data.train, this.k, {
+        l2: this.config.l2,
+        classWeight: this.config.classWeight,
+        numClasses: this.K,
+        method,
+      }, this.theta64);
+    }
+    return this.exact;
+  }
+
+  /** Takes the solver's parameters as the session's (θ64 and its float32 rounding); divergence if not finite. */
+  private adoptSolver(): void {
+    const solver = this.solver();
+    this.prevTheta.set(this.theta64);
+    this.theta64.set(solver.parameters);
+    this.theta.set(this.theta64);
+    for (let q = 0; q < this.theta.length; q++) {
+      if (!Number.isFinite(this.theta[q])) {
+        this.theta64.set(this.prevTheta);
+        this.theta.set(this.theta64);
+        this.exact = null;
+        this.diverge('weights became non-finite', this.iter + 1);
+      }
+    }
+    this.tail = null;
+  }
+
   /** Updates until the current epoch is complete (at least one); returns the last update's record. */
   stepEpoch(): StepRecord {
     this.begin();
@@ -361,6 +535,16 @@ export class TrainingSession {
 
   /** One update without a record. */
   private fastStep(): void {
+    if (!this.optimizer) {
+      const J = this.objTrain.evaluate(this.W, this.b, this.allRows);
+      this.fillPending(J);
+      this.checkLoss(J);
+      const st = this.solver().step();
+      if (!st || !st.accepted) return;
+      this.adoptSolver();
+      this.advance(this.data.train.m);
+      return;
+    }
     const rows = this.nextBatch();
     const J = this.objTrain.evaluate(this.W, this.b, rows, this.gW, this.gB);
     this.fillPending(J);
@@ -369,21 +553,32 @@ export class TrainingSession {
     this.advance(rows instanceof Int32Array ? rows.length : this.data.train.m);
   }
 
-  /** Full batch: the gradient pass just computed J(θ_t) on all rows; it is the pending point's training loss. */
+  /** Full batch: the gradient pass just computed J(θ_t) on all rows; it is the pending point's training cost. */
   private fillPending(J: number): void {
     const p = this.pendingLoss;
     if (!p || !this.fullBatch || p.iteration !== this.iter) return;
     this.pendingLoss = null;
-    if (Number.isFinite(J)) p.trainLoss = J;
+    if (Number.isFinite(J)) this.completePoint(p, J);
     else this.points = this.points.filter((q) => q !== p); // a non-finite loss is reported as divergence instead
   }
 
-  /** Computes the pending point's training loss now (before the parameters change or history is read). */
+  /** Computes the pending point's training cost now (before the parameters change or history is read). */
   private settlePending(): void {
     const p = this.pendingLoss;
     if (!p) return;
     this.pendingLoss = null;
-    p.trainLoss = this.objTrain.evaluate(this.W, this.b, this.allRows);
+    this.completePoint(p, this.objTrain.evaluate(this.W, this.b, this.allRows));
+  }
+
+  /**
+   * Fills a point's training cost J (computed at the current parameters), its J − J*, and — when J is the mean
+   * log loss plus the penalty — the training log loss J − (λ/2)‖W‖².
+   */
+  private completePoint(p: HistoryPoint, J: number): void {
+    p.trainCost = J;
+    if (this.costIsLossPlusPenalty) p.trainLoss = J - this.penalty();
+    const o = this.opt;
+    p.gap = o && o.converged && Number.isFinite(J) ? J - o.cost : null;
   }
 
   /** Records the iteration-0 history point once; refuses to continue after a divergence. */
@@ -409,7 +604,7 @@ export class TrainingSession {
     return this.order.subarray(this.pos, Math.min(this.pos + this.batchSize, this.data.train.m));
   }
 
-  /** Throws 'divergence' (without updating) when the loss at the current parameters is non-finite or exploded. */
+  /** Throws 'divergence' (without updating) when the cost at the current parameters is non-finite or exploded. */
   private checkLoss(J: number): void {
     if (!Number.isFinite(J)) this.diverge('loss became non-finite');
     const ref = Math.max(1, this.startLoss ?? 1);
@@ -421,10 +616,14 @@ export class TrainingSession {
   /** Records and throws the divergence error for the update that produced the bad values. */
   private diverge(why: string, iteration = this.iter): never {
     const a = this.config.learningRate;
+    const L = this.optimizer ? this.smoothness() : null;
+    const advice = L !== null && L > 0
+      ? `For these data gradient descent is stable for α < 2/L = ${fmt(2 / L)}: set the learning rate to ` +
+        `${fmt(roundDownRate(1 / L))} (1/L) and reset, or use the Newton fit.`
+      : `Lower the learning rate (try ${fmt(a / 10)}) and reset.`;
     const err = new LabError(
       'divergence',
-      `Training diverged at iteration ${iteration} (${why}) with learning rate α = ${fmt(a)}. ` +
-        `Lower the learning rate (try ${fmt(a / 10)}) and reset.`,
+      `Training diverged at iteration ${iteration} (${why}) with learning rate α = ${fmt(a)}. ${advice}`,
     );
     this.divergence = err;
     throw err;
@@ -435,6 +634,7 @@ export class TrainingSession {
    * 'divergence' thrown) if a parameter became non-finite in float32.
    */
   private update(): void {
+    if (!this.optimizer) throw new Error('update: no first-order optimiser');
     this.prevTheta.set(this.theta64);
     this.optimizer.step(this.theta64, this.grad, this.config.learningRate);
     const th = this.theta;
@@ -471,7 +671,7 @@ export class TrainingSession {
       if (defer) this.pendingLoss = point;
     }
     if (epochEnded && this.config.tolerance > 0) {
-      const J = point ? point.trainLoss : this.objTrain.evaluate(this.W, this.b, this.allRows);
+      const J = point ? point.trainCost : this.objTrain.evaluate(this.W, this.b, this.allRows);
       if (this.lastEpochLoss !== null && Math.abs(J - this.lastEpochLoss) < this.config.tolerance) this.converged = true;
       this.lastEpochLoss = J;
     }
@@ -517,32 +717,61 @@ export class TrainingSession {
     });
   }
 
-  /** One history point for the current parameters (trainLoss left NaN when deferred, see pendingLoss). */
-  private makePoint(deferTrainLoss = false): HistoryPoint {
-    const trainLoss = deferTrainLoss ? NaN : this.objTrain.evaluate(this.W, this.b, this.allRows);
+  /**
+   * One history point for the current parameters. Deferred (see pendingLoss): the training cost, J − J* and (when
+   * derived from the cost) the training loss are left NaN / null until the next gradient pass supplies J.
+   */
+  private makePoint(deferTrainCost = false): HistoryPoint {
+    if (this.computeOptimum) this.optimum();
     const trainAccuracy = this.splitAccuracy(this.data.train);
     let testLoss: number | null = null;
     let testAccuracy: number | null = null;
-    if (this.objTest) {
-      testLoss = this.objTest.evaluate(this.W, this.b, null);
+    if (this.lossTest) {
+      testLoss = this.lossTest.evaluate(this.W, this.b, null);
       testAccuracy = this.splitAccuracy(this.data.test);
     }
+    const trainLoss = this.lossTrain ? this.lossTrain.evaluate(this.W, this.b, null) : NaN;
     let distW: number | null = null;
     let distB: number | null = null;
-    if (this.computeOptimum) {
-      const o = this.optimum();
-      if (o && o.converged) {
-        const kn = this.W.length;
-        const th = this.theta64;
-        let s = 0;
-        for (let q = 0; q < kn; q++) s += (th[q] - o.W[q]) ** 2;
-        distW = Math.sqrt(s);
-        s = 0;
-        for (let c = 0; c < this.k; c++) s += (th[kn + c] - o.b[c]) ** 2;
-        distB = Math.sqrt(s);
+    const o = this.opt;
+    if (o && o.converged && this.optimumUnique() === true) {
+      const d = this.distanceToOptimum(o);
+      distW = d.W;
+      distB = d.b;
+    }
+    const point: HistoryPoint = {
+      iteration: this.iter, epoch: this.ep, trainCost: NaN, trainLoss, testLoss, trainAccuracy, testAccuracy,
+      gap: null, distW, distB,
+    };
+    if (!deferTrainCost) this.completePoint(point, this.objTrain.evaluate(this.W, this.b, this.allRows));
+    return point;
+  }
+
+  /**
+   * ‖W − W*‖_F and ‖b − b*‖₂. Softmax: the current parameters are first centred like W* (b − mean_c b, and with
+   * λ = 0 also W_c − mean_c W_c), the representative that gives the same probabilities.
+   */
+  private distanceToOptimum(o: Optimum): { W: number; b: number } {
+    const { k, n } = this;
+    const kn = this.W.length;
+    const th = Float64Array.from(this.theta64);
+    if (k > 1) {
+      let mb = 0;
+      for (let c = 0; c < k; c++) mb += th[kn + c];
+      for (let c = 0; c < k; c++) th[kn + c] -= mb / k;
+      if (this.config.l2 === 0) {
+        for (let j = 0; j < n; j++) {
+          let mw = 0;
+          for (let c = 0; c < k; c++) mw += th[c * n + j];
+          for (let c = 0; c < k; c++) th[c * n + j] -= mw / k;
+        }
       }
     }
-    return { iteration: this.iter, epoch: this.ep, trainLoss, testLoss, trainAccuracy, testAccuracy, distW, distB };
+    let s = 0;
+    for (let q = 0; q < kn; q++) s += (th[q] - o.W[q]) ** 2;
+    let sb = 0;
+    for (let c = 0; c < k; c++) sb += (th[kn + c] - o.b[c]) ** 2;
+    return { W: Math.sqrt(s), b: Math.sqrt(sb) };
   }
 
   private splitAccuracy(split: Split): number {
@@ -576,11 +805,11 @@ export class TrainingSession {
   }
 
   /**
-   * The exact minimiser (W*, b*) of the training objective (loss 'bce' only, same λ and class weights),
-   * computed once with solveExact; null for loss 'mse'. converged = false when there is no finite optimum
-   * (separable data with λ = 0) or the solver stopped early.
+   * The exact minimiser (W*, b*) of the training cost (loss 'bce' only, same λ and class weights), computed once
+   * with solveExact; null for loss 'mse'. converged = false when there is no finite optimum (separable data with
+   * λ = 0) or the solver stopped early.
    */
-  optimum(): { W: Float64Array; b: Float64Array; converged: boolean } | null {
+  optimum(): Optimum | null {
     if (this.opt !== undefined) return this.opt;
     if (this.config.loss !== 'bce') {
       this.opt = null;
@@ -591,8 +820,115 @@ export class TrainingSession {
       classWeight: this.config.classWeight,
       numClasses: this.K,
     });
-    this.opt = { W: r.W, b: r.b, converged: r.converged };
+    this.opt = { W: r.W, b: r.b, converged: r.converged, separable: r.separable, cost: r.objective, iterations: r.iterations };
     return this.opt;
+  }
+
+  /** The optimum if it was computed already (no computation). */
+  knownOptimum(): Optimum | null {
+    return this.opt ?? null;
+  }
+
+  /**
+   * Whether the minimiser of J is unique: always with λ > 0 (strictly convex in W; b is fixed by the data term,
+   * centred for softmax), and with λ = 0 exactly when [X 1] has full column rank (see hasFullColumnRank; null
+   * when that could not be decided). Full one-hot coding without L2 is never unique: its indicators sum to the bias.
+   */
+  optimumUnique(): boolean | null {
+    if (this.unique === undefined) this.unique = this.config.l2 > 0 ? true : hasFullColumnRank(this.data.train);
+    return this.unique;
+  }
+
+  /**
+   * Smoothness constant L of the training cost, L = c·λmax(X̃ᵀΩX̃) + λ (see smoothnessBound; cached); gradient
+   * descent decreases J at every full-batch step for α < 2/L. null when no bound is known (softmax with MSE).
+   */
+  smoothness(): number | null {
+    if (this.smooth === undefined) {
+      this.smooth = smoothnessBound(this.data.train, this.k, this.config.loss, this.config.l2, this.objTrain.sampleWeights);
+    }
+    return this.smooth;
+  }
+
+  /** ‖∇J‖₂ (dW and db together) over all training rows at the current parameters (one pass, cached). */
+  gradientNorm(): number {
+    const key = `${this.paramVersion}:${this.iter}`;
+    if (this.gradCache && this.gradCache.key === key) return this.gradCache.norm;
+    const gW = new Float32Array(this.W.length);
+    const gB = new Float32Array(this.k);
+    this.objTrain.evaluate(this.W, this.b, this.allRows, gW, gB);
+    const norm = Math.sqrt(norm2(gW) ** 2 + norm2(gB) ** 2);
+    this.gradCache = { key, norm };
+    return norm;
+  }
+
+  /**
+   * The verdict on this run so far (see assessConvergence): from the recorded costs, ‖∇J‖, J − J* when the optimum
+   * is known, and the learning-rate bound 2/L. Final once the run is done or diverged.
+   */
+  convergence(): Convergence {
+    const diverged = this.divergence !== null;
+    if (!diverged) this.begin();
+    this.settlePending();
+    const cost = diverged ? Infinity : this.objTrain.evaluate(this.W, this.b, this.allRows);
+    const o = this.opt ?? null;
+    return assessConvergence({
+      optimizer: this.config.optimizer,
+      learningRate: this.config.learningRate,
+      epochs: this.config.epochs,
+      l2: this.config.l2,
+      fullBatch: this.fullBatch,
+      iteration: this.iter,
+      epoch: this.ep,
+      done: this.done,
+      diverged,
+      cost,
+      startCost: this.startLoss,
+      costs: this.points.map((p) => ({ iteration: p.iteration, epoch: p.epoch, cost: p.trainCost })),
+      gradNorm: diverged ? NaN : this.gradientNorm(),
+      optimum: o ? { cost: o.cost, converged: o.converged, separable: o.separable } : null,
+      smoothness: this.optimizer ? this.smoothness() : null,
+      curvature: lossCurvatureBound(this.k, this.config.loss),
+    });
+  }
+
+  /** The majority-class baseline on both splits (cached). */
+  baseline(): BaselineSummary {
+    if (!this.base) this.base = baselineSummary(this.data.classes, this.data.train.y, this.data.test.y);
+    return this.base;
+  }
+
+  /**
+   * The optimum W* evaluated as a model, with the parameters rounded to float32 as any model runs: its cost J*
+   * and, per split, mean log loss and accuracy. null when there is no finite optimum or it was not computed.
+   */
+  optimumSummary(): OptimumSummary | null {
+    const o = this.opt;
+    if (!o || !o.converged) return null;
+    const W = Float32Array.from(o.W);
+    const b = Float32Array.from(o.b);
+    const logLossOpts = { loss: 'bce' as const, l2: 0, classWeight: null, numClasses: this.K };
+    const lossOn = (split: Split): number => new Objective(split, this.k, logLossOpts, this.kernel).evaluate(W, b, null);
+    const accOn = (split: Split): number => {
+      const P = predictProbabilities(split.X, split.m, this.n, this.k, W, b, this.kernel);
+      return accuracy(split.y, P, this.K, this.config.threshold);
+    };
+    const { train, test } = this.data;
+    return {
+      cost: o.cost,
+      trainLoss: lossOn(train),
+      testLoss: test.m > 0 ? lossOn(test) : null,
+      trainAccuracy: accOn(train),
+      testAccuracy: test.m > 0 ? accOn(test) : null,
+      iterations: o.iterations,
+      unique: this.optimumUnique(),
+    };
+  }
+
+  /** Mean log loss (from the scores, no penalty, no weights) of a split at the current parameters. */
+  logLoss(split: 'train' | 'test'): number {
+    if (split === 'test') return this.lossTest ? this.lossTest.evaluate(this.W, this.b, null) : NaN;
+    return this.lossTrain ? this.lossTrain.evaluate(this.W, this.b, null) : this.objTrain.evaluate(this.W, this.b, null) - this.penalty();
   }
 
   /** Predicted probabilities: m×1 p(classes[1]) for binary, m×K softmax rows otherwise. */
@@ -604,7 +940,10 @@ export class TrainingSession {
   /** Confusion matrix and metrics of a split (binary: at `threshold`, default config.threshold). */
   evaluate(split: 'train' | 'test', threshold?: number): ConfusionMetrics {
     const s = split === 'train' ? this.data.train : this.data.test;
-    return confusionMetrics(s.y, this.probabilities(split), this.data.classes, threshold ?? this.config.threshold);
+    const cm = confusionMetrics(s.y, this.probabilities(split), this.data.classes, threshold ?? this.config.threshold);
+    // One definition of the loss on every tab: the mean log loss computed from the scores (as in the history).
+    if (s.m > 0) cm.logLoss = this.logLoss(split);
+    return cm;
   }
 
   /** The current model as a versioned, JSON-serialisable export with its preprocessing and metrics. */
@@ -629,7 +968,7 @@ export class TrainingSession {
     this.settlePending();
     return {
       format: 'logistic-regression-lab/session',
-      version: 1,
+      version: 2,
       config: { ...this.config },
       classes: this.data.classes.slice(),
       featureNames: this.data.featureNames.slice(),
@@ -638,7 +977,7 @@ export class TrainingSession {
       m: this.data.train.m,
       W: Array.from(this.theta64.subarray(0, this.W.length)),
       b: Array.from(this.theta64.subarray(this.W.length)),
-      optimizer: this.optimizer.getState(),
+      optimizer: this.optimizer ? this.optimizer.getState() : { kind: this.config.optimizer, t: this.iter, buffers: [] },
       iteration: this.iter,
       epoch: this.ep,
       position: this.pos,
@@ -647,7 +986,12 @@ export class TrainingSession {
       startLoss: this.startLoss,
       lastEpochLoss: this.lastEpochLoss,
       converged: this.converged,
-      optimum: this.opt ? { W: Array.from(this.opt.W), b: Array.from(this.opt.b), converged: this.opt.converged } : null,
+      optimum: this.opt
+        ? {
+            W: Array.from(this.opt.W), b: Array.from(this.opt.b), converged: this.opt.converged,
+            separable: this.opt.separable, cost: this.opt.cost, iterations: this.opt.iterations,
+          }
+        : null,
     };
   }
 
@@ -656,7 +1000,7 @@ export class TrainingSession {
     const mismatch = (what: string): never => {
       throw new LabError('schema-mismatch', `the saved training session does not match this dataset (${what}); train again`);
     };
-    if (snap.format !== 'logistic-regression-lab/session' || snap.version !== 1) mismatch('unknown snapshot format');
+    if (snap.format !== 'logistic-regression-lab/session' || snap.version !== 2) mismatch('saved by another version');
     if (snap.classes.join('\u0000') !== data.classes.join('\u0000')) mismatch('different classes');
     if (snap.featureNames.join('\u0000') !== data.featureNames.join('\u0000')) mismatch('different features');
     if (snap.m !== data.train.m) mismatch('different number of training rows');
@@ -667,7 +1011,7 @@ export class TrainingSession {
     s.theta64.set(snap.W);
     s.theta64.set(snap.b, snap.W.length);
     s.theta.set(s.theta64);
-    s.optimizer.setState(snap.optimizer);
+    s.optimizer?.setState(snap.optimizer);
     s.iter = snap.iteration;
     s.ep = snap.epoch;
     s.pos = snap.position;
@@ -678,7 +1022,11 @@ export class TrainingSession {
     s.lastEpochLoss = snap.lastEpochLoss;
     s.converged = snap.converged;
     if (snap.optimum) {
-      s.opt = { W: Float64Array.from(snap.optimum.W), b: Float64Array.from(snap.optimum.b), converged: snap.optimum.converged };
+      const o = snap.optimum;
+      s.opt = {
+        W: Float64Array.from(o.W), b: Float64Array.from(o.b), converged: o.converged, separable: o.separable,
+        cost: o.cost, iterations: o.iterations,
+      };
     }
     return s;
   }

@@ -82,6 +82,13 @@ export type LabErrorCode =
 // ───────────────────────────── Preparation ─────────────────────────────
 
 export type NumericImpute = 'median' | 'mean';
+/**
+ * How a text column becomes features: 'reference' (default) — one 0/1 indicator per level except a reference
+ * level (the first level in sorted order, as R, statsmodels and scikit-learn's OneHotEncoder(drop='first')), so
+ * the indicators and the bias are not collinear and, without L2, the optimum is unique; 'full' — one indicator
+ * per level (collinear with the bias: without L2 the optimum is not unique).
+ */
+export type CategoricalEncoding = 'reference' | 'full';
 export type CategoricalImpute = 'most-frequent' | 'missing-level';
 
 export interface PrepareOptions {
@@ -93,6 +100,8 @@ export interface PrepareOptions {
   include?: string[];
   numericImpute?: NumericImpute; // default 'median'
   categoricalImpute?: CategoricalImpute; // default 'most-frequent'
+  /** Coding of text columns (default 'reference'). */
+  encoding?: CategoricalEncoding;
   /** Add a `<col> missing` 0/1 feature for every column that had missing values in training rows. */
   missingIndicators?: boolean; // default false
   /** z-score numeric features with train-set mean/std. */
@@ -120,6 +129,8 @@ export interface ColumnReport {
   imputed?: string;
   /** Scaling applied, e.g. "z-score (mean 29.7, std 14.5)". */
   scaling?: string;
+  /** Reference coding: the level without an indicator (its effect is in the bias; the weights are relative to it). */
+  reference?: string;
 }
 
 /** Everything needed to turn a new table into the model's X, in order. Serialisable as JSON. */
@@ -230,7 +241,13 @@ export interface LinearKernel {
 
 // ───────────────────────────── Training ─────────────────────────────
 
-export type OptimizerKind = 'gd' | 'sgd' | 'momentum' | 'adam';
+/** First-order optimisers (one gradient step per update). */
+export type FirstOrderKind = 'gd' | 'sgd' | 'momentum' | 'adam';
+/**
+ * Every fitting method: the first-order optimisers, and the exact fits — 'newton' (Newton/IRLS: one update is
+ * W := W − t·H⁻¹∇J) and 'lbfgs' (quasi-Newton) — which reach the optimum in a few full-batch updates.
+ */
+export type OptimizerKind = FirstOrderKind | 'newton' | 'lbfgs';
 export type InitKind = 'zeros' | 'random';
 
 export interface TrainConfig {
@@ -258,15 +275,25 @@ export interface TrainConfig {
   logEvery: number; // default 0
 }
 
-/** One point of the training history. `iteration` counts parameter updates. */
+/**
+ * One point of the training history. `iteration` counts parameter updates. Two numbers, one definition each:
+ * - cost J = Σ s_i ℓ_i / Σ s_i + (λ/2)‖W‖² — what the optimiser minimises (its loss, class weights, penalty);
+ * - loss = −(1/m) Σ log p_{i,y_i} — the mean log loss of the predictions (no penalty, no weights), computed
+ *   from the scores z (softplus / log-sum-exp, never from rounded probabilities): the same number on every tab.
+ */
 export interface HistoryPoint {
   iteration: number;
   epoch: number;
+  /** Cost J on the training rows. */
+  trainCost: number;
+  /** Mean log loss on the training / test rows. */
   trainLoss: number;
   testLoss: number | null;
   trainAccuracy: number;
   testAccuracy: number | null;
-  /** ‖W_t − W*‖_F and |b_t − b*| to the exact optimum, when known. */
+  /** J − J* on the training rows, when the optimum is known and finite. */
+  gap: number | null;
+  /** ‖W_t − W*‖_F and ‖b_t − b*‖ to the exact optimum, only when W* is known and unique. */
   distW: number | null;
   distB: number | null;
 }
@@ -301,6 +328,19 @@ export interface StepRecord {
   /** Objective on this batch before and after the update (mean loss + L2 term). */
   lossBefore: number;
   lossAfter: number;
+  /**
+   * Newton / L-BFGS updates: W := W + t·p with the direction p (k×n then k, same layout as dW, db), p = −H⁻¹∇J
+   * for Newton (solved by conjugate gradients with `innerIterations` Hessian products), the step length t of the
+   * line search, and ‖∇J‖ before and after. The parameters of this update are float64 (the exact fit).
+   */
+  secondOrder?: {
+    method: 'newton' | 'lbfgs';
+    direction: number[];
+    stepSize: number;
+    innerIterations: number;
+    gradNormBefore: number;
+    gradNormAfter: number;
+  };
 }
 
 export interface ConfusionMetrics {

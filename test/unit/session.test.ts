@@ -360,7 +360,14 @@ describe('divergence', () => {
     assert.ok(err instanceof LabError, String(err));
     assert.equal(err.code, 'divergence');
     assert.match(err.message, /learning rate α = 1000000/);
-    assert.match(err.message, /try 100000/);
+    // The advice is the stable rate of these data, not α/10 (which may diverge as well): applied, it trains.
+    const suggested = /set the learning rate to ([\d.e+-]+) \(1\/L\)/.exec(err.message);
+    assert.ok(suggested, err.message);
+    assert.match(err.message, /α < 2\/L = /);
+    const again = new TrainingSession(data, { learningRate: Number(suggested[1]), epochs: 50 }, { computeOptimum: false });
+    again.run(50);
+    const costs = again.history().map((p) => p.trainCost);
+    for (let t = 1; t < costs.length; t++) assert.ok(costs[t] <= costs[t - 1] + 1e-9, `cost rose at ${t}: ${costs[t - 1]} → ${costs[t]}`);
     assert.match(err.message, new RegExp(`iteration ${s.iteration}\\b`));
     const it = s.iteration;
     const { W, b } = s.weights();
