@@ -2,9 +2,10 @@
 /**
  * logistic-lab — the headless command line of Logistic Regression Lab, on the same engine as the extension.
  *
- *   logistic-lab train <csv> [--target COL] [--lr A] [--epochs N] [--batch-size B] [--optimizer gd|sgd|momentum|adam]
- *                      [--l2 L] [--test-size F] [--seed S] [--loss bce|mse] [--no-standardize] [--json] [--out model.json]
- *   logistic-lab predict <model.json> <csv> [--out predictions.csv]
+ *   logistic-lab train <csv> [--target COL] [--lr A] [--epochs N] [--batch-size B]
+ *                      [--optimizer gd|sgd|momentum|adam|newton|lbfgs] [--l2 L] [--test-size F | --test-file F.csv]
+ *                      [--seed S] [--loss bce|mse] [--encoding reference|full] [--no-standardize] [--json] [--out model.json]
+ *   logistic-lab predict <model.json> <csv> [--out predictions.csv] [--json]
  *
  * Bad input exits with code 2 and one line on stderr naming the file, row/column and the fix.
  */
@@ -12,18 +13,28 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCsvFile } from '../engine/csv-file';
-import { prepareDataset, suggestTarget } from '../engine/dataset';
-import { parseModel, predictTable, predictionsToCsv, serializeModel } from '../engine/model-io';
+import { applyPreprocessing, prepareDataset, suggestTarget } from '../engine/dataset';
+import { evaluateModel, parseModel, predictTable, predictionsToCsv, serializeModel } from '../engine/model-io';
 import { TrainingSession } from '../engine/session';
+import { optimumAffordable } from '../engine/solver';
 import { LabError } from '../engine/types';
-import type { ConfusionMetrics, HistoryPoint, OptimizerKind, LossKind, PreparedDataset, TrainConfig } from '../engine/types';
+import type {
+  CategoricalEncoding,
+  ConfusionMetrics,
+  HistoryPoint,
+  OptimizerKind,
+  LossKind,
+  PreparedDataset,
+  TrainConfig,
+} from '../engine/types';
 import { formatReport, textCurve } from './format';
 
 const USAGE = `Usage:
   logistic-lab train <csv> [--target COL] [--lr A] [--epochs N] [--batch-size B]
-                     [--optimizer gd|sgd|momentum|adam] [--l2 L] [--test-size F] [--seed S]
-                     [--loss bce|mse] [--no-standardize] [--json] [--out model.json]
-  logistic-lab predict <model.json> <csv> [--out predictions.csv]`;
+                     [--optimizer gd|sgd|momentum|adam|newton|lbfgs] [--l2 L] [--test-size F | --test-file F.csv]
+                     [--seed S] [--loss bce|mse] [--encoding reference|full] [--no-standardize]
+                     [--json] [--out model.json]
+  logistic-lab predict <model.json> <csv> [--out predictions.csv] [--json]`;
 
 /** A usage mistake: printed with the usage text, exit code 2. */
 class UsageError extends Error {}
@@ -60,6 +71,8 @@ function train(argv: string[]): number {
       'test-size': { type: 'string' },
       seed: { type: 'string' },
       loss: { type: 'string' },
+      encoding: { type: 'string' },
+      'test-file': { type: 'string' },
       'no-standardize': { type: 'boolean' },
       json: { type: 'boolean' },
       out: { type: 'string' },
@@ -77,11 +90,31 @@ function train(argv: string[]): number {
     );
   }
   const seed = num('seed', values.seed);
+  const testFile = values['test-file'];
+  if (testFile !== undefined && values['test-size'] !== undefined) {
+    throw new UsageError('--test-file and --test-size exclude each other (a test file replaces the split)');
+  }
+  const encoding = values.encoding as CategoricalEncoding | undefined;
   const data: PreparedDataset = prepareDataset(
     table,
-    { target, standardize: !values['no-standardize'], testSize: num('test-size', values['test-size']), seed },
+    {
+      target,
+      standardize: !values['no-standardize'],
+      testSize: testFile !== undefined ? 0 : num('test-size', values['test-size']),
+      seed,
+      encoding,
+    },
     file,
   );
+  if (testFile !== undefined) {
+    // Preprocessing fitted on the training file only, applied to the test file (its labels must be known classes).
+    const testTable = readCsvFile(testFile);
+    const applied = applyPreprocessing(data.preprocessing, testTable, data.classes, testFile);
+    if (!applied.y) {
+      throw new LabError('unknown-target', `${basename(testFile)} has no column '${data.target}' to test against; add it or drop --test-file`, { file: testFile });
+    }
+    data.test = { X: applied.X, y: applied.y, m: applied.m, sourceRows: Int32Array.from({ length: applied.m }, (_, i) => i) };
+  }
   const config: Partial<TrainConfig> = {
     learningRate: num('lr', values.lr),
     epochs: num('epochs', values.epochs),
@@ -91,12 +124,23 @@ function train(argv: string[]): number {
     seed,
     loss: values.loss as LossKind | undefined,
   };
-  const session = new TrainingSession(data, config, { computeOptimum: false });
-  while (!session.done) session.run(1_000_000);
+  const k = data.classes.length === 2 ? 1 : data.classes.length;
+  const session = new TrainingSession(data, config, { computeOptimum: optimumAffordable(data.train.m, data.n, k) });
+  let diverged: LabError | null = null;
+  try {
+    while (!session.done) session.run(1_000_000);
+  } catch (e) {
+    // Divergence: one error line (exit 2); with --json the report is printed as well, with the verdict 'diverged'.
+    if (!(e instanceof LabError && e.code === 'divergence') || !values.json) throw e;
+    diverged = e;
+  }
   const history = session.history();
   const trainM = session.evaluate('train');
   const testM = data.test.m > 0 ? session.evaluate('test') : null;
   const last = lastPoint(history);
+  const verdict = session.convergence();
+  const optimum = session.optimumSummary();
+  const baseline = session.baseline();
   const model = session.exportModel();
   if (values.out) writeFileSync(values.out, serializeModel(model));
 
@@ -124,8 +168,36 @@ function train(argv: string[]): number {
       dropped,
       report: data.report,
       config: session.config,
-      train: splitJson(trainM, last?.trainLoss ?? trainM.logLoss),
-      test: testM ? splitJson(testM, last?.testLoss ?? testM.logLoss) : null,
+      encoding: encoding ?? 'reference',
+      testFile: testFile ?? null,
+      train: { ...splitJson(trainM, trainM.logLoss), cost: last?.trainCost ?? null },
+      test: testM ? splitJson(testM, testM.logLoss) : null,
+      convergence: {
+        verdict: verdict.verdict,
+        gradNorm: verdict.gradNorm,
+        lossGap: verdict.lossGap,
+        stableLearningRate: verdict.stableRate,
+        suggestedLearningRate: verdict.suggestedRate,
+        headline: verdict.headline,
+        advice: verdict.advice,
+      },
+      optimum: optimum
+        ? {
+            cost: optimum.cost,
+            trainLoss: optimum.trainLoss,
+            testLoss: optimum.testLoss,
+            trainAccuracy: optimum.trainAccuracy,
+            testAccuracy: optimum.testAccuracy,
+            unique: optimum.unique,
+          }
+        : null,
+      baseline: {
+        majorityClass: baseline.majorityClass,
+        trainAccuracy: baseline.trainAccuracy,
+        testAccuracy: baseline.testAccuracy,
+        trainLoss: baseline.trainLoss,
+        testLoss: baseline.testLoss,
+      },
       weights,
       bias,
       iterations: session.iteration,
@@ -133,6 +205,8 @@ function train(argv: string[]): number {
       history: history.map((h) => ({
         iteration: h.iteration,
         epoch: h.epoch,
+        trainCost: h.trainCost,
+        gap: h.gap,
         trainLoss: h.trainLoss,
         testLoss: h.testLoss,
         trainAccuracy: h.trainAccuracy,
@@ -141,6 +215,10 @@ function train(argv: string[]): number {
       model: values.out ?? null,
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    if (diverged) {
+      process.stderr.write(`logistic-lab: ${diverged.message}\n`);
+      return 2;
+    }
     return 0;
   }
 
@@ -151,8 +229,14 @@ function train(argv: string[]): number {
   w('');
   w(formatReport(data.report));
   w('');
-  w(`Loss per iteration (${session.config.optimizer}, α = ${session.config.learningRate}, ${session.iteration} updates, ${session.epoch} epochs):`);
+  const method = session.config.optimizer === 'newton' || session.config.optimizer === 'lbfgs'
+    ? session.config.optimizer
+    : `${session.config.optimizer}, α = ${session.config.learningRate}`;
+  w(`Log loss per iteration (${method}, ${session.iteration} updates, ${session.epoch} epochs):`);
   w(textCurve(history));
+  w('');
+  w(`Verdict: ${verdict.verdict.toUpperCase()} — ${verdict.advice}`);
+  w(`  ‖∇J‖ = ${verdict.gradNorm.toPrecision(3)}` + (verdict.lossGap !== null ? `, J − J* = ${verdict.lossGap.toPrecision(3)}` : ''));
   w('');
   const show = (name: string, c: ConfusionMetrics, loss: number | null | undefined): void => {
     w(`${name}: accuracy ${(c.accuracy * 100).toFixed(2)} %, loss ${loss == null ? '—' : loss.toFixed(5)}, macro F1 ${c.macroF1.toFixed(4)}` +
@@ -161,8 +245,19 @@ function train(argv: string[]): number {
     w('  actual \\ predicted'.padEnd(22) + c.classes.map((s) => s.padStart(width)).join(''));
     c.matrix.forEach((row, i) => w(('  ' + c.classes[i]).padEnd(22) + row.map((v) => String(v).padStart(width)).join('')));
   };
-  show('Train', trainM, last?.trainLoss);
-  if (testM) show('Test', testM, last?.testLoss);
+  show('Train', trainM, trainM.logLoss);
+  if (testM) show(testFile !== undefined ? `Test (${basename(testFile)})` : 'Test', testM, testM.logLoss);
+  w('');
+  const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(2)} %`);
+  const dec = (x: number | null): string => (x === null ? '—' : x.toFixed(5));
+  w('Beside this model:'.padEnd(34) + 'train loss   test loss   train acc    test acc');
+  const line = (name: string, trL: number | null, teL: number | null, trA: number | null, teA: number | null): void => {
+    w(`  ${name}`.padEnd(34) + `${dec(trL).padStart(10)}  ${dec(teL).padStart(10)}  ${pct(trA).padStart(10)}  ${pct(teA).padStart(10)}`);
+  };
+  line('this model', trainM.logLoss, testM?.logLoss ?? null, trainM.accuracy, testM?.accuracy ?? null);
+  if (optimum) line('optimum W* (exact fit)', optimum.trainLoss, optimum.testLoss, optimum.trainAccuracy, optimum.testAccuracy);
+  else w('  optimum W* (exact fit)'.padEnd(34) + (session.config.loss !== 'bce' ? 'not computed for the MSE loss' : 'not computed (no finite optimum, or too costly for these data)'));
+  line(`majority class '${baseline.majorityClass}'`, baseline.trainLoss, baseline.testLoss, baseline.trainAccuracy, baseline.testAccuracy);
   if (values.out) w(`\nModel written to ${values.out}`);
   return 0;
 }
@@ -171,7 +266,7 @@ function predict(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { out: { type: 'string' } },
+    options: { out: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (positionals.length !== 2) throw new UsageError('predict takes a model file and a CSV file');
   const [modelFile, csvFile] = positionals;
@@ -182,11 +277,37 @@ function predict(argv: string[]): number {
   const table = readCsvFile(csvFile);
   const result = predictTable(model, table, csvFile);
   const csv = predictionsToCsv(table, model, result);
-  if (values.out) {
-    writeFileSync(values.out, csv);
-    process.stdout.write(`${table.rowCount} predictions written to ${values.out}\n`);
-  } else {
-    process.stdout.write(csv);
+  // A CSV that has the target column: how well the model does on it (log loss from the scores, as in training).
+  const hasTarget = table.columns.some((c) => c.name === model.target);
+  let metrics: ConfusionMetrics | null = null;
+  if (hasTarget) {
+    const applied = applyPreprocessing(model.preprocessing, table, model.classes, csvFile);
+    if (applied.y) metrics = evaluateModel(model, applied.X, applied.y, applied.m);
+  }
+  if (values.out) writeFileSync(values.out, csv);
+  if (values.json) {
+    const out = {
+      file: basename(csvFile),
+      rows: table.rowCount,
+      target: model.target,
+      predictions: values.out ?? null,
+      metrics: metrics
+        ? { accuracy: metrics.accuracy, loss: metrics.logLoss, confusion: metrics.matrix, classes: metrics.classes, macroF1: metrics.macroF1 }
+        : null,
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return 0;
+  }
+  if (values.out) process.stdout.write(`${table.rowCount} predictions written to ${values.out}\n`);
+  else process.stdout.write(csv);
+  if (metrics) {
+    // Beside a CSV on standard output the metrics go to standard error, so the CSV stays clean.
+    const stream = values.out ? process.stdout : process.stderr;
+    const w = (s: string): boolean => stream.write(s + '\n');
+    w(`${basename(csvFile)} has the target '${model.target}': accuracy ${(metrics.accuracy * 100).toFixed(2)} %, log loss ${metrics.logLoss.toFixed(5)}, macro F1 ${metrics.macroF1.toFixed(4)}`);
+    const width = Math.max(8, ...metrics.classes.map((c) => c.length + 2));
+    w('  actual \\ predicted'.padEnd(22) + metrics.classes.map((c) => c.padStart(width)).join(''));
+    metrics.matrix.forEach((row, i) => w(('  ' + metrics.classes[i]).padEnd(22) + row.map((v) => String(v).padStart(width)).join('')));
   }
   return 0;
 }

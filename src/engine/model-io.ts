@@ -10,9 +10,11 @@
  */
 import { applyPreprocessing } from './dataset';
 import { jsKernel } from './kernel-js';
-import { predictLabels } from './metrics';
+import { confusionMetrics, predictLabels } from './metrics';
+import { Objective } from './objective';
 import { LabError } from './types';
 import type {
+  ConfusionMetrics,
   ExportedModel,
   FeatureSpec,
   LinearKernel,
@@ -268,6 +270,21 @@ export function predictTable(model: ExportedModel, table: ParsedTable, file?: st
   const labels = predictLabels(probabilities, m, model.classes.length, model.threshold);
   const predicted = Array.from(labels, (c) => model.classes[c]);
   return { probabilities, predicted, k: params.k };
+}
+
+/**
+ * Metrics of a model on rows with known classes: the confusion matrix and rates at the model's threshold, and the
+ * mean log loss −(1/m) Σ log p_{i,y_i} computed from the scores z (the same definition as in training).
+ * Shapes: X m×n row-major float32, y (m) class indices into model.classes.
+ */
+export function evaluateModel(model: ExportedModel, X: Float32Array, y: Int32Array, m: number): ConfusionMetrics {
+  const params = modelParameters(model);
+  const K = model.classes.length;
+  const probabilities = predictProbabilities(X, m, params.n, params.k, params.W, params.b);
+  const cm = confusionMetrics(y, probabilities, model.classes, model.threshold);
+  const split = { X, y, m, sourceRows: new Int32Array(0) };
+  cm.logLoss = new Objective(split, params.k, { loss: 'bce', l2: 0, classWeight: null, numClasses: K }).evaluate(params.W, params.b, null);
+  return cm;
 }
 
 /** A CSV field, quoted when it contains a delimiter, quote, line break or surrounding spaces. */

@@ -62,6 +62,20 @@ export interface SolveResult {
   separable: boolean;
 }
 
+/**
+ * The exact optimum (for the distance-to-optimum curve) (for J − J*, the distance-to-optimum curve and the
+ * optimum beside every model) is solved only when its cost estimate
+ * m·d² (d = k(n+1) parameters: Newton's Hessian) is at most this — about 2–3 s here; 16 000 × 784 binary
+ * (1.0e10) took 25 s, which would block the first answer.
+ */
+export const OPTIMUM_MAX_COST = 1e9;
+
+/** Whether solving for the exact optimum of m rows, n features and k outputs is cheap enough (see OPTIMUM_MAX_COST). */
+export function optimumAffordable(m: number, n: number, k: number): boolean {
+  const d = k * (n + 1);
+  return m * d * d <= OPTIMUM_MAX_COST;
+}
+
 /** Default work budget (multiply-adds) for building the dense Hessian preconditioner. */
 const HESSIAN_BUDGET = 3e8;
 /** Largest k(n+1) for which 'auto' chooses Newton for softmax. */

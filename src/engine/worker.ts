@@ -43,6 +43,8 @@ import { predictLabels } from './metrics';
 import { createParallelKernel, setThreadNice } from './parallel-kernel';
 import { parseModel, predictProbabilities, predictTable, predictionsToCsv, serializeModel } from './model-io';
 import { TrainingSession, type SessionSnapshot } from './session';
+import { optimumAffordable } from './solver';
+export { optimumAffordable } from './solver';
 import { LabError } from './types';
 import type {
   HistoryPoint,
@@ -64,12 +66,6 @@ export const PROGRESS_MS = 100;
 export const BOUNDARY_CELLS = 60;
 /** Most training points sent with the boundary plot. */
 export const BOUNDARY_MAX_POINTS = 1500;
-/**
- * The exact optimum (for the distance-to-optimum curve) is solved at load only when its cost estimate
- * m·d² (d = k(n+1) parameters: Newton's Hessian) is at most this — about 2–3 s here; 16 000 × 784 binary
- * (1.0e10) took 25 s, which would block the first answer.
- */
-export const OPTIMUM_MAX_COST = 1e9;
 /**
  * Files at least this large are read straight into a float32 matrix and prepared in place when that gives
  * exactly the general result (matrix-file.ts): peak memory about the matrix instead of several times it.
@@ -660,12 +656,6 @@ function withImagePixels(names: string[], prepare: PrepareOptions): PrepareOptio
     options.include = Array.from(new Set([...(options.include ?? []), ...pixels]));
   }
   return options;
-}
-
-/** Whether solving for the exact optimum of m rows, n features and k outputs is cheap enough (see OPTIMUM_MAX_COST). */
-export function optimumAffordable(m: number, n: number, k: number): boolean {
-  const d = k * (n + 1);
-  return m * d * d <= OPTIMUM_MAX_COST;
 }
 
 /** Next chunk size so that one `run(chunk)` takes about CHUNK_MS (did updates took dt ms). */

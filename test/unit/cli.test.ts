@@ -173,3 +173,80 @@ describe('bad input exits non-zero with one clear line', () => {
     });
   }
 });
+
+// ───────────── Telling the truth: exact fits, verdict, optimum, baseline, separate test file ─────────────
+
+interface TruthJson extends TrainJson {
+  convergence: { verdict: string; gradNorm: number; lossGap: number | null; suggestedLearningRate: number | null; advice: string };
+  optimum: { trainLoss: number; testLoss: number | null; testAccuracy: number | null; unique: boolean | null } | null;
+  baseline: { testAccuracy: number | null; majorityClass: string };
+}
+
+describe('logistic-lab train: optimum, verdict, baseline', () => {
+  const fixture = JSON.parse(readFileSync(resolve(root, 'test/fixtures/sklearn/reference_coding.json'), 'utf8')) as {
+    cases: Array<{ name: string; lambda: number; encoding: string; target: string; featureNames: string[]; coef: number[][]; intercept: number[]; trainLogLoss: number }>;
+  };
+
+  test('--optimizer newton is the optimum: scikit-learn coefficients (reference coding, no penalty), verdict converged', () => {
+    const c = fixture.cases.find((x) => x.lambda === 0 && x.target === 'Survived' && x.encoding === 'reference');
+    assert.ok(c);
+    const out = run('train', sample('titanic.csv'), '--target', 'Survived', '--optimizer', 'newton', '--test-size', '0', '--json');
+    assert.equal(out.code, 0, out.stderr);
+    const j = JSON.parse(out.stdout) as TruthJson;
+    assert.deepEqual(j.features, c.featureNames);
+    const maxCoef = Math.max(...c.coef[0].map(Math.abs));
+    c.featureNames.forEach((f, q) => assert.ok(Math.abs(j.weights['1'][f] - c.coef[0][q]) < 1e-5 * maxCoef, f));
+    assert.ok(Math.abs(j.bias['1'] - c.intercept[0]) < 1e-5 * maxCoef);
+    assert.ok(Math.abs(j.train.loss - c.trainLogLoss) < 1e-7, `${j.train.loss} vs ${c.trainLogLoss}`);
+    assert.equal(j.convergence.verdict, 'converged');
+    assert.ok(j.convergence.gradNorm < 1e-5);
+    assert.ok(j.iterations <= 15);
+  });
+
+  test('the defaults stop short: not-converged with J − J*, the optimum and the majority baseline beside the model', () => {
+    const j = trainJson(sample('titanic.csv'), '--target', 'Survived');
+    assert.equal(j.convergence.verdict, 'not-converged');
+    assert.ok(j.convergence.lossGap !== null && j.convergence.lossGap > 0.01);
+    assert.ok(j.optimum && j.optimum.unique === true);
+    assert.ok(j.optimum.trainLoss < j.train.loss);
+    // Majority class of the 178 test rows: 110 of them died.
+    assert.equal(j.baseline.majorityClass, '0');
+    assert.equal(j.baseline.testAccuracy, 110 / 178);
+    assert.match(j.convergence.advice, /try α = /);
+  });
+
+  test('full coding without L2: the optimum exists but is not unique', () => {
+    const j = trainJson(sample('titanic.csv'), '--target', 'Survived', '--encoding', 'full', '--epochs', '50');
+    assert.ok(j.features.includes('Sex=female') && j.features.includes('Sex=male'));
+    assert.equal(j.optimum?.unique, false);
+  });
+
+  test('--test-file evaluates on another CSV; predict on a CSV with the target prints the same accuracy and loss', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    const lines = readFileSync(sample('titanic.csv'), 'utf8').trimEnd().split('\n');
+    const trainFile = join(dir, 'train.csv');
+    const testFile = join(dir, 'test.csv');
+    writeFileSync(trainFile, [lines[0], ...lines.slice(1, 701)].join('\n') + '\n');
+    writeFileSync(testFile, [lines[0], ...lines.slice(701)].join('\n') + '\n');
+    const model = join(dir, 'model.json');
+    const j = trainJson(trainFile, '--target', 'Survived', '--optimizer', 'newton', '--test-file', testFile, '--out', model);
+    assert.equal(sum(j.train.confusion), 700, 'no split: every row of the training file trains');
+    assert.ok(j.test);
+    assert.equal(sum(j.test.confusion), 191);
+    const p = run('predict', model, testFile, '--json');
+    assert.equal(p.code, 0, p.stderr);
+    const pj = JSON.parse(p.stdout) as { metrics: { accuracy: number; loss: number; confusion: number[][] } };
+    assert.deepEqual(pj.metrics.confusion, j.test.confusion);
+    assert.equal(pj.metrics.accuracy, j.test.accuracy);
+    assert.ok(Math.abs(pj.metrics.loss - j.test.loss) < 1e-12, `${pj.metrics.loss} vs ${j.test.loss}`);
+    const both = run('train', trainFile, '--target', 'Survived', '--test-file', testFile, '--test-size', '0.2');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /exclude each other/);
+  });
+
+  test('a diverging rate: exit 2 with the stable rate of these data in the message', () => {
+    const r = run('train', sample('titanic.csv'), '--target', 'Survived', '--lr', '1e8');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /α < 2\/L = /);
+  });
+});
