@@ -19,12 +19,14 @@
  * - other C0 controls, DEL, C1 controls, bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
  *   U+2066–U+2069), invisible characters (U+200B, U+2060–U+2064, U+FEFF, U+FFF9–U+FFFB, tag characters
  *   U+E0000–U+E007F) → removed; an unpaired surrogate → U+FFFD;
- * - `](` → `］(` (fullwidth right square bracket): every markdown inline link — VS Code's pattern included —
+ * - `](` → `⁆(` (U+2046, right square bracket with quill): every markdown inline link — VS Code's pattern included —
  *   needs `](`, so no link can form, whatever the label or the target. Brackets elsewhere (`[0, 1)`,
  *   `[ragged-row] (…`) are kept;
  * - `<` before a letter, `/`, `!` or `?` → `‹`: no autolink (`<command:x>`) or HTML tag;
- * - the scheme `command:` (any case) → `command：` (fullwidth colon): a bare command URI is never one;
+ * - the scheme `command:` (any case) → `command∶` (U+2236, ratio): a bare command URI is never one;
  * - longer than `maxLength` (default 1000, VS Code's own limit for notifications) → cut, ending in `…`.
+ * The look-alikes are in the fonts VS Code falls back to on every platform (DejaVu Sans on a bare Linux included;
+ * fullwidth forms are not, they showed as empty boxes).
  */
 
 /** Longest whole message (VS Code itself cuts notifications at 1000 characters). */
@@ -80,7 +82,7 @@ export function truncate(text: string, maxLength: number): string {
 
 /** Link, autolink and command-URI syntax made inert (see the module comment); same length as the input. */
 export function neutraliseLinks(text: string): string {
-  return text.replace(LINK_JOINT, '\uFF3D').replace(ANGLE_OPEN, '\u2039').replace(COMMAND_SCHEME, '$1\uFF1A');
+  return text.replace(LINK_JOINT, '\u2046').replace(ANGLE_OPEN, '\u2039').replace(COMMAND_SCHEME, '$1\u2236');
 }
 
 /**

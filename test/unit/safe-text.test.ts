@@ -140,7 +140,7 @@ function randomHostile(count: number, seed = 20240611): string[] {
     '[', ']', '(', ')', '](', ')[', 'command:', 'COMMAND:', 'https://', 'http://', 'file:', 'x', 'zap', ' ', '"', "'",
     '<', '>', '$(', '\\', '\n', '\r', '\r\n', '\t', '\u0000', '\u001B', '\u007F', '\u0085', '\u009B', '\u200B',
     '\u200E', '\u202A', '\u202E', '\u2028', '\u2066', '\u2069', '\uFEFF', '\u{E0041}', '\uD800', '\uDC00', '~spin',
-    '-', ':', '/', '?', '%7B', '\uFF3D', '\uFF08',
+    '-', ':', '/', '?', '%7B', '\uFF3D', '\uFF08', '\u2046', '\u2236',
   ];
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -221,9 +221,9 @@ describe('safeMessage against VS Code notification links', () => {
   test('the hostile header stays readable: same words, the link only defused', () => {
     assert.equal(
       safeMessage(`data.csv line 5 has 4 fields but the header has 3 (the last column is '[Show the bad line](${SEND})').`),
-      `data.csv line 5 has 4 fields but the header has 3 (the last column is '[Show the bad line\uFF3D(command\uFF1A${SEND.slice(8)})').`,
+      `data.csv line 5 has 4 fields but the header has 3 (the last column is '[Show the bad line\u2046(command\u2236${SEND.slice(8)})').`,
     );
-    assert.equal(safeMessage('<command:x>'), '\u2039command\uFF1Ax>');
+    assert.equal(safeMessage('<command:x>'), '\u2039command\u2236x>');
   });
 
   test('ordinary messages are unchanged', () => {
