@@ -11,8 +11,9 @@
  * - `logisticLab.state()` → the current SessionState or undefined;  `closeSession()` → undefined (also forgets
  *   the session saved for window reloads)
  *
- * A failure is shown with `showErrorMessage` (the engine's one-line message: what, where, what to do),
- * written to the output channel and sent to the webviews; the command then resolves undefined.
+ * A failure is shown as an error notification (the engine's one-line message: what, where, what to do; made safe
+ * by notify.ts since it quotes CSV data), written to the output channel and sent to the webviews; the command then
+ * resolves undefined.
  */
 import * as vscode from 'vscode';
 import { resolveConfig } from '../engine/config';
@@ -21,7 +22,9 @@ import type { ComparisonRun, SessionState } from '../protocol';
 import { readPrepareOptions, readTrainConfig, SECTION } from './config';
 import { DashboardPanel } from './dashboardPanel';
 import type { Log } from './log';
+import { setStatusMessage, showError, showInfo } from './notify';
 import { activeCsv, baseOf, pickCsv, pickFeatures, pickTarget } from './pickers';
+import { quote, safeMessage } from './safeText';
 import type { SessionController } from './sessionController';
 import type { WebviewHub } from './webviewHub';
 
@@ -139,7 +142,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     if (features !== undefined) prepare.features = features;
     if (include !== undefined && include.length > 0) prepare.include = include;
 
-    log.info(`Training on ${file} → target '${target}'${features ? `, features ${features.join(', ')}` : ''}`);
+    log.info(`Training on ${file} → target ${quote(target)}${features ? `, features ${features.map((f) => quote(f)).join(', ')}` : ''}`);
     const state = await controller.load(file, prepare, config);
     log.preparationReport(state.dataset);
     if (options.showDashboard !== false) showDashboard(true);
@@ -156,7 +159,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   let statusNote: { iteration: number; message: vscode.Disposable } | undefined;
   const showStatus = (iteration: number, text: string): void => {
     statusNote?.message.dispose();
-    statusNote = { iteration, message: vscode.window.setStatusBarMessage(text, 4000) };
+    statusNote = { iteration, message: setStatusMessage(text, 4000) };
   };
   const clearStaleStatus = (iteration: number | undefined): void => {
     if (statusNote && statusNote.iteration !== iteration) {
@@ -181,7 +184,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     await controller.restorePending();
     const s = controller.state;
     if (s && s.done && !controller.running) {
-      void vscode.window.showInformationMessage(
+      void showInfo(
         `Training already finished (${s.config.epochs} epochs). Reset the weights to train again, or change the settings.`,
       );
       return s;
@@ -222,7 +225,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (!uri) return undefined;
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(json));
       log.info(`Model exported to ${uri.fsPath}`);
-      void vscode.window.showInformationMessage(`Model saved to ${baseOf(uri)}.`, 'Open').then((choice) => {
+      void showInfo(`Model saved to ${baseOf(uri)}.`, 'Open').then((choice) => {
         if (choice === 'Open' && uri) void vscode.window.showTextDocument(uri);
       });
       return uri;
@@ -317,16 +320,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   ];
 }
 
-/** Shows, logs and broadcasts a failure. LabError/worker messages are already user-facing sentences. */
+/**
+ * Shows, logs and broadcasts a failure. LabError/worker messages are already user-facing sentences, but they quote
+ * CSV data verbatim: what is shown, recorded and broadcast is the safe form of the message (safeText.ts).
+ */
 export function reportError(deps: Pick<CommandDeps, 'log' | 'hub' | 'onError'>, what: string, err: unknown): void {
-  const message = errorMessage(err);
+  const message = safeMessage(errorMessage(err));
   const details = errorDetails(err);
   deps.log.error(`${what} failed${details}: ${message}`);
   deps.hub.broadcast({ type: 'error', message });
   deps.onError(message);
   const where = sourceLine(err);
   const actions = where ? ['Go to Line', 'Show Log'] : ['Show Log'];
-  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+  void showError(message, ...actions).then((choice) => {
     if (choice === 'Show Log') deps.log.show();
     if (choice === 'Go to Line' && where) {
       const pos = new vscode.Position(where.line - 1, 0);
@@ -360,7 +366,7 @@ function errorDetails(err: unknown): string {
   if (loc && (loc.file || loc.line !== undefined || loc.columnName)) {
     const where = [
       loc.file ? loc.file + (loc.line !== undefined ? `:${loc.line}` : '') : loc.line !== undefined ? `line ${loc.line}` : '',
-      loc.columnName ? `column '${loc.columnName}'` : loc.column !== undefined ? `column ${loc.column + 1}` : '',
+      loc.columnName ? `column ${quote(loc.columnName)}` : loc.column !== undefined ? `column ${loc.column + 1}` : '',
     ].filter((s) => s !== '');
     parts.push(`(${where.join(', ')})`);
   }

@@ -6,11 +6,13 @@
  * session survived) and the full state once the restore is done.
  */
 import * as vscode from 'vscode';
+import { safeMessage } from './safeText';
 import { buildHtml, webviewOptions } from './webviewHtml';
 import type { WebviewHub } from './webviewHub';
 
 export const DASHBOARD_VIEW_TYPE = 'logisticLab.dashboard';
-const TITLE = 'Logistic Regression Lab';
+/** The panel's tab title (fixed text today; safeMessage keeps it plain text if it ever names a file). */
+const TITLE = safeMessage('Logistic Regression Lab');
 
 export class DashboardPanel implements vscode.Disposable {
   private static current: DashboardPanel | undefined;

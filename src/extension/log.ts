@@ -1,10 +1,13 @@
 /**
  * The extension's output channel ("Logistic Regression Lab" in the Output view): one place for what the
  * host did, the preparation report of each dataset, and every error with its code and location.
+ * Every line is made safe first (safeText.ts: no control characters or line breaks from CSV data, no link
+ * syntax, at most MAX_LOG_LENGTH characters), so a header name cannot forge log lines or escape sequences.
  */
 import * as vscode from 'vscode';
 import type { ColumnReport } from '../engine/types';
 import type { DatasetInfo } from '../protocol';
+import { MAX_LOG_LENGTH, quote, safeMessage } from './safeText';
 
 export class Log implements vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;
@@ -14,15 +17,15 @@ export class Log implements vscode.Disposable {
   }
 
   info(message: string): void {
-    this.channel.info(message);
+    this.channel.info(safeMessage(message, MAX_LOG_LENGTH));
   }
 
   warn(message: string): void {
-    this.channel.warn(message);
+    this.channel.warn(safeMessage(message, MAX_LOG_LENGTH));
   }
 
   error(message: string): void {
-    this.channel.error(message);
+    this.channel.error(safeMessage(message, MAX_LOG_LENGTH));
   }
 
   /** Reveal the channel without taking focus. */
@@ -34,12 +37,12 @@ export class Log implements vscode.Disposable {
   preparationReport(info: DatasetInfo): void {
     const lines = [
       `Prepared ${info.fileName}: ${info.rows} rows → ${info.mTrain} train / ${info.mTest} test, ` +
-        `${info.featureNames.length} features, target '${info.target}' with classes ${info.classes
-          .map((c) => `'${c}'`)
+        `${info.featureNames.length} features, target ${quote(info.target)} with classes ${info.classes
+          .map((c) => quote(c))
           .join(', ')}`,
       ...info.report.map(describeColumn),
     ];
-    for (const line of lines) this.channel.info(line);
+    for (const line of lines) this.info(line);
   }
 
   dispose(): void {

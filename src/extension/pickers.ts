@@ -1,9 +1,12 @@
 /**
  * The training flow's questions: which CSV, which column to predict, which columns to learn from.
- * Each picker resolves undefined when the user dismisses it.
+ * Each picker resolves undefined when the user dismisses it. Column and file names are data: the pickers of
+ * notify.ts show them as plain text (no icons, no links), the extension's own icons are given as `icons`.
  */
 import * as vscode from 'vscode';
 import type { ColumnInfo } from '../protocol';
+import { createPick, showPick, showPickMany, type PickItem } from './notify';
+import { quote } from './safeText';
 
 /** Whether a URI names a CSV file (by extension, case-insensitive). */
 export function isCsv(uri: vscode.Uri | undefined): uri is vscode.Uri {
@@ -21,21 +24,20 @@ export function activeCsv(): vscode.Uri | undefined {
   return undefined;
 }
 
-const BROWSE = '$(folder-opened) Browse…';
-
 /** Quick pick of the workspace's CSV files (plus Browse…); an open dialog when there are none. */
 export async function pickCsv(): Promise<vscode.Uri | undefined> {
   const files = await vscode.workspace.findFiles('**/*.csv', '**/{node_modules,.git}/**', 1000);
   if (files.length === 0) return browseCsv();
   files.sort((a, b) => a.path.localeCompare(b.path));
-  type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
+  type Item = PickItem & { uri?: vscode.Uri };
   const items: Item[] = files.map((uri) => ({
-    label: `$(file) ${baseOf(uri)}`,
+    label: baseOf(uri),
+    icons: { label: 'file' },
     description: vscode.workspace.asRelativePath(uri, true),
     uri,
   }));
-  items.push({ label: BROWSE, alwaysShow: true });
-  const picked = await vscode.window.showQuickPick(items, {
+  items.push({ label: 'Browse…', icons: { label: 'folder-opened' }, alwaysShow: true });
+  const picked = await showPick(items, {
     title: 'Train Logistic Regression',
     placeHolder: 'Pick the CSV file to train on',
     matchOnDescription: true,
@@ -76,11 +78,11 @@ const CHOOSE_FEATURES_BUTTON: vscode.QuickInputButton = {
  * Accepting an item trains on the default features; its list button asks for the features first.
  */
 export function pickTarget(fileName: string, columns: ColumnInfo[], suggested: string | null): Promise<TargetChoice | undefined> {
-  type Item = vscode.QuickPickItem & { column?: string };
+  type Item = PickItem & { column?: string };
   const toItem = (c: ColumnInfo): Item => ({
     label: c.name,
     description: columnDescription(c) + (c.name === suggested ? ' · suggested' : ''),
-    detail: c.identifier ? `$(circle-slash) ${c.identifier}` : undefined,
+    ...identifierDetail(c),
     column: c.name,
     buttons: [CHOOSE_FEATURES_BUTTON],
   });
@@ -93,12 +95,13 @@ export function pickTarget(fileName: string, columns: ColumnInfo[], suggested: s
     items.push(...others.map(toItem));
   }
 
-  const qp = vscode.window.createQuickPick<Item>();
-  qp.title = `Train on ${fileName}: column to predict`;
-  qp.placeholder = 'Pick the target column (the list button next to a column lets you choose the features)';
-  qp.items = items;
-  qp.matchOnDescription = true;
-  const firstSelectable = items.find((i) => i.column !== undefined);
+  const qp = createPick<Item>({
+    title: `Train on ${fileName}: column to predict`,
+    placeholder: 'Pick the target column (the list button next to a column lets you choose the features)',
+    items,
+    matchOnDescription: true,
+  });
+  const firstSelectable = qp.items.find((i) => i.column !== undefined);
   if (firstSelectable) qp.activeItems = [firstSelectable];
 
   return new Promise<TargetChoice | undefined>((resolve) => {
@@ -129,24 +132,28 @@ export function pickTarget(fileName: string, columns: ColumnInfo[], suggested: s
  * by default start selected; identifier-like ones start unselected with the reason shown.
  */
 export async function pickFeatures(columns: ColumnInfo[], target: string): Promise<string[] | undefined> {
-  type Item = vscode.QuickPickItem & { column: string };
+  type Item = PickItem & { column: string };
   const items: Item[] = columns
     .filter((c) => c.name !== target)
     .map((c) => ({
       label: c.name,
       description: columnDescription(c),
-      detail: c.identifier ? `$(circle-slash) ${c.identifier}` : undefined,
+      ...identifierDetail(c),
       picked: c.identifier === null,
       column: c.name,
     }));
-  const picked = await vscode.window.showQuickPick(items, {
-    title: `Features to predict '${target}' from`,
+  const picked = await showPickMany(items, {
+    title: `Features to predict ${quote(target)} from`,
     placeHolder: 'Choose the feature columns (identifier-like columns are unselected by default)',
-    canPickMany: true,
     matchOnDescription: true,
   });
   if (!picked) return undefined;
   return picked.map((i) => i.column);
+}
+
+/** The detail of an identifier-like column: why it looks like one, after a "no" icon. */
+function identifierDetail(c: ColumnInfo): Pick<PickItem, 'detail' | 'icons'> {
+  return c.identifier ? { detail: c.identifier, icons: { detail: 'circle-slash' } } : {};
 }
 
 export function baseOf(uri: vscode.Uri): string {

@@ -3,6 +3,7 @@
  * when the task is still going after a short delay, so stepping and short runs stay quiet; Cancel pauses.
  */
 import * as vscode from 'vscode';
+import { withNotificationProgress } from './notify';
 import type { LongTask, SessionController } from './sessionController';
 
 /** A task shorter than this never shows a notification. */
@@ -23,8 +24,8 @@ export function watchLongTasks(controller: SessionController, delayMs = NOTIFICA
 
 function show(controller: SessionController, task: LongTask): void {
   const title = task.kind === 'run' ? 'Training logistic regression' : 'Comparing BCE and MSE';
-  void vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+  void withNotificationProgress(
+    { title, cancellable: true },
     async (progress, token) => {
       const subs: vscode.Disposable[] = [];
       token.onCancellationRequested(() => {

@@ -8,9 +8,12 @@
  *   turns into icons (an escaped `\$(x)` is shown as text).
  * A hostile corpus and seeded random mixes of dangerous fragments must never match them, lose their control
  * characters, stay within the length cap, and ordinary messages must come back unchanged.
+ * The last part checks that src/extension/ shows text only through notify.ts and log.ts.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ELLIPSIS,
   MAX_MESSAGE_LENGTH,
@@ -277,5 +280,49 @@ describe('safeLabel against VS Code label icons', () => {
       assert.equal(displayed(escapeIcons(text)), text, JSON.stringify(text));
     }
     assert.equal(escapeIcons('no icons here'), 'no icons here');
+  });
+});
+
+describe('src/extension shows text only through notify.ts and log.ts', () => {
+  const dir = join(process.cwd(), 'src', 'extension');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+  const source = (f: string): string => readFileSync(join(dir, f), 'utf8');
+
+  test('no other file calls the notification, quick-pick, status-bar, progress or output-channel APIs', () => {
+    const api =
+      /\b(showErrorMessage|showWarningMessage|showInformationMessage|showQuickPick|createQuickPick|setStatusBarMessage|createStatusBarItem|withProgress|createOutputChannel|createInputBox|showInputBox)\s*[<(]/g;
+    const allowed: Record<string, string[]> = {
+      'notify.ts': [
+        'showErrorMessage',
+        'showWarningMessage',
+        'showInformationMessage',
+        'showQuickPick',
+        'createQuickPick',
+        'setStatusBarMessage',
+        'withProgress',
+      ],
+      'log.ts': ['createOutputChannel'],
+    };
+    assert.ok(files.includes('notify.ts') && files.includes('log.ts'));
+    for (const f of files) {
+      for (const m of source(f).matchAll(api)) {
+        assert.ok((allowed[f] ?? []).includes(m[1]), `${f} calls ${m[1]} directly; use notify.ts (or log.ts)`);
+      }
+    }
+  });
+
+  test('every line written to the output channel is made safe first', () => {
+    const log = source('log.ts');
+    const writes = [...log.matchAll(/this\.channel\.(\w+)\(([^)]*)/g)].filter((m) => !['show', 'dispose'].includes(m[1]));
+    assert.ok(writes.length >= 3);
+    for (const w of writes) assert.match(w[2], /^safeMessage\(/, `channel.${w[1]}(${w[2]}…) in log.ts`);
+  });
+
+  test('notify.ts makes every text safe before it reaches VS Code', () => {
+    const notify = source('notify.ts');
+    for (const call of ['showErrorMessage', 'showWarningMessage', 'showInformationMessage']) {
+      assert.match(notify, new RegExp(`${call}\\(safeMessage\\(message\\)`), call);
+    }
+    assert.match(notify, /setStatusBarMessage\(safeLabel\(/);
   });
 });
