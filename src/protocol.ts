@@ -5,7 +5,8 @@
  * Discriminated unions in both directions; one line of doc per message; request ids where a reply is expected.
  * Pure types: no `vscode`, no Node APIs, so every world can import it.
  */
-import type { SessionSnapshot } from './engine/session';
+import type { BaselineSummary, Convergence } from './engine/convergence';
+import type { OptimumSummary, SessionSnapshot } from './engine/session';
 import type {
   ColumnReport,
   ConfusionMetrics,
@@ -36,6 +37,12 @@ export interface DatasetInfo {
   report: ColumnReport[];
   /** Side of the square image when features are pixels (e.g. 8 for digits p0…p63), else null. */
   pixelSide: number | null;
+  /**
+   * Per feature (same order as featureNames): its source column, kind, and the scale it was divided by (the
+   * training standard deviation of a standardised numeric column, else 1) — so a weight per standard deviation
+   * w can also be read per raw unit of the column, w / scale.
+   */
+  features: Array<{ source: string; kind: 'numeric' | 'one-hot' | 'missing-indicator'; scale: number }>;
 }
 
 /** The learned parameters, k×n row-major (k = 1 for binary). */
@@ -78,8 +85,16 @@ export interface SessionState {
   train: ConfusionMetrics;
   test: ConfusionMetrics | null;
   weights: WeightsInfo;
-  /** Whether the exact optimum W* was found (distance curve meaningful). */
+  /** Whether the exact optimum W* was found (null: not computed, e.g. too costly or loss 'mse'). */
   optimumConverged: boolean | null;
+  /** Whether W* is unique (λ > 0 or [X 1] of full column rank): ‖W − W*‖ is drawn only then. null: unknown. */
+  optimumUnique: boolean | null;
+  /** The verdict on the run so far (final once done or diverged). */
+  convergence: Convergence;
+  /** The optimum W* as a model (train/test loss and accuracy), when known and finite. */
+  optimum: OptimumSummary | null;
+  /** The majority-class baseline. */
+  baseline: BaselineSummary;
   lastStep: StepRecord | null;
   boundary: BoundaryInfo | null;
   comparison: ComparisonRun[] | null;
@@ -95,6 +110,8 @@ export interface ProgressInfo {
   newHistory: HistoryPoint[];
   /** Set when the host decided to replace the whole history (downsampling happened); `newHistory` is then empty. */
   history?: HistoryPoint[];
+  /** The live verdict (sent about once a second while training runs). */
+  convergence?: Convergence;
 }
 
 /**

@@ -25,6 +25,9 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   logEvery: 0,
 });
 
+/** Most parameters k(n+1) for optimizer 'newton' (its dense Hessian and factor take 16·d² bytes); above, 'lbfgs'. */
+export const NEWTON_MAX_PARAMS = 2000;
+
 /** Prefix of the VS Code settings that hold these fields. */
 export const SETTINGS_PREFIX = 'logisticLab';
 

@@ -22,25 +22,34 @@ export function lossCurvatureBound(k: number, loss: LossKind): number | null {
   return k === 1 ? 0.07703 : null;
 }
 
+/** Work limit (multiply-adds) of the power iteration over all rows. */
+const POWER_BUDGET = 4e8;
+
 /**
  * λmax(X̃ᵀ Ω X̃) for X̃ = [X 1] (m×(n+1)) and Ω = diag(ω), ω_i = s_i / Σ s (so Σ ω = 1), by power iteration:
  * v ← X̃ᵀΩX̃ v / ‖·‖ from v₀ = 1, until the Rayleigh quotient changes by less than 1e-6 relative (≤ maxIter
- * iterations, two passes over X each). Shapes: split.X m×n row-major; weights (m) or null for ω = 1/m.
+ * iterations, two passes over X each). When that would exceed POWER_BUDGET multiply-adds, the mean is taken over
+ * evenly spaced rows instead (an estimate of the same mean Gram matrix). Shapes: split.X m×n row-major; weights
+ * (m) or null for ω = 1/m.
  */
 export function gramTopEigenvalue(split: Split, weights: Float32Array | null, maxIter = 50): number {
-  const { X, m } = split;
-  if (m === 0) return 0;
-  const n = X.length / m;
+  const { X } = split;
+  const mAll = split.m;
+  if (mAll === 0) return 0;
+  const n = X.length / mAll;
   const d = n + 1;
+  const m = Math.min(mAll, Math.max(4 * d, Math.floor(POWER_BUDGET / (2 * maxIter * d))));
+  const rowOf = (t: number): number => (m === mAll ? t : Math.floor((t * mAll) / m));
   let total = 0;
-  if (weights) for (let i = 0; i < m; i++) total += weights[i];
+  if (weights) for (let t = 0; t < m; t++) total += weights[rowOf(t)];
   const inv = weights ? 1 / total : 1 / m;
   let v = new Float64Array(d).fill(1 / Math.sqrt(d));
   let w = new Float64Array(d);
   let lambda = 0;
   for (let it = 0; it < maxIter; it++) {
     w.fill(0);
-    for (let i = 0; i < m; i++) {
+    for (let t = 0; t < m; t++) {
+      const i = rowOf(t);
       const off = i * n;
       let u = v[n];
       for (let j = 0; j < n; j++) u += X[off + j] * v[j];

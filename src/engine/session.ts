@@ -32,7 +32,7 @@
  * the loss explode long before the weights overflow), throws LabError('divergence') and leaves the
  * session at the last parameters whose loss was finite and below that bound.
  */
-import { resolveConfig } from './config';
+import { NEWTON_MAX_PARAMS, resolveConfig } from './config';
 import {
   assessConvergence,
   baselineSummary,
@@ -258,6 +258,13 @@ export class TrainingSession {
     this.gB = this.grad.subarray(kn);
     this.prevTheta = new Float64Array(size);
     const method = this.config.optimizer;
+    if (method === 'newton' && size > NEWTON_MAX_PARAMS) {
+      throw new LabError(
+        'bad-config',
+        `optimizer 'newton' needs a ${size}×${size} Hessian for ${size} parameters ` +
+          `(${fmt((16 * size * size) / 2 ** 30)} GB); use 'lbfgs' for this many features`,
+      );
+    }
     this.optimizer = isFirstOrder(method) ? createOptimizer({ ...this.config, optimizer: method }, size) : null;
 
     const bs = this.config.batchSize;

@@ -44,6 +44,7 @@ import { createParallelKernel, setThreadNice } from './parallel-kernel';
 import { parseModel, predictProbabilities, predictTable, predictionsToCsv, serializeModel } from './model-io';
 import { TrainingSession, type SessionSnapshot } from './session';
 import { optimumAffordable } from './solver';
+import { isFirstOrder } from './optimizers';
 export { optimumAffordable } from './solver';
 import { LabError } from './types';
 import type {
@@ -60,6 +61,8 @@ import type {
 export const SLICE_MS = 40;
 /** Target duration of one `session.run(chunk)` call inside a slice. */
 const CHUNK_MS = 8;
+/** Minimum time between two live verdicts in progress messages (each costs a pass over the training rows). */
+export const VERDICT_MS = 1000;
 /** Minimum time between two progress messages. */
 export const PROGRESS_MS = 100;
 /** Cells per side of the decision-boundary grid. */
@@ -428,6 +431,7 @@ export class LabWorker {
     let sentCount = base.length;
     let lastSent = base.length > 0 ? base[base.length - 1].iteration : -1;
     let lastPost = Date.now();
+    let lastVerdict = 0;
     let chunk = 1;
 
     const progress = (): void => {
@@ -439,6 +443,11 @@ export class LabWorker {
         done: session.done,
         newHistory: [],
       };
+      // The live verdict costs a gradient pass: about once a second.
+      if (Date.now() - lastVerdict >= VERDICT_MS) {
+        info.convergence = session.convergence();
+        lastVerdict = Date.now();
+      }
       const prefixKept = sentCount <= recorded.length && (sentCount === 0 || recorded[sentCount - 1].iteration === lastSent);
       if (prefixKept) info.newHistory = recorded.slice(sentCount);
       else info.history = recorded;
@@ -487,7 +496,12 @@ export class LabWorker {
     try {
       runners = (['bce', 'mse'] as const).map((loss) => ({
         loss,
-        session: new TrainingSession(s.data, { ...s.session.config, loss }, { kernel: this.kernel, computeOptimum: false }),
+        // The comparison is of two losses under gradient descent: an exact fit (cross-entropy only) compares with 'gd'.
+        session: new TrainingSession(
+          s.data,
+          { ...s.session.config, loss, optimizer: isFirstOrder(s.session.config.optimizer) ? s.session.config.optimizer : 'gd' },
+          { kernel: this.kernel, computeOptimum: false },
+        ),
         failed: false,
       }));
     } catch (err) {
@@ -577,6 +591,10 @@ export class LabWorker {
       test: data.test.m > 0 ? session.evaluate('test', s.threshold) : null,
       weights: { k: w.k, n: data.n, W: Array.from(w.W), b: Array.from(w.b) },
       optimumConverged: optimum ? optimum.converged : null,
+      optimumUnique: s.computeOptimum ? session.optimumUnique() : null,
+      convergence: session.convergence(),
+      optimum: s.computeOptimum ? session.optimumSummary() : null,
+      baseline: session.baseline(),
       lastStep: s.lastStep,
       boundary: data.n === 2 ? boundary(data, w.W, w.b, w.k, s.threshold, this.kernel) : null,
       comparison: s.comparison,
@@ -781,6 +799,7 @@ function datasetInfo(file: string, data: PreparedDataset): DatasetInfo {
     mTest: data.test.m,
     report: data.report,
     pixelSide: pixelSide(data.featureNames),
+    features: data.preprocessing.features.map((f) => ({ source: f.source, kind: f.kind, scale: f.scale })),
   };
 }
 

@@ -16,7 +16,7 @@
  * resolves undefined.
  */
 import * as vscode from 'vscode';
-import { resolveConfig } from '../engine/config';
+import { NEWTON_MAX_PARAMS, resolveConfig } from '../engine/config';
 import type { PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
 import type { ComparisonRun, SessionState } from '../protocol';
 import { readPrepareOptions, readTrainConfig, SECTION } from './config';
@@ -61,6 +61,7 @@ export const COMMAND_IDS = {
   export: 'logisticLab.export',
   predict: 'logisticLab.predict',
   configure: 'logisticLab.configure',
+  fitOptimum: 'logisticLab.fitOptimum',
   closeSession: 'logisticLab.closeSession',
   state: 'logisticLab.state',
   showLog: 'logisticLab.showLog',
@@ -204,6 +205,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return state;
   };
 
+  /**
+   * Fit optimum: re-train the same data with the exact fit (Newton, or L-BFGS when the Newton Hessian would be too
+   * large) on the cross-entropy, so the model is the optimum W* — about 10 updates, each one shown in the step panel.
+   */
+  const fitOptimum = async (): Promise<SessionState> => {
+    await controller.restorePending();
+    const ds = controller.state?.dataset;
+    if (!ds) throw new Error('No training session yet: train on a CSV first.');
+    const k = ds.classes.length === 2 ? 1 : ds.classes.length;
+    const optimizer = k * (ds.featureNames.length + 1) <= NEWTON_MAX_PARAMS ? 'newton' : 'lbfgs';
+    return configure({ optimizer, loss: 'bce' });
+  };
+
   const compare = async (): Promise<ComparisonRun[]> => {
     if (!DashboardPanel.instance) showDashboard(true);
     return controller.compare();
@@ -300,6 +314,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand(ids.compare, guarded('Compare', compare)),
+    vscode.commands.registerCommand(ids.fitOptimum, guarded('Fit optimum', fitOptimum)),
     vscode.commands.registerCommand(ids.export, guarded('Export', exportModel)),
     vscode.commands.registerCommand(ids.predict, guarded('Predict', predict)),
     vscode.commands.registerCommand(

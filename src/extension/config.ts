@@ -4,7 +4,7 @@
  * (`resolveConfig`), so a bad setting is reported with the setting's name and a valid example.
  */
 import * as vscode from 'vscode';
-import type { CategoricalImpute, NumericImpute, PrepareOptions, TrainConfig } from '../engine/types';
+import type { CategoricalEncoding, CategoricalImpute, NumericImpute, PrepareOptions, TrainConfig } from '../engine/types';
 
 export const SECTION = 'logisticLab';
 
@@ -43,6 +43,7 @@ export function readPrepareOptions(scope?: vscode.Uri): Omit<PrepareOptions, 'ta
     missingIndicators: c.get<boolean>('missingIndicators'),
     numericImpute: c.get<NumericImpute>('numericImpute'),
     categoricalImpute: c.get<CategoricalImpute>('categoricalImpute'),
+    encoding: c.get<CategoricalEncoding>('encoding'),
     maxLevels: c.get<number>('maxLevels'),
   });
 }

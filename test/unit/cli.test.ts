@@ -204,7 +204,7 @@ describe('logistic-lab train: optimum, verdict, baseline', () => {
   });
 
   test('the defaults stop short: not-converged with J − J*, the optimum and the majority baseline beside the model', () => {
-    const j = trainJson(sample('titanic.csv'), '--target', 'Survived');
+    const j = trainJson(sample('titanic.csv'), '--target', 'Survived') as TruthJson;
     assert.equal(j.convergence.verdict, 'not-converged');
     assert.ok(j.convergence.lossGap !== null && j.convergence.lossGap > 0.01);
     assert.ok(j.optimum && j.optimum.unique === true);
@@ -216,7 +216,7 @@ describe('logistic-lab train: optimum, verdict, baseline', () => {
   });
 
   test('full coding without L2: the optimum exists but is not unique', () => {
-    const j = trainJson(sample('titanic.csv'), '--target', 'Survived', '--encoding', 'full', '--epochs', '50');
+    const j = trainJson(sample('titanic.csv'), '--target', 'Survived', '--encoding', 'full', '--epochs', '50') as TruthJson;
     assert.ok(j.features.includes('Sex=female') && j.features.includes('Sex=male'));
     assert.equal(j.optimum?.unique, false);
   });

@@ -435,3 +435,37 @@ describe('snapshot and restore', () => {
     if (r.type === 'error') assert.equal(r.error.code, 'no-session');
   });
 });
+
+describe('LabWorker: the truth about a run in every state', () => {
+  test('a default run is not converged, the Newton fit is; optimum, baseline, uniqueness and raw-unit scales are sent', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'load', file: sample('titanic.csv'), prepare: { target: 'Survived' }, config: { epochs: 100 } });
+    await h.result(1, 'state');
+    h.send({ id: 2, type: 'run' });
+    const done = (await h.result(2, 'state')).state;
+    assert.equal(done.done, true);
+    assert.equal(done.convergence.verdict, 'not-converged');
+    assert.equal(done.convergence.final, true);
+    assert.equal(done.optimumUnique, true);
+    assert.ok(done.optimum && done.optimum.trainLoss < done.history[done.history.length - 1].trainLoss);
+    assert.equal(done.baseline.majorityClass, '0');
+    // The same test rows give the same loss on the Training (history) and Evaluation (metrics) views.
+    assert.equal(done.history[done.history.length - 1].testLoss, done.test?.logLoss);
+    const age = done.dataset.featureNames.indexOf('Age');
+    assert.equal(done.dataset.features[age].kind, 'numeric');
+    assert.ok(done.dataset.features[age].scale > 10 && done.dataset.features[age].scale < 20, 'std of Age in years');
+    assert.equal(done.dataset.report.find((r) => r.name === 'Sex')?.reference, 'female');
+    h.send({ id: 3, type: 'configure', config: { optimizer: 'newton' } });
+    await h.result(3, 'state');
+    h.send({ id: 4, type: 'step' });
+    const st = await h.result(4, 'step');
+    assert.equal(st.record.secondOrder?.method, 'newton');
+    h.send({ id: 5, type: 'run' });
+    const fit = (await h.result(5, 'state')).state;
+    assert.equal(fit.convergence.verdict, 'converged');
+    assert.ok(fit.iteration <= 15);
+    h.send({ id: 6, type: 'compare' });
+    const cmp = await h.result(6, 'comparison');
+    assert.deepEqual(cmp.runs.map((r) => r.loss), ['bce', 'mse'], 'the comparison runs gradient descent for both losses');
+  });
+});
