@@ -39,6 +39,7 @@ describe('commands', () => {
       'logisticLab.reset',
       'logisticLab.showDashboard',
       'logisticLab.compare',
+      'logisticLab.fitOptimum',
       'logisticLab.export',
       'logisticLab.predict',
       'logisticLab.state',

@@ -34,7 +34,7 @@ describe('training', function () {
     await labApi();
   });
 
-  it('trains titanic.csv on Survived to a sensible accuracy, with Sex one-hot encoded', async () => {
+  it('trains titanic.csv on Survived to a sensible accuracy, with Sex reference-coded (Sex=male against female)', async () => {
     const api = await labApi();
     const state = await exec<SessionState | undefined>('logisticLab.train', sampleUri('titanic.csv'), {
       target: 'Survived',
@@ -111,6 +111,48 @@ describe('training', function () {
       assert.ok(Math.abs(rec.WAfter[j] - (w[j] - 0.5 * rec.dW[j])) < 1e-5, `W[${j}] after the update`);
     }
     assert.ok(Math.abs(rec.lossBefore - J(w, b)) < 1e-5, `lossBefore ${rec.lossBefore} vs ${J(w, b)}`);
+  });
+
+  it('the default run is not converged; Fit Optimum (Newton) reaches the optimum: every finite-difference slope ≈ 0', async () => {
+    const uri = sampleUri('titanic.csv');
+    const gd = await exec<SessionState | undefined>('logisticLab.train', uri, {
+      target: 'Survived',
+      prepare: PREPARE,
+      config: { optimizer: 'gd', learningRate: 0.1, epochs: 200, l2: 0 },
+      wait: true,
+      showDashboard: false,
+    });
+    assert.ok(gd);
+    assert.equal(gd.convergence.verdict, 'not-converged');
+    assert.ok(gd.convergence.lossGap !== null && gd.convergence.lossGap > 0.01, `gap ${gd.convergence.lossGap}`);
+    assert.equal(gd.dataset.report.find((r) => r.name === 'Sex')?.reference, 'female');
+
+    await exec<SessionState>('logisticLab.fitOptimum');
+    let fit = await exec<SessionState | undefined>('logisticLab.state');
+    for (let t = 0; t < 100 && fit && !fit.done; t++) {
+      await new Promise((r) => setTimeout(r, 100));
+      fit = await exec<SessionState | undefined>('logisticLab.state');
+    }
+    assert.ok(fit && fit.done, 'the fit finished');
+    assert.equal(fit.config.optimizer, 'newton');
+    assert.equal(fit.convergence.verdict, 'converged');
+    assert.ok(fit.iteration <= 15, `${fit.iteration} Newton steps`);
+
+    // Independently of the engine: at the optimum every partial derivative of J (no penalty) is ~0.
+    const data = prepareDataset(readCsvFile(uri.fsPath), { target: 'Survived', ...PREPARE }, uri.fsPath);
+    const { X, y, m } = data.train;
+    const n = data.n;
+    const w = fit.weights.W.slice();
+    const b = fit.weights.b[0];
+    const J = (ww: number[], bb: number): number => objective(X, y, m, n, ww, bb, 0);
+    const h = 1e-4;
+    for (let j = 0; j <= n; j++) {
+      const slope = j < n
+        ? (J(w.map((v, q) => (q === j ? v + h : v)), b) - J(w.map((v, q) => (q === j ? v - h : v)), b)) / (2 * h)
+        : (J(w, b + h) - J(w, b - h)) / (2 * h);
+      assert.ok(Math.abs(slope) < 2e-5, `∂J/∂θ[${j}] = ${slope} at the fitted optimum`);
+    }
+    assert.ok(J(w, b) < gd.history[gd.history.length - 1].trainCost, 'lower cost than the gradient-descent run');
   });
 
   it('Pause stops a long run, Run continues, and the run command resolves when the run ends', async () => {
