@@ -22,7 +22,7 @@ import type { ComparisonRun, SessionState } from '../protocol';
 import { readPrepareOptions, readTrainConfig, SECTION } from './config';
 import { DashboardPanel } from './dashboardPanel';
 import type { Log } from './log';
-import { setStatusMessage, showError, showInfo } from './notify';
+import { setStatusMessage, showError, showInfo, showPick } from './notify';
 import { activeCsv, baseOf, pickCsv, pickFeatures, pickTarget } from './pickers';
 import { quote, safeMessage } from './safeText';
 import type { SessionController } from './sessionController';
@@ -62,6 +62,7 @@ export const COMMAND_IDS = {
   predict: 'logisticLab.predict',
   configure: 'logisticLab.configure',
   fitOptimum: 'logisticLab.fitOptimum',
+  openSample: 'logisticLab.openSample',
   closeSession: 'logisticLab.closeSession',
   state: 'logisticLab.state',
   showLog: 'logisticLab.showLog',
@@ -218,6 +219,20 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return configure({ optimizer, loss: 'bce' });
   };
 
+  /** Open a Sample CSV…: one of the bundled data sets in an editor (the Get Started walkthrough's first step). */
+  const openSample = async (): Promise<vscode.Uri | undefined> => {
+    const samples = [
+      { label: 'titanic.csv', description: 'predict Survived: numbers, categories and missing values', file: 'titanic.csv' },
+      { label: 'iris.csv', description: 'three species: softmax regression', file: 'iris.csv' },
+      { label: 'digits.csv', description: 'handwritten digits, 8×8 pixels: one weight image per digit', file: 'digits.csv' },
+    ];
+    const picked = await showPick(samples, { placeHolder: 'Open a sample CSV (then Train on CSV…)' });
+    if (!picked) return undefined;
+    const uri = vscode.Uri.joinPath(deps.extensionUri, 'samples', picked.file);
+    await vscode.window.showTextDocument(uri, { preview: false });
+    return uri;
+  };
+
   const compare = async (): Promise<ComparisonRun[]> => {
     if (!DashboardPanel.instance) showDashboard(true);
     return controller.compare();
@@ -315,6 +330,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ),
     vscode.commands.registerCommand(ids.compare, guarded('Compare', compare)),
     vscode.commands.registerCommand(ids.fitOptimum, guarded('Fit optimum', fitOptimum)),
+    vscode.commands.registerCommand(ids.openSample, guarded('Open sample', openSample)),
     vscode.commands.registerCommand(ids.export, guarded('Export', exportModel)),
     vscode.commands.registerCommand(ids.predict, guarded('Predict', predict)),
     vscode.commands.registerCommand(

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import type * as vscode from 'vscode';
 import type { SavedSession } from '../protocol';
+import type { SessionSnapshot } from '../engine/session';
 
 /** The workspaceState key of the saved session. */
 export const SAVED_SESSION_KEY = 'logisticLab.savedSession';
@@ -57,6 +58,9 @@ export async function staleReason(saved: SavedSession): Promise<string | null> {
 }
 
 /** A structural check of stored data (it may come from an older version of the extension). */
+/** The session snapshot version this build reads (a type error here when SessionSnapshot's version changes). */
+const SNAPSHOT_VERSION: SessionSnapshot['version'] = 2;
+
 export function isSavedSession(v: unknown): v is SavedSession {
   if (!isRecord(v)) return false;
   if (v.format !== 'logistic-regression-lab/saved-session' || v.version !== 1) return false;
@@ -64,7 +68,7 @@ export function isSavedSession(v: unknown): v is SavedSession {
   if (typeof v.threshold !== 'number' || !Array.isArray(v.trimmed)) return false;
   if (!isRecord(v.prepare) || typeof v.prepare.target !== 'string') return false;
   const s = v.session;
-  if (!isRecord(s) || s.format !== 'logistic-regression-lab/session' || s.version !== 1) return false;
+  if (!isRecord(s) || s.format !== 'logistic-regression-lab/session' || s.version !== SNAPSHOT_VERSION) return false;
   if (!isRecord(s.config) || !isRecord(s.optimizer)) return false;
   if (!Array.isArray(s.W) || !Array.isArray(s.b) || !Array.isArray(s.history)) return false;
   return typeof s.iteration === 'number' && typeof s.epoch === 'number';

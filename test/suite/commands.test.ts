@@ -18,8 +18,17 @@ interface Manifest {
   };
 }
 
+/** package.json with its %key% strings replaced from package.nls.json, as VS Code shows them. */
 function manifest(): Manifest {
-  return JSON.parse(readFileSync(path.join(extensionPath(), 'package.json'), 'utf8')) as Manifest;
+  const nls = JSON.parse(readFileSync(path.join(extensionPath(), 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const text = readFileSync(path.join(extensionPath(), 'package.json'), 'utf8');
+  const missing: string[] = [];
+  const resolved = text.replace(/"%([^"%]+)%"/g, (_, key: string) => {
+    if (!(key in nls)) missing.push(key);
+    return JSON.stringify(nls[key] ?? key);
+  });
+  assert.deepEqual(missing, [], 'every %key% of package.json is in package.nls.json');
+  return JSON.parse(resolved) as Manifest;
 }
 
 describe('commands', () => {
@@ -40,6 +49,7 @@ describe('commands', () => {
       'logisticLab.showDashboard',
       'logisticLab.compare',
       'logisticLab.fitOptimum',
+      'logisticLab.openSample',
       'logisticLab.export',
       'logisticLab.predict',
       'logisticLab.state',
@@ -65,6 +75,25 @@ describe('commands', () => {
     assert.equal(palette.get('logisticLab.pause'), 'logisticLab.running');
     assert.equal(palette.get('logisticLab.state'), 'false', 'the internal state command is hidden');
     for (const c of commands) if (c.command !== 'logisticLab.state') assert.equal(c.category, 'Logistic Lab', c.command);
+  });
+
+  it('declares workspace trust and virtual workspace support; the walkthrough runs commands that exist', async () => {
+    const m = JSON.parse(readFileSync(path.join(extensionPath(), 'package.json'), 'utf8')) as {
+      capabilities?: { untrustedWorkspaces?: { supported: unknown }; virtualWorkspaces?: { supported: unknown } };
+    };
+    assert.equal(m.capabilities?.untrustedWorkspaces?.supported, true, 'reading CSVs runs nothing from the workspace');
+    assert.equal(m.capabilities?.virtualWorkspaces?.supported, false, 'the worker reads files from disk');
+    const walk = (manifest().contributes as unknown as {
+      walkthroughs: Array<{ steps: Array<{ description: string; completionEvents: string[]; media: { markdown?: string } }> }>;
+    }).walkthroughs;
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const steps = walk[0].steps;
+    assert.ok(steps.length >= 4);
+    for (const step of steps) {
+      for (const [, id] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(registered.has(id), id);
+      for (const ev of step.completionEvents) assert.ok(registered.has(ev.replace(/^onCommand:/, '')), ev);
+      if (step.media.markdown) assert.ok(readFileSync(path.join(extensionPath(), step.media.markdown), 'utf8').length > 50);
+    }
   });
 
   it('binds the debugger keys only while the dashboard is the active webview', () => {
