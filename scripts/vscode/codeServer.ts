@@ -176,6 +176,11 @@ export interface StartOptions {
   port?: number;
   /** Receives the server's stdout/stderr as it arrives. */
   onOutput?: (text: string) => void;
+  /**
+   * Keep workspace trust on (default false: trust is disabled so no prompt appears). With true the opened folder
+   * is not trusted and the window runs in Restricted Mode, without asking.
+   */
+  workspaceTrust?: boolean;
 }
 
 /** A running code-server. */
@@ -302,7 +307,10 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<RunningC
   const extensionsDir = path.resolve(opts.extensionsDir ?? path.join(runDir, 'extensions'));
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeUserSettings(userDataDir, { ...(opts.quiet === false ? {} : QUIET_SETTINGS), ...(opts.settings ?? {}) });
+  const trustSettings: Settings = opts.workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }
+    : {};
+  writeUserSettings(userDataDir, { ...(opts.quiet === false ? {} : QUIET_SETTINGS), ...trustSettings, ...(opts.settings ?? {}) });
   const vsixes = opts.vsix === undefined ? [] : Array.isArray(opts.vsix) ? opts.vsix : [opts.vsix];
   for (const v of vsixes) installVsix(v, userDataDir, extensionsDir);
 
@@ -317,7 +325,7 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<RunningC
       '--extensions-dir', extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
     ];

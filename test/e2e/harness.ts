@@ -49,6 +49,8 @@ export interface StartVsCodeOptions {
   viewport?: { width: number; height: number };
   /** Extra environment for the server and extension host. */
   env?: Record<string, string | undefined>;
+  /** Open the folder untrusted, in Restricted Mode (default: workspace trust disabled). */
+  restricted?: boolean;
 }
 
 /** A running VS Code window. */
@@ -82,6 +84,7 @@ export async function startVsCode(opts: StartVsCodeOptions): Promise<VsCodeSessi
     settings: { 'workbench.colorTheme': opts.theme ?? 'Default Dark Modern', ...(opts.settings ?? {}) },
     ...(vsix ? { vsix } : {}),
     ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.restricted ? { workspaceTrust: true } : {}),
     removeRunDir: process.env.LAB_KEEP_RUNS !== '1',
   });
   let browser: Browser | undefined;
@@ -346,4 +349,31 @@ export async function waitForNotification(page: Page, text: string | RegExp, tim
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Right-click `file` in the Explorer → "Train Logistic Regression…" → pick `target` in the quick pick. A click on a
+ * context-menu entry sometimes only highlights it (the menu stays open): then Enter activates it; one retry.
+ */
+export async function trainFromExplorer(page: Page, file: string, target: string, shotTag: string): Promise<void> {
+  const qi = page.locator('.quick-input-widget');
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let attempt = 0; ; attempt++) {
+    await explorerContextMenu(page, file, 'Train Logistic Regression…');
+    try {
+      await qi.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (e) {
+      await screenshot(page, `e2e-${shotTag}-1-menu-retry-${attempt}`);
+      if (await menu.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+      if (await qi.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) break;
+      if (attempt > 0) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await qi.locator('.quick-input-title').filter({ hasText: 'column to predict' }).waitFor();
+  await qi.locator('input').fill(target);
+  await qi.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${target}$`) }) }).first().waitFor();
+  await screenshot(page, `e2e-${shotTag}-1-target-pick-${target}`);
+  await page.keyboard.press('Enter');
 }
