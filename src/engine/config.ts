@@ -28,6 +28,9 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
 /** Most parameters k(n+1) for optimizer 'newton' (its dense Hessian and factor take 16·d² bytes); above, 'lbfgs'. */
 export const NEWTON_MAX_PARAMS = 2000;
 
+/** Most epochs a run may be given (settings also arrive from the dashboard: every number is bounded). */
+export const MAX_EPOCHS = 10_000_000;
+
 /** Prefix of the VS Code settings that hold these fields. */
 export const SETTINGS_PREFIX = 'logisticLab';
 
@@ -48,11 +51,16 @@ const oneOf =
     values.includes(v);
 
 const RULES: { [K in Key]: Rule & { label: string } } = {
-  learningRate: { label: 'learning rate', ok: (v) => isNum(v) && v > 0, must: 'a positive number', example: '0.1' },
-  epochs: { label: 'epochs', ok: (v) => isInt(v) && v >= 1, must: 'a whole number ≥ 1', example: '200' },
+  learningRate: {
+    label: 'learning rate',
+    ok: (v) => isNum(v) && v > 0 && v <= 1e12,
+    must: 'a positive number up to 1e12',
+    example: '0.1',
+  },
+  epochs: { label: 'epochs', ok: (v) => isInt(v) && v >= 1 && v <= MAX_EPOCHS, must: `a whole number from 1 to ${MAX_EPOCHS}`, example: '200' },
   batchSize: {
     label: 'batch size',
-    ok: (v) => isInt(v) && v >= 0,
+    ok: (v) => isInt(v) && v >= 0 && v <= 2 ** 31 - 1,
     must: 'a whole number ≥ 0 (0 = full batch)',
     example: '32',
   },
@@ -66,7 +74,7 @@ const RULES: { [K in Key]: Rule & { label: string } } = {
   beta1: { label: 'Adam β₁', ok: (v) => isNum(v) && v >= 0 && v < 1, must: 'a number in [0, 1)', example: '0.9' },
   beta2: { label: 'Adam β₂', ok: (v) => isNum(v) && v >= 0 && v < 1, must: 'a number in [0, 1)', example: '0.999' },
   epsilon: { label: 'Adam ε', ok: (v) => isNum(v) && v > 0, must: 'a positive number', example: '1e-8' },
-  l2: { label: 'L2 penalty λ', ok: (v) => isNum(v) && v >= 0, must: 'a number ≥ 0', example: '0.01' },
+  l2: { label: 'L2 penalty λ', ok: (v) => isNum(v) && v >= 0 && v <= 1e6, must: 'a number from 0 to 1e6', example: '0.01' },
   loss: { label: 'loss', ok: oneOf('bce', 'mse'), must: "'bce' or 'mse'", example: "'bce'" },
   classWeight: {
     label: 'class weight',
@@ -76,8 +84,8 @@ const RULES: { [K in Key]: Rule & { label: string } } = {
   },
   tolerance: {
     label: 'tolerance',
-    ok: (v) => isNum(v) && v >= 0,
-    must: 'a number ≥ 0 (0 = train all epochs)',
+    ok: (v) => isNum(v) && v >= 0 && v <= 1,
+    must: 'a number from 0 to 1 (0 = train all epochs)',
     example: '1e-6',
   },
   seed: {
@@ -95,8 +103,8 @@ const RULES: { [K in Key]: Rule & { label: string } } = {
   },
   logEvery: {
     label: 'history interval',
-    ok: (v) => isInt(v) && v >= 0,
-    must: 'a whole number ≥ 0 (0 = automatic)',
+    ok: (v) => isInt(v) && v >= 0 && v <= MAX_EPOCHS,
+    must: `a whole number from 0 to ${MAX_EPOCHS} (0 = automatic)`,
     example: '10',
   },
 };

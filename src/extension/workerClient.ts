@@ -4,6 +4,7 @@
  * survives the worker's death: pending requests fail with a clear error, `onDidCrash` fires, and the
  * next request starts a fresh worker.
  */
+import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { ProgressInfo, WorkerError, WorkerMessage, WorkerRequest, WorkerResult } from '../protocol';
@@ -34,6 +35,15 @@ export interface ResultByRequest {
 export type ResultOf<T extends WorkerCall['type']> = Extract<WorkerResult, { type: ResultByRequest[T] }>;
 
 /** A failure reported by the worker (an engine LabError as data) or by the client itself. */
+/**
+ * JavaScript heap limit of the training worker: half of the machine's memory, between 1 and 8 GB. Beyond it the
+ * worker stops with ERR_WORKER_OUT_OF_MEMORY, reported as one error message, instead of taking the machine down.
+ * (Training data live in typed arrays outside this heap; the limit catches runaway object graphs.)
+ */
+export function workerHeapLimitMb(): number {
+  return Math.round(Math.min(8192, Math.max(1024, totalmem() / 2 ** 20 / 2)));
+}
+
 export class WorkerFailure extends Error {
   constructor(
     public readonly code: string,
@@ -118,11 +128,18 @@ export class WorkerClient implements vscode.Disposable {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.scriptPath);
+    const w = new Worker(this.scriptPath, { resourceLimits: { maxOldGenerationSizeMb: workerHeapLimitMb() } });
     this.worker = w;
     this.log(`Training worker started (thread ${w.threadId}).`);
     w.on('message', (msg: WorkerMessage) => this.onMessage(msg));
-    w.on('error', (err: Error) => this.onDeath(w, `crashed: ${err.message}`));
+    w.on('error', (err: Error) =>
+      this.onDeath(
+        w,
+        (err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `ran out of memory (its limit is ${workerHeapLimitMb()} MB of JavaScript heap)`
+          : `crashed: ${err.message}`,
+      ),
+    );
     w.on('messageerror', (err: Error) => this.onDeath(w, `sent an unreadable message: ${err.message}`));
     w.on('exit', (code: number) => this.onDeath(w, `exited with code ${code}`));
     // A worker must never keep VS Code's extension host alive on shutdown.

@@ -382,8 +382,8 @@ describe('divergence', () => {
   });
 
   test('a weight overflow is undone and reported', () => {
-    // λ = 10, α = 1e30: W ← W(1 − αλ) − α g overflows float32 on the second update.
-    const s = new TrainingSession(toyDataset(), { learningRate: 1e30, l2: 10 }, { computeOptimum: false });
+    // λ = 1e6, α = 1e12 (the largest settings): W ← W(1 − αλ) − α g grows 1e18× per update and overflows float32.
+    const s = new TrainingSession(toyDataset(), { learningRate: 1e12, l2: 1e6 }, { computeOptimum: false });
     assert.throws(() => s.run(10), (e: unknown) => e instanceof LabError && e.code === 'divergence');
     assert.ok([...s.weights().W, ...s.weights().b].every(Number.isFinite));
   });
@@ -409,11 +409,19 @@ describe('resolveConfig', () => {
         () => resolveConfig(partial as never),
         (e: unknown) => e instanceof LabError && e.code === 'bad-config' && re.test(e.message),
       );
-    bad({ learningRate: -1 }, /^learning rate must be a positive number \(got -1\); set logisticLab\.learningRate to e\.g\. 0\.1$/);
+    bad({ learningRate: -1 }, /^learning rate must be a positive number up to 1e12 \(got -1\); set logisticLab\.learningRate to e\.g\. 0\.1$/);
+    // Every number is bounded (settings also arrive from the dashboard's form).
+    bad({ epochs: 1e12 }, /epochs must be a whole number from 1 to 10000000 \(got 1000000000000\)/);
+    bad({ learningRate: 1e300 }, /learning rate/);
+    bad({ batchSize: 2 ** 40 }, /batch size/);
+    bad({ l2: 1e9 }, /L2/);
+    bad({ tolerance: 5 }, /tolerance/);
+    bad({ logEvery: 1e15 }, /history interval/);
+    bad({ optimizer: 'newton', loss: 'mse' }, /optimizer 'newton' fits the cross-entropy optimum, so it needs loss 'bce'/);
     bad({ learningRate: NaN }, /learning rate.*NaN/);
     bad({ epochs: 2.5 }, /epochs must be a whole number/);
     bad({ batchSize: -3 }, /logisticLab\.batchSize/);
-    bad({ optimizer: 'rmsprop' }, /optimizer must be one of.*got 'rmsprop'/);
+    bad({ optimizer: 'rmsprop' }, /optimizer must be one of.*'newton', 'lbfgs'.*got 'rmsprop'/);
     bad({ momentum: 1 }, /momentum/);
     bad({ beta2: -0.1 }, /β₂/);
     bad({ epsilon: 0 }, /ε/);
