@@ -26,6 +26,7 @@
  *
  * Pure TypeScript: no Node-only APIs.
  */
+import { checkClassCount } from './class-limit';
 import type { CsvMatrix } from './csv-matrix';
 import {
   columnFacts,
@@ -80,10 +81,15 @@ export function labelKind(classes: string[]): 'numeric' | 'text' | 'mixed' {
  * Classes and per-row class indices in prepareDataset's order: numeric labels by value (text as String(v)),
  * text labels by code point. Labels mixing numbers and text are unsupported (the general reader keeps the
  * original text of the numbers, which the matrix does not have), and so are text labels with quotes (readers
- * may differ on malformed quoting such as `"a"b`; the general reader's text is the reference).
+ * may differ on malformed quoting such as `"a"b`; the general reader's text is the reference). Throws LabError
+ * 'too-many-classes' (see class-limit.ts) before any per-class work.
  */
-function matrixTarget(matrix: CsvMatrix): { classes: string[]; labels: Int32Array; kind: 'numeric' | 'categorical' } {
+function matrixTarget(
+  matrix: CsvMatrix,
+  file: string | undefined,
+): { classes: string[]; labels: Int32Array; kind: 'numeric' | 'categorical' } {
   const src = matrix.classes;
+  checkClassCount(src.length, matrix.m, matrix.labelName, file);
   const kind = labelKind(src);
   if (kind === 'mixed') throw new MatrixPathUnsupported(`label column '${matrix.labelName}' mixes numbers and text`);
   if (kind === 'text' && src.some((c) => c.includes('"'))) {
@@ -171,7 +177,7 @@ export function prepareMatrixDataset(
   }
   const opts = resolveOptions(options, names, file);
 
-  const { classes, labels, kind } = matrixTarget(matrix);
+  const { classes, labels, kind } = matrixTarget(matrix, file);
   if (classes.length < 2) throw singleClassError(matrix.labelName, classes, file);
   const { train, test } = stratifiedSplit(labels, classes, opts.testSize, opts.seed, matrix.labelName, file);
 

@@ -17,6 +17,7 @@
  *
  * Pure TypeScript: no Node-only APIs.
  */
+import { checkClassCount } from './class-limit';
 import { createRng, shuffleInPlace } from './random';
 import {
   LabError,
@@ -236,12 +237,19 @@ function numericLabel(v: number): string {
 
 // ───────────────────────────── Target ─────────────────────────────
 
-/** Sorted classes and, per row, the class index (−1 when the target is missing). */
-function encodeTarget(col: RawColumn): { classes: string[]; labels: Int32Array } {
+/**
+ * Sorted classes and, per row, the class index (−1 when the target is missing). Throws LabError
+ * 'too-many-classes' (see class-limit.ts) after counting the distinct values, before any per-class work.
+ */
+function encodeTarget(col: RawColumn, file: string | undefined): { classes: string[]; labels: Int32Array } {
   const m = col.kind === 'numeric' ? col.values.length : col.codes.length;
   const labels = new Int32Array(m).fill(-1);
   if (col.kind === 'numeric') {
-    const values = [...new Set(Array.from(col.values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
+    const sorted = col.values.filter((v) => !Number.isNaN(v)).sort();
+    let distinct = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+    checkClassCount(distinct, sorted.length, col.name, file);
+    const values = [...new Set(sorted)];
     const index = new Map(values.map((v, i) => [v, i]));
     for (let r = 0; r < m; r++) {
       const v = col.values[r];
@@ -250,7 +258,17 @@ function encodeTarget(col: RawColumn): { classes: string[]; labels: Int32Array }
     return { classes: values.map(numericLabel), labels };
   }
   const used = new Uint8Array(col.levels.length);
-  for (const code of col.codes) if (code >= 0) used[code] = 1;
+  let distinct = 0;
+  let labelled = 0;
+  for (const code of col.codes) {
+    if (code < 0) continue;
+    labelled++;
+    if (used[code] === 0) {
+      used[code] = 1;
+      distinct++;
+    }
+  }
+  checkClassCount(distinct, labelled, col.name, file);
   const classes = col.levels.filter((_, i) => used[i] === 1).sort(compareText);
   const index = new Map(classes.map((c, i) => [c, i]));
   const codeToClass = col.levels.map((l) => index.get(l) ?? -1);
@@ -717,7 +735,7 @@ export function prepareDataset(table: ParsedTable, options: PrepareOptions, file
   if (!targetCol) throw unknownTargetError(options.target, names, file);
   const opts = resolveOptions(options, names, file);
 
-  const { classes, labels } = encodeTarget(targetCol);
+  const { classes, labels } = encodeTarget(targetCol, file);
   if (classes.length < 2) throw singleClassError(targetCol.name, classes, file);
   const { train, test } = stratifiedSplit(labels, classes, opts.testSize, opts.seed, targetCol.name, file);
 

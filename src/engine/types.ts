@@ -77,7 +77,8 @@ export type LabErrorCode =
   | 'divergence'
   | 'bad-config'
   | 'bad-model'
-  | 'schema-mismatch';
+  | 'schema-mismatch'
+  | 'too-many-classes';
 
 // ───────────────────────────── Preparation ─────────────────────────────
 
