@@ -78,7 +78,8 @@ export type LabErrorCode =
   | 'bad-config'
   | 'bad-model'
   | 'schema-mismatch'
-  | 'too-many-classes';
+  | 'too-many-classes'
+  | 'write-failed';
 
 // ───────────────────────────── Preparation ─────────────────────────────
 
