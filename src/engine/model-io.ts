@@ -292,6 +292,18 @@ function csvField(s: string): string {
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A plain decimal number (`-1.5`, `+2`, `1e-3`): a spreadsheet reads it as a number, never as a formula. */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A text cell made inert for spreadsheets (CSV injection, as OWASP advises): a cell that starts with `=`, `+`,
+ * `-`, `@`, TAB or CR and is not a plain number gets a leading `'`, so Excel, LibreOffice and Google Sheets
+ * show it as text instead of evaluating it as a formula (`=HYPERLINK(…)` → `'=HYPERLINK(…)`); `-1.5` stays.
+ */
+export function spreadsheetSafe(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+}
+
 /** A probability with 9 significant digits (enough to recover the float32 value). */
 function formatProbability(p: number): string {
   return String(Number(p.toPrecision(9)));
@@ -313,6 +325,10 @@ function cellText(table: ParsedTable, col: number, row: number): string {
  *   row (1-based data row), the columns named in `options.columns` (copied from the table),
  *   actual (only when the table has the target column), predicted, p(<class>) for every class.
  * Binary models write p(classes[0]) = 1 − p and p(classes[1]) = p.
+ * Text that comes from the user's files — the copied columns' names and cells, the actual and predicted labels
+ * — goes through {@link spreadsheetSafe}: a cell starting with `=`, `+`, `-`, `@`, TAB or CR that is not a plain
+ * number is written with a leading `'`, so opening the predictions in a spreadsheet never runs a formula from
+ * the data (a label `-1` or a value `-1.5` is written as it is).
  */
 export function predictionsToCsv(
   table: ParsedTable,
@@ -329,15 +345,15 @@ export function predictionsToCsv(
     return i;
   });
   const targetIdx = colIndex(model.target);
-  const header = ['row', ...copy.map((i) => table.columns[i].name)];
+  const header = ['row', ...copy.map((i) => spreadsheetSafe(table.columns[i].name))];
   if (targetIdx >= 0) header.push('actual');
   header.push('predicted', ...model.classes.map((c) => `p(${c})`));
   const lines = [header.map(csvField).join(',')];
   const P = result.probabilities;
   for (let r = 0; r < m; r++) {
-    const fields = [String(r + 1), ...copy.map((i) => cellText(table, i, r))];
-    if (targetIdx >= 0) fields.push(cellText(table, targetIdx, r));
-    fields.push(result.predicted[r]);
+    const fields = [String(r + 1), ...copy.map((i) => spreadsheetSafe(cellText(table, i, r)))];
+    if (targetIdx >= 0) fields.push(spreadsheetSafe(cellText(table, targetIdx, r)));
+    fields.push(spreadsheetSafe(result.predicted[r]));
     if (result.k === 1) {
       fields.push(formatProbability(1 - P[r]), formatProbability(P[r]));
     } else {
