@@ -1,7 +1,12 @@
 /** Plain-text rendering for the CLI: the preparation report and a loss curve drawn with characters. */
 import type { ColumnReport, HistoryPoint } from '../engine/types';
+import { printable } from './terminal-text';
 
-/** The preparation report as an aligned table: one line per source column. */
+/**
+ * The preparation report as an aligned table: one line per source column. Names, levels and reasons come from
+ * the user's file and are made printable (see terminal-text.ts) before the columns are measured, so a name
+ * holding a line break or an escape sequence stays on its line.
+ */
 export function formatReport(report: ColumnReport[]): string {
   const rows = report.map((r) => {
     let what: string;
@@ -20,7 +25,7 @@ export function formatReport(report: ColumnReport[]): string {
         break;
     }
     const extra = [r.imputed ? `imputed ${r.imputed}` : '', r.scaling ? `scaling ${r.scaling}` : ''].filter((s) => s !== '').join('; ');
-    return [r.name, r.sourceType, String(r.distinct), String(r.missing), what + (extra ? ` (${extra})` : '')];
+    return [r.name, r.sourceType, String(r.distinct), String(r.missing), what + (extra ? ` (${extra})` : '')].map(printable);
   });
   const head = ['column', 'type', 'distinct', 'missing', 'became'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i < 4 ? r[i].length : 0))));

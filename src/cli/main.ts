@@ -7,13 +7,18 @@
  *                      [--seed S] [--loss bce|mse] [--encoding reference|full] [--no-standardize] [--json] [--out model.json]
  *   logistic-lab predict <model.json> <csv> [--out predictions.csv] [--json]
  *
- * Bad input exits with code 2 and one line on stderr naming the file, row/column and the fix.
+ * Bad input exits with code 2 and one line on stderr naming the file, row/column and the fix. Outputs are
+ * written atomically (the old file or the whole new one, never a part) and never over an input file. Text
+ * from the user's files is printed through `printable` (no terminal control sequences), JSON through
+ * `jsonText`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCsvFile } from '../engine/csv-file';
 import { applyPreprocessing, prepareDataset, suggestTarget } from '../engine/dataset';
+import { checkOutputPath, sameFile, writeFileAtomic } from '../engine/file-output';
+import { fileSystemError, isFsError, operationOf } from '../engine/fs-errors';
 import { evaluateModel, parseModel, predictTable, predictionsToCsv, serializeModel } from '../engine/model-io';
 import { TrainingSession } from '../engine/session';
 import { optimumAffordable } from '../engine/solver';
@@ -28,6 +33,7 @@ import type {
   TrainConfig,
 } from '../engine/types';
 import { formatReport, textCurve } from './format';
+import { jsonText, printable, printableLines } from './terminal-text';
 
 const USAGE = `Usage:
   logistic-lab train <csv> [--target COL] [--lr A] [--epochs N] [--batch-size B]
@@ -50,6 +56,36 @@ function num(name: string, v: string | undefined): number | undefined {
 /** One split's summary for --json. */
 function splitJson(c: ConfusionMetrics, loss: number): { loss: number; accuracy: number; confusion: number[][] } {
   return { loss, accuracy: c.accuracy, confusion: c.matrix };
+}
+
+/**
+ * Refuses an --out that is one of the inputs (same path after resolving links, or the same inode): LabError
+ * 'bad-config' before anything is read or written, so an input is never overwritten. Also refuses, before the
+ * work, an --out that is a folder or lies in a missing folder (`checkOutputPath`).
+ */
+function checkOut(out: string | undefined, example: string, inputs: Array<[path: string | undefined, which: string]>): void {
+  if (out === undefined) return;
+  for (const [path, which] of inputs) {
+    if (path !== undefined && sameFile(out, path)) {
+      throw new LabError('bad-config', `--out ${out} is the input ${which}; choose another file`, { file: out });
+    }
+  }
+  checkOutputPath(out, example);
+}
+
+/** A name → value object without a prototype: keys such as `__proto__` or `constructor` are plain keys. */
+function nameMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** A confusion matrix as aligned lines; class labels made printable before they are measured. */
+function confusionLines(classes: string[], matrix: number[][]): string[] {
+  const names = classes.map(printable);
+  const width = Math.max(8, ...names.map((s) => s.length + 2));
+  return [
+    '  actual \\ predicted'.padEnd(22) + names.map((s) => s.padStart(width)).join(''),
+    ...matrix.map((row, i) => ('  ' + names[i]).padEnd(22) + row.map((v) => String(v).padStart(width)).join('')),
+  ];
 }
 
 /** The final train/test objective values: the last history point. */
@@ -80,6 +116,7 @@ function train(argv: string[]): number {
   });
   if (positionals.length !== 1) throw new UsageError('train takes exactly one CSV file');
   const file = positionals[0];
+  checkOut(values.out, 'model.json', [[file, 'CSV file'], [values['test-file'], 'test file']]);
   const table = readCsvFile(file);
   const target = values.target ?? suggestTarget(table);
   if (target === null) {
@@ -142,21 +179,22 @@ function train(argv: string[]): number {
   const optimum = session.optimumSummary();
   const baseline = session.baseline();
   const model = session.exportModel();
-  if (values.out) writeFileSync(values.out, serializeModel(model));
+  if (values.out) writeFileAtomic(values.out, serializeModel(model), 'model.json');
 
   if (values.json) {
     const { W, b, k } = session.weights();
     const n = data.n;
     const labels = k === 1 ? [data.classes[1]] : data.classes;
-    const weights: Record<string, Record<string, number>> = {};
-    const bias: Record<string, number> = {};
+    // Null-prototype maps: a class or column named __proto__, constructor or toString is an ordinary key.
+    const weights = nameMap<Record<string, number>>();
+    const bias = nameMap<number>();
     labels.forEach((cls, c) => {
-      const row: Record<string, number> = {};
+      const row = nameMap<number>();
       data.featureNames.forEach((f, j) => (row[f] = W[c * n + j]));
       weights[cls] = row;
       bias[cls] = b[c];
     });
-    const dropped: Record<string, string> = {};
+    const dropped = nameMap<string>();
     for (const r of data.report) if (r.action === 'dropped') dropped[r.name] = r.reason ?? 'dropped';
     const out = {
       file: basename(file),
@@ -214,26 +252,27 @@ function train(argv: string[]): number {
       })),
       model: values.out ?? null,
     };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    process.stdout.write(jsonText(out) + '\n');
     if (diverged) {
-      process.stderr.write(`logistic-lab: ${diverged.message}\n`);
+      process.stderr.write(`logistic-lab: ${printable(diverged.message)}\n`);
       return 2;
     }
     return 0;
   }
 
-  const w = (s: string): boolean => process.stdout.write(s + '\n');
+  // Every line goes through printable: names, labels and file names come from the user's files.
+  const w = (s: string): boolean => process.stdout.write(printable(s) + '\n');
   w(`Logistic Regression Lab — ${basename(file)}: ${data.rows} rows, target '${data.target}', classes ${data.classes.join(' / ')}`);
   w(`${data.classes.length === 2 ? 'Sigmoid + binary cross-entropy' : `Softmax + cross-entropy over ${data.classes.length} classes`}` +
     `${session.config.loss === 'mse' ? ' (trained with MSE for comparison)' : ''}; ${data.n} features; train ${data.train.m} rows, test ${data.test.m} rows`);
   w('');
-  w(formatReport(data.report));
+  for (const line of formatReport(data.report).split('\n')) w(line);
   w('');
   const method = session.config.optimizer === 'newton' || session.config.optimizer === 'lbfgs'
     ? session.config.optimizer
     : `${session.config.optimizer}, α = ${session.config.learningRate}`;
   w(`Log loss per iteration (${method}, ${session.iteration} updates, ${session.epoch} epochs):`);
-  w(textCurve(history));
+  for (const line of textCurve(history).split('\n')) w(line);
   w('');
   w(`Verdict: ${verdict.verdict.toUpperCase()} — ${verdict.advice}`);
   w(`  ‖∇J‖ = ${verdict.gradNorm.toPrecision(3)}` + (verdict.lossGap !== null ? `, J − J* = ${verdict.lossGap.toPrecision(3)}` : ''));
@@ -241,9 +280,7 @@ function train(argv: string[]): number {
   const show = (name: string, c: ConfusionMetrics, loss: number | null | undefined): void => {
     w(`${name}: accuracy ${(c.accuracy * 100).toFixed(2)} %, loss ${loss == null ? '—' : loss.toFixed(5)}, macro F1 ${c.macroF1.toFixed(4)}` +
       (c.auc !== undefined ? `, AUC ${c.auc.toFixed(4)}` : ''));
-    const width = Math.max(8, ...c.classes.map((s) => s.length + 2));
-    w('  actual \\ predicted'.padEnd(22) + c.classes.map((s) => s.padStart(width)).join(''));
-    c.matrix.forEach((row, i) => w(('  ' + c.classes[i]).padEnd(22) + row.map((v) => String(v).padStart(width)).join('')));
+    for (const l of confusionLines(c.classes, c.matrix)) w(l);
   };
   show('Train', trainM, trainM.logLoss);
   if (testM) show(testFile !== undefined ? `Test (${basename(testFile)})` : 'Test', testM, testM.logLoss);
@@ -262,6 +299,25 @@ function train(argv: string[]): number {
   return 0;
 }
 
+/**
+ * The text of a model file; LabError 'file-not-found' (via fileSystemError) when it is missing, a folder,
+ * unreadable or not a regular file (a FIFO or a device would never end).
+ */
+function readModelText(path: string): string {
+  try {
+    const st = statSync(path);
+    if (!st.isFile() && !st.isDirectory()) {
+      throw new LabError('file-not-found', `${path} is not a regular file; give the model .json file written by 'logistic-lab train --out'`, { file: path });
+    }
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if (isFsError(e) && e.code === 'ENOENT') {
+      throw new LabError('file-not-found', `${path}: model file not found; train one with 'logistic-lab train <csv> --out ${path}'`, { file: path });
+    }
+    throw fileSystemError(e, path, 'read', 'model file') ?? e;
+  }
+}
+
 function predict(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -270,10 +326,8 @@ function predict(argv: string[]): number {
   });
   if (positionals.length !== 2) throw new UsageError('predict takes a model file and a CSV file');
   const [modelFile, csvFile] = positionals;
-  if (!existsSync(modelFile)) {
-    throw new LabError('file-not-found', `${modelFile}: model file not found; train one with 'logistic-lab train <csv> --out ${modelFile}'`, { file: modelFile });
-  }
-  const model = parseModel(readFileSync(modelFile, 'utf8'), modelFile);
+  checkOut(values.out, 'predictions.csv', [[modelFile, 'model file'], [csvFile, 'CSV file']]);
+  const model = parseModel(readModelText(modelFile), modelFile);
   const table = readCsvFile(csvFile);
   const result = predictTable(model, table, csvFile);
   const csv = predictionsToCsv(table, model, result);
@@ -284,7 +338,7 @@ function predict(argv: string[]): number {
     const applied = applyPreprocessing(model.preprocessing, table, model.classes, csvFile);
     if (applied.y) metrics = evaluateModel(model, applied.X, applied.y, applied.m);
   }
-  if (values.out) writeFileSync(values.out, csv);
+  if (values.out) writeFileAtomic(values.out, csv, 'predictions.csv');
   if (values.json) {
     const out = {
       file: basename(csvFile),
@@ -295,19 +349,18 @@ function predict(argv: string[]): number {
         ? { accuracy: metrics.accuracy, loss: metrics.logLoss, confusion: metrics.matrix, classes: metrics.classes, macroF1: metrics.macroF1 }
         : null,
     };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    process.stdout.write(jsonText(out) + '\n');
     return 0;
   }
-  if (values.out) process.stdout.write(`${table.rowCount} predictions written to ${values.out}\n`);
-  else process.stdout.write(csv);
+  if (values.out) process.stdout.write(`${table.rowCount} predictions written to ${printable(values.out)}\n`);
+  // The CSV itself is data: byte-exact when piped or redirected, made printable only when shown on a terminal.
+  else process.stdout.write(process.stdout.isTTY ? printableLines(csv) : csv);
   if (metrics) {
     // Beside a CSV on standard output the metrics go to standard error, so the CSV stays clean.
     const stream = values.out ? process.stdout : process.stderr;
-    const w = (s: string): boolean => stream.write(s + '\n');
+    const w = (s: string): boolean => stream.write(printable(s) + '\n');
     w(`${basename(csvFile)} has the target '${model.target}': accuracy ${(metrics.accuracy * 100).toFixed(2)} %, log loss ${metrics.logLoss.toFixed(5)}, macro F1 ${metrics.macroF1.toFixed(4)}`);
-    const width = Math.max(8, ...metrics.classes.map((c) => c.length + 2));
-    w('  actual \\ predicted'.padEnd(22) + metrics.classes.map((c) => c.padStart(width)).join(''));
-    metrics.matrix.forEach((row, i) => w(('  ' + metrics.classes[i]).padEnd(22) + row.map((v) => String(v).padStart(width)).join('')));
+    for (const l of confusionLines(metrics.classes, metrics.matrix)) w(l);
   }
   return 0;
 }
@@ -331,15 +384,17 @@ export function main(argv: string[]): number {
         throw new UsageError(`unknown command '${cmd}'`);
     }
   } catch (e) {
-    if (e instanceof LabError) {
-      process.stderr.write(`logistic-lab: ${e.message}\n`);
+    // Error lines quote names, cells and paths from the user's files: printable, one line each.
+    const fsError = e instanceof LabError ? e : isFsError(e) ? fileSystemError(e, e.path ?? 'a file', operationOf(e)) : null;
+    if (fsError) {
+      process.stderr.write(`logistic-lab: ${printable(fsError.message)}\n`);
       return 2;
     }
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`logistic-lab: ${e.message}\n${USAGE}\n`);
+      process.stderr.write(`logistic-lab: ${printable(e.message)}\n${USAGE}\n`);
       return 2;
     }
-    process.stderr.write(`logistic-lab: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`logistic-lab: internal error: ${printableLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     return 1;
   }
 }
