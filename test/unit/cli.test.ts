@@ -1,11 +1,12 @@
 /**
  * The CLI as a user runs it: `node dist/cli.js …` in a child process, checked on the sample files and on bad input.
  * Expected values come from the data (counts, class sets) and from the scikit-learn-made seed fixture.
+ * Every temporary folder is removed at the end of its test.
  */
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -80,12 +81,12 @@ describe('logistic-lab train', () => {
     const fixture = resolve(root, 'test/fixtures/toy_seed.json');
     assert.ok(existsSync(fixture), 'fixture made by scripts/fixtures/toy_seed.py');
     const dir = mkdtempSync(join(tmpdir(), 'lab-cli-toy-'));
-    const model = join(dir, 'toy.json');
-    const out = trainJson(sample('toy_train.csv'), '--target', 'y', '--lr', '0.05', '--epochs', '2000',
-      '--test-size', '0', '--no-standardize', '--out', model);
-    assert.equal(out.iterations, 2000);
-    assert.equal(out.test, null);
-    {
+    try {
+      const model = join(dir, 'toy.json');
+      const out = trainJson(sample('toy_train.csv'), '--target', 'y', '--lr', '0.05', '--epochs', '2000',
+        '--test-size', '0', '--no-standardize', '--out', model);
+      assert.equal(out.iterations, 2000);
+      assert.equal(out.test, null);
       const ref = JSON.parse(readFileSync(fixture, 'utf8')) as {
         W: number[]; b: number; trainAccuracy: number; testAccuracy: number;
         testPredictions: number[]; testProbabilities: number[];
@@ -103,6 +104,8 @@ describe('logistic-lab train', () => {
       rows.forEach((f, i) => assert.ok(Math.abs(Number(f[4]) - ref.testProbabilities[i]) < 1e-5, `p ${f[4]}`));
       const correct = rows.filter((f) => f[1] === f[2]).length;
       assert.equal((correct / rows.length) * 100, ref.testAccuracy);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -119,33 +122,38 @@ describe('logistic-lab train', () => {
 describe('logistic-lab predict', () => {
   test('a saved model predicts new rows with the same preprocessing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
-    const model = join(dir, 'model.json');
-    const preds = join(dir, 'pred.csv');
-    const out = trainJson(sample('titanic.csv'), '--target', 'Survived', '--out', model);
-    const saved = JSON.parse(readFileSync(model, 'utf8')) as { format: string; version: number; featureNames: string[] };
-    assert.equal(saved.format, 'logistic-regression-lab/model');
-    assert.equal(saved.version, 1);
-    assert.deepEqual(saved.featureNames, out.features);
-    const r = run('predict', model, sample('titanic.csv'), '--out', preds);
-    assert.equal(r.code, 0, r.stderr);
-    const lines = readFileSync(preds, 'utf8').trim().split('\n');
-    assert.equal(lines.length, 892);
-    assert.equal(lines[0], 'row,actual,predicted,p(0),p(1)');
-    // Agreement of the predictions with the file's own labels ≈ the reported accuracies.
-    let agree = 0;
-    for (const line of lines.slice(1)) {
-      const [, actual, predicted, p0, p1] = line.split(',');
-      assert.ok(Math.abs(Number(p0) + Number(p1) - 1) < 1e-6);
-      assert.equal(predicted, Number(p1) >= 0.5 ? '1' : '0');
-      if (actual === predicted) agree++;
+    try {
+      const model = join(dir, 'model.json');
+      const preds = join(dir, 'pred.csv');
+      const out = trainJson(sample('titanic.csv'), '--target', 'Survived', '--out', model);
+      const saved = JSON.parse(readFileSync(model, 'utf8')) as { format: string; version: number; featureNames: string[] };
+      assert.equal(saved.format, 'logistic-regression-lab/model');
+      assert.equal(saved.version, 1);
+      assert.deepEqual(saved.featureNames, out.features);
+      const r = run('predict', model, sample('titanic.csv'), '--out', preds);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = readFileSync(preds, 'utf8').trim().split('\n');
+      assert.equal(lines.length, 892);
+      assert.equal(lines[0], 'row,actual,predicted,p(0),p(1)');
+      // Agreement of the predictions with the file's own labels ≈ the reported accuracies.
+      let agree = 0;
+      for (const line of lines.slice(1)) {
+        const [, actual, predicted, p0, p1] = line.split(',');
+        assert.ok(Math.abs(Number(p0) + Number(p1) - 1) < 1e-6);
+        assert.equal(predicted, Number(p1) >= 0.5 ? '1' : '0');
+        if (actual === predicted) agree++;
+      }
+      const expected = (out.train.accuracy * 713 + (out.test?.accuracy ?? 0) * 178) / 891;
+      assert.ok(Math.abs(agree / 891 - expected) < 1e-9, `${agree / 891} vs ${expected}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    const expected = (out.train.accuracy * 713 + (out.test?.accuracy ?? 0) * 178) / 891;
-    assert.ok(Math.abs(agree / 891 - expected) < 1e-9, `${agree / 891} vs ${expected}`);
   });
 });
 
 describe('bad input exits non-zero with one clear line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-cli-bad-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, text: string): string => {
     const p = join(dir, name);
     writeFileSync(p, text);
@@ -223,25 +231,29 @@ describe('logistic-lab train: optimum, verdict, baseline', () => {
 
   test('--test-file evaluates on another CSV; predict on a CSV with the target prints the same accuracy and loss', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
-    const lines = readFileSync(sample('titanic.csv'), 'utf8').trimEnd().split('\n');
-    const trainFile = join(dir, 'train.csv');
-    const testFile = join(dir, 'test.csv');
-    writeFileSync(trainFile, [lines[0], ...lines.slice(1, 701)].join('\n') + '\n');
-    writeFileSync(testFile, [lines[0], ...lines.slice(701)].join('\n') + '\n');
-    const model = join(dir, 'model.json');
-    const j = trainJson(trainFile, '--target', 'Survived', '--optimizer', 'newton', '--test-file', testFile, '--out', model);
-    assert.equal(sum(j.train.confusion), 700, 'no split: every row of the training file trains');
-    assert.ok(j.test);
-    assert.equal(sum(j.test.confusion), 191);
-    const p = run('predict', model, testFile, '--json');
-    assert.equal(p.code, 0, p.stderr);
-    const pj = JSON.parse(p.stdout) as { metrics: { accuracy: number; loss: number; confusion: number[][] } };
-    assert.deepEqual(pj.metrics.confusion, j.test.confusion);
-    assert.equal(pj.metrics.accuracy, j.test.accuracy);
-    assert.ok(Math.abs(pj.metrics.loss - j.test.loss) < 1e-12, `${pj.metrics.loss} vs ${j.test.loss}`);
-    const both = run('train', trainFile, '--target', 'Survived', '--test-file', testFile, '--test-size', '0.2');
-    assert.equal(both.code, 2);
-    assert.match(both.stderr, /exclude each other/);
+    try {
+      const lines = readFileSync(sample('titanic.csv'), 'utf8').trimEnd().split('\n');
+      const trainFile = join(dir, 'train.csv');
+      const testFile = join(dir, 'test.csv');
+      writeFileSync(trainFile, [lines[0], ...lines.slice(1, 701)].join('\n') + '\n');
+      writeFileSync(testFile, [lines[0], ...lines.slice(701)].join('\n') + '\n');
+      const model = join(dir, 'model.json');
+      const j = trainJson(trainFile, '--target', 'Survived', '--optimizer', 'newton', '--test-file', testFile, '--out', model);
+      assert.equal(sum(j.train.confusion), 700, 'no split: every row of the training file trains');
+      assert.ok(j.test);
+      assert.equal(sum(j.test.confusion), 191);
+      const p = run('predict', model, testFile, '--json');
+      assert.equal(p.code, 0, p.stderr);
+      const pj = JSON.parse(p.stdout) as { metrics: { accuracy: number; loss: number; confusion: number[][] } };
+      assert.deepEqual(pj.metrics.confusion, j.test.confusion);
+      assert.equal(pj.metrics.accuracy, j.test.accuracy);
+      assert.ok(Math.abs(pj.metrics.loss - j.test.loss) < 1e-12, `${pj.metrics.loss} vs ${j.test.loss}`);
+      const both = run('train', trainFile, '--target', 'Survived', '--test-file', testFile, '--test-size', '0.2');
+      assert.equal(both.code, 2);
+      assert.match(both.stderr, /exclude each other/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a diverging rate: exit 2 with the stable rate of these data in the message', () => {
