@@ -11,6 +11,7 @@ import { h } from './lib/dom';
 import { fmt, fmtInt } from './lib/format';
 import { onThemeChange, readTheme, type Theme } from './lib/theme';
 import { HostChannel } from './lib/vscode-api';
+import { isFinal, VERDICT_LABEL, verdictBadgeStyle, verdictColor } from './lib/verdict';
 import { renderCompare } from './lib/dashboard/compare';
 import { DEFAULT_VIEW, type DashboardContext, type DashboardView, type TabId } from './lib/dashboard/context';
 import { renderData } from './lib/dashboard/data';
@@ -91,12 +92,41 @@ function command(c: Extract<FromWebview, { type: 'command' }>['command']): void 
 
 // ───────────────────────────── Header, toolbar, settings ─────────────────────────────
 
+/** The run state: ready, running, paused, done — or diverged (stopped at an exploding cost). */
 function status(s: SessionState): { text: string; cls: string } {
   if (s.running) return { text: 'running', cls: 'running' };
   if (s.done) return { text: 'done', cls: 'done' };
+  if (s.convergence.verdict === 'diverged' && s.convergence.final) return { text: 'diverged', cls: 'diverged' };
   if (s.iteration > 0) return { text: 'paused', cls: 'paused' };
   return { text: 'ready', cls: 'ready' };
 }
+
+/**
+ * `#status` (its data-state is the run state): once the run is over the verdict badge `#verdict-badge`
+ * (CONVERGED, NOT CONVERGED, …, coloured by the verdict) instead of a bare DONE; before that the run state, and
+ * while training has happened the live verdict's headline `#live-verdict` beside it.
+ */
+function statusBadge(s: SessionState): HTMLElement {
+  const st = status(s);
+  const c = s.convergence;
+  const group = h('span', { class: 'status-group', id: 'status', 'data-state': st.cls, role: 'status' });
+  if (s.done || isFinal(c)) {
+    group.append(h('span', {
+      class: `status verdict ${c.verdict}`, id: 'verdict-badge', 'data-verdict': c.verdict, title: c.headline,
+      style: verdictBadgeStyle(theme, c.verdict),
+    }, VERDICT_LABEL[c.verdict]));
+    return group;
+  }
+  group.append(h('span', { class: `status ${st.cls}` }, st.text));
+  if (s.iteration > 0) {
+    group.append(h('span', { class: 'live-verdict', id: 'live-verdict', 'data-verdict': c.verdict },
+      h('span', { class: 'dot', 'aria-hidden': 'true', style: { backgroundColor: verdictColor(theme, c.verdict) } }),
+      c.headline));
+  }
+  return group;
+}
+
+const METHOD: Partial<Record<OptimizerKind, string>> = { newton: 'Newton', lbfgs: 'L-BFGS' };
 
 function renderHeader(): void {
   if (!session) {
@@ -104,19 +134,19 @@ function renderHeader(): void {
     return;
   }
   const s = session;
-  const st = status(s);
   const kind = s.weights.k === 1 ? 'binary (sigmoid + cross-entropy)' : `softmax, ${s.dataset.classes.length} classes`;
+  const method = METHOD[s.config.optimizer];
   headerEl.replaceChildren(
     h('div', { class: 'title-row' },
       h('h1', { title: s.dataset.filePath }, s.dataset.fileName),
-      h('span', { class: `status ${st.cls}`, id: 'status' }, st.text)),
+      statusBadge(s)),
     h('div', { class: 'facts' },
       fact('target', s.dataset.target, 'hdr-target'),
       fact('classes', s.dataset.classes.join(', '), 'hdr-classes'),
       fact('model', kind),
       fact('iteration', fmtInt(s.iteration), 'hdr-iteration'),
       fact('epoch', `${fmtInt(s.epoch)} / ${fmtInt(s.config.epochs)}`, 'hdr-epoch'),
-      fact('α', fmt(s.config.learningRate)),
+      method ? fact('fit', `${method} (exact)`, 'hdr-method') : fact('α', fmt(s.config.learningRate)),
       fact('batch', s.config.batchSize > 0 && s.config.batchSize < s.dataset.mTrain ? fmtInt(s.config.batchSize) : `full (${fmtInt(s.dataset.mTrain)})`)),
   );
 }
@@ -145,7 +175,14 @@ function renderToolbar(): void {
   );
 }
 
-const OPTIMIZERS: Array<[OptimizerKind, string]> = [['gd', 'gradient descent'], ['sgd', 'mini-batch SGD'], ['momentum', 'momentum'], ['adam', 'Adam']];
+const OPTIMIZERS: Array<[OptimizerKind, string]> = [
+  ['gd', 'gradient descent'], ['sgd', 'mini-batch SGD'], ['momentum', 'momentum'], ['adam', 'Adam'],
+  ['newton', 'Newton (exact fit)'], ['lbfgs', 'L-BFGS (exact fit)'],
+];
+/** Exact fits: one update is one Newton / L-BFGS iteration with its own step length; α is not used. */
+function isExactFit(o: string): boolean {
+  return o === 'newton' || o === 'lbfgs';
+}
 let settingsEdited = false;
 
 function renderSettings(): void {
@@ -157,23 +194,25 @@ function renderSettings(): void {
   if (settingsEdited) return; // don't overwrite what the user is typing
   const c = session.config;
   const num = (name: string, label: string, value: number, attrs: Record<string, string>, hint: string): HTMLElement =>
-    h('label', { class: 'field', title: hint }, h('span', null, label),
+    h('label', { class: 'field', title: hint, id: `field-${name}` }, h('span', { class: 'field-label' }, label),
       h('input', { type: 'number', name, value: String(value), required: true, oninput: () => { settingsEdited = true; }, ...attrs }));
-  const sel = (name: string, label: string, value: string, options: Array<[string, string]>): HTMLElement =>
+  const sel = (name: string, label: string, value: string, options: Array<[string, string]>, onchange?: () => void): HTMLElement =>
     h('label', { class: 'field' }, h('span', null, label),
-      h('select', { name, onchange: () => { settingsEdited = true; } }, ...options.map(([v, t]) => h('option', { value: v, selected: v === value }, t))));
+      h('select', { name, onchange: () => { settingsEdited = true; onchange?.(); } }, ...options.map(([v, t]) => h('option', { value: v, selected: v === value }, t))));
   const message = h('span', { class: 'form-message', id: 'settings-message', role: 'status' });
+  const rate = num('learningRate', 'learning rate α', c.learningRate, { min: '0', step: 'any' }, 'Step size of every update (> 0)');
   const form = h('form', { id: 'settings-form', novalidate: true },
-    num('learningRate', 'learning rate α', c.learningRate, { min: '0', step: 'any' }, 'Step size of every update (> 0)'),
-    num('epochs', 'epochs', c.epochs, { min: '1', step: '1' }, 'Passes over the training rows'),
+    rate,
+    num('epochs', 'epochs', c.epochs, { min: '1', step: '1' }, 'Passes over the training rows (for newton / lbfgs: the most iterations)'),
     num('batchSize', 'batch size', c.batchSize, { min: '0', step: '1' }, '0 = full batch'),
-    sel('optimizer', 'optimizer', c.optimizer, OPTIMIZERS),
+    sel('optimizer', 'optimizer', c.optimizer, OPTIMIZERS, () => syncRateField(form)),
     num('l2', 'L2 λ', c.l2, { min: '0', step: 'any' }, 'Penalty (λ/2)‖W‖²; 0 = none'),
     sel('loss', 'loss', c.loss, [['bce', 'cross-entropy'], ['mse', 'squared error']]),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'primary' }, 'Apply and reset'),
       h('button', { type: 'button', onclick: () => { settingsEdited = false; renderSettings(); } }, 'Revert'),
       message));
+  syncRateField(form);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const result = readSettings(form);
@@ -191,6 +230,16 @@ function renderSettings(): void {
 }
 settingsEl.addEventListener('toggle', () => host.updateView({ settingsOpen: settingsEl.open }));
 
+/** The learning-rate field is disabled, and says why, while newton or lbfgs is selected. */
+function syncRateField(form: HTMLFormElement): void {
+  const optimizer = (form.elements.namedItem('optimizer') as HTMLSelectElement | null)?.value ?? '';
+  const input = form.elements.namedItem('learningRate') as HTMLInputElement | null;
+  const label = form.querySelector('#field-learningRate .field-label');
+  const exact = isExactFit(optimizer);
+  if (input) input.disabled = exact;
+  if (label) label.textContent = exact ? 'α: not used by newton/lbfgs' : 'learning rate α';
+}
+
 /** Validated settings, or a message saying what is wrong. */
 function readSettings(form: HTMLFormElement): Partial<TrainConfig> | string {
   const get = (name: string): string => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value.trim();
@@ -198,11 +247,18 @@ function readSettings(form: HTMLFormElement): Partial<TrainConfig> | string {
   const epochs = Number(get('epochs'));
   const batch = Number(get('batchSize'));
   const l2 = Number(get('l2'));
-  if (!(lr > 0) || !Number.isFinite(lr)) return 'Learning rate must be a number greater than 0.';
+  const optimizer = get('optimizer') as OptimizerKind;
+  const loss = get('loss') as TrainConfig['loss'];
+  const exact = isExactFit(optimizer);
+  if (!exact && (!(lr > 0) || !Number.isFinite(lr))) return 'Learning rate must be a number greater than 0.';
   if (!Number.isInteger(epochs) || epochs < 1) return 'Epochs must be a whole number ≥ 1.';
   if (!Number.isInteger(batch) || batch < 0) return 'Batch size must be a whole number ≥ 0 (0 = full batch).';
   if (!(l2 >= 0) || !Number.isFinite(l2)) return 'L2 λ must be a number ≥ 0.';
-  return { learningRate: lr, epochs, batchSize: batch, optimizer: get('optimizer') as OptimizerKind, l2, loss: get('loss') as TrainConfig['loss'] };
+  if (exact && loss !== 'bce') return `${optimizer} fits the cross-entropy optimum: choose loss cross-entropy (or a gradient optimizer for squared error).`;
+  const config: Partial<TrainConfig> = { learningRate: lr, epochs, batchSize: batch, optimizer, l2, loss };
+  // α is not used by exact fits: an invalid value in the disabled field is left out rather than blocking the form.
+  if (exact && !(lr > 0 && Number.isFinite(lr))) delete config.learningRate;
+  return config;
 }
 
 function renderBanners(): void {
@@ -342,7 +398,8 @@ function onMessage(msg: ToWebview): void {
       if (!session) break;
       const p = msg.progress;
       const history = p.history ?? session.history.concat(p.newHistory);
-      session = { ...session, iteration: p.iteration, epoch: p.epoch, running: p.running, done: p.done, history };
+      const convergence = p.convergence ?? session.convergence;
+      session = { ...session, iteration: p.iteration, epoch: p.epoch, running: p.running, done: p.done, history, convergence };
       renderHeader();
       renderToolbar();
       if (host.viewState.tab === 'training' && panels.get('training')!.childElementCount > 0 && !dirty.has('training')) {
@@ -373,6 +430,7 @@ onThemeChange(() => {
   theme = readTheme();
   applyChartDefaults(theme);
   if (session) {
+    renderHeader(); // the verdict badge's colours come from the theme
     markAllDirty();
     renderTab(host.viewState.tab);
   }

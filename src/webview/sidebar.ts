@@ -1,6 +1,6 @@
 /**
- * Sidebar webview view (browser code): a compact live view of the current session — loss curve (train and
- * test), iteration / epoch, latest loss and accuracy, Step / Run / Pause / Open Dashboard — or an empty state
+ * Sidebar webview view (browser code): a compact live view of the current session — log-loss curve (train and
+ * test), the verdict on the run, iteration / epoch, latest log loss and accuracy, Step / Run / Pause / Open Dashboard — or an empty state
  * with a "Train on a CSV…" button. Rebuilt from the host's `state`, updated by `progress`.
  */
 import type { FromWebview, SessionState, ToWebview, WebviewCommand } from '../protocol';
@@ -11,6 +11,7 @@ import { fmt, fmtInt, fmtPct } from './lib/format';
 import { seriesColors } from './lib/palette';
 import { onThemeChange, readTheme, type Theme } from './lib/theme';
 import { HostChannel } from './lib/vscode-api';
+import { VERDICT_LABEL, verdictColor } from './lib/verdict';
 
 
 /** The sidebar keeps no view state of its own (everything comes from the host's state). */
@@ -50,7 +51,7 @@ function render(): void {
   const s = session;
   const { box, canvas } = chartBox('chart-box');
   canvas.id = 'sidebar-loss-chart';
-  canvas.setAttribute('aria-label', 'Training and test loss per iteration');
+  canvas.setAttribute('aria-label', 'Training and test log loss per iteration');
 
   app.replaceChildren(
     banners,
@@ -69,15 +70,15 @@ function render(): void {
     type: 'line',
     data: { datasets: datasets(s, c) },
     options: {
-      scales: { x: iterationAxis(), y: valueAxis('loss') },
+      scales: { x: iterationAxis(), y: valueAxis('log loss') },
       plugins: { legend: { position: 'bottom' }, tooltip: { mode: 'nearest', intersect: false, callbacks: { label: (it) => `${it.dataset.label}: ${fmt(it.parsed.y)}` } } },
     },
   });
 }
 
 function datasets(s: SessionState, c: { train: string; test: string }): ReturnType<typeof lineDataset>[] {
-  const ds = [lineDataset('train', points(s.history, (p) => p.iteration, (p) => p.trainLoss), c.train)];
-  if (s.dataset.mTest > 0) ds.push(lineDataset('test', points(s.history, (p) => p.iteration, (p) => p.testLoss), c.test, { dashed: true }));
+  const ds = [lineDataset('train log loss', points(s.history, (p) => p.iteration, (p) => p.trainLoss), c.train)];
+  if (s.dataset.mTest > 0) ds.push(lineDataset('test log loss', points(s.history, (p) => p.iteration, (p) => p.testLoss), c.test, { dashed: true }));
   return ds;
 }
 
@@ -89,11 +90,21 @@ function renderFacts(): void {
   const st = s.running ? 'running' : s.done ? 'done' : s.iteration > 0 ? 'paused' : 'ready';
   const row = (label: string, value: string, id: string): HTMLElement =>
     h('div', { class: 'fact', id }, h('span', { class: 'fact-label' }, label), h('span', { class: 'fact-value' }, value));
+  const c = s.convergence;
+  // The verdict: final once the run is over, else the live one (shown once training has started).
+  const verdict = s.iteration > 0 || c.final
+    ? h('div', { class: 'fact verdict', id: 'sb-verdict', 'data-verdict': c.verdict },
+      h('span', { class: 'fact-label' }, c.final ? 'verdict' : 'so far'),
+      h('span', { class: 'fact-value' },
+        h('span', { class: 'dot', 'aria-hidden': 'true', style: { backgroundColor: verdictColor(theme, c.verdict) } }),
+        c.headline || VERDICT_LABEL[c.verdict]))
+    : null;
   el.replaceChildren(
     row('status', st, 'sb-status'),
+    verdict ?? '',
     row('iteration', fmtInt(s.iteration), 'sb-iteration'),
     row('epoch', `${fmtInt(s.epoch)} / ${fmtInt(s.config.epochs)}`, 'sb-epoch'),
-    row('loss (train / test)', `${fmt(last?.trainLoss ?? null)} / ${fmt(last?.testLoss ?? null)}`, 'sb-loss'),
+    row('log loss (train / test)', `${fmt(last?.trainLoss ?? null)} / ${fmt(last?.testLoss ?? null)}`, 'sb-loss'),
     row('accuracy (train / test)', `${fmtPct(last?.trainAccuracy ?? null)} / ${fmtPct(last?.testAccuracy ?? null)}`, 'sb-accuracy'),
   );
 }
@@ -120,7 +131,10 @@ function onMessage(msg: ToWebview): void {
     case 'progress': {
       if (!session) break;
       const p = msg.progress;
-      session = { ...session, iteration: p.iteration, epoch: p.epoch, running: p.running, done: p.done, history: p.history ?? session.history.concat(p.newHistory) };
+      session = {
+        ...session, iteration: p.iteration, epoch: p.epoch, running: p.running, done: p.done,
+        history: p.history ?? session.history.concat(p.newHistory), convergence: p.convergence ?? session.convergence,
+      };
       const chart = charts.get('loss');
       if (chart) {
         datasets(session, seriesColors(theme)).forEach((d, i) => {

@@ -4,7 +4,7 @@
  * for the line charts used everywhere (x = iteration).
  */
 import Chart from 'chart.js/auto';
-import type { ChartConfiguration, ChartDataset, ChartType, Plugin, ScaleOptionsByType } from 'chart.js';
+import type { ChartConfiguration, ChartDataset, ChartType, Plugin, ScaleOptionsByType, Tick } from 'chart.js';
 import { cssVar, type Theme, withAlpha } from './theme';
 
 export { Chart };
@@ -42,6 +42,8 @@ export interface ChartSnapshot {
   type: string;
   labels: string[];
   datasets: Array<{ label: string; data: unknown[] }>;
+  /** Scale id → type ('linear', 'logarithmic', 'category', …). */
+  scales: Record<string, string>;
 }
 
 /** Creating and finding charts by name (a page-wide registry or a prefixed view of it). */
@@ -99,6 +101,7 @@ export class ChartRegistry implements Charts {
         type: String((c.config as { type?: unknown }).type ?? ''),
         labels: (c.data.labels ?? []).map((l) => String(l)),
         datasets: c.data.datasets.map((d) => ({ label: String(d.label ?? ''), data: [...(d.data as unknown[])] })),
+        scales: Object.fromEntries(Object.entries(c.scales).map(([id, scale]) => [id, String(scale.type)])),
       };
     }
     return out;
@@ -133,12 +136,34 @@ export function iterationAxis(title = 'iteration'): ScaleOptionsByType<'linear'>
   } as ScaleOptionsByType<'linear'>;
 }
 
+/**
+ * Tick labels of a logarithmic axis: over more than three decades only the powers of ten, in exponent form
+ * ("1e-8"); over one to three decades the ticks 1, 2 and 5 × 10^k; within a decade every tick Chart.js chooses
+ * (two significant digits, "0.03").
+ */
+export function logTickLabel(value: number, ticks: Tick[]): string {
+  if (!(value > 0)) return '';
+  const lo = ticks.length > 0 ? ticks[0].value : value;
+  const hi = ticks.length > 0 ? ticks[ticks.length - 1].value : value;
+  const decades = lo > 0 && hi > 0 ? Math.abs(Math.log10(hi / lo)) : 0;
+  const e = Math.log10(value);
+  const power = Math.abs(e - Math.round(e)) < 1e-9;
+  if (decades > 3 && !power) return '';
+  const lead = Math.round(value / Math.pow(10, Math.floor(e + 1e-9)));
+  if (decades > 1 && lead !== 1 && lead !== 2 && lead !== 5) return '';
+  if (power && (value < 1e-3 || value >= 1e4)) return `1e${Math.round(e)}`;
+  return String(Number(value.toPrecision(2)));
+}
+
 /** Value axis: linear or logarithmic. */
 export function valueAxis(title: string, log = false, min?: number, max?: number): ScaleOptionsByType<'linear'> {
+  const ticks: Partial<ScaleOptionsByType<'linear'>['ticks']> = log
+    ? { callback: (v: number | string, _i: number, t: Tick[]) => logTickLabel(Number(v), t) }
+    : { maxTicksLimit: 7 };
   return {
     type: log ? 'logarithmic' : 'linear',
     title: { display: true, text: title },
-    ticks: { maxTicksLimit: 7 },
+    ticks,
     min,
     max,
   } as ScaleOptionsByType<'linear'>;

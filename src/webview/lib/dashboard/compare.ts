@@ -34,7 +34,8 @@ export function renderCompare(ctx: DashboardContext, root: HTMLElement): void {
   const last = (r: ComparisonRun): number => (r.history.length > 0 ? r.history[r.history.length - 1].iteration : 0);
   // One column per run, one row per figure: stays narrow however long the labels are.
   const figures: Array<[string, (r: ComparisonRun) => string]> = [
-    ['final training loss', (r) => fmt(r.history.length > 0 ? r.history[r.history.length - 1].trainLoss : null)],
+    ['final cost J (own loss)', (r) => fmt(r.history.length > 0 ? r.history[r.history.length - 1].trainCost : null)],
+    ['final log loss (train)', (r) => fmt(r.history.length > 0 ? r.history[r.history.length - 1].trainLoss : null)],
     ['training accuracy', (r) => fmtPct(r.trainAccuracy, 2)],
     ['test accuracy', (r) => fmtPct(r.testAccuracy, 2)],
     ['iterations', (r) => fmtInt(last(r))],
@@ -50,15 +51,15 @@ export function renderCompare(ctx: DashboardContext, root: HTMLElement): void {
       intro,
       hscroll(summary, 'Comparison summary')),
     h('div', { class: 'grid-2' },
-      h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Training loss')), loss.box,
-        h('p', { class: 'hint' }, 'Each run is drawn with its own objective (BCE and ½·MSE have different scales): compare how fast each one moves, not the heights.')),
+      h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Training cost J')), loss.box,
+        h('p', { class: 'hint' }, 'Each run is drawn with its own objective (BCE and ½·MSE have different scales): compare how fast each one moves, not the heights. The table’s log loss measures both runs’ predictions the same way.')),
       h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Accuracy')), acc.box,
         h('p', { class: 'hint' }, 'Solid: training rows; dashed: test rows.'))),
   );
   ctx.charts.make('compare-loss', loss.canvas, {
     type: 'line',
-    data: { datasets: runs.map((r) => lineDataset(LABEL[r.loss] ?? r.loss, points(r.history, (p) => p.iteration, (p) => p.trainLoss), color(r))) },
-    options: { scales: { x: iterationAxis(), y: valueAxis('training loss', ctx.view.logScale) } },
+    data: { datasets: runs.map((r) => lineDataset(LABEL[r.loss] ?? r.loss, points(r.history, (p) => p.iteration, (p) => p.trainCost), color(r))) },
+    options: { scales: { x: iterationAxis(), y: valueAxis('training cost J', ctx.view.logScale) } },
   });
   ctx.charts.make('compare-accuracy', acc.canvas, {
     type: 'line',

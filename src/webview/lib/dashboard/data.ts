@@ -1,4 +1,7 @@
-/** Data tab: what became of every source column (type, distinct, missing, action, imputation, scaling). */
+/**
+ * Data tab: what became of every source column (type, distinct, missing, action with the reference level of a
+ * reference-coded text column, imputation, scaling).
+ */
 import type { ColumnReport } from '../../../engine/types';
 import { h } from '../dom';
 import { fmtInt } from '../format';
@@ -52,7 +55,11 @@ function action(r: ColumnReport): HTMLElement {
       return h('span', null, h('span', { class: 'badge kept' }, 'kept'), r.features.length > 0 && r.features[0] !== r.name ? ` as ${r.features.join(', ')}` : '');
     case 'one-hot':
       return h('span', null, h('span', { class: 'badge onehot' }, `one-hot (${r.features.length})`), ' ',
-        ...r.features.flatMap((f, i) => [i > 0 ? ' ' : '', h('code', null, f)]));
+        ...r.features.flatMap((f, i) => [i > 0 ? ' ' : '', h('code', null, f)]),
+        // Reference coding: the level without an indicator; its rows have all indicators 0 (its effect is in the bias).
+        r.reference !== undefined
+          ? h('span', { class: 'prep-line reference', 'data-reference': r.reference }, h('span', { class: 'hint' }, 'reference: '), h('code', null, r.reference))
+          : h('span', { class: 'prep-line hint' }, 'full coding: one indicator per level'));
     case 'dropped':
       return h('span', null, h('span', { class: 'badge dropped' }, 'dropped'), r.reason ? ` ${r.reason}` : '');
     default:

@@ -66,7 +66,7 @@ export function renderMetricsBody(ctx: DashboardContext, body: HTMLElement): voi
       hscroll(confusionTable(ctx, metrics), 'Confusion matrix'),
       h('p', { class: 'hint', id: 'matrix-total' },
         `Rows: actual class; columns: predicted class. The ${fmtInt(total)} cells sum to the ${split === 'test' ? 'test' : 'training'} set. Each cell shows the count and the share of its row.`)),
-    h('div', { class: 'eval-metrics' }, hscroll(metricsTable(metrics), 'Metrics per class'), summary(metrics)),
+    h('div', { class: 'eval-metrics' }, hscroll(metricsTable(metrics), 'Metrics per class'), summary(metrics, split)),
     metrics.roc && metrics.auc !== undefined ? rocBlock(ctx, metrics) : null));
 }
 
@@ -106,11 +106,12 @@ function metricsTable(cm: ConfusionMetrics): HTMLTableElement {
   return table(['class', 'precision', 'recall', 'F1', 'support'], rows, { class: 'metrics numeric', id: 'class-metrics' });
 }
 
-function summary(cm: ConfusionMetrics): HTMLElement {
+/** Accuracy, log loss and AUC of the shown split (the log loss is the Training tab's "log loss (test)" for the test rows). */
+function summary(cm: ConfusionMetrics, split: 'test' | 'train'): HTMLElement {
   const item = (label: string, value: string, id: string): HTMLElement => h('div', { class: 'kpi', id }, h('div', { class: 'kpi-value' }, value), h('div', { class: 'kpi-label' }, label));
   return h('div', { class: 'kpis' },
     item('accuracy', fmtPct(cm.accuracy, 2), 'metric-accuracy'),
-    item('log loss', fmt(cm.logLoss), 'metric-logloss'),
+    item(`log loss (${split})`, fmt(cm.logLoss), 'metric-logloss'),
     cm.auc !== undefined ? item('ROC AUC', fmt(cm.auc, 4), 'metric-auc') : null);
 }
 

@@ -3,6 +3,9 @@
  * Each formula (MathML) is followed by the real values of the last `step`:
  *   z = Wx + b,  a = σ(z) or softmax(z),  dZ = A − Y,  dW = (1/m)·X·dZᵀ (+ λW),  db = (1/m)·Σ dZ,
  *   W := W − α·dW,  b := b − α·db,  and the objective J before → after.
+ * An exact fit (optimizer newton / lbfgs, `secondOrder` in the record) shows its update instead:
+ *   W := W + t·p with p = −H⁻¹∇J (Newton) or p = −H̃∇J (L-BFGS), the step length t, the CG iterations and ‖∇J‖
+ *   before → after, and per parameter W before, ∇J, p, W after.
  * Notation follows the lecture: X holds one column per sample (n×m), W is k×n (k = 1 for binary).
  */
 import type { StepRecord } from '../../../engine/types';
@@ -16,6 +19,8 @@ const OPTIMIZER: Record<string, string> = {
   sgd: 'mini-batch gradient descent',
   momentum: 'gradient descent with momentum',
   adam: 'Adam',
+  newton: 'Newton’s method (exact fit)',
+  lbfgs: 'L-BFGS (exact fit)',
 };
 
 /** Builds the Step tab. */
@@ -23,7 +28,7 @@ export function renderStep(ctx: DashboardContext, root: HTMLElement): void {
   const s = ctx.state.lastStep;
   if (!s) {
     root.append(h('section', { class: 'card', id: 'step-empty' },
-      h('div', { class: 'card-head' }, h('h2', null, 'One step of gradient descent')),
+      h('div', { class: 'card-head' }, h('h2', null, 'One step of the optimiser')),
       h('p', null, 'Press Step (F10) to perform exactly one parameter update. This page then shows every number of it: the batch, ',
         'the scores z, the probabilities a, the errors dZ, the gradient dW and db, and the weights before and after.'),
       h('button', { class: 'primary', onclick: () => ctx.post({ type: 'command', command: 'step' }) }, 'Step (F10)')));
@@ -41,7 +46,7 @@ export function renderStep(ctx: DashboardContext, root: HTMLElement): void {
     h('div', { class: 'facts' },
       fact('epoch', fmtInt(s.epoch)),
       fact('batch size m', fmtInt(s.m), 'step-m'),
-      fact('learning rate α', fmt(s.alpha), 'step-alpha'),
+      s.secondOrder ? fact('step length t', fmt(s.secondOrder.stepSize), 'step-t') : fact('learning rate α', fmt(s.alpha), 'step-alpha'),
       fact('optimizer', OPTIMIZER[s.optimizer] ?? s.optimizer),
       fact('loss', s.loss === 'bce' ? (binary ? 'binary cross-entropy' : 'cross-entropy') : 'squared error'),
       fact('L2 λ', fmt(lambda)),
@@ -84,12 +89,16 @@ export function renderStep(ctx: DashboardContext, root: HTMLElement): void {
   const dbText = `db${binary ? '' : `[${s.classes[cls]}]`} = ${fmt(s.db[dbIdx])}` + (lambda > 0 ? '  (the bias is not penalised)' : '');
 
   // 6. Update.
+  const so = s.secondOrder;
   const plain = s.optimizer === 'gd' || s.optimizer === 'sgd';
-  const updFormula = m.math(m.b('W'), m.o(':='), m.b('W'), m.o('−'), m.i('α'), m.o('·'), m.b('dW'), m.space(), m.space(),
+  const updFormula = so ? secondOrderFormula(so.method) : m.math(m.b('W'), m.o(':='), m.b('W'), m.o('−'), m.i('α'), m.o('·'), m.b('dW'), m.space(), m.space(),
     m.i('b'), m.o(':='), m.i('b'), m.o('−'), m.i('α'), m.o('·'), m.i('db'));
-  const updNote = plain
-    ? `α = ${fmt(s.alpha)}. The column W − α·dW recomputes the update from the numbers on the left; it equals W after.`
-    : `α = ${fmt(s.alpha)}. ${OPTIMIZER[s.optimizer] ?? s.optimizer} moves along a running average of past gradients, so W after differs from the plain W − α·dW shown for comparison.`;
+  const updNote = so
+    ? null
+    : plain
+      ? `α = ${fmt(s.alpha)}. The column W − α·dW recomputes the update from the numbers on the left; it equals W after.`
+      : `α = ${fmt(s.alpha)}. ${OPTIMIZER[s.optimizer] ?? s.optimizer} moves along a running average of past gradients, so W after differs from the plain W − α·dW shown for comparison.`;
+  const updBody: Child[] = so ? secondOrderBody(s, so, cls, lambda) : [h('p', { class: 'hint' }, updNote), updateTable(s, cls)];
 
   // 7. Objective.
   const jFormula = objectiveFormula(s, binary, lambda);
@@ -104,7 +113,7 @@ export function renderStep(ctx: DashboardContext, root: HTMLElement): void {
         n > 0 ? '; one value per feature in the table of step 6.' : ''),
       first && n > 0 ? h('p', { class: 'numbers', id: 'step-dw-example' }, dwExample(s, first, cls, lambda)) : null]),
     stepCard('5', 'Gradient of the bias', dbFormula, [h('p', { class: 'numbers', id: 'step-db' }, dbText)]),
-    stepCard('6', 'Update', updFormula, [h('p', { class: 'hint' }, updNote), updateTable(s, cls)]),
+    stepCard('6', so ? (so.method === 'newton' ? 'Newton update' : 'L-BFGS update') : 'Update', updFormula, updBody),
     stepCard('7', 'Objective', jFormula, [h('p', { class: 'numbers', id: 'step-objective' },
       `J before = ${fmt(s.lossBefore)}, J after = ${fmt(s.lossAfter)}, change = ${fmt(s.lossAfter - s.lossBefore)} (on this batch)`)]),
   );
@@ -226,6 +235,49 @@ function updateTable(s: StepRecord, c: number): HTMLElement {
   });
   rows.push([h('strong', null, 'bias b'), fmt(s.bBefore[c]), fmt(s.db[c]), fmt(s.bBefore[c] - s.alpha * s.db[c]), fmt(s.bAfter[c])]);
   return hscroll(table(['feature', 'W before', 'dW', 'W − α·dW', 'W after'], rows, { class: 'update numeric', id: 'step-update' }), 'Weight update');
+}
+
+type SecondOrder = NonNullable<StepRecord['secondOrder']>;
+
+/** W := W + t·p, p = −H⁻¹∇J (Newton) or p = −H̃∇J (L-BFGS); the bias is part of the parameter vector. */
+function secondOrderFormula(method: SecondOrder['method']): Element {
+  const p = method === 'newton'
+    ? [m.b('p'), m.o('='), m.o('−'), m.sup(m.b('H'), m.row(m.o('−'), m.n(1))), m.o('∇'), m.i('J')]
+    : [m.b('p'), m.o('='), m.o('−'), m.b('H̃'), m.o('∇'), m.i('J'), m.space(), m.text('(L-BFGS approximation)')];
+  return m.math(m.paren(m.b('W'), m.o(','), m.b('b')), m.o(':='), m.paren(m.b('W'), m.o(','), m.b('b')), m.o('+'), m.i('t'), m.o('·'), m.b('p'),
+    m.o(','), m.space(), ...p);
+}
+
+/** The numbers of a Newton / L-BFGS update: t, CG iterations, ‖∇J‖ before → after, and per parameter W, ∇J, p, W after. */
+function secondOrderBody(s: StepRecord, so: SecondOrder, c: number, lambda: number): Child[] {
+  const newton = so.method === 'newton';
+  const hessian = s.k === 1
+    ? `H = (1/m)·X̃ᵀ·diag(a(1 − a))·X̃${lambda > 0 ? ' + λI (not on the bias)' : ''}, X̃ = [X 1]`
+    : `H = the Hessian of the softmax cost (one block per pair of classes)${lambda > 0 ? ' + λI' : ''}`;
+  const numbers = `t = ${fmt(so.stepSize)}${newton ? `, CG iterations = ${fmtInt(so.innerIterations)}` : ''}, ` +
+    `‖∇J‖ = ${fmt(so.gradNormBefore)} → ${fmt(so.gradNormAfter)}`;
+  return [
+    h('p', { class: 'numbers', id: 'step-newton' }, numbers),
+    h('p', { class: 'hint', id: 'step-newton-note' },
+      newton
+        ? `Newton's method uses the curvature H of J (${hessian}), not only its slope, so it takes about 10 steps where gradient descent needs thousands. ` +
+          'p solves H p = −∇J (by conjugate gradients); t = 1 is the full Newton step, a smaller t was chosen by the line search. No learning rate is used.'
+        : 'L-BFGS builds an approximation H̃ of the inverse curvature from the last few gradients, so it needs no Hessian and far fewer steps than gradient descent; ' +
+          't was chosen by the line search. No learning rate is used.'),
+    secondOrderTable(s, so, c),
+  ];
+}
+
+/** Per feature: W before, ∇J, p, W after (selected class); then the bias row. W after = W before + t·p. */
+function secondOrderTable(s: StepRecord, so: SecondOrder, c: number): HTMLElement {
+  const n = s.featureNames.length;
+  const kn = s.k * n;
+  const rows: Child[][] = s.featureNames.map((name, j) => {
+    const i = c * n + j;
+    return [rowLabel(name), fmt(s.WBefore[i]), fmt(s.dW[i]), fmt(so.direction[i]), fmt(s.WAfter[i])];
+  });
+  rows.push([h('strong', null, 'bias b'), fmt(s.bBefore[c]), fmt(s.db[c]), fmt(so.direction[kn + c]), fmt(s.bAfter[c])]);
+  return hscroll(table(['feature', 'W before', '∇J', 'p', 'W after'], rows, { class: 'update numeric', id: 'step-update' }), 'Newton update');
 }
 
 function objectiveFormula(s: StepRecord, binary: boolean, lambda: number): Element {

@@ -1,14 +1,62 @@
 /**
- * Weights tab: a horizontal bar chart of the weights by feature name, sorted by |w|, with odds ratios exp(w)
- * for binary models; a class selector for softmax; and for pixel data one weight image per class
- * (diverging colours: red negative, blue positive).
+ * Weights tab: a horizontal bar chart of the weights by feature name, sorted by |w|, with odds ratios for binary
+ * models — per standard deviation exp(w) and per raw unit exp(w / sd) of a standardised numeric column, and for an
+ * indicator `Col=level` the odds of that level against the reference level of its column ("vs female"); a class
+ * selector for softmax; and for pixel data one weight image per class (diverging colours: red negative, blue
+ * positive).
  */
+import type { DatasetInfo } from '../../../protocol';
 import { chartBox } from '../charts';
-import { h, label, table } from '../dom';
+import { h, label, table, type Child } from '../dom';
 import { fmt } from '../format';
 import { hscroll } from '../overflow';
 import { diverging } from '../palette';
 import { isBinary, type DashboardContext } from './context';
+
+/** What one weight is measured against: its column, kind, the standard deviation it was divided by, the reference level. */
+interface FeatureMeaning {
+  source: string;
+  kind: DatasetInfo['features'][number]['kind'];
+  /** Training standard deviation of a standardised numeric column, null when not standardised. */
+  sd: number | null;
+  /** The reference level of the indicator's column (reference coding), else null. */
+  reference: string | null;
+}
+
+function meaning(d: DatasetInfo, j: number): FeatureMeaning {
+  const f = d.features[j] as DatasetInfo['features'][number] | undefined;
+  const source = f?.source ?? d.featureNames[j] ?? `x${j}`;
+  const kind = f?.kind ?? 'numeric';
+  const report = d.report.find((r) => r.name === source);
+  return {
+    source,
+    kind,
+    sd: kind === 'numeric' && f !== undefined && f.scale !== 1 && f.scale > 0 ? f.scale : null,
+    reference: kind === 'one-hot' ? report?.reference ?? null : null,
+  };
+}
+
+/** "vs female": the level an indicator's weight is measured against (null when there is no reference level). */
+function versus(f: FeatureMeaning): string | null {
+  if (f.kind === 'one-hot' && f.reference !== null) return `vs ${f.reference}`;
+  if (f.kind === 'missing-indicator') return 'vs not missing';
+  return null;
+}
+
+/** The odds-ratio cell: per SD and per raw unit for a standardised column, one ratio against the reference for an indicator. */
+function oddsCell(w: number, f: FeatureMeaning): HTMLElement {
+  const line = (lead: string, value: number, title: string): HTMLElement =>
+    h('span', { class: 'odds-line', title }, h('span', { class: 'odds-lead' }, lead), ` ×${fmt(value, 4)}`);
+  if (f.kind === 'numeric' && f.sd !== null) {
+    return h('span', { class: 'odds' },
+      line('per SD', Math.exp(w), `exp(w): the odds change when ${f.source} grows by one standard deviation (${fmt(f.sd, 4)})`),
+      line('per unit', Math.exp(w / f.sd), `exp(w / ${fmt(f.sd, 4)}): the odds change when ${f.source} grows by one unit of the CSV`));
+  }
+  if (f.kind === 'numeric') return h('span', { class: 'odds' }, line('per unit', Math.exp(w), `exp(w) per unit of ${f.source}`));
+  const vs = versus(f);
+  return h('span', { class: 'odds' },
+    h('span', { class: 'odds-line' }, `×${fmt(Math.exp(w), 4)}`, vs ? ' ' : null, vs ? h('span', { class: 'odds-lead vs' }, vs) : null));
+}
 
 /** Builds the Weights tab. */
 export function renderWeights(ctx: DashboardContext, root: HTMLElement): void {
@@ -30,26 +78,36 @@ export function renderWeights(ctx: DashboardContext, root: HTMLElement): void {
   }
   const head = h('div', { class: 'card-head' }, title);
 
-  const rows = Array.from({ length: n }, (_, j) => ({ name: names[j] ?? `x${j}`, w: W[cls * n + j] }));
+  const rows = Array.from({ length: n }, (_, j) => ({ name: names[j] ?? `x${j}`, w: W[cls * n + j], f: meaning(state.dataset, j) }));
   rows.sort((p, q) => Math.abs(q.w) - Math.abs(p.w));
   const box = chartBox('chart-box');
   box.canvas.id = 'weights-chart';
   box.box.style.height = `${Math.max(160, rows.length * 22 + 60)}px`;
 
-  const scaled = state.dataset.report.some((r) => r.scaling && r.scaling.length > 0);
+  const scaled = rows.some((r) => r.f.sd !== null);
+  const referenced = rows.some((r) => versus(r.f) !== null);
   const explain = binary
-    ? `A positive weight raises the odds of ${state.dataset.target} = ${state.dataset.classes[1] ?? '1'}; exp(w) is the factor by which the odds change when the feature grows by one unit${scaled ? ' (one standard deviation for standardised features)' : ''}.`
-    : `Scores z_c = W_c·x + b_c; a positive weight pushes the prediction towards ${state.dataset.classes[cls]}.`;
+    ? `A positive weight raises the odds of ${state.dataset.target} = ${state.dataset.classes[1] ?? '1'}; the odds ratio is the factor by which the odds change` +
+      (scaled ? ': per SD exp(w) when a standardised column grows by one standard deviation, per unit exp(w / SD) when it grows by one unit of the CSV' : ' when the feature grows by one unit') +
+      (referenced ? '; for an indicator Col=level, the odds of that level against the reference level of its column (vs …), other features equal.' : '.')
+    : `Scores z_c = W_c·x + b_c; a positive weight pushes the prediction towards ${state.dataset.classes[cls]}.` +
+      (referenced ? ' An indicator Col=level is measured against the reference level of its column (vs …).' : '');
 
-  const tableRows = rows.map((r) => binary ? [label(r.name), fmt(r.w), fmt(Math.exp(r.w))] : [label(r.name), fmt(r.w)]);
-  tableRows.push(binary ? ['bias b', fmt(b[0]), fmt(Math.exp(b[0]))] : ['bias b', fmt(b[cls])]);
+  const tableRows: Child[][] = rows.map((r) => binary
+    ? [label(r.name), fmt(r.w), oddsCell(r.w, r.f)]
+    : referenced ? [label(r.name), fmt(r.w), versus(r.f) ?? ''] : [label(r.name), fmt(r.w)]);
+  tableRows.push(binary
+    ? ['bias b', fmt(b[0]), h('span', { class: 'odds', title: 'exp(b): the odds when every feature is 0 (standardised columns at their mean, indicators at the reference level)' },
+      h('span', { class: 'odds-line' }, h('span', { class: 'odds-lead' }, 'odds'), ` ${fmt(Math.exp(b[0]), 4)}`))]
+    : referenced ? ['bias b', fmt(b[cls]), ''] : ['bias b', fmt(b[cls])]);
+  const headers = binary ? ['feature', 'w', 'odds ratio'] : referenced ? ['feature', 'w', 'against'] : ['feature', 'w'];
 
   root.append(h('section', { class: 'card' },
     head,
     h('p', { class: 'hint' }, explain),
     h('div', { class: 'grid-2 weights-layout' },
       box.box,
-      hscroll(table(binary ? ['feature', 'w', 'odds ratio exp(w)'] : ['feature', 'w'], tableRows, { class: 'weights-table numeric', id: 'weights-table' }), 'Weights'))));
+      hscroll(table(headers, tableRows, { class: 'weights-table numeric', id: 'weights-table' }), 'Weights'))));
 
   const { theme } = ctx;
   ctx.charts.make('weights', box.canvas, {
@@ -73,7 +131,11 @@ export function renderWeights(ctx: DashboardContext, root: HTMLElement): void {
           callbacks: {
             label: (it) => {
               const w = Number(it.parsed.x);
-              return binary ? `w = ${fmt(w)}, odds ratio exp(w) = ${fmt(Math.exp(w))}` : `w = ${fmt(w)}`;
+              const f = rows[it.dataIndex]?.f;
+              const vs = f ? versus(f) : null;
+              if (!binary) return `w = ${fmt(w)}${vs ? ` (${vs})` : ''}`;
+              if (f && f.sd !== null) return `w = ${fmt(w)}: odds ×${fmt(Math.exp(w), 4)} per SD, ×${fmt(Math.exp(w / f.sd), 4)} per unit`;
+              return `w = ${fmt(w)}: odds ×${fmt(Math.exp(w), 4)}${vs ? ` ${vs}` : ''}`;
             },
           },
         },
