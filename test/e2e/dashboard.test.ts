@@ -52,9 +52,9 @@ async function checkDashboard(vs: VsCodeSession, themeTag: string): Promise<void
   const page = vs.page;
   let frame = await dashboard(page);
   await tab(frame, 'training');
-  if ((await frame.textContent('#status')) !== 'done') {
+  if ((await frame.getAttribute('#status', 'data-state')) !== 'done') {
     await frame.click('#btn-run');
-    await frame.waitForFunction(() => document.querySelector('#status')?.textContent === 'done', undefined, { timeout: 90_000 });
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 90_000 });
   }
   // Training: loss decreasing and painted.
   const c = await charts(frame);
@@ -202,10 +202,10 @@ async function checkHighContrast(vs: VsCodeSession, label: 'Dark High Contrast' 
   let frame = await dashboard(page);
   await frame.waitForFunction((light) => document.body.classList.contains(light ? 'vscode-high-contrast-light' : 'vscode-high-contrast'), label.startsWith('Light'));
   await tab(frame, 'training');
-  if ((await frame.textContent('#status')) !== 'done') {
+  if ((await frame.getAttribute('#status', 'data-state')) !== 'done') {
     // A whole run, so the screenshots show full curves and a trained model's matrix.
     await frame.click('#btn-run');
-    await frame.waitForFunction(() => document.querySelector('#status')?.textContent === 'done', undefined, { timeout: 90_000 });
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 90_000 });
   }
   await assertCurvePainted(frame, '#loss-chart', `loss chart (${tag})`);
   await screenshot(page, `e2e-${tag}-training`);
@@ -288,7 +288,7 @@ test('titanic from the explorer: dashboard, step panel and sidebar in dark, ligh
 
     const frame = await dashboard(page);
     // Training runs by itself after the pick; wait for the end of the run.
-    await frame.waitForFunction(() => document.querySelector('#status')?.textContent === 'done', undefined, { timeout: 90_000 });
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 90_000 });
     await checkDashboard(vs, 'dark');
     await checkSidebar(vs, 'dark');
 
@@ -318,7 +318,7 @@ test('digits (softmax, 8×8 pixels): weight images, class selector, 10×10 matri
     if (!(await page.locator('.monaco-workbench.vs').count())) await setTheme(vs, 'Default Light Modern');
     await trainFromExplorer(page, 'digits.csv', 'label', 'light');
     let frame = await dashboard(page);
-    await frame.waitForFunction(() => document.querySelector('#status')?.textContent === 'done', undefined, { timeout: 120_000 });
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 120_000 });
     await screenshot(page, 'e2e-digits-1-training');
 
     await tab(frame, 'weights');
@@ -361,7 +361,7 @@ test('digits (softmax, 8×8 pixels): weight images, class selector, 10×10 matri
     // Two features: the decision boundary of the seeds' toy data (replaces the digits session).
     await trainFromExplorer(page, 'toy_train.csv', 'y', 'light');
     frame = await dashboard(page);
-    await frame.waitForFunction(() => document.querySelector('h1')?.textContent === 'toy_train.csv' && document.querySelector('#status')?.textContent === 'done', undefined, { timeout: 60_000 });
+    await frame.waitForFunction(() => document.querySelector('h1')?.textContent === 'toy_train.csv' && document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 60_000 });
     await tab(frame, 'data');
     const toyTrain = Number(await frame.textContent('#tab-data .kpi:nth-child(2) .kpi-value'));
     await tab(frame, 'training');

@@ -14,14 +14,15 @@ import type { FromWebview } from '../../src/protocol';
 import { countColorPixels } from './canvas-check';
 import { lowContrast, textContrast } from './contrast-check';
 import { formatProblems, layoutProblems } from './layout-check';
-import { digitsState, titanicState, toyState } from './webview-fixtures';
+import { fmt } from '../../src/webview/lib/format';
+import { digitsState, fullCodingState, newtonState, notConvergedState, oscillatingState, titanicState, toyState } from './webview-fixtures';
 import { posted, sendToPage, switchTheme, writePreviewPage } from './webview-page';
 import { THEME_VARS, type PreviewTheme } from './webview-themes';
 
 const ROOT = process.cwd();
 const SHOTS = path.join(ROOT, 'test-artifacts', 'screenshots', 'preview');
 
-interface ChartSnap { type: string; labels: string[]; datasets: Array<{ label: string; data: Array<{ x: number; y: number } | number> }> }
+interface ChartSnap { type: string; labels: string[]; datasets: Array<{ label: string; data: Array<{ x: number; y: number } | number> }>; scales: Record<string, string> }
 
 let browser: Browser;
 
@@ -149,7 +150,15 @@ describe('dashboard page', () => {
       await page.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '30');
       const c = await charts(page);
       assert.equal(c['training:loss'].datasets[0].data.length, 31);
-      assert.equal(await page.textContent('#status'), 'running');
+      assert.equal(await page.getAttribute('#status', 'data-state'), 'running');
+      assert.equal(await page.locator('#verdict-badge').count(), 0, 'no final verdict while running');
+      // The live verdict (about once a second) shows beside RUNNING and in the verdict box.
+      const live = { ...later.convergence, headline: 'not converged: 0.0512 above the optimum', final: false };
+      await sendToPage(page, { type: 'progress', progress: { iteration: 31, epoch: 31, running: true, done: false, newHistory: [], convergence: live } });
+      await page.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '31');
+      assert.match((await page.textContent('#live-verdict'))!, /not converged: 0\.0512 above the optimum/);
+      assert.equal(await page.getAttribute('#live-verdict', 'data-verdict'), 'not-converged');
+      assert.match((await page.textContent('#verdict-headline'))!, /So far: not converged: 0\.0512/);
       assert.ok(await page.isDisabled('#btn-step'), 'Step is disabled while running');
       assert.ok(await page.isEnabled('#btn-pause'));
 
@@ -181,7 +190,7 @@ describe('dashboard page', () => {
     const { page } = await open('dashboard', 'dark', { width: 900, height: 500 });
     try {
       await sendToPage(page, { type: 'state', state: titanicState(10) });
-      await page.locator('#distance-chart').scrollIntoViewIfNeeded();
+      await page.locator('#gap-chart').scrollIntoViewIfNeeded();
       const y = await page.evaluate(() => window.scrollY);
       assert.ok(y > 300, `scrolled down (${y})`);
       await sendToPage(page, { type: 'state', state: titanicState(11) });
@@ -246,6 +255,25 @@ describe('dashboard page', () => {
       assert.ok(conf && conf.type === 'configure');
       assert.deepEqual(conf.config, { learningRate: 0.5, epochs: 200, batchSize: 0, optimizer: 'adam', l2: 0.01, loss: 'bce' });
       await shot(page, 'dashboard-settings-light');
+
+      // Exact fits: newton and lbfgs are offered; α is disabled and says it is not used.
+      const options = await page.$$eval('select[name=optimizer] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+      assert.deepEqual(options, ['gd', 'sgd', 'momentum', 'adam', 'newton', 'lbfgs']);
+      await page.selectOption('select[name=optimizer]', 'newton');
+      assert.ok(await page.isDisabled('input[name=learningRate]'), 'α is disabled for newton');
+      assert.match((await page.textContent('#field-learningRate'))!, /not used by newton\/lbfgs/);
+      await page.selectOption('select[name=loss]', 'mse');
+      await page.click('#settings-form button[type=submit]');
+      assert.match((await page.textContent('#settings-message'))!, /cross-entropy/);
+      await page.selectOption('select[name=loss]', 'bce');
+      await page.click('#settings-form button[type=submit]');
+      const exact = (await posted(page)).filter((m) => m.type === 'configure').pop();
+      assert.ok(exact && exact.type === 'configure');
+      assert.equal(exact.config.optimizer, 'newton');
+      await page.selectOption('select[name=optimizer]', 'gd');
+      assert.ok(await page.isEnabled('input[name=learningRate]'), 'α is enabled again for gradient descent');
+      await page.selectOption('select[name=optimizer]', 'lbfgs');
+      await shot(page, 'dashboard-settings-lbfgs-light');
     } finally {
       await page.close();
     }
@@ -309,6 +337,11 @@ describe('dashboard page', () => {
       await sendToPage(page, { type: 'state', state: toyState() });
       await page.waitForSelector('#boundary-chart');
       assert.match((await page.textContent('#distance-note'))!, /No finite optimum without L2/);
+      assert.equal(await page.getAttribute('#verdict-badge', 'data-verdict'), 'no-finite-optimum');
+      assert.equal(await page.locator('#gap-chart').count(), 0, 'no J − J* without a finite optimum');
+      assert.equal(await page.locator('#fit-optimum').count(), 0, 'no "Fit optimum" when there is none');
+      await page.click('#add-l2');
+      assert.deepEqual((await posted(page)).pop(), { type: 'configure', config: { l2: 0.01 } });
       const px = await countColorPixels(page, '#boundary-chart', THEME_VARS.light['--vscode-charts-orange']);
       assert.ok(px.matching > 30, 'class-1 points drawn');
       await shot(page, 'dashboard-toy-training-light');
@@ -320,13 +353,17 @@ describe('dashboard page', () => {
 
   test('nothing is cut off on the right at 420 and 600 px (every tab; binary, softmax with 64 pixels, two features)', async () => {
     const TABS = ['training', 'step', 'evaluation', 'weights', 'compare', 'data'];
-    const states = [['titanic', titanicState(60, { comparison: true })], ['digits', digitsState()], ['toy', toyState()]] as const;
+    const states = [
+      ['titanic', titanicState(60, { comparison: true })], ['digits', digitsState()], ['toy', toyState()],
+      ['newton', newtonState()], ['full-coding', fullCodingState()], ['oscillating', oscillatingState()],
+    ] as const;
     const { page, errors } = await open('dashboard', 'dark', { width: 420, height: 800 });
     try {
       const failures: string[] = [];
       for (const [name, state] of states) {
         await sendToPage(page, { type: 'state', state });
-        await page.waitForFunction((f) => document.querySelector('h1')?.textContent === f, state.dataset.fileName);
+        await page.waitForFunction(([f, it]) => document.querySelector('h1')?.textContent === f &&
+          document.querySelector('#hdr-iteration .fact-value')?.textContent === it, [state.dataset.fileName, state.iteration.toLocaleString('en-US')]);
         for (const width of [420, 600]) {
           await page.setViewportSize({ width, height: 800 });
           for (const t of TABS) {
@@ -340,7 +377,9 @@ describe('dashboard page', () => {
             const allowed = name === 'digits' && t === 'evaluation' ? ['Confusion matrix'] : [];
             const unexpected = r.scrolling.filter((label) => !allowed.includes(label));
             if (unexpected.length > 0) failures.push(`${name}, ${t} tab at ${width} px needs sideways scrolling: ${unexpected.join(', ')}`);
-            if (width === 420 && name !== 'toy') await shot(page, `dashboard-420-${name}-${t}-dark`);
+            if (width === 420 && (name === 'titanic' || name === 'digits' || (name === 'newton' && (t === 'training' || t === 'step')))) {
+              await shot(page, `dashboard-420-${name}-${t}-dark`);
+            }
           }
         }
       }
@@ -362,6 +401,205 @@ describe('dashboard page', () => {
   });
 });
 
+describe('dashboard: the truth about a run', () => {
+  const FIXTURES = [
+    { name: 'newton', make: () => newtonState(), verdict: 'converged', text: 'converged', color: '--vscode-charts-green' },
+    { name: 'gd-not-converged', make: notConvergedState, verdict: 'not-converged', text: 'not converged', color: '--vscode-charts-yellow' },
+    { name: 'oscillating', make: oscillatingState, verdict: 'oscillating', text: 'oscillating', color: '--vscode-charts-red' },
+    { name: 'full-coding', make: fullCodingState, verdict: 'not-converged', text: 'not converged', color: '--vscode-charts-yellow' },
+    { name: 'toy', make: toyState, verdict: 'no-finite-optimum', text: 'no finite optimum', color: '--vscode-charts-yellow' },
+  ] as const;
+
+  for (const theme of ['dark', 'light'] as const) {
+    test(`verdict badge and box per fixture; J − J* on a log axis (${theme})`, async () => {
+      const { page, errors } = await open('dashboard', theme);
+      try {
+        for (const f of FIXTURES) {
+          const state = f.make();
+          assert.equal(state.convergence.verdict, f.verdict, `${f.name}: the fixture's verdict`);
+          await sendToPage(page, { type: 'state', state });
+          await page.waitForFunction((v) => document.querySelector('#verdict-badge')?.getAttribute('data-verdict') === v, f.verdict);
+          // The badge replaces DONE: the verdict in its colour, readable text, upper-case by CSS.
+          assert.equal(await page.getAttribute('#status', 'data-state'), 'done');
+          assert.equal(await page.textContent('#verdict-badge'), f.text);
+          assert.equal(await page.$eval('#verdict-badge', (el) => getComputedStyle(el).textTransform), 'uppercase');
+          const bg = await page.$eval('#verdict-badge', (el) => getComputedStyle(el).backgroundColor);
+          const want = await page.evaluate((v) => {
+            const probe = document.createElement('div');
+            probe.style.color = getComputedStyle(document.documentElement).getPropertyValue(v);
+            document.body.append(probe);
+            const c = getComputedStyle(probe).color;
+            probe.remove();
+            return c;
+          }, f.color);
+          assert.equal(bg, want, `${f.name}: badge in ${f.color}`);
+          assert.deepEqual(lowContrast(await textContrast(page, '#verdict-badge')), [], `${f.name}: badge text readable`);
+          // The verdict box: headline, the engine's advice as text, the numbers.
+          assert.equal(await page.textContent('#verdict-advice'), state.convergence.advice);
+          assert.match((await page.textContent('#verdict-headline'))!, new RegExp(`^Verdict: ${state.convergence.headline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+          assert.match((await page.textContent('#verdict-grad'))!, /‖∇J‖/);
+          if (state.convergence.lossGap !== null) assert.match((await page.textContent('#verdict-gap'))!, /J − J\*/);
+          const exact = state.config.optimizer === 'newton';
+          assert.equal(await page.locator('#fit-optimum').count(), exact || f.verdict === 'no-finite-optimum' ? 0 : 1, `${f.name}: "Fit optimum" button`);
+          if (state.convergence.stableRate !== null) {
+            assert.match((await page.textContent('#verdict-stable'))!, new RegExp(`α < 2/L = ${fmt(state.convergence.stableRate, 3).replace('.', '\\.')}`));
+          }
+          // Beside this model: this model, the optimum W*, the majority class.
+          const rows = await page.$$eval('#beside-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')));
+          assert.equal(rows.length, 3, `${f.name}: three rows beside the model`);
+          assert.deepEqual(rows.map((r) => r[0]), ['this model', 'optimum W* (exact fit)', `majority class ‘${state.baseline.majorityClass}’`]);
+          assert.equal(rows[1][2], state.optimum ? fmt(state.optimum.testLoss) : '—', `${f.name}: the optimum's test log loss`);
+          assert.equal(rows[2][3], `${(state.baseline.trainAccuracy * 100).toFixed(1)}%`);
+          // The Training tab's test log loss is the Evaluation tab's log loss (same rows, same engine number, same digits).
+          const kpi = await page.textContent('#kpi-test-loss .kpi-value');
+          assert.equal(await page.textContent('#kpi-test-loss .kpi-label'), 'log loss (test)');
+          // The J − J* chart: logarithmic y axis, painted, ‖W − W*‖ only for a unique optimum.
+          const c = await charts(page);
+          const gap = c['training:gap'];
+          if (state.optimum) {
+            assert.ok(gap, `${f.name}: J − J* chart exists`);
+            assert.equal(gap.scales.y, 'logarithmic');
+            assert.equal(gap.datasets[0].label, 'J − J*');
+            const gaps = ys(gap, 0);
+            assert.ok(gaps.every((g) => g >= 1e-16), 'values ≤ 0 are clamped to the floor');
+            assert.equal(gap.datasets.some((d) => d.label === '‖W − W*‖'), state.optimumUnique === true, `${f.name}: ‖W − W*‖ only when unique`);
+            const px = await countColorPixels(page, '#gap-chart', THEME_VARS[theme]['--vscode-charts-blue']);
+            assert.ok(px.matching > 100, `${f.name}: J − J* drawn (${px.matching} pixels)`);
+            assert.match((await page.textContent('#gap-caption'))!, /drawn at 1e-16/);
+            assert.doesNotMatch((await page.textContent('#distance-card'))!, /should shrink/);
+          } else {
+            assert.equal(gap, undefined);
+            assert.ok(await page.isVisible('#distance-note'));
+          }
+          assert.deepEqual(c['training:loss'].datasets.map((d) => d.label), ['train cost J', 'train log loss', 'test log loss']);
+          await shot(page, `dashboard-verdict-${f.name}-${theme}`);
+          await page.locator('#distance-card').scrollIntoViewIfNeeded();
+          await page.screenshot({ path: path.join(SHOTS, `dashboard-gap-${f.name}-${theme}.png`) });
+          await tab(page, 'evaluation');
+          assert.equal(await page.textContent('#metric-logloss .kpi-label'), 'log loss (test)');
+          assert.equal(await page.textContent('#metric-logloss .kpi-value'), kpi, `${f.name}: Training and Evaluation show the same test log loss`);
+          await tab(page, 'training');
+        }
+        const text = await page.evaluate(() => document.body.innerText);
+        assert.ok(!/NaN|undefined|\[object/.test(text), 'no NaN / undefined shown');
+        assert.deepEqual(errors, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  test('not unique (full one-hot coding): J − J* drawn, ‖W − W*‖ not, with a note', async () => {
+    const { page, errors } = await open('dashboard', 'dark');
+    try {
+      const state = fullCodingState();
+      assert.equal(state.optimumUnique, false);
+      await sendToPage(page, { type: 'state', state });
+      await page.waitForSelector('#gap-chart');
+      assert.match((await page.textContent('#distance-note'))!, /not unique \(full one-hot coding without L2: the indicators of a column sum to the bias\), so ‖W − W\*‖ is not drawn; J − J\* is\./);
+      const gap = (await charts(page))['training:gap'];
+      assert.deepEqual(gap.datasets.map((d) => d.label), ['J − J*']);
+      // A unique optimum (reference coding) draws the distances on the same log axis, without the note.
+      await sendToPage(page, { type: 'state', state: notConvergedState() });
+      await page.waitForFunction(() => document.querySelector('#distance-note') === null);
+      const unique = (await charts(page))['training:gap'];
+      assert.deepEqual(unique.datasets.map((d) => d.label), ['J − J*', '‖W − W*‖', '|b − b*|']);
+      assert.equal(unique.scales.y, 'logarithmic');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('verdict buttons post configure: the suggested rate, the Newton fit', async () => {
+    const { page, errors } = await open('dashboard', 'light');
+    try {
+      const state = notConvergedState();
+      const rate = state.convergence.suggestedRate!;
+      assert.ok(rate > 0);
+      await sendToPage(page, { type: 'state', state });
+      await page.waitForSelector('#use-suggested-rate');
+      assert.equal(await page.textContent('#use-suggested-rate'), `Use α = ${fmt(rate)}`);
+      assert.equal(await page.textContent('#fit-optimum'), 'Fit optimum (Newton)');
+      await page.click('#use-suggested-rate');
+      assert.deepEqual((await posted(page)).pop(), { type: 'configure', config: { learningRate: rate } });
+      await page.click('#fit-optimum');
+      assert.deepEqual((await posted(page)).pop(), { type: 'configure', config: { optimizer: 'newton' } });
+      // Newton needs neither: no learning rate to suggest, already the exact fit.
+      await sendToPage(page, { type: 'state', state: newtonState() });
+      await page.waitForFunction(() => document.querySelector('#verdict-badge')?.getAttribute('data-verdict') === 'converged');
+      assert.equal(await page.locator('#use-suggested-rate, #fit-optimum').count(), 0);
+      assert.match((await page.textContent('#hdr-method'))!, /Newton/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  for (const theme of ['dark', 'light'] as const) {
+    test(`reference levels on the Data and Weights tabs; odds per SD and per unit; Newton step (${theme})`, async () => {
+      const { page, errors } = await open('dashboard', theme);
+      try {
+        const state = notConvergedState();
+        await sendToPage(page, { type: 'state', state });
+        await page.waitForSelector('#loss-chart');
+        await tab(page, 'data');
+        const sex = page.locator('#prep-report tbody tr', { hasText: 'Sex' });
+        assert.match((await sex.textContent())!, /reference: female/);
+        assert.ok(await sex.locator('.reference').isVisible(), 'the reference level is visible');
+        assert.match((await page.locator('#prep-report tbody tr', { hasText: 'Embarked' }).textContent())!, /reference: C/);
+        await sex.scrollIntoViewIfNeeded();
+        await shot(page, `dashboard-data-reference-${theme}`);
+
+        await tab(page, 'weights');
+        const row = (name: string): Promise<string[]> => page.$$eval('#weights-table tbody tr', (trs, n) => {
+          const tr = trs.find((t) => t.children[0]?.textContent === n);
+          return tr ? [...tr.children].map((td) => td.textContent ?? '') : [];
+        }, name);
+        const male = await row('Sex=male');
+        const jMale = state.dataset.featureNames.indexOf('Sex=male');
+        assert.equal(male[2], `×${fmt(Math.exp(state.weights.W[jMale]), 4)} vs female`, 'one odds ratio against the reference level');
+        assert.ok(await page.locator('#weights-table .vs', { hasText: 'vs female' }).isVisible());
+        const age = await row('Age');
+        const jAge = state.dataset.featureNames.indexOf('Age');
+        const w = state.weights.W[jAge];
+        const sd = state.dataset.features[jAge].scale;
+        assert.ok(sd > 5 && sd < 30, `Age was divided by its standard deviation (${sd})`);
+        assert.equal(age[2], `per SD ×${fmt(Math.exp(w), 4)}per unit ×${fmt(Math.exp(w / sd), 4)}`, 'per SD exp(w), per unit exp(w / sd)');
+        await shot(page, `dashboard-weights-odds-${theme}`);
+
+        // Newton's update instead of W − α·dW, with its numbers.
+        const newton = newtonState(2);
+        const so = newton.lastStep!.secondOrder!;
+        await sendToPage(page, { type: 'state', state: newton });
+        await tab(page, 'step');
+        await page.waitForSelector('#step-newton');
+        assert.equal(await page.locator('#tab-step math').count(), 7, 'seven formulas');
+        const formula = (await page.locator('#tab-step .step-card').nth(5).locator('math').textContent())!;
+        assert.match(formula, /:=.*\+.*t.*·.*p/, 'W := W + t·p');
+        assert.match(formula, /p=−H−1∇J/, 'p = −H⁻¹∇J');
+        const numbers = (await page.textContent('#step-newton'))!;
+        assert.equal(numbers, `t = ${fmt(so.stepSize)}, CG iterations = ${so.innerIterations}, ‖∇J‖ = ${fmt(so.gradNormBefore)} → ${fmt(so.gradNormAfter)}`);
+        assert.match((await page.textContent('#step-newton-note'))!, /about 10 steps where gradient descent needs thousands/);
+        const heads = await page.$$eval('#step-update thead th', (ths) => ths.map((t) => t.textContent));
+        assert.deepEqual(heads, ['feature', 'W before', '∇J', 'p', 'W after']);
+        const rows = await page.$$eval('#step-update tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => Number(td.textContent))));
+        assert.equal(rows.length, newton.weights.n + 1, 'one row per feature plus the bias');
+        for (const [, before, , p, after] of rows) {
+          assert.ok(Math.abs(before + so.stepSize * p - after) <= 1e-4 * Math.max(1, Math.abs(after)), `W after = W before + t·p (${before} + ${so.stepSize}·${p} = ${after})`);
+        }
+        assert.match((await page.textContent('#step-t'))!, /step length t/);
+        await shot(page, `dashboard-step-newton-${theme}`);
+        await page.locator('#step-update').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(SHOTS, `dashboard-step-newton-update-${theme}.png`) });
+        assert.deepEqual(errors, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
+
 describe('sidebar page', () => {
   for (const theme of ['dark', 'light'] as const) {
     test(`empty state, then the live curve (${theme})`, async () => {
@@ -378,6 +616,13 @@ describe('sidebar page', () => {
         const px = await countColorPixels(page, '#sidebar-loss-chart', THEME_VARS[theme]['--vscode-charts-blue']);
         assert.ok(px.matching > 100, `sidebar curve drawn (${px.matching})`);
         assert.equal(await page.textContent('#sb-iteration .fact-value'), '40');
+        assert.match((await page.textContent('#sb-verdict'))!, /so far.*not converged/);
+        await sendToPage(page, { type: 'state', state: newtonState() });
+        await page.waitForFunction(() => document.querySelector('#sb-verdict')?.getAttribute('data-verdict') === 'converged');
+        assert.match((await page.textContent('#sb-verdict'))!, /^verdict.*converged$/);
+        await shot(page, `sidebar-converged-${theme}`);
+        await sendToPage(page, { type: 'state', state: titanicState(40) });
+        await page.waitForSelector('#sidebar-loss-chart');
         await page.click('#btn-showDashboard');
         assert.deepEqual((await posted(page)).pop(), { type: 'command', command: 'showDashboard' });
         await shot(page, `sidebar-session-${theme}`);
