@@ -2,17 +2,31 @@
  * CSV ingestion: bytes → typed columns, in one pass over the input with no per-row objects.
  *
  * Rules (see `parseCsv`):
+ * - Text: the bytes are checked and decoded by `decodeCsvBytes` (text-encoding.ts): binary files (gzip, zip/xlsx,
+ *   PDF, images, NUL bytes, …) are refused with LabError 'binary-file'; UTF-16 (with a byte-order mark, or
+ *   without one when every other byte is NUL) is decoded; bytes that are not valid UTF-8 make the whole file
+ *   read as Windows-1252. Each decoding other than plain UTF-8 adds a notice (`ParsedTable.notices`).
+ * - Excel's first line `sep=X` declares the delimiter and is skipped (`csvLayout`).
  * - RFC 4180 quoting: a field that starts with `"` (after optional spaces) runs to the matching closing quote;
  *   `""` inside it is one quote; delimiters and line breaks inside quotes are data.
  * - Line ends: CRLF, LF or a lone CR. A UTF-8 byte-order mark is skipped. Blank lines are skipped.
  * - Fields are trimmed of spaces (and tabs unless the delimiter is a tab) outside quotes; the text inside quotes
  *   is kept verbatim.
  * - Missing markers: empty, `NA`, `N/A`, `NaN`, `null`, `?` (case-insensitive).
- * - A column is numeric when every non-missing field is a finite decimal number (`[+-]digits[.digits][e±digits]`);
- *   otherwise it is categorical with levels in order of first appearance (numbers keep their original text).
+ * - Non-finite values (`isNonFiniteBytes`: `inf`, `infinity`, signed `nan`, any case and sign, and decimal
+ *   numbers beyond ±1.8e308 such as `1e400`) are not measurements: in a column that is otherwise numeric they
+ *   are read as missing, and a notice gives their count and first line. In a text column they are text.
+ * - A column is numeric when every non-missing field is a finite decimal number (`[+-]digits[.digits][e±digits]`)
+ *   or non-finite; otherwise it is categorical with levels in order of first appearance (numbers keep their
+ *   original text).
+ * - Decimal commas: when the delimiter is not `,`, a column whose non-missing values all match
+ *   `[+-]digits[,digits]` — the integer part optionally grouped by threes with `.` or a space, one separator
+ *   for the whole column — and that has at least one `,` is numeric (`3,14` → 3.14, `1.234,5` → 1234.5), with
+ *   a notice. Never in `,`-delimited files.
  *
  * Pure TypeScript: no Node-only APIs (file reading lives in `csv-file.ts`).
  */
+import { decodeCsvBytes, fileLabel, shownText } from './text-encoding';
 import { LabError } from './types';
 import type { ParsedTable, RawColumn } from './types';
 
@@ -224,6 +238,38 @@ class Scanner {
  * otherwise by `Number()` on the text.
  */
 export function parseNumberBytes(b: Uint8Array, s: number, e: number): number {
+  const v = decimalBytes(b, s, e);
+  return v - v === 0 ? v : NaN;
+}
+
+/**
+ * True when bytes `b[s, e)` (spaces trimmed) are a non-finite value: `inf`, `infinity` or `nan` with a sign
+ * (any case; unsigned `nan` is a missing marker and is checked first by the readers), `inf` and `infinity`
+ * without one, or a decimal number (the syntax of `parseNumberBytes`) whose value overflows to ±Infinity.
+ */
+export function isNonFiniteBytes(b: Uint8Array, s: number, e: number): boolean {
+  while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+  while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
+  let p = s;
+  const signed = p < e && (b[p] === 45 || b[p] === 43);
+  if (signed) p++;
+  const len = e - p;
+  if (len === 3 || len === 8) {
+    let word = '';
+    for (let i = p; i < e; i++) word += String.fromCharCode(b[i] | 0x20);
+    if (word === 'inf' || word === 'infinity' || (signed && word === 'nan')) return true;
+  }
+  const v = decimalBytes(b, s, e);
+  return v === Infinity || v === -Infinity;
+}
+
+/** The notice of a numeric column with non-finite values read as missing (the same words in every reader). */
+export function nonFiniteNotice(column: string, count: number, line: number): string {
+  return `column '${shownText(column)}': ${count} non-finite value${count === 1 ? '' : 's'} (first at line ${line}) read as missing`;
+}
+
+/** `parseNumberBytes` without the finiteness check: ±Infinity for numbers beyond the float64 range. */
+function decimalBytes(b: Uint8Array, s: number, e: number): number {
   while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
   while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
   if (s >= e) return NaN;
@@ -299,8 +345,7 @@ export function parseNumberBytes(b: Uint8Array, s: number, e: number): number {
   }
   let text = '';
   for (let i = s; i < e; i++) text += String.fromCharCode(b[i]);
-  const v = Number(text);
-  return Number.isFinite(v) ? v : NaN;
+  return Number(text);
 }
 
 /** True when bytes `b[s, e)` (spaces trimmed) are a missing marker: empty, NA, N/A, NaN, null or `?`. */
@@ -418,11 +463,50 @@ function fieldCounts(text: string, d: number, maxRecords: number): number[] {
   return counts;
 }
 
-/** Final name of the file in a path, for messages ('The CSV data' without a file). */
-function displayName(file: string | undefined): string {
-  if (!file) return 'The CSV data';
-  const parts = file.split(/[\\/]/);
-  return parts[parts.length - 1] || file;
+/** Where the records of a CSV start and what splits them (see `csvLayout`). */
+export interface CsvLayout {
+  delimiter: string;
+  /** Byte index of the first line after a `sep=` declaration (else the `begin` given). */
+  begin: number;
+  /** 1-based line number at `begin`: 2 after a declaration, else 1. */
+  line: number;
+  /** Whether the first line was Excel's delimiter declaration `sep=X`. */
+  declared: boolean;
+}
+
+/** Bytes from the start of the records from which the delimiter is detected. */
+export const DELIMITER_SAMPLE = 65536;
+
+/**
+ * The layout of UTF-8 CSV bytes `b` whose text starts at `begin` (after a byte-order mark). A first line
+ * `sep=X` (Excel's delimiter declaration: `sep=` in any case, one ASCII character other than a quote or a
+ * line break, then the line end) declares the delimiter X and is skipped: it is neither the header nor data.
+ * The delimiter is then `delimiter` when given (it wins over a declaration), else the declared one, else
+ * `detectDelimiter` on the first 64 KiB of the records (cut at the last line end when the input is longer).
+ */
+export function csvLayout(b: Uint8Array, begin: number, delimiter?: string): CsvLayout {
+  let start = begin;
+  let declared: string | undefined;
+  if (b.length - begin >= 5 && (b[begin] | 0x20) === 115 && (b[begin + 1] | 0x20) === 101 && (b[begin + 2] | 0x20) === 112 && b[begin + 3] === 61) {
+    const c = b[begin + 4];
+    let q = begin + 5;
+    if (c < 0x80 && c !== QUOTE && c !== LF && c !== CR && (q >= b.length || b[q] === LF || b[q] === CR)) {
+      if (q < b.length) q += b[q] === CR && b[q + 1] === LF ? 2 : 1;
+      declared = String.fromCharCode(c);
+      start = q;
+    }
+  }
+  const line = declared !== undefined ? 2 : 1;
+  if (delimiter !== undefined || declared !== undefined) {
+    return { delimiter: delimiter ?? (declared as string), begin: start, line, declared: declared !== undefined };
+  }
+  const sampleEnd = Math.min(b.length, start + DELIMITER_SAMPLE);
+  let sample = utf8.decode(b.subarray(start, sampleEnd));
+  if (sampleEnd < b.length) {
+    const cut = Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r'));
+    if (cut > 0) sample = sample.slice(0, cut);
+  }
+  return { delimiter: detectDelimiter(sample), begin: start, line, declared: false };
 }
 
 /** `data.csv line 7`, or `Line 7` without a file. */
@@ -438,6 +522,44 @@ function delimiterName(d: string): string {
 const F_MISSING = 0;
 const F_NUMBER = 1;
 const F_TEXT = 2;
+/** A non-finite value (`isNonFiniteBytes`): missing in a numeric column, text in a categorical one. */
+const F_NONFINITE = 3;
+
+/**
+ * A decimal-comma number (see the module comment): optional sign, the integer part either plain digits or
+ * grouped by threes with one separator (group 1), then an optional `,` fraction (group 2).
+ */
+const DECIMAL_COMMA = /^[+-]?(?:\d{1,3}([. ])\d{3}(?:\1\d{3})*|\d+)(?:,(\d+))?$/;
+
+/** A text with spaces and tabs at both ends removed (as the byte-level number parser trims). */
+function trimPad(t: string): string {
+  return t.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
+/**
+ * The values of `levels` read as decimal-comma numbers (the rule of the module comment), or null when the
+ * column does not qualify: a level that does not match, two different grouping separators, no `,` at all,
+ * or a value beyond the float64 range.
+ */
+function decimalCommaValues(levels: string[]): Float64Array | null {
+  const out = new Float64Array(levels.length);
+  let group = '';
+  let comma = false;
+  for (let k = 0; k < levels.length; k++) {
+    const t = trimPad(levels[k]);
+    const m = DECIMAL_COMMA.exec(t);
+    if (!m) return null;
+    if (m[1] !== undefined) {
+      if (group !== '' && group !== m[1]) return null;
+      group = m[1];
+    }
+    if (m[2] !== undefined) comma = true;
+    const v = Number(t.replace(/[. ]/g, '').replace(',', '.'));
+    if (!Number.isFinite(v)) return null;
+    out[k] = v;
+  }
+  return comma ? out : null;
+}
 
 /**
  * Parses CSV bytes (or text) into typed columns: numeric columns as Float64Array (NaN = missing), categorical
@@ -451,39 +573,39 @@ const F_TEXT = 2;
  * where the column below is numeric, when all its fields are non-empty distinct text and some column below is
  * numeric, or (all columns text) when all its fields are non-empty distinct text that never occurs again in
  * its column. Without a header, columns are named `column1…N`. Empty header names become `column<j>`, and
- * duplicates get `_2`, `_3`, ….
+ * duplicates get `_2`, `_3`, …. Non-finite fields count as neither text nor numbers here, and columns that
+ * qualify for decimal commas (judged on the rows below the first) count as numeric, their first-row field as
+ * a number when it is one.
  *
- * Throws LabError 'empty-file', 'ragged-row', 'bad-csv' (unterminated quote) or 'bad-config' (bad delimiter).
+ * `notices` lists, in this order, how the text was decoded (when not plain UTF-8) and, column by column,
+ * decimal commas read as numbers and non-finite values read as missing. It is absent when there is nothing
+ * to say.
+ *
+ * Throws LabError 'binary-file' (not a text file), 'empty-file', 'ragged-row', 'bad-csv' (unterminated quote,
+ * UTF-32, broken UTF-16) or 'bad-config' (bad delimiter). Messages quote names and cells only through
+ * `shownText` (no control characters).
  */
 export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): ParsedTable {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const file = options.file;
-  const label = displayName(file);
-  let begin = 0;
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) begin = 3;
-
-  let delimiter = options.delimiter;
-  if (delimiter !== undefined) {
-    const code = delimiter.charCodeAt(0);
-    if (delimiter.length !== 1 || code >= 0x80 || code === QUOTE || code === LF || code === CR) {
+  const label = fileLabel(file);
+  if (options.delimiter !== undefined) {
+    const d = options.delimiter;
+    const code = d.charCodeAt(0);
+    if (d.length !== 1 || code >= 0x80 || code === QUOTE || code === LF || code === CR) {
       throw new LabError(
         'bad-config',
-        `The CSV delimiter must be one ASCII character other than a quote or a line break (got ${JSON.stringify(delimiter)}).`,
+        `The CSV delimiter must be one ASCII character other than a quote or a line break (got ${JSON.stringify(d)}).`,
         { file },
       );
     }
-  } else {
-    const sampleEnd = Math.min(bytes.length, begin + 65536);
-    let sample = utf8.decode(bytes.subarray(begin, sampleEnd));
-    if (sampleEnd < bytes.length) {
-      const cut = Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r'));
-      if (cut > 0) sample = sample.slice(0, cut);
-    }
-    delimiter = detectDelimiter(sample);
   }
+  const text = decodeCsvBytes(typeof input === 'string' ? new TextEncoder().encode(input) : input, file);
+  const bytes = text.bytes;
+  const layout = csvLayout(bytes, text.begin, options.delimiter);
+  const delimiter = layout.delimiter;
   const delim = delimiter.charCodeAt(0);
 
-  const sc = new Scanner(bytes, delim, begin, 1);
+  const sc = new Scanner(bytes, delim, layout.begin, layout.line);
   const emptyError = (): LabError =>
     new LabError('empty-file', `${label} is empty: it has no rows. Add a header row and data rows, or pick another file.`, {
       file,
@@ -501,7 +623,15 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
     const v = parseNumberBytes(sc.buf, sc.start, sc.end);
     firstText.push(decodeText(sc.buf, sc.start, sc.end));
     firstValue.push(v);
-    firstKind.push(v === v ? F_NUMBER : isMissingBytes(sc.buf, sc.start, sc.end) ? F_MISSING : F_TEXT);
+    firstKind.push(
+      v === v
+        ? F_NUMBER
+        : isMissingBytes(sc.buf, sc.start, sc.end)
+          ? F_MISSING
+          : isNonFiniteBytes(sc.buf, sc.start, sc.end)
+            ? F_NONFINITE
+            : F_TEXT,
+    );
     if (r === LAST) break;
   }
   const ncols = firstText.length;
@@ -520,14 +650,25 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   if (status === RAGGED) {
     throw raggedRow(label, file, cols.errLine, cols.errField, ncols, firstLooksLikeHeader, firstText, firstKind, delimiter);
   }
-  const { kind, nums, codes, dicts, levelLists, missing, switchRow, needsText } = cols;
+  const { kind, nums, codes, dicts, levelLists, missing, switchRow, needsText, nonFinite, nonFiniteLine } = cols;
   const rows = cols.rows;
+  const commas = delimiter !== ',';
 
-  // ── Header detection. ──
+  // ── Header detection, with decimal-comma columns (on the rows below the first) taken as numeric. ──
   let hasHeader: boolean;
   if (options.hasHeader !== undefined) hasHeader = options.hasHeader;
   else if (rows === 0) hasHeader = true;
-  else hasHeader = detectHeader(firstText, firstKind, kind, missing, rows, dicts);
+  else {
+    const kindH = kind.slice();
+    const firstKindH = firstKind.slice();
+    const missingH = missing.map((m, j) => m + nonFinite[j]);
+    for (let j = 0; commas && j < ncols; j++) {
+      if (kind[j] !== 1 || decimalCommaValues(levelLists[j]) === null) continue;
+      kindH[j] = 0;
+      if (firstKind[j] === F_TEXT && DECIMAL_COMMA.test(trimPad(firstText[j]))) firstKindH[j] = F_NUMBER;
+    }
+    hasHeader = detectHeader(firstText, firstKindH, kindH, missingH, rows, dicts);
+  }
 
   if (hasHeader && rows === 0) {
     throw new LabError(
@@ -555,6 +696,7 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   }
 
   const columns: RawColumn[] = new Array<RawColumn>(ncols);
+  const columnNotices: Array<string | null> = new Array<string | null>(ncols).fill(null);
   const finalCodes: Int32Array[] = [];
   const finalDicts: Map<string, number>[] = [];
   const finalLevels: string[][] = [];
@@ -573,12 +715,20 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
         values = new Float64Array(total);
         values.set(buf.subarray(0, rows), off);
       }
-      let miss = missing[j];
+      let miss = missing[j] + nonFinite[j];
+      let infinite = nonFinite[j];
+      let infiniteLine = nonFiniteLine[j];
       if (off) {
         values[0] = firstKind[j] === F_NUMBER ? firstValue[j] : NaN;
         if (firstKind[j] === F_MISSING) miss++;
+        if (firstKind[j] === F_NONFINITE) {
+          miss++;
+          infinite++;
+          infiniteLine = firstLine;
+        }
       }
       columns[j] = { kind: 'numeric', name: names[j], values, missing: miss };
+      if (infinite > 0) columnNotices[j] = nonFiniteNotice(names[j], infinite, infiniteLine);
       nums[j] = new Float64Array(0);
       continue;
     }
@@ -610,7 +760,8 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
         const r = rs.nextField();
         if (needsText[j] && row < switchRow[j]) {
           const out = finalCodes[j];
-          if (Number.isNaN(nums[j][row])) {
+          // NaN is a missing marker or a non-finite value, which is text in a categorical column.
+          if (Number.isNaN(nums[j][row]) && isMissingBytes(rs.buf, rs.start, rs.end)) {
             out[row + off] = -1;
           } else {
             const text = decodeText(rs.buf, rs.start, rs.end);
@@ -650,12 +801,23 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
       const c = src[row];
       out[row + off] = c < 0 ? -1 : remap[c];
     }
-    columns[j] = { kind: 'categorical', name: names[j], codes: out, levels, missing: missing[j] };
     codes[j] = null;
     nums[j] = new Float64Array(0);
+    const numbers = commas ? decimalCommaValues(levels) : null;
+    if (numbers) {
+      const values = new Float64Array(total);
+      for (let row = 0; row < total; row++) values[row] = out[row] < 0 ? NaN : numbers[out[row]];
+      columns[j] = { kind: 'numeric', name: names[j], values, missing: missing[j] };
+      columnNotices[j] = `column '${shownText(names[j])}': decimal commas read as numbers`;
+    } else {
+      columns[j] = { kind: 'categorical', name: names[j], codes: out, levels, missing: missing[j] };
+    }
   }
 
-  return { columns, rowCount: total, delimiter, hasHeader };
+  const notices = [...text.notices, ...columnNotices.filter((n): n is string => n !== null)];
+  const table: ParsedTable = { columns, rowCount: total, delimiter, hasHeader };
+  if (notices.length > 0) table.notices = notices;
+  return table;
 }
 
 
@@ -676,6 +838,9 @@ class Columns {
   readonly switchRow: Int32Array;
   /** Whether any non-missing number was stored before the switch (its text must be recovered). */
   readonly needsText: Uint8Array;
+  /** Non-finite fields read as NaN while the column is numeric (not in `missing`), and the first one's line. */
+  readonly nonFinite: Int32Array;
+  readonly nonFiniteLine: Int32Array;
   /** Details of a reading error: physical line and 0-based field index (ragged: the field count). */
   errLine = 0;
   errField = 0;
@@ -688,6 +853,8 @@ class Columns {
     this.missing = new Int32Array(ncols);
     this.switchRow = new Int32Array(ncols);
     this.needsText = new Uint8Array(ncols);
+    this.nonFinite = new Int32Array(ncols);
+    this.nonFiniteLine = new Int32Array(ncols);
     for (let j = 0; j < ncols; j++) {
       this.nums.push(new Float64Array(cap));
       this.codes.push(null);
@@ -706,8 +873,11 @@ class Columns {
     this.cap = next;
   }
 
-  /** Stores field text `buf[s, e)` of column j at `row` (any field the fast number path did not take). */
-  store(j: number, row: number, buf: Uint8Array, s: number, e: number): void {
+  /**
+   * Stores field text `buf[s, e)` of column j at `row`, a record starting at physical `line` (any field the
+   * fast number path did not take).
+   */
+  store(j: number, row: number, buf: Uint8Array, s: number, e: number, line: number): void {
     if (this.kind[j] === 0) {
       const v = parseNumberBytes(buf, s, e);
       if (v === v) {
@@ -717,6 +887,11 @@ class Columns {
       if (isMissingBytes(buf, s, e)) {
         this.nums[j][row] = NaN;
         this.missing[j]++;
+        return;
+      }
+      if (isNonFiniteBytes(buf, s, e)) {
+        this.nums[j][row] = NaN;
+        if (this.nonFinite[j]++ === 0) this.nonFiniteLine[j] = line;
         return;
       }
       this.toCategorical(j, row);
@@ -816,7 +991,7 @@ function readRows(sc: Scanner, cols: Columns): number {
         cols.errField = j;
         return UNTERMINATED;
       }
-      if (j < ncols) cols.store(j, row, sc.buf, sc.start, sc.end);
+      if (j < ncols) cols.store(j, row, sc.buf, sc.start, sc.end, recordLine);
       if (r === LAST) break;
     }
     sc.pos = p;
@@ -914,7 +1089,7 @@ function unterminated(
   column: number,
   columnName: string | undefined,
 ): LabError {
-  const where = columnName !== undefined ? ` (column '${columnName}')` : '';
+  const where = columnName !== undefined ? ` (column '${shownText(columnName)}')` : '';
   return new LabError(
     'bad-csv',
     `${atLine(label, file, line)}: a quoted field${where} opens here but its closing quote is missing. ` +
@@ -936,7 +1111,7 @@ function raggedRow(
 ): LabError {
   const what = header ? 'the header has' : 'the first row has';
   const nameOf = (j: number): string =>
-    header && firstKind[j] !== F_MISSING ? `'${firstText[j]}'` : `${j + 1}`;
+    header && firstKind[j] !== F_MISSING ? `'${shownText(firstText[j])}'` : `${j + 1}`;
   if (got > expected) {
     const column = expected - 1;
     const columnName = header ? firstText[column] : undefined;

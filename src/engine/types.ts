@@ -38,6 +38,8 @@ export interface ParsedTable {
   rowCount: number;
   delimiter: string;
   hasHeader: boolean;
+  /** What the reader did that the user should know (decoding, decimal commas, non-finite values); see csv.ts. */
+  notices?: string[];
 }
 
 /** Where in the input something went wrong (1-based row as a user sees it in an editor, column name/index). */
@@ -70,6 +72,7 @@ export type LabErrorCode =
   | 'empty-file'
   | 'ragged-row'
   | 'bad-csv'
+  | 'binary-file'
   | 'unknown-target'
   | 'single-class-target'
   | 'no-features'

@@ -1,12 +1,15 @@
 /**
  * Differential test: our CSV reader against papaparse (an independent RFC 4180 parser) on the sample files and
  * on 240 seeded random CSVs (random quoting, embedded quotes / line breaks / delimiters, CRLF / LF / CR, numbers
- * in many spellings, missing markers, BOM, blank lines, four delimiters, with and without a header).
+ * in many spellings, numbers beyond the float64 range, decimal commas, missing markers, BOM, blank lines, four
+ * delimiters, with and without a header).
  *
  * papaparse splits the text into string cells; the reference then applies our documented typing rules
  * independently of our code: trim each cell, missing markers → null, a column is numeric when every non-missing
- * cell matches the decimal-number regex below and `Number()` gives a finite value, otherwise categorical with
- * levels in order of first appearance. Every cell of every column is compared.
+ * cell matches the decimal-number regex below or is non-finite (`inf`, `infinity`, signed `nan`, or a decimal
+ * number that `Number()` takes to ±Infinity; those cells are then missing), else — when the delimiter is not
+ * ',' — numeric when every non-missing cell is a decimal-comma number (at least one with a comma), otherwise
+ * categorical with levels in order of first appearance. Every cell of every column is compared.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +23,31 @@ import type { ParsedTable } from '../../src/engine/types';
 
 const MISSING = /^(|na|n\/a|nan|null|\?)$/i;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NON_FINITE_WORD = /^([+-]?(inf|infinity)|[+-]nan)$/i;
+
+/** A non-finite cell: an infinity or signed NaN spelling, or a decimal number beyond the float64 range. */
+function nonFinite(v: string): boolean {
+  return NON_FINITE_WORD.test(v) || (DECIMAL.test(v) && !Number.isFinite(Number(v)));
+}
+
+/**
+ * A decimal-comma cell's value, or null: sign, integer part (plain digits, or groups of three after a first
+ * group of 1–3 digits, separated by `sep`), an optional `,` fraction. `sep` is '.', ' ' or '' (no grouping).
+ */
+function commaNumber(v: string): { value: number; sep: string; comma: boolean } | null {
+  const sign = v.startsWith('-') || v.startsWith('+') ? v[0] : '';
+  const parts = v.slice(sign.length).split(',');
+  if (parts.length > 2 || (parts.length === 2 && !/^\d+$/.test(parts[1]))) return null;
+  const int = parts[0];
+  let sep = '';
+  if (!/^\d+$/.test(int)) {
+    sep = int.includes('.') ? '.' : ' ';
+    const groups = int.split(sep);
+    if (!/^\d{1,3}$/.test(groups[0]) || groups.slice(1).some((g) => !/^\d{3}$/.test(g))) return null;
+  }
+  const value = Number(`${sign}${int.split(sep || 'none').join('')}${parts.length === 2 ? `.${parts[1]}` : ''}`);
+  return Number.isFinite(value) ? { value, sep, comma: parts.length === 2 } : null;
+}
 
 type Cell = number | string | null;
 interface RefColumn {
@@ -55,14 +83,23 @@ function reference(text: string, delimiter: string, newline: string, hasHeader: 
       return r[j];
     });
     const present = raw.filter((v): v is string => v !== null);
-    const numeric = present.every((v) => DECIMAL.test(v) && Number.isFinite(Number(v)));
-    const levels = numeric ? [] : [...new Set(present)];
+    const numeric = present.every((v) => (DECIMAL.test(v) && Number.isFinite(Number(v))) || nonFinite(v));
+    const commas = delimiter === ',' || numeric ? null : present.map((v) => commaNumber(v.trim()));
+    const comma =
+      commas !== null &&
+      commas.every((c) => c !== null) &&
+      commas.some((c) => c?.comma) &&
+      new Set(commas.map((c) => c?.sep).filter((sep) => sep !== '')).size <= 1;
+    let cells: Cell[];
+    if (numeric) cells = raw.map((v) => (v === null || nonFinite(v) ? null : Number(v)));
+    else if (comma) cells = raw.map((v) => (v === null ? null : (commaNumber(v.trim())?.value ?? null)));
+    else cells = raw;
     out.push({
       name: names ? names[j] : null,
-      kind: numeric ? 'numeric' : 'categorical',
-      cells: raw.map((v) => (v === null ? null : numeric ? Number(v) : v)),
-      levels,
-      missing: raw.length - present.length,
+      kind: numeric || comma ? 'numeric' : 'categorical',
+      cells,
+      levels: numeric || comma ? [] : [...new Set(present)],
+      missing: cells.filter((c) => c === null).length,
     });
   }
   return out;
@@ -122,7 +159,7 @@ function numberText(rng: Rng): string {
     case 4:
       return `${sign}${digits(1 + int(rng, 12))}.${digits(1 + int(rng, 12))}`; // often > 15 digits
     case 5:
-      return `${sign}${digits(1 + int(rng, 4))}E${pick(rng, ['-', '+', ''])}${int(rng, 330)}`; // extremes, 1e400 → text
+      return `${sign}${digits(1 + int(rng, 4))}E${pick(rng, ['-', '+', ''])}${int(rng, 330)}`; // extremes: beyond 1.8e308 non-finite
     case 6:
       return `${sign}${int(rng, 10)}.`;
     default:
@@ -133,6 +170,20 @@ function numberText(rng: Rng): string {
 /** A number whose value is finite (no extreme exponent). */
 function finiteNumberText(rng: Rng): string {
   return numberText(rng).replace(/E\S*$/, '');
+}
+
+/** A decimal-comma number (`3,14`, `-12`, `1.234,5` or `1 234,5` with grouping `sep`). */
+function commaText(rng: Rng, sep: string): string {
+  const digits = (n: number): string => Array.from({ length: n }, () => String(int(rng, 10))).join('');
+  const sign = pick(rng, ['', '', '-', '+']);
+  switch (int(rng, 3)) {
+    case 0:
+      return sign + String(int(rng, 1000));
+    case 1:
+      return `${sign}${int(rng, 100)},${digits(1 + int(rng, 4))}`;
+    default:
+      return `${sign}${1 + int(rng, 999)}${sep}${digits(3)}${rng() < 0.3 ? `${sep}${digits(3)}` : ''},${digits(1 + int(rng, 3))}`;
+  }
 }
 
 /** Text without leading/trailing whitespace (inside quotes it is kept verbatim; outside it is trimmed). */
@@ -161,8 +212,14 @@ function generate(seed: number): Generated {
   const hasHeader = rng() < 0.75;
   const nrows = (hasHeader ? 1 : 2) + int(rng, 30); // one line alone would be taken as a header
   const detect = rng() < 0.5;
-  const kinds = Array.from({ length: ncols }, () => pick(rng, ['num', 'num', 'text', 'mixed'] as const));
+  const kinds: Array<'num' | 'text' | 'mixed' | 'comma'> = Array.from({ length: ncols }, () => pick(rng, ['num', 'num', 'text', 'mixed'] as const));
   kinds[int(rng, ncols)] = 'num'; // at least one numeric column (makes detection unambiguous, see below)
+  // Decimal commas in a column of a file not delimited by ','.
+  const commaSep = pick(rng, ['.', ' ']);
+  if (delimiter !== ',' && rng() < 0.5) {
+    const j = int(rng, ncols);
+    if (kinds.indexOf('num') !== j || kinds.lastIndexOf('num') !== j) kinds[j] = 'comma';
+  }
   const missingRate = kinds.map(() => (rng() < 0.5 ? 0 : rng() * 0.4));
   const quoteRate = rng() * 0.5;
 
@@ -192,11 +249,13 @@ function generate(seed: number): Generated {
       if (!hasHeader && i === 0) {
         // Without a header the first row must not look like one: numbers (finite) or missing markers where
         // the column is numeric, and the first numeric column always gets a number.
+        if (k === 'comma') return commaText(rng, commaSep);
         if (k !== 'text') return j !== firstNum && rng() < missingRate[j] ? pick(rng, MARKERS) : finiteNumberText(rng);
       }
       if (!hasHeader && i === 1 && k === 'text') return `w${wordText(rng, true)}`; // text below → not a header
       if (rng() < missingRate[j]) return pick(rng, MARKERS);
       if (k === 'num') return numberText(rng);
+      if (k === 'comma') return commaText(rng, commaSep);
       if (k === 'mixed') return rng() < 0.8 ? numberText(rng) : wordText(rng, true);
       return rng() < 0.1 ? numberText(rng) : wordText(rng, true);
     });
@@ -228,6 +287,8 @@ describe('CSV differential test against papaparse', () => {
 
   test('240 random CSVs', () => {
     let detected = 0;
+    let nonFiniteFiles = 0;
+    let commaFiles = 0;
     for (let seed = 1; seed <= 240; seed++) {
       const g = generate(seed);
       const options: CsvOptions = g.detect ? {} : { delimiter: g.delimiter, hasHeader: g.hasHeader };
@@ -242,8 +303,14 @@ describe('CSV differential test against papaparse', () => {
       assert.equal(ours.hasHeader, g.hasHeader, `${what}: header`);
       if (g.detect) detected++;
       compare(ours, reference(g.text, g.delimiter, g.eol, g.hasHeader, true, what), what);
+      for (const n of ours.notices ?? []) {
+        if (n.includes('non-finite')) nonFiniteFiles++;
+        if (n.includes('decimal commas')) commaFiles++;
+      }
     }
     assert.ok(detected > 80, 'a good share of cases exercises detection');
+    assert.ok(nonFiniteFiles > 20, `non-finite numbers read as missing in ${nonFiniteFiles} files`);
+    assert.ok(commaFiles > 20, `decimal commas read as numbers in ${commaFiles} files`);
   });
 
   test('the generator really produces the hard cases', () => {

@@ -205,8 +205,8 @@ describe('parseCsv: trimming, missing markers, numbers', () => {
     assert.ok(Object.is(num(t, 'x').values[1], -0));
   });
 
-  test('not numbers: hex, infinity, overflow, thousands separators, lone signs', () => {
-    for (const f of ['0x10', 'Infinity', 'inf', '1e400', '1,000', '+', '-', '.', 'e5', '1e', '1.2.3', '1 2', '--1']) {
+  test('not numbers: hex, thousands separators, lone signs', () => {
+    for (const f of ['0x10', '1,000', '+', '-', '.', 'e5', '1e', '1.2.3', '1 2', '--1', 'infinite', '+-inf', 'nan1']) {
       const t = parse(`x,y\n"${f}",1\n`);
       assert.equal(t.columns[0].kind, 'categorical', f);
       assert.deepEqual(cells(t.columns[0]), [f], f);
@@ -254,6 +254,109 @@ describe('parseCsv: trimming, missing markers, numbers', () => {
   });
 });
 
+describe('parseCsv: non-finite values', () => {
+  test('inf, -Infinity, +NaN and 1e400 in a numeric column are missing, with one notice', () => {
+    const t = parse('x,y\n1,a\ninf,b\n-Infinity,c\n1e400,d\n+NaN,e\n5,f\n-1E+999,g\n', { file: 'd.csv' });
+    const x = num(t, 'x');
+    assert.deepEqual(cells(x), [1, null, null, null, null, 5, null]);
+    assert.equal(x.missing, 5);
+    assert.deepEqual(t.notices, ["column 'x': 5 non-finite values (first at line 3) read as missing"]);
+  });
+
+  test('spellings: any case, spaces, quotes; NaN alone stays a plain missing marker; 1e-400 is 0', () => {
+    const t = parse('x,y\n" INF ",1\niNfInItY,2\n-inf,3\nNaN,4\n1e-400,5\n');
+    assert.deepEqual(cells(num(t, 'x')), [null, null, null, null, 0]);
+    assert.deepEqual(t.notices, ["column 'x': 3 non-finite values (first at line 2) read as missing"]);
+  });
+
+  test('one value: singular; a plain file has no notices at all', () => {
+    assert.deepEqual(parse('x,y\n1,2\ninf,3\n').notices, ["column 'x': 1 non-finite value (first at line 3) read as missing"]);
+    assert.equal(parse('x,y\n1,2\n').notices, undefined);
+  });
+
+  test('in a text column they are text, also before the first text (recovered by the rescan)', () => {
+    const t = parse('x,y\ninf,1\n2,2\nNA,3\nabc,4\n-inf,5\n');
+    assert.deepEqual(cells(cat(t, 'x')), ['inf', '2', null, 'abc', '-inf']);
+    assert.equal(cat(t, 'x').missing, 1);
+    assert.equal(t.notices, undefined);
+  });
+
+  test('without a header: a non-finite first row is missing (line 1) and not taken for a header', () => {
+    const t = parse('inf,1\n2,3\n4,5\n');
+    assert.equal(t.hasHeader, false);
+    assert.deepEqual(cells(num(t, 'column1')), [null, 2, 4]);
+    assert.deepEqual(t.notices, ["column 'column1': 1 non-finite value (first at line 1) read as missing"]);
+  });
+
+  test('the notice shows a column name with controls escaped', () => {
+    const t = parse('"a\u001b[31m",y\n1,2\ninf,3\n');
+    assert.deepEqual(t.notices, ["column 'a\\e[31m': 1 non-finite value (first at line 3) read as missing"]);
+  });
+});
+
+describe('parseCsv: decimal commas', () => {
+  test("';' file: numbers with decimal commas and '.' thousands groups, with a notice", () => {
+    const t = parse('x;y;z\n3,14;1;a\n-2,5;2;b\n1.234,5;3;c\n+7;4;d\n;5;e\n', { file: 'de.csv' });
+    assert.deepEqual(cells(num(t, 'x')), [3.14, -2.5, 1234.5, 7, null]);
+    assert.equal(num(t, 'x').missing, 1);
+    assert.deepEqual(t.notices, ["column 'x': decimal commas read as numbers"]);
+  });
+
+  test("tab file with ' ' thousands groups; quoted values; '1.234' in such a column is 1234", () => {
+    const t = parse('x\ty\n1 234,5\t1\n"2,25"\t2\n12 345 678,0\t3\n');
+    assert.deepEqual(cells(num(t, 'x')), [1234.5, 2.25, 12345678]);
+    const d = parse('x;y\n1.234;1\n2,5;2\n');
+    assert.deepEqual(cells(num(d, 'x')), [1234, 2.5]);
+  });
+
+  test('not read as numbers: mixed group separators, a decimal point, bad groups, no comma, exponents', () => {
+    for (const values of [['1.234,5', '1 234,5'], ['1.5', '2,5'], ['12.34,5', '1,0'], ['1 234', '5 678'], ['1,5e3', '2,5'], ['1,2,3', '4,5']]) {
+      const t = parse(`x;y\n${values.map((v, i) => `${v};${i}`).join('\n')}\n`);
+      assert.deepEqual(cells(cat(t, 'x')), values, values.join(' '));
+      assert.equal(t.notices, undefined);
+    }
+  });
+
+  test("never in ','-delimited files", () => {
+    const t = parse('x,y\n"3,14",1\n"2,5",2\n');
+    assert.deepEqual(cells(cat(t, 'x')), ['3,14', '2,5']);
+  });
+
+  test('without a header: decimal-comma first rows are data', () => {
+    const t = parse('3,14;2,5\n1,5;7,25\n-0,5;1\n');
+    assert.equal(t.hasHeader, false);
+    assert.deepEqual(table(t), { column1: [3.14, 1.5, -0.5], column2: [2.5, 7.25, 1] });
+    const h = parse('Preis;Menge\n3,14;2\n1,5;7\n');
+    assert.equal(h.hasHeader, true);
+    assert.deepEqual(table(h), { Preis: [3.14, 1.5], Menge: [2, 7] });
+  });
+});
+
+describe("parseCsv: Excel's sep= line", () => {
+  test('declares the delimiter and is skipped (any case, CRLF, after a byte-order mark)', () => {
+    for (const text of ['sep=;\na;b\n1,5;2\n', 'SEP=;\r\na;b\r\n1,5;2\r\n', '\ufeffsep=;\na;b\n1,5;2\n']) {
+      const t = parse(text);
+      assert.equal(t.delimiter, ';', JSON.stringify(text));
+      assert.deepEqual(table(t), { a: [1.5], b: [2] }, JSON.stringify(text));
+    }
+    assert.deepEqual(table(parse('sep=|\na|b,c\n1|x,y\n')), { a: [1], 'b,c': ['x,y'] });
+    assert.equal(parse('sep=\t\na\tb\n1\t2\n').delimiter, '\t');
+  });
+
+  test('lines are still counted from the top of the file', () => {
+    const e = labError(() => parse('sep=;\na;b\n1;2\n3\n', { file: 's.csv' }), 'ragged-row');
+    assert.equal(e.location.line, 4);
+    assert.match(e.message, /^s\.csv line 4 has 1 field/);
+  });
+
+  test('an explicit delimiter wins, the line is still skipped; other first lines are not declarations', () => {
+    assert.deepEqual(table(parse('sep=;\na,b\n1,2\n', { delimiter: ',' })), { a: [1], b: [2] });
+    assert.deepEqual(parse('sep=ab,c\n1,2\n').columns.map((c) => c.name), ['sep=ab', 'c']);
+    assert.deepEqual(parse('sep=",c\n1,2\n').columns.map((c) => c.name), ['sep="', 'c']);
+    assert.throws(() => parse('sep=;\n'), (e: unknown) => e instanceof LabError && e.code === 'empty-file');
+  });
+});
+
 describe('detectDelimiter and delimiters', () => {
   test('each candidate delimiter', () => {
     assert.equal(detectDelimiter('a,b,c\n1,2,3\n'), ',');
@@ -281,15 +384,15 @@ describe('detectDelimiter and delimiters', () => {
   test('parseCsv detects and reports the delimiter', () => {
     const t = parse('a;b\n1,5;x\n2,5;y\n');
     assert.equal(t.delimiter, ';');
-    assert.deepEqual(table(t), { a: ['1,5', '2,5'], b: ['x', 'y'] });
+    assert.deepEqual(table(t), { a: [1.5, 2.5], b: ['x', 'y'] });
     const tab = parse('a\tb\n 1\t x \n2\t\n');
     assert.equal(tab.delimiter, '\t');
     assert.deepEqual(table(tab), { a: [1, 2], b: ['x', null] });
   });
 
   test('an explicit delimiter overrides detection', () => {
-    const t = parse('a,b|c\n1,2|3\n', { delimiter: '|' });
-    assert.deepEqual(table(t), { 'a,b': ['1,2'], c: [3] });
+    const t = parse('a,b|c\nx,y|3\n', { delimiter: '|' });
+    assert.deepEqual(table(t), { 'a,b': ['x,y'], c: [3] });
   });
 
   test('a bad explicit delimiter is a bad-config error', () => {
