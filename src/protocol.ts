@@ -163,8 +163,8 @@ export type WorkerRequest =
   | { id: number; type: 'compare' }
   /** The model as versioned JSON text. */
   | { id: number; type: 'export' }
-  /** Apply a saved model to a CSV; returns the predictions as CSV text. */
-  | { id: number; type: 'predict'; modelJson: string; modelFile: string; file: string }
+  /** Apply a saved model (read by the worker from modelFile, off the host's thread) to a CSV; returns the predictions. */
+  | { id: number; type: 'predict'; modelFile: string; file: string }
   /** The full state (for a webview that was rebuilt). */
   | { id: number; type: 'state' }
   /** The current session as a SavedSession of at most `maxChars` characters of JSON (trimmed to fit, else null). */

@@ -35,6 +35,7 @@ import type {
   WorkerResult,
 } from '../protocol';
 import { readCsvFile } from './csv-file';
+import { readModelFile } from './model-file';
 import { describeColumns, suggestTarget, prepareDataset } from './dataset';
 import { describeCsvMatrix, MatrixFallback, prepareCsvMatrix, type MatrixRead } from './matrix-file';
 import { jsKernel } from './kernel-js';
@@ -232,7 +233,7 @@ export class LabWorker {
           return { type: 'model', json: serializeModel(model) };
         });
       case 'predict':
-        return this.answer(req.id, () => this.predict(req.modelJson, req.modelFile, req.file));
+        return this.answer(req.id, () => this.predict(req.modelFile, req.file));
       case 'state':
         return this.answer(req.id, () => this.stateResult());
       case 'snapshot':
@@ -392,8 +393,8 @@ export class LabWorker {
     return this.stateResult();
   }
 
-  private predict(modelJson: string, modelFile: string, file: string): WorkerResult {
-    const model = parseModel(modelJson, modelFile);
+  private predict(modelFile: string, file: string): WorkerResult {
+    const model = parseModel(readModelFile(modelFile), modelFile);
     const table = readCsvFile(file);
     const result = predictTable(model, table, file);
     const ids = describeColumns(table)

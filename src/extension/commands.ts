@@ -15,6 +15,8 @@
  * by notify.ts since it quotes CSV data), written to the output channel and sent to the webviews; the command then
  * resolves undefined.
  */
+import { stat } from 'node:fs/promises';
+import { freemem } from 'node:os';
 import * as vscode from 'vscode';
 import { NEWTON_MAX_PARAMS, resolveConfig } from '../engine/config';
 import type { PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
@@ -22,7 +24,8 @@ import type { ComparisonRun, SessionState } from '../protocol';
 import { readPrepareOptions, readTrainConfig, SECTION } from './config';
 import { DashboardPanel } from './dashboardPanel';
 import type { Log } from './log';
-import { setStatusMessage, showError, showInfo, showPick } from './notify';
+import { loadMemory } from './memory';
+import { setStatusMessage, showError, showInfo, showPick, showWarning } from './notify';
 import { activeCsv, baseOf, pickCsv, pickFeatures, pickTarget } from './pickers';
 import { quote, safeMessage } from './safeText';
 import type { SessionController } from './sessionController';
@@ -77,6 +80,36 @@ export interface CommandDeps {
   onError: (message: string) => void;
 }
 
+/** A size in MB or GB. */
+function megabytes(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 2 ** 20))} MB`;
+}
+
+/**
+ * Before a large CSV is read: when reading it would take more than FREE_MEMORY_SHARE of the free memory, ask
+ * (Load Anyway / Cancel) instead of letting the machine swap. Resolves true to go on.
+ */
+async function enoughMemoryFor(file: string, fileName: string): Promise<boolean> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch {
+    return true; // the worker reports a missing file with its own message
+  }
+  const { need, fits } = loadMemory(size, freemem());
+  if (fits) return true;
+  const loadAnyway = vscode.l10n.t('Load Anyway');
+  const choice = await showWarning(
+    vscode.l10n.t(
+      '{0} is {1}: reading and preparing it needs about {2} of memory, and {3} are free. Close other programs or use a smaller sample of the file.',
+      fileName, megabytes(size), megabytes(need), megabytes(freemem()),
+    ),
+    loadAnyway,
+    vscode.l10n.t('Cancel'),
+  );
+  return choice === loadAnyway;
+}
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { controller, log } = deps;
 
@@ -112,7 +145,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const uri = toUri(arg) ?? activeCsv() ?? (await pickCsv());
     if (!uri) return undefined;
     if (uri.scheme !== 'file') {
-      throw new Error(`${uri.toString()} is not a file on disk; save it as a .csv file first and train on that file.`);
+      throw new Error(vscode.l10n.t('{0} is not a file on disk; save it as a .csv file first and train on that file.', uri.toString()));
     }
     const file = uri.fsPath;
     const fileName = baseOf(uri);
@@ -134,7 +167,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (features === undefined && (choice.chooseFeatures || alwaysChoose)) {
         features = await pickFeatures(described.columns, target);
         if (!features) return undefined;
-        if (features.length === 0) throw new Error('No feature columns chosen; pick at least one column to learn from.');
+        if (features.length === 0) throw new Error(vscode.l10n.t('No feature columns chosen; pick at least one column to learn from.'));
         // Columns the user picked explicitly are kept even if they look like identifiers.
         const flagged = new Set(described.columns.filter((c) => c.identifier !== null).map((c) => c.name));
         include = [...(include ?? []), ...features.filter((f) => flagged.has(f))];
@@ -144,6 +177,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     if (features !== undefined) prepare.features = features;
     if (include !== undefined && include.length > 0) prepare.include = include;
 
+    if (!(await enoughMemoryFor(file, fileName))) return undefined;
     log.info(`Training on ${file} → target ${quote(target)}${features ? `, features ${features.map((f) => quote(f)).join(', ')}` : ''}`);
     const state = await controller.load(file, prepare, config);
     log.preparationReport(state.dataset);
@@ -187,7 +221,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const s = controller.state;
     if (s && s.done && !controller.running) {
       void showInfo(
-        `Training already finished (${s.config.epochs} epochs). Reset the weights to train again, or change the settings.`,
+        vscode.l10n.t('Training already finished ({0} epochs). Reset the weights to train again, or change the settings.', s.config.epochs),
       );
       return s;
     }
@@ -197,7 +231,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const configure = async (config?: Partial<TrainConfig>, autoRun = true): Promise<SessionState> => {
     if (config === undefined) {
       await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:logistic-lab.logistic-regression-lab`);
-      return controller.state ?? Promise.reject(new Error('No training session yet.'));
+      return controller.state ?? Promise.reject(new Error(vscode.l10n.t('No training session yet.')));
     }
     await controller.restorePending();
     resolveConfig({ ...(controller.state?.config ?? {}), ...config });
@@ -213,7 +247,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const fitOptimum = async (): Promise<SessionState> => {
     await controller.restorePending();
     const ds = controller.state?.dataset;
-    if (!ds) throw new Error('No training session yet: train on a CSV first.');
+    if (!ds) throw new Error(vscode.l10n.t('No training session yet: train on a CSV first.'));
     const k = ds.classes.length === 2 ? 1 : ds.classes.length;
     const optimizer = k * (ds.featureNames.length + 1) <= NEWTON_MAX_PARAMS ? 'newton' : 'lbfgs';
     return configure({ optimizer, loss: 'bce' });
@@ -222,11 +256,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   /** Open a Sample CSV…: one of the bundled data sets in an editor (the Get Started walkthrough's first step). */
   const openSample = async (): Promise<vscode.Uri | undefined> => {
     const samples = [
-      { label: 'titanic.csv', description: 'predict Survived: numbers, categories and missing values', file: 'titanic.csv' },
-      { label: 'iris.csv', description: 'three species: softmax regression', file: 'iris.csv' },
-      { label: 'digits.csv', description: 'handwritten digits, 8×8 pixels: one weight image per digit', file: 'digits.csv' },
+      { label: 'titanic.csv', description: vscode.l10n.t('predict Survived: numbers, categories and missing values'), file: 'titanic.csv' },
+      { label: 'iris.csv', description: vscode.l10n.t('three species: softmax regression'), file: 'iris.csv' },
+      { label: 'digits.csv', description: vscode.l10n.t('handwritten digits, 8×8 pixels: one weight image per digit'), file: 'digits.csv' },
     ];
-    const picked = await showPick(samples, { placeHolder: 'Open a sample CSV (then Train on CSV…)' });
+    const picked = await showPick(samples, { placeHolder: vscode.l10n.t('Open a sample CSV (then Train on CSV…)') });
     if (!picked) return undefined;
     const uri = vscode.Uri.joinPath(deps.extensionUri, 'samples', picked.file);
     await vscode.window.showTextDocument(uri, { preview: false });
@@ -247,15 +281,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         ? vscode.Uri.file(source.replace(/\.csv$/i, '') + '.model.json')
         : vscode.workspace.workspaceFolders?.[0]?.uri;
       uri = await vscode.window.showSaveDialog({
-        title: 'Export the model (weights and preprocessing) as JSON',
+        title: vscode.l10n.t('Export the model (weights and preprocessing) as JSON'),
         defaultUri,
         filters: { 'Model JSON': ['json'] },
       });
       if (!uri) return undefined;
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(json));
       log.info(`Model exported to ${uri.fsPath}`);
-      void showInfo(`Model saved to ${baseOf(uri)}.`, 'Open').then((choice) => {
-        if (choice === 'Open' && uri) void vscode.window.showTextDocument(uri);
+      const open = vscode.l10n.t('Open');
+      void showInfo(vscode.l10n.t('Model saved to {0}.', baseOf(uri)), open).then((choice) => {
+        if (choice === open && uri) void vscode.window.showTextDocument(uri);
       });
       return uri;
     }
@@ -270,7 +305,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       toUri(modelArg) ??
       (
         await vscode.window.showOpenDialog({
-          title: 'Choose a model exported by Logistic Regression Lab',
+          title: vscode.l10n.t('Choose a model exported by Logistic Regression Lab'),
           canSelectMany: false,
           filters: { 'Model JSON': ['json'] },
         })
@@ -280,20 +315,23 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       toUri(csvArg) ??
       (
         await vscode.window.showOpenDialog({
-          title: 'Choose the CSV file to predict',
+          title: vscode.l10n.t('Choose the CSV file to predict'),
           canSelectMany: false,
           filters: { 'CSV files': ['csv'] },
           defaultUri: vscode.Uri.joinPath(modelUri, '..'),
         })
       )?.[0];
     if (!csvUri) return undefined;
-    if (csvUri.scheme !== 'file') throw new Error(`${csvUri.toString()} is not a file on disk; save it as a .csv file first.`);
-    const modelJson = new TextDecoder().decode(await vscode.workspace.fs.readFile(modelUri));
-    const result = await controller.predict(modelJson, modelUri.fsPath, csvUri.fsPath);
+    if (csvUri.scheme !== 'file') throw new Error(vscode.l10n.t('{0} is not a file on disk; save it as a .csv file first.', csvUri.toString()));
+    if (modelUri.scheme !== 'file') {
+      throw new Error(vscode.l10n.t('{0} is not a file on disk; save the model as a .json file first.', modelUri.toString()));
+    }
+    // The worker reads and parses the model file: a large model never blocks the extension host's thread.
+    const result = await controller.predict(modelUri.fsPath, csvUri.fsPath);
     const outUri =
       toUri(outArg) ??
       (await vscode.window.showSaveDialog({
-        title: 'Save the predictions as CSV',
+        title: vscode.l10n.t('Save the predictions as CSV'),
         defaultUri: vscode.Uri.file(csvUri.fsPath.replace(/\.csv$/i, '') + '.predictions.csv'),
         filters: { 'CSV files': ['csv'] },
       }));

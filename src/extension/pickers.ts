@@ -36,10 +36,10 @@ export async function pickCsv(): Promise<vscode.Uri | undefined> {
     description: vscode.workspace.asRelativePath(uri, true),
     uri,
   }));
-  items.push({ label: 'Browse…', icons: { label: 'folder-opened' }, alwaysShow: true });
+  items.push({ label: vscode.l10n.t('Browse…'), icons: { label: 'folder-opened' }, alwaysShow: true });
   const picked = await showPick(items, {
-    title: 'Train Logistic Regression',
-    placeHolder: 'Pick the CSV file to train on',
+    title: vscode.l10n.t('Train Logistic Regression'),
+    placeHolder: vscode.l10n.t('Pick the CSV file to train on'),
     matchOnDescription: true,
   });
   if (!picked) return undefined;
@@ -48,7 +48,7 @@ export async function pickCsv(): Promise<vscode.Uri | undefined> {
 
 async function browseCsv(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    title: 'Pick the CSV file to train on',
+    title: vscode.l10n.t('Pick the CSV file to train on'),
     canSelectMany: false,
     filters: { 'CSV files': ['csv'] },
   });
@@ -96,8 +96,8 @@ export function pickTarget(fileName: string, columns: ColumnInfo[], suggested: s
   }
 
   const qp = createPick<Item>({
-    title: `Train on ${fileName}: column to predict`,
-    placeholder: 'Pick the target column (the list button next to a column lets you choose the features)',
+    title: vscode.l10n.t('Train on {0}: column to predict', fileName),
+    placeholder: vscode.l10n.t('Pick the target column (the list button next to a column lets you choose the features)'),
     items,
     matchOnDescription: true,
   });
@@ -143,8 +143,8 @@ export async function pickFeatures(columns: ColumnInfo[], target: string): Promi
       column: c.name,
     }));
   const picked = await showPickMany(items, {
-    title: `Features to predict ${quote(target)} from`,
-    placeHolder: 'Choose the feature columns (identifier-like columns are unselected by default)',
+    title: vscode.l10n.t('Features to predict {0} from', quote(target)),
+    placeHolder: vscode.l10n.t('Choose the feature columns (identifier-like columns are unselected by default)'),
     matchOnDescription: true,
   });
   if (!picked) return undefined;

@@ -23,7 +23,7 @@ export function watchLongTasks(controller: SessionController, delayMs = NOTIFICA
 }
 
 function show(controller: SessionController, task: LongTask): void {
-  const title = task.kind === 'run' ? 'Training logistic regression' : 'Comparing BCE and MSE';
+  const title = task.kind === 'run' ? vscode.l10n.t('Training logistic regression') : vscode.l10n.t('Comparing BCE and MSE');
   void withNotificationProgress(
     { title, cancellable: true },
     async (progress, token) => {
@@ -38,10 +38,10 @@ function show(controller: SessionController, task: LongTask): void {
           const s = controller.state;
           if (!s) return;
           const last = s.history[s.history.length - 1];
-          const loss = last ? ` · train loss ${last.trainLoss.toPrecision(4)}` : '';
+          const loss = last && Number.isFinite(last.trainLoss) ? vscode.l10n.t(' · log loss {0}', last.trainLoss.toPrecision(4)) : '';
           const fraction = epochs > 0 ? Math.min(1, s.epoch / epochs) * 100 : 0;
           progress.report({
-            message: `epoch ${count(s.epoch)} of ${count(epochs)} · iteration ${count(s.iteration)}${loss}`,
+            message: vscode.l10n.t('epoch {0} of {1} · iteration {2}', count(s.epoch), count(epochs), count(s.iteration)) + loss,
             increment: Math.max(0, fraction - reported),
           });
           reported = Math.max(reported, fraction);
@@ -49,7 +49,7 @@ function show(controller: SessionController, task: LongTask): void {
         report();
         subs.push(controller.onProgress(report));
       } else {
-        progress.report({ message: 'training the same data twice, with each loss' });
+        progress.report({ message: vscode.l10n.t('training the same data twice, with each loss') });
       }
       try {
         await task.done;

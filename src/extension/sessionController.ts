@@ -259,10 +259,10 @@ export class SessionController implements vscode.Disposable {
     return (await this.worker.request({ type: 'export' })).json;
   }
 
-  /** Applies a saved model (JSON text) to a CSV; returns the predictions as CSV text. */
-  async predict(modelJson: string, modelFile: string, file: string): Promise<{ csv: string; rows: number }> {
+  /** Applies a saved model (a file the worker reads) to a CSV; returns the predictions as CSV text. */
+  async predict(modelFile: string, file: string): Promise<{ csv: string; rows: number }> {
     const r = await this.withBusy(`Predicting ${baseName(file)}…`, () =>
-      this.worker.request({ type: 'predict', modelJson, modelFile, file }),
+      this.worker.request({ type: 'predict', modelFile, file }),
     );
     return { csv: r.csv, rows: r.rows };
   }
@@ -405,7 +405,7 @@ export class SessionController implements vscode.Disposable {
 
   private requireSession(): void {
     if (!this.current) {
-      throw new WorkerFailure('no-session', 'No training session yet: run "Logistic Lab: Train on CSV…" first.');
+      throw new WorkerFailure('no-session', vscode.l10n.t('No training session yet: run "Logistic Lab: Train on CSV…" first.'));
     }
   }
 

@@ -91,7 +91,7 @@ export class WorkerClient implements vscode.Disposable {
 
   /** Sends one request; resolves with its typed result, rejects with a WorkerFailure. */
   request<C extends WorkerCall>(call: C): Promise<ResultOf<C['type']>> {
-    if (this.disposed) return Promise.reject(new WorkerFailure('disposed', 'Logistic Regression Lab is shutting down.'));
+    if (this.disposed) return Promise.reject(new WorkerFailure('disposed', vscode.l10n.t('Logistic Regression Lab is shutting down.')));
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<ResultOf<C['type']>>((resolve, reject) => {
@@ -110,7 +110,7 @@ export class WorkerClient implements vscode.Disposable {
     if (!w) return;
     this.worker = undefined;
     w.removeAllListeners();
-    this.failAll(new WorkerFailure('terminated', 'The training worker was stopped.'));
+    this.failAll(new WorkerFailure('terminated', vscode.l10n.t('The training worker was stopped.')));
     await w.terminate();
   }
 
@@ -180,8 +180,10 @@ export class WorkerClient implements vscode.Disposable {
     void w.terminate();
     const failure = new WorkerFailure(
       'worker-crashed',
-      `The training worker ${what}; the training session was lost. Train again (it restarts automatically); ` +
-        `if this repeats, try a smaller file or batch size.`,
+      vscode.l10n.t(
+        'The training worker {0}; the training session was lost. Train again (it restarts automatically); if this repeats, try a smaller file or batch size.',
+        what,
+      ),
     );
     this.log(failure.message);
     // Background saves (snapshot) have no caller to report the failure: they do not count.

@@ -6,8 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const root = process.cwd();
 
@@ -31,5 +32,20 @@ test('the package holds what the extension needs and nothing of its development'
   };
   for (const step of manifest.contributes.walkthroughs[0].steps) {
     if (step.media.markdown) assert.ok(files.has(step.media.markdown), `walkthrough page ${step.media.markdown}`);
+  }
+});
+
+test('the translation bundle l10n/bundle.l10n.json lists every vscode.l10n.t string of the extension (npm run l10n)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-l10n-'));
+  try {
+    const tool = resolve(root, 'node_modules', '.bin', 'vscode-l10n-dev');
+    const r = spawnSync(tool, ['export', '-o', dir, resolve(root, 'src', 'extension')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const fresh = JSON.parse(readFileSync(join(dir, 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
+    const committed = JSON.parse(readFileSync(resolve(root, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
+    assert.deepEqual(Object.keys(committed).sort(), Object.keys(fresh).sort(), 'run npm run l10n and commit l10n/');
+    assert.ok(Object.keys(fresh).length >= 30);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
