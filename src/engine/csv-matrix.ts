@@ -9,19 +9,28 @@
  * - Numbers follow csv.ts (`parseNumberBytes`): `[+-]digits[.digits][e±digits]`, spaces around fields allowed;
  *   plain decimals with ≤ 15 digits are converted inline, exactly as `Math.fround(Number(text))`. Missing markers
  *   (`isMissingBytes`: empty, NA, N/A, NaN, null, ?) become NaN in X and are counted. Quoted fields are accepted.
- * - Line ends LF, CRLF or lone CR; blank lines are skipped; the delimiter (`, ; tab |`) and the header are
- *   detected from the first lines unless given.
+ *   Non-finite features (`isNonFiniteBytes`: inf, infinity, signed nan, 1e400, …) are missing too, as in the
+ *   general reader, with the same notice (`notices`); a non-finite label is an error like a missing one.
+ * - Text: the file's head is checked by `sniffEncoding` (text-encoding.ts), so binary files (gzip, zip/xlsx,
+ *   PDF, NUL bytes, …) get the general reader's 'binary-file' error. This reader reads UTF-8 only: UTF-16, and
+ *   a header or label that is not valid UTF-8 (which the general reader would read as Windows-1252), are
+ *   'bad-csv' errors saying so — never a lossy decoding. (Every other field must be an ASCII number anyway.)
+ * - Line ends LF, CRLF or lone CR; blank lines are skipped; an Excel `sep=X` first line declares the delimiter
+ *   and is skipped (`csvLayout`); the delimiter (`, ; tab |`) and the header are detected from the first lines
+ *   unless given.
  * - The label column (by name or index; default a column named label/target/class/y, else the first column) may
  *   hold numbers or text; class indices follow numeric order for numeric labels, first appearance for text.
- * - Errors are LabErrors with file, 1-based line and column: 'file-not-found', 'empty-file', 'ragged-row',
- *   'bad-csv' (a non-numeric feature or a missing label), 'unknown-target'.
+ * - Errors are LabErrors with file, 1-based line and column: 'file-not-found', 'binary-file', 'empty-file',
+ *   'ragged-row', 'bad-csv' (a non-numeric feature, a missing label, not UTF-8), 'unknown-target'. Messages quote
+ *   the file's text only through `shownText` (no control characters).
  *
  * `readCsvMatrix` (async) yields to the event loop between chunks, so even on a UI thread it never blocks for
  * longer than one chunk's parse (a few ms); `readCsvMatrixSync` is for worker threads.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { detectDelimiter, isMissingBytes, parseNumberBytes } from './csv';
+import { csvLayout, detectDelimiter, isMissingBytes, isNonFiniteBytes, nonFiniteNotice, parseNumberBytes } from './csv';
+import { decodeFieldText, encodingName, shownText, sniffEncoding, SNIFF_BYTES } from './text-encoding';
 import { LabError } from './types';
 
 export interface CsvMatrixOptions {
@@ -55,6 +64,10 @@ export interface CsvMatrix {
   hasHeader: boolean;
   /** File size in bytes. */
   bytes: number;
+  /** Feature columns with non-finite values read as missing: file column index, count, first line. */
+  nonFinite: Array<{ column: number; count: number; line: number }>;
+  /** The general reader's notices for them (`nonFiniteNotice`), in column order. */
+  notices: string[];
 }
 
 const LF = 10;
@@ -70,6 +83,7 @@ const POW10: number[] = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 const LABEL_NAMES = ['label', 'target', 'class', 'y'];
 
 const utf8 = new TextDecoder('utf-8');
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Counts non-empty lines over successive chunks; line breaks are LF, CRLF or a lone CR (found with
@@ -141,15 +155,36 @@ function fieldEnd(b: Uint8Array, p: number, e: number, d: number): number {
   return q;
 }
 
-/** Text of field b[s, f) without surrounding spaces and quotes (`""` → `"`). */
-function fieldText(b: Uint8Array, s: number, f: number): string {
+/**
+ * Text of field b[s, f) without surrounding spaces and quotes (`""` → `"`), decoded as UTF-8 (`strict`: null
+ * when the bytes are not valid UTF-8; otherwise by rule 5 of text-encoding.ts, for messages).
+ */
+function fieldText(b: Uint8Array, s: number, f: number, strict = true): string | null {
   while (s < f && (b[s] === SPACE || b[s] === TAB)) s++;
   while (f > s && (b[f - 1] === SPACE || b[f - 1] === TAB)) f--;
-  if (f - s >= 2 && b[s] === QUOTE && b[f - 1] === QUOTE) return utf8.decode(b.subarray(s + 1, f - 1)).replace(/""/g, '"');
-  return utf8.decode(b.subarray(s, f));
+  const quoted = f - s >= 2 && b[s] === QUOTE && b[f - 1] === QUOTE;
+  const bytes = quoted ? b.subarray(s + 1, f - 1) : b.subarray(s, f);
+  let text: string;
+  if (!strict) text = decodeFieldText(bytes);
+  else {
+    try {
+      text = utf8Strict.decode(bytes);
+    } catch {
+      return null;
+    }
+  }
+  return quoted ? text.replace(/""/g, '"') : text;
 }
 
-/** Value of a numeric field b[s, f): a number, NaN when missing, null when not a number. */
+/** Field b[s, f) as a message may quote it: decoded as the general reader would, controls escaped, ≤ 40 characters. */
+function shownField(b: Uint8Array, s: number, f: number): string {
+  return shownText(fieldText(b, s, f, false) ?? '', 40);
+}
+
+/**
+ * Value of a numeric field b[s, f): a number, NaN when missing, Infinity when non-finite (`isNonFiniteBytes`:
+ * read as missing), null when not a number.
+ */
 function slowNumber(b: Uint8Array, s: number, f: number): number | null {
   let a = s;
   let z = f;
@@ -161,7 +196,8 @@ function slowNumber(b: Uint8Array, s: number, f: number): number | null {
   }
   if (isMissingBytes(b, a, z)) return NaN;
   const v = parseNumberBytes(b, a, z);
-  return Number.isNaN(v) ? null : v;
+  if (v === v) return v;
+  return isNonFiniteBytes(b, a, z) ? Infinity : null;
 }
 
 /** True when b[s, f) holds only spaces and tabs. */
@@ -170,9 +206,9 @@ function isBlank(b: Uint8Array, s: number, f: number): boolean {
   return true;
 }
 
-/** Splits one line b[s, e) into field texts. */
-function splitLine(b: Uint8Array, s: number, e: number, d: number): string[] {
-  const out: string[] = [];
+/** Splits one line b[s, e) into field texts (null for a field that is not valid UTF-8). */
+function splitLine(b: Uint8Array, s: number, e: number, d: number): Array<string | null> {
+  const out: Array<string | null> = [];
   let p = s;
   for (;;) {
     const f = fieldEnd(b, p, e, d);
@@ -201,8 +237,15 @@ class MatrixBuilder {
   private readonly labelCodes = new Map<number | string, number>();
   readonly labelKeys: Array<number | string> = [];
   missing = 0;
+  /** Per file column: non-finite fields read as missing, and the line of the first. */
+  nonFiniteCount: Int32Array = new Int32Array(0);
+  nonFiniteLine: Int32Array = new Int32Array(0);
   /** Lines consumed so far (the number of the last line read, 1-based). */
   line = 0;
+  /** Whether start() has looked at the beginning of the file (byte-order mark, `sep=` line). */
+  private begun = false;
+  /** Lines before the data that the line count includes: a `sep=` line and the header. */
+  private skippedLines = 0;
 
   constructor(
     readonly file: string,
@@ -255,9 +298,18 @@ class MatrixBuilder {
    */
   private start(b: Uint8Array, e: number): number {
     let s = 0;
-    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) s = 3;
+    if (!this.begun) {
+      this.begun = true;
+      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) s = 3;
+      // A `sep=` declaration is the first line of the file, or there is none (as in the general reader).
+      const layout = csvLayout(b.subarray(0, e), s, this.opts.delimiter);
+      if (layout.declared || this.opts.delimiter !== undefined) this.setDelimiter(layout.delimiter);
+      if (layout.declared) this.skippedLines++;
+      this.line += layout.line - 1;
+      s = layout.begin;
+    }
     let ls = s;
-    let fields: string[];
+    let fields: Array<string | null>;
     let next: number;
     for (;;) {
       if (ls >= e) return e;
@@ -265,32 +317,31 @@ class MatrixBuilder {
       while (le < e && b[le] !== LF && b[le] !== CR) le++;
       next = le + (b[le] === CR && le + 1 < e && b[le + 1] === LF ? 2 : 1);
       if (!isBlank(b, ls, le)) {
-        if (this.delim < 0) {
-          const sample = utf8.decode(b.subarray(ls, Math.min(e, ls + 65536)));
-          const delimiter = this.opts.delimiter ?? detectDelimiter(sample);
-          if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127) {
-            throw new LabError('bad-config', `The delimiter must be one ASCII character, got '${delimiter}'.`, { file: this.file });
-          }
-          this.delim = delimiter.charCodeAt(0);
-        }
+        if (this.delim < 0) this.setDelimiter(detectDelimiter(utf8.decode(b.subarray(ls, Math.min(e, ls + 65536)))));
         fields = splitLine(b, ls, le, this.delim);
+        if (fields.some((f) => f === null)) this.notUtf8(this.line + 1);
         break;
       }
       this.line++;
       ls = next;
     }
     this.started = true;
-    this.ncols = fields.length;
+    const texts = fields as string[];
+    this.ncols = texts.length;
+    this.nonFiniteCount = new Int32Array(this.ncols);
+    this.nonFiniteLine = new Int32Array(this.ncols);
     const isHeader =
       this.opts.hasHeader ??
-      fields.some((f) => {
+      texts.some((f) => {
         const bytes = Buffer.from(f);
-        return !isMissingBytes(bytes, 0, bytes.length) && Number.isNaN(parseNumberBytes(bytes, 0, bytes.length));
+        const n = bytes.length;
+        return !isMissingBytes(bytes, 0, n) && Number.isNaN(parseNumberBytes(bytes, 0, n)) && !isNonFiniteBytes(bytes, 0, n);
       });
     this.hasHeader = isHeader;
-    this.names = isHeader ? uniqueNames(fields) : fields.map((_, j) => `column${j + 1}`);
+    this.names = isHeader ? uniqueNames(texts) : texts.map((_, j) => `column${j + 1}`);
     if (isHeader) {
       this.line++;
+      this.skippedLines++;
       ls = next;
     }
     this.labelCol = this.resolveLabel();
@@ -300,10 +351,17 @@ class MatrixBuilder {
       });
     }
     this.n = this.ncols - 1;
-    this.cap = Math.max(0, this.lines - (this.hasHeader ? 1 : 0));
+    this.cap = Math.max(0, this.lines - this.skippedLines);
     this.X = this.alloc(this.cap * this.n);
     this.labels = new Int32Array(this.cap);
     return ls;
+  }
+
+  private setDelimiter(delimiter: string): void {
+    if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127) {
+      throw new LabError('bad-config', `The delimiter must be one ASCII character, got '${shownText(delimiter)}'.`, { file: this.file });
+    }
+    this.delim = delimiter.charCodeAt(0);
   }
 
   private resolveLabel(): number {
@@ -321,7 +379,7 @@ class MatrixBuilder {
       if (j < 0) {
         throw new LabError(
           'unknown-target',
-          `${this.file} has no column '${want}'. Columns: ${this.names.slice(0, 8).join(', ')}${this.names.length > 8 ? ', …' : ''}.`,
+          `${this.file} has no column '${shownText(want)}'. Columns: ${this.names.slice(0, 8).map((nm) => shownText(nm)).join(', ')}${this.names.length > 8 ? ', …' : ''}.`,
           { file: this.file },
         );
       }
@@ -434,19 +492,26 @@ class MatrixBuilder {
           if (col === lc) {
             if (num === null) {
               labelDone = true;
-              labels[m] = this.labelCode(fieldText(b, fs, p));
+              const text = fieldText(b, fs, p);
+              if (text === null) this.notUtf8(line);
+              labels[m] = this.labelCode(text);
               lastCode = -1;
+            } else if (num === Infinity) {
+              this.missingLabel(line, b, fs, p, 'is not a finite number');
             } else if (Number.isNaN(num)) {
               // Missing label, unless the whole line is blank (skipped below).
-              if (!(col === 0 && c !== d && isBlank(b, rowStart, p))) this.missingLabel(line, b, fs, p);
+              if (!(col === 0 && c !== d && isBlank(b, rowStart, p))) this.missingLabel(line, b, fs, p, 'is missing');
               labelDone = true;
             }
           } else if (num === null) {
             this.notNumber(line, col, b, fs, p);
+          } else if (num === Infinity) {
+            this.missing++;
+            if (this.nonFiniteCount[col]++ === 0) this.nonFiniteLine[col] = line;
           } else if (Number.isNaN(num)) {
             this.missing++;
           }
-          val = num === null ? NaN : num;
+          val = num === null || num === Infinity ? NaN : num;
         }
         if (col === lc) {
           if (!labelDone) {
@@ -498,22 +563,32 @@ class MatrixBuilder {
   }
 
   private notNumber(line: number, col: number, b: Uint8Array, s: number, f: number): never {
-    const text = fieldText(b, s, f);
     throw new LabError(
       'bad-csv',
-      `${this.file} line ${line}, column '${this.names[col]}': '${text.slice(0, 40)}' is not a number. ` +
+      `${this.file} line ${line}, column '${shownText(this.names[col])}': '${shownField(b, s, f)}' is not a number. ` +
         'The fast matrix reader needs numeric features; use the general CSV import for text columns.',
       { file: this.file, line, column: col, columnName: this.names[col] },
     );
   }
 
-  private missingLabel(line: number, b: Uint8Array, s: number, f: number): never {
-    const text = fieldText(b, s, f);
+  /** A label that is missing or not finite (`what`: 'is missing', 'is not a finite number'). */
+  private missingLabel(line: number, b: Uint8Array, s: number, f: number, what: string): never {
+    const text = shownField(b, s, f);
     const col = this.labelCol;
     throw new LabError(
       'bad-csv',
-      `${this.file} line ${line}: the label '${this.names[col]}' is missing${text ? ` ('${text}')` : ''}. Remove the row or fill in its label.`,
+      `${this.file} line ${line}: the label '${shownText(this.names[col])}' ${what}${text ? ` ('${text}')` : ''}. Remove the row or fill in its label.`,
       { file: this.file, line, column: col, columnName: this.names[col] },
+    );
+  }
+
+  /** A header or label whose bytes are not valid UTF-8. */
+  private notUtf8(line: number): never {
+    throw new LabError(
+      'bad-csv',
+      `${this.file} line ${line} is not valid UTF-8 text; the fast matrix reader reads UTF-8 only ` +
+        '(the general CSV import reads such files as Windows-1252).',
+      { file: this.file, line },
     );
   }
 
@@ -527,6 +602,10 @@ class MatrixBuilder {
       });
     }
     const m = this.m;
+    const nonFinite: CsvMatrix['nonFinite'] = [];
+    this.nonFiniteCount.forEach((count, column) => {
+      if (count > 0) nonFinite.push({ column, count, line: this.nonFiniteLine[column] });
+    });
     // Class order: numeric labels ascending, else first appearance.
     let classes: string[];
     let y = this.labels.length === m ? this.labels : this.labels.slice(0, m);
@@ -565,6 +644,8 @@ class MatrixBuilder {
       delimiter: String.fromCharCode(this.delim),
       hasHeader: this.hasHeader,
       bytes,
+      nonFinite,
+      notices: nonFinite.map((v) => nonFiniteNotice(this.names[v.column], v.count, v.line)),
     };
   }
 }
@@ -595,6 +676,21 @@ function openError(path: string, err: unknown): LabError {
   return new LabError('file-not-found', message, { file: path });
 }
 
+/**
+ * The text checks of text-encoding.ts on the first bytes of the file (`sniffEncoding`): LabError 'binary-file'
+ * for binary content, 'bad-csv' for UTF-32 and for UTF-16 (this reader reads UTF-8 only).
+ */
+function checkHead(head: Uint8Array, path: string): void {
+  const { encoding } = sniffEncoding(head, path);
+  if (encoding !== 'utf-8') {
+    throw new LabError(
+      'bad-csv',
+      `${path} is ${encodingName(encoding)} text (from line 1); the fast matrix reader reads UTF-8 only (the general CSV import reads UTF-16).`,
+      { file: path, line: 1 },
+    );
+  }
+}
+
 /** Reads an all-numeric CSV into a float32 matrix (synchronous; for worker threads). See the module comment. */
 export function readCsvMatrixSync(path: string, opts: CsvMatrixOptions = {}): CsvMatrix {
   const chunk = Math.max(64, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
@@ -610,6 +706,8 @@ export function readCsvMatrixSync(path: string, opts: CsvMatrixOptions = {}): Cs
   }
   try {
     const bytes = fstatSync(fd).size;
+    const head = new Uint8Array(Math.min(bytes, SNIFF_BYTES));
+    checkHead(head.subarray(0, readSync(fd, head, 0, head.length, 0)), path);
     const counter = new LineCounter();
     const tmp = Buffer.allocUnsafe(chunk);
     for (let pos = 0; ; ) {
@@ -647,6 +745,8 @@ export async function readCsvMatrix(path: string, opts: CsvMatrixOptions = {}): 
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw openError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
+    const head = new Uint8Array(Math.min(st.size, SNIFF_BYTES));
+    checkHead(head.subarray(0, (await fh.read(head, 0, head.length, 0)).bytesRead), path);
     const counter = new LineCounter();
     const tmp = Buffer.allocUnsafe(chunk);
     for (let pos = 0; ; ) {

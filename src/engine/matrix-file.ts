@@ -7,18 +7,23 @@
  *
  * Conditions, checked in this order (each cheap before the expensive ones):
  * 1. The head of the file (first MiB, whole records) read by the general reader: same delimiter rule (first
- *    64 KiB), header decision, column names; only the label column may hold text there.
+ *    64 KiB, `csvLayout`), header decision, column names; only the label column may hold text there. The head
+ *    must be plain UTF-8 text without a `sep=` line (`decodeCsvBytes`): binary files, UTF-16 and Windows-1252
+ *    fall back, and the general reader reports or decodes them. (Later bytes that are not UTF-8 can only be in
+ *    labels, where the matrix reader refuses them: step 3.)
  * 2. Every number in the other columns is exact in float32 (one streaming pass, O(chunk) memory): then the
  *    matrix holds exactly the general reader's float64 values and every statistic, drop rule and X value
  *    matches. Decimals such as 0.1 are not (the general path is used for them).
- * 3. The matrix read (explicit delimiter, header flag and label column) succeeds: every other field a number
- *    or a missing marker, every label present.
+ * 3. The matrix read (explicit delimiter, header flag and label column) succeeds: every other field a number,
+ *    a missing marker or non-finite (missing, as in the general reader, with the same notices: `matrix.notices`),
+ *    every label present, finite and UTF-8.
  * 4. The general reader's header rule, re-evaluated with whole-file facts, agrees with the head's decision.
  * 5. prepareMatrixDataset accepts the labels (not a mix of numbers and text, no quotes in text labels).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { detectDelimiter, parseCsv, parseNumberBytes } from './csv';
+import { csvLayout, isNonFiniteBytes, nonFiniteNotice, parseCsv, parseNumberBytes } from './csv';
 import { readCsvMatrixSync } from './csv-matrix';
+import { decodeCsvBytes } from './text-encoding';
 import { columnFacts, suggestTargetFrom, summarizeColumn, TARGET_NAMES, type ColumnSummary } from './dataset';
 import { forEachColumn, labelKind, MatrixPathUnsupported, prepareMatrixDataset, type MatrixSource } from './dataset-matrix';
 import { LabError } from './types';
@@ -26,8 +31,6 @@ import type { PrepareOptions, PreparedDataset, RawColumn } from './types';
 
 /** Bytes of the file's head read by the general reader to type the columns. */
 export const HEAD_BYTES = 1 << 20;
-/** The general reader detects the delimiter from this many bytes (csv.ts). */
-const DELIMITER_SAMPLE = 65536;
 /** Bytes per read of the float32-exactness pass. */
 const CHUNK = 1 << 20;
 
@@ -98,15 +101,6 @@ export function probeHead(file: string): HeadProbe {
     throw new MatrixFallback(`cannot read the file (${(err as Error).message})`);
   }
   const { bytes, size } = head;
-  const begin = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  // The delimiter exactly as parseCsv chooses it for the whole file.
-  const sampleEnd = Math.min(size, begin + DELIMITER_SAMPLE);
-  let sample = new TextDecoder('utf-8').decode(bytes.subarray(begin, sampleEnd));
-  if (sampleEnd < size) {
-    const cut = Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r'));
-    if (cut > 0) sample = sample.slice(0, cut);
-  }
-  const delimiter = detectDelimiter(sample);
   // Whole records only.
   let end = bytes.length;
   if (bytes.length < size) {
@@ -114,6 +108,17 @@ export function probeHead(file: string): HeadProbe {
     if (end <= 0) throw new MatrixFallback(`the first line is longer than ${HEAD_BYTES} bytes`);
   }
   const part = bytes.subarray(0, end);
+  let text;
+  try {
+    text = decodeCsvBytes(part, file);
+  } catch (err) {
+    throw new MatrixFallback(err instanceof LabError ? err.message : String(err));
+  }
+  if (text.encoding !== 'utf-8') throw new MatrixFallback(`the file is ${text.notices[0] ?? 'not UTF-8'}`);
+  // The delimiter exactly as parseCsv chooses it for the whole file: the head holds the first 64 KiB of it.
+  const layout = csvLayout(bytes, text.begin);
+  if (layout.declared) throw new MatrixFallback('the first line declares the delimiter (sep=)');
+  const delimiter = layout.delimiter;
   let plain;
   let detected;
   try {
@@ -133,11 +138,13 @@ export function probeHead(file: string): HeadProbe {
       firstTexts.push(null);
     } else {
       // A categorical column keeps the original text of its numbers.
-      const text = col.levels[col.codes[0]];
-      const encoded = new TextEncoder().encode(text);
+      // A non-finite field counts as neither (as in the general reader's header rule).
+      const level = col.levels[col.codes[0]];
+      const encoded = new TextEncoder().encode(level);
       const isNumber = !Number.isNaN(parseNumberBytes(encoded, 0, encoded.length));
-      firstKinds.push(isNumber ? 'number' : 'text');
-      firstTexts.push(isNumber ? null : text);
+      const nonFinite = !isNumber && isNonFiniteBytes(encoded, 0, encoded.length);
+      firstKinds.push(isNumber ? 'number' : nonFinite ? 'missing' : 'text');
+      firstTexts.push(isNumber || nonFinite ? null : level);
     }
   }
   return {
@@ -307,7 +314,9 @@ function readMatrix(file: string, probe: HeadProbe, label: number): MatrixRead {
     throw new MatrixFallback('the general reader would take the first line for data');
   }
   const featureNames = names.filter((_, c) => c !== label);
-  return { matrix: { ...matrix, featureNames, labelName: names[label], labelIndex: label }, names };
+  // The notices in the general reader's words, with its column names.
+  const notices = matrix.nonFinite.map((v) => nonFiniteNotice(names[v.column], v.count, v.line));
+  return { matrix: { ...matrix, featureNames, labelName: names[label], labelIndex: label, notices }, names };
 }
 
 /**

@@ -250,6 +250,60 @@ describe('readCsvMatrixSync errors', () => {
     assert.equal(e.location.columnName, 'label');
   });
 
+  test('binary files get the general reader\'s binary-file error; UTF-16 and non-UTF-8 labels are refused, not garbled', () => {
+    const gz = labError(() => readCsvMatrixSync(file('data.csv.gz.csv', Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 10, 3]))));
+    assert.equal(gz.code, 'binary-file');
+    assert.match(gz.message, /starts like a gzip archive/);
+    const nul = labError(() => readCsvMatrixSync(file('nul.csv', 'label,a\n1,2\n0,\u0000\n')));
+    assert.deepEqual([nul.code, nul.location.line], ['binary-file', 3]);
+    const u16 = labError(() => readCsvMatrixSync(file('u16.csv', Buffer.from('\uFEFFlabel,a\n1,2\n', 'utf16le'))));
+    assert.equal(u16.code, 'bad-csv');
+    assert.match(u16.message, /is UTF-16LE text .*reads UTF-8 only/);
+    const latin = Buffer.concat([Buffer.from('label,a\nx,1\n'), Buffer.from([0x4d, 0xfc, 0x2c, 0x32, 0x0a])]);
+    for (const chunk of [8, 1 << 20]) {
+      const e = labError(() => readCsvMatrixSync(file('latin.csv', latin), { chunkSize: chunk }));
+      assert.deepEqual([e.code, e.location.line], ['bad-csv', 3]);
+      assert.match(e.message, /line 3 is not valid UTF-8 text/);
+    }
+    const head = labError(() => readCsvMatrixSync(file('latin-head.csv', Buffer.concat([Buffer.from([0x4d, 0xfc]), Buffer.from(',label\n1,2\n')]))));
+    assert.deepEqual([head.code, head.location.line], ['bad-csv', 1]);
+  });
+
+  test('non-finite features are missing with the general reader\'s notice; a non-finite label is an error', () => {
+    const p = file('inf.csv', 'label,a,b\n1,inf,2\n0,3,-Infinity\n1,1e400,"+nan"\n0,4,5\n');
+    for (const chunk of [5, 1 << 20]) {
+      const r = readCsvMatrixSync(p, { chunkSize: chunk });
+      assert.deepEqual(Array.from(r.X), [NaN, 2, 3, NaN, NaN, NaN, 4, 5]);
+      assert.equal(r.missing, 4);
+      assert.deepEqual(r.nonFinite, [{ column: 1, count: 2, line: 2 }, { column: 2, count: 2, line: 3 }]);
+      assert.deepEqual(r.notices, [
+        "column 'a': 2 non-finite values (first at line 2) read as missing",
+        "column 'b': 2 non-finite values (first at line 3) read as missing",
+      ]);
+    }
+    const e = labError(() => readCsvMatrixSync(file('inf-label.csv', 'label,a\n1,2\ninf,3\n')));
+    assert.deepEqual([e.code, e.location.line], ['bad-csv', 3]);
+    assert.match(e.message, /the label 'label' is not a finite number \('inf'\)/);
+  });
+
+  test("Excel's sep= first line declares the delimiter and counts as a line", () => {
+    const p = file('sep.csv', 'sep=;\nlabel;a\n1;2\n0;3\n');
+    for (const chunk of [4, 1 << 20]) {
+      const r = readCsvMatrixSync(p, { chunkSize: chunk });
+      assert.equal(r.delimiter, ';');
+      assert.deepEqual([r.m, r.n, r.labelName, Array.from(r.X)], [2, 1, 'label', [2, 3]]);
+      const e = labError(() => readCsvMatrixSync(file('sep-ragged.csv', 'sep=;\nlabel;a\n1;2\n0\n'), { chunkSize: chunk }));
+      assert.deepEqual([e.code, e.location.line], ['ragged-row', 4]);
+    }
+  });
+
+  test('messages show cells and names without control characters', () => {
+    const e = labError(() => readCsvMatrixSync(file('esc.csv', 'label,"\u001b[31ma"\n1,\u001b]0;x\u0007\n')));
+    assert.equal(e.code, 'bad-csv');
+    assert.ok(!/[\u0000-\u001f]/.test(e.message), e.message);
+    assert.match(e.message, /column '\\e\[31ma': '\\e\]0;x\\x07' is not a number/);
+  });
+
   test('missing, empty and header-only files; an unknown label column', () => {
     assert.equal(labError(() => readCsvMatrixSync(join(dir, 'absent.csv'))).code, 'file-not-found');
     assert.equal(labError(() => readCsvMatrixSync(dir)).code, 'file-not-found');

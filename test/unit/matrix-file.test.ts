@@ -29,7 +29,7 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function file(name: string, text: string): string {
+function file(name: string, text: string | Buffer): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
@@ -105,6 +105,32 @@ describe('matrix path equals the general path', () => {
     assertSameAsGeneral(path, 'label', [{}, { include: ['p0', 'p1', 'p2', 'p3'] }]);
     const adjusted = prepareCsvMatrix(path, { target: 'label' }, (names, o) => ({ ...o, include: names.filter((n) => n.startsWith('p')) }));
     assert.deepStrictEqual(adjusted.featureNames, ['p0', 'p1', 'p2', 'p3']);
+  });
+});
+
+describe('matrix path and the general reader agree on hostile text', () => {
+  test('non-finite features: the same missing values, and the same notices with the general names', () => {
+    const rows = numericRows(120, ['0', '1'], 7).map((r, i) => (i % 17 === 3 ? r.replace(/^\d*/, i % 2 ? 'inf' : '-1e400') : r));
+    const path = file('inf-matrix.csv', ['a,b,c,label', ...rows].join('\n'));
+    const table = readCsvFile(path);
+    assert.equal(table.notices?.length, 1);
+    assertSameAsGeneral(path, 'label');
+    assert.deepEqual(describeCsvMatrix(path).read.matrix.notices, table.notices);
+  });
+
+  test('binary, UTF-16, Windows-1252 (in the head or only after it), sep= and decimal commas fall back', () => {
+    fallsBack(() => prepareCsvMatrix(file('gz.csv', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0])), { target: 'label' }), /gzip/);
+    fallsBack(() => prepareCsvMatrix(file('u16m.csv', Buffer.from('\uFEFFa,label\n1,0\n2,1\n', 'utf16le')), { target: 'label' }), /UTF-16LE/);
+    const latinHead = Buffer.concat([Buffer.from('a,label\n1,x\n2,'), Buffer.from([0xfc]), Buffer.from('\n3,x\n')]);
+    fallsBack(() => prepareCsvMatrix(file('latin-head-m.csv', latinHead), { target: 'label' }), /Windows-1252/);
+    const lines = ['a,label', ...Array.from({ length: 200000 }, (_, i) => `${i % 100},${i % 2 ? 'cat' : 'dog'}`)];
+    const late = Buffer.concat([Buffer.from(lines.join('\n') + '\n5,'), Buffer.from([0x4d, 0xe4, 0x6c]), Buffer.from('\n')]);
+    assert.ok(late.length > HEAD_BYTES);
+    const latePath = file('latin-late-m.csv', late);
+    fallsBack(() => prepareCsvMatrix(latePath, { target: 'label' }), /not valid UTF-8/);
+    assert.deepEqual(readCsvFile(latePath).notices, [`decoded as Windows-1252: the file is not valid UTF-8 (first bad byte at line ${lines.length + 1})`]);
+    fallsBack(() => prepareCsvMatrix(file('sep-m.csv', 'sep=;\na;label\n1;0\n2;1\n'), { target: 'label' }), /sep=/);
+    fallsBack(() => prepareCsvMatrix(file('comma-m.csv', 'a;label\n1,5;0\n2,5;1\n3;0\n'), { target: 'label' }), /not a number/);
   });
 });
 
