@@ -118,6 +118,7 @@ function train(argv: string[]): number {
   const file = positionals[0];
   checkOut(values.out, 'model.json', [[file, 'CSV file'], [values['test-file'], 'test file']]);
   const table = readCsvFile(file);
+  for (const n of table.notices ?? []) process.stderr.write(`logistic-lab: note: ${printable(`${basename(file)}: ${n}`)}\n`);
   const target = values.target ?? suggestTarget(table);
   if (target === null) {
     throw new LabError(
@@ -146,6 +147,7 @@ function train(argv: string[]): number {
   if (testFile !== undefined) {
     // Preprocessing fitted on the training file only, applied to the test file (its labels must be known classes).
     const testTable = readCsvFile(testFile);
+    for (const n of testTable.notices ?? []) process.stderr.write(`logistic-lab: note: ${printable(`${basename(testFile)}: ${n}`)}\n`);
     const applied = applyPreprocessing(data.preprocessing, testTable, data.classes, testFile);
     if (!applied.y) {
       throw new LabError('unknown-target', `${basename(testFile)} has no column '${data.target}' to test against; add it or drop --test-file`, { file: testFile });
@@ -329,6 +331,7 @@ function predict(argv: string[]): number {
   checkOut(values.out, 'predictions.csv', [[modelFile, 'model file'], [csvFile, 'CSV file']]);
   const model = parseModel(readModelText(modelFile), modelFile);
   const table = readCsvFile(csvFile);
+  for (const n of table.notices ?? []) process.stderr.write(`logistic-lab: note: ${printable(`${basename(csvFile)}: ${n}`)}\n`);
   const result = predictTable(model, table, csvFile);
   const csv = predictionsToCsv(table, model, result);
   // A CSV that has the target column: how well the model does on it (log loss from the scores, as in training).
