@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { countColorPixels } from './canvas-check';
 import { lowContrast, textContrast } from './contrast-check';
-import { explorerContextMenu, screenshot, setTheme, startVsCode, webviewFrame, type VsCodeSession } from './harness';
+import { screenshot, setTheme, startVsCode, trainFromExplorer, webviewFrame, type VsCodeSession } from './harness';
 import { formatProblems, layoutProblems } from './layout-check';
 import { setPanelWidth } from './panel-width';
 
@@ -249,31 +249,6 @@ async function checkSidebar(vs: VsCodeSession, themeTag: string): Promise<void> 
   assert.ok(Number(it) >= 1, `sidebar shows the iteration (${it})`);
   await assertCurvePainted(frame, '#sidebar-loss-chart', `sidebar curve (${themeTag})`, 40);
   await screenshot(page, `e2e-${themeTag}-8-sidebar`);
-}
-
-/** Right-click `file` in the Explorer → "Train Logistic Regression…" → pick `target` in the quick pick. */
-async function trainFromExplorer(page: Page, file: string, target: string, themeTag: string): Promise<void> {
-  const qi = page.locator('.quick-input-widget');
-  // A click on a context-menu entry sometimes only highlights it (the menu stays open): then Enter activates it.
-  const menu = page.locator('.context-view .monaco-menu');
-  for (let attempt = 0; ; attempt++) {
-    await explorerContextMenu(page, file, 'Train Logistic Regression…');
-    try {
-      await qi.waitFor({ state: 'visible', timeout: 5_000 });
-      break;
-    } catch (e) {
-      await screenshot(page, `e2e-${themeTag}-1-menu-retry-${attempt}`);
-      if (await menu.isVisible().catch(() => false)) await page.keyboard.press('Enter');
-      if (await qi.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) break;
-      if (attempt > 0) throw e;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await qi.locator('.quick-input-title').filter({ hasText: 'column to predict' }).waitFor();
-  await qi.locator('input').fill(target);
-  await qi.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${target}$`) }) }).first().waitFor();
-  await screenshot(page, `e2e-${themeTag}-1-target-pick-${target}`);
-  await page.keyboard.press('Enter');
 }
 
 test('titanic from the explorer: dashboard, step panel and sidebar in dark, light and high-contrast themes; nothing clipped at 420 and 600 px', { timeout: 240_000 }, async () => {
