@@ -673,7 +673,7 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   if (hasHeader && rows === 0) {
     throw new LabError(
       'empty-file',
-      `${label} is empty: it has a header but no data rows. Add rows or pick another file.`,
+      `${label} is empty: it has a header (line ${firstLine}) but no data rows. Add rows or pick another file.`,
       { file, line: firstLine },
     );
   }

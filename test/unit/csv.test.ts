@@ -473,7 +473,7 @@ describe('errors', () => {
 
   test('only a header', () => {
     const e = labError(() => parse('a,b,c\n', { file: 'some/dir/data.csv' }), 'empty-file');
-    assert.equal(e.message, 'data.csv is empty: it has a header but no data rows. Add rows or pick another file.');
+    assert.equal(e.message, 'data.csv is empty: it has a header (line 1) but no data rows. Add rows or pick another file.');
     assert.equal(e.location.file, 'some/dir/data.csv');
     assert.equal(e.location.line, 1);
   });
