@@ -340,13 +340,15 @@ function headerHolds(probe: HeadProbe, matrix: { X: Float32Array; m: number; n: 
  * `adjust` may change the options once the column names are known (e.g. force-including pixel columns).
  * Throws MatrixFallback when the general path must be used, LabError for preparation errors (the same as
  * prepareDataset's). `cached` is a matrix already read by {@link describeCsvMatrix}; it is used (and consumed)
- * when its label is the target.
+ * when its label is the target. `onNotices` receives the reader's notices (those readCsvFile would give in
+ * `notices`; empty when there are none) before the preparation.
  */
 export function prepareCsvMatrix(
   file: string,
   options: PrepareOptions,
   adjust: (names: string[], options: PrepareOptions) => PrepareOptions = (_, o) => o,
   cached: MatrixRead | null = null,
+  onNotices: (notices: string[]) => void = () => undefined,
 ): PreparedDataset {
   let read = cached && cached.names[cached.matrix.labelIndex] === options.target ? cached : null;
   if (!read) {
@@ -357,6 +359,7 @@ export function prepareCsvMatrix(
     if (text.length > 0) throw new MatrixFallback(`column '${probe.names[text[0]]}' holds text`);
     read = readMatrix(file, probe, label);
   }
+  onNotices(read.matrix.notices);
   try {
     return prepareMatrixDataset(read.matrix, adjust(read.names, options), file);
   } catch (err) {

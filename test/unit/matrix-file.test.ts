@@ -116,6 +116,9 @@ describe('matrix path and the general reader agree on hostile text', () => {
     assert.equal(table.notices?.length, 1);
     assertSameAsGeneral(path, 'label');
     assert.deepEqual(describeCsvMatrix(path).read.matrix.notices, table.notices);
+    let notices: string[] = [];
+    prepareCsvMatrix(path, { target: 'label' }, undefined, null, (n) => (notices = n));
+    assert.deepEqual(notices, table.notices);
   });
 
   test('binary, UTF-16, Windows-1252 (in the head or only after it), sep= and decimal commas fall back', () => {
