@@ -194,19 +194,24 @@ export function createParallelKernel(opts: ParallelKernelOptions = {}): Parallel
     const count = p.count;
     calls++;
     const work = count * p.workPerRow;
-    let parts = disposed || threads <= 1 || work < minWork ? 1 : Math.min(threads, Math.ceil(count / 8));
-    // Back-off: after a small call found its workers busy (a chunk had to be run here), the next small calls
-    // run here directly, without posting (busy machine; each further miss doubles the pause, up to 64 calls).
-    if (parts > 1 && work < SMALL_WORK && localRuns > 0) {
-      localRuns--;
-      parts = 1;
-    }
+    const parts = disposed || threads <= 1 || work < minWork ? 1 : Math.min(threads, Math.ceil(count / 8));
     if (parts <= 1) {
       core.exports[p.op](...p.args(0, 0, count));
       return p.finish(1);
     }
     const chunk = Math.ceil(count / parts / 4) * 4;
     const used = Math.ceil(count / chunk);
+    // Back-off: after a small call found its workers busy (a chunk had to be run here), the next small calls
+    // run here directly, without posting (busy machine; each further miss doubles the pause, up to 64 calls).
+    // They run the same chunks and reduce them in the same order, so the result is bit for bit the same as with
+    // the threads: how busy the machine is never changes a number.
+    if (work < SMALL_WORK && localRuns > 0) {
+      localRuns--;
+      const local: number[][] = [];
+      for (let s = 0; s < used; s++) local.push(p.args(s, s * chunk, Math.min(count, (s + 1) * chunk)));
+      for (let s = 0; s < used; s++) core.exports[p.op](...local[s]);
+      return p.finish(used);
+    }
     const pool = getPool(core, threads - 1, spin, nice);
     parallelCalls++;
     const posted0 = pool.posted;
