@@ -275,15 +275,19 @@ export function predictTable(model: ExportedModel, table: ParsedTable, file?: st
 /**
  * Metrics of a model on rows with known classes: the confusion matrix and rates at the model's threshold, and the
  * mean log loss −(1/m) Σ log p_{i,y_i} computed from the scores z (the same definition as in training).
- * Shapes: X m×n row-major float32, y (m) class indices into model.classes.
+ * Shapes: X m×n row-major float32, y (m) class indices into model.classes. Pass the kernel training used to get
+ * its numbers to the last digit (kernels differ in float32 summation order).
  */
-export function evaluateModel(model: ExportedModel, X: Float32Array, y: Int32Array, m: number): ConfusionMetrics {
+export function evaluateModel(
+  model: ExportedModel, X: Float32Array, y: Int32Array, m: number, kernel: LinearKernel = jsKernel,
+): ConfusionMetrics {
   const params = modelParameters(model);
   const K = model.classes.length;
-  const probabilities = predictProbabilities(X, m, params.n, params.k, params.W, params.b);
+  const probabilities = predictProbabilities(X, m, params.n, params.k, params.W, params.b, kernel);
   const cm = confusionMetrics(y, probabilities, model.classes, model.threshold);
   const split = { X, y, m, sourceRows: new Int32Array(0) };
-  cm.logLoss = new Objective(split, params.k, { loss: 'bce', l2: 0, classWeight: null, numClasses: K }).evaluate(params.W, params.b, null);
+  cm.logLoss = new Objective(split, params.k, { loss: 'bce', l2: 0, classWeight: null, numClasses: K }, kernel)
+    .evaluate(params.W, params.b, null);
   return cm;
 }
 

@@ -14,8 +14,8 @@
  * Persistence across window reloads: `snapshot` answers a size-bounded SavedSession (file, its size and
  * mtime when read, preparation options, threshold, session snapshot); `restore` re-reads and re-prepares
  * that file the same way — only if its size and mtime are unchanged — and continues the session exactly.
- * Large files (MATRIX_MIN_BYTES) are read by the matrix path (matrix-file.ts: streamed into one float32 matrix and
- * prepared in place) whenever that gives exactly the general result; `lastRead` tells which path was taken.
+ * Files are read and prepared by loadDataset (load.ts), the CLI's way too: large files through the matrix path when
+ * it gives exactly the general result; `lastRead` tells which path was taken. Kernels: chooseKernel (kernel-choice.ts).
  * Node-side module (worker_threads, fs through readCsvFile and matrix-file).
  */
 import { statSync } from 'node:fs';
@@ -35,13 +35,14 @@ import type {
   WorkerResult,
 } from '../protocol';
 import { readCsvFile } from './csv-file';
+import { chooseKernel } from './kernel-choice';
+import { loadDataset, MATRIX_MIN_BYTES } from './load';
+import { pixelSide } from './pixels';
 import { readModelFile } from './model-file';
-import { describeColumns, suggestTarget, prepareDataset } from './dataset';
-import { describeCsvMatrix, MatrixFallback, prepareCsvMatrix, type MatrixRead } from './matrix-file';
-import { jsKernel } from './kernel-js';
-import { createWasmKernel, wasmKernelSupported } from './kernel-wasm';
+import { describeColumns, suggestTarget } from './dataset';
+import { describeCsvMatrix, MatrixFallback, type MatrixRead } from './matrix-file';
 import { predictLabels } from './metrics';
-import { createParallelKernel, setThreadNice } from './parallel-kernel';
+import { setThreadNice } from './parallel-kernel';
 import { parseModel, predictProbabilities, predictTable, predictionsToCsv, serializeModel } from './model-io';
 import { TrainingSession, type SessionSnapshot } from './session';
 import { optimumAffordable } from './solver';
@@ -70,11 +71,8 @@ export const PROGRESS_MS = 100;
 export const BOUNDARY_CELLS = 60;
 /** Most training points sent with the boundary plot. */
 export const BOUNDARY_MAX_POINTS = 1500;
-/**
- * Files at least this large are read straight into a float32 matrix and prepared in place when that gives
- * exactly the general result (matrix-file.ts): peak memory about the matrix instead of several times it.
- */
-export const MATRIX_MIN_BYTES = 8 * 1024 * 1024;
+export { MATRIX_MIN_BYTES } from './load';
+export { pixelColumns, pixelSide } from './pixels';
 /** Identifier-like columns copied into prediction CSVs (e.g. PassengerId), at most this many (the first ones). */
 const PREDICTION_ID_COLUMNS = 1;
 
@@ -134,7 +132,7 @@ export class LabWorker {
     private readonly post: Post,
     options: { kernel?: LinearKernel; matrixMinBytes?: number } = {},
   ) {
-    this.kernel = options.kernel ?? chooseKernel();
+    this.kernel = options.kernel ?? chooseKernel({ nice: TRAINING_NICE });
     this.matrixMinBytes = options.matrixMinBytes ?? MATRIX_MIN_BYTES;
   }
 
@@ -284,7 +282,7 @@ export class LabWorker {
 
   private load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): WorkerResult {
     const stat = fileStat(file);
-    const { data, computeOptimum } = this.prepare(file, prepare);
+    const { data, computeOptimum, notices } = this.prepare(file, prepare);
     const session = new TrainingSession(data, config, { kernel: this.kernel, computeOptimum });
     this.current = {
       file,
@@ -292,7 +290,7 @@ export class LabWorker {
       prepare: { ...prepare },
       data,
       session,
-      info: datasetInfo(file, data),
+      info: datasetInfo(file, data, notices),
       threshold: session.config.threshold,
       computeOptimum,
       lastStep: null,
@@ -307,7 +305,7 @@ export class LabWorker {
    * matrix path when it gives exactly the general result (unless `describe` left the parsed table), else
    * readCsvFile + prepareDataset.
    */
-  private prepare(file: string, prepare: PrepareOptions): { data: PreparedDataset; computeOptimum: boolean } {
+  private prepare(file: string, prepare: PrepareOptions): { data: PreparedDataset; computeOptimum: boolean; notices: string[] } {
     const stamp = fileStamp(file);
     const tableCached = this.tableCache?.file === file && this.tableCache.stamp === stamp && stamp !== '';
     // describe's matrix serves only when its label is the target; otherwise it is released before reading again.
@@ -317,26 +315,13 @@ export class LabWorker {
         ? mc.read
         : null;
     this.matrixCache = null;
-    let fallback: string | null = null;
-    let data: PreparedDataset | null = null;
-    if (!tableCached && (fileStat(file)?.size ?? 0) >= this.matrixMinBytes) {
-      this.tableCache = null;
-      try {
-        data = prepareCsvMatrix(file, prepare, withImagePixels, cached);
-      } catch (err) {
-        if (!(err instanceof MatrixFallback)) throw err;
-        fallback = err.message;
-      }
-    }
-    if (data) {
-      this.lastRead = { request: 'prepare', path: 'matrix', fallback: null };
-    } else {
-      const table = this.readTable(file, false);
-      data = prepareDataset(table, withImagePixels(table.columns.map((c) => c.name), prepare), file);
-      this.lastRead = { request: 'prepare', path: 'table', fallback };
-    }
+    const table = tableCached ? this.readTable(file, false) : null;
+    this.tableCache = null;
+    const loaded = loadDataset(file, prepare, { matrixMinBytes: this.matrixMinBytes, table, matrix: cached });
+    const data = loaded.data;
+    this.lastRead = { request: 'prepare', path: loaded.path, fallback: loaded.fallback };
     const k = data.classes.length === 2 ? 1 : data.classes.length;
-    return { data, computeOptimum: optimumAffordable(data.train.m, data.n, k) };
+    return { data, computeOptimum: optimumAffordable(data.train.m, data.n, k), notices: loaded.notices };
   }
 
   /** The current session as a SavedSession bounded to maxChars of JSON (see fitSavedSession). */
@@ -374,7 +359,7 @@ export class LabWorker {
     if (stat.size !== saved.fileSize || stat.mtimeMs !== saved.fileMtimeMs) {
       throw new StaleSessionError(`${name} changed since the session was saved`);
     }
-    const { data, computeOptimum } = this.prepare(saved.file, saved.prepare);
+    const { data, computeOptimum, notices } = this.prepare(saved.file, saved.prepare);
     const session = TrainingSession.restore(data, saved.session, { kernel: this.kernel, computeOptimum });
     const threshold = saved.threshold >= 0 && saved.threshold <= 1 ? saved.threshold : session.config.threshold;
     this.current = {
@@ -383,7 +368,7 @@ export class LabWorker {
       prepare: { ...saved.prepare },
       data,
       session,
-      info: datasetInfo(saved.file, data),
+      info: datasetInfo(saved.file, data, notices),
       threshold,
       computeOptimum,
       lastStep: saved.lastStep,
@@ -639,43 +624,10 @@ class StaleSessionError extends Error {
 }
 
 /**
- * WebAssembly SIMD when the runtime has it — split across kernel threads for large calls (this thread is
- * the worker, so the kernel may block it while they run) — else the TypeScript reference kernel.
- */
-/**
  * Scheduling priority (Linux nice) of the training thread and its kernel threads: below the extension host's UI
  * thread, so VS Code stays responsive while both cores train.
  */
 export const TRAINING_NICE = 10;
-
-function chooseKernel(): LinearKernel {
-  const wanted = process.env.LAB_KERNEL; // 'js' | 'wasm' | 'parallel' (default), for measurements
-  if (wanted === 'js') return jsKernel;
-  try {
-    if (wasmKernelSupported()) return wanted === 'wasm' ? createWasmKernel() : createParallelKernel({ nice: TRAINING_NICE });
-  } catch {
-    try {
-      return createWasmKernel();
-    } catch {
-      // fall through to the reference kernel
-    }
-  }
-  return jsKernel;
-}
-
-/**
- * The options with image pixels force-included: when the columns besides the target are pixels p0…pN of a
- * square image (and all of them are selected), every pixel is kept, even constant ones, so that feature j is
- * pixel j and weights draw as images.
- */
-function withImagePixels(names: string[], prepare: PrepareOptions): PrepareOptions {
-  const options: PrepareOptions = { ...prepare };
-  const pixels = pixelColumns(names.filter((name) => name !== prepare.target));
-  if (pixels && (!options.features || pixels.every((p) => options.features?.includes(p)))) {
-    options.include = Array.from(new Set([...(options.include ?? []), ...pixels]));
-  }
-  return options;
-}
 
 /** Next chunk size so that one `run(chunk)` takes about CHUNK_MS (did updates took dt ms). */
 function adaptChunk(chunk: number, did: number, dt: number): number {
@@ -788,7 +740,7 @@ export function thinHistory(snap: SessionSnapshot): SessionSnapshot {
 }
 
 /** Dataset facts for the webviews. */
-function datasetInfo(file: string, data: PreparedDataset): DatasetInfo {
+function datasetInfo(file: string, data: PreparedDataset, notices: string[]): DatasetInfo {
   return {
     fileName: basename(file),
     filePath: file,
@@ -801,34 +753,8 @@ function datasetInfo(file: string, data: PreparedDataset): DatasetInfo {
     report: data.report,
     pixelSide: pixelSide(data.featureNames),
     features: data.preprocessing.features.map((f) => ({ source: f.source, kind: f.kind, scale: f.scale })),
+    notices,
   };
-}
-
-const PIXEL_NAME = /^(p|px|pixel)(\d+)$/i;
-
-/**
- * The names if they are pixels of a square image: one prefix (p, px, pixel) and the numbers 0…N−1 or 1…N
- * in order, N = s² with s ≥ 2; else null.
- */
-export function pixelColumns(names: string[]): string[] | null {
-  if (names.length < 4) return null;
-  const side = Math.round(Math.sqrt(names.length));
-  if (side * side !== names.length) return null;
-  const first = PIXEL_NAME.exec(names[0]);
-  if (!first) return null;
-  const prefix = first[1];
-  const start = Number(first[2]);
-  if (start !== 0 && start !== 1) return null;
-  for (let i = 0; i < names.length; i++) {
-    const m = PIXEL_NAME.exec(names[i]);
-    if (!m || m[1] !== prefix || Number(m[2]) !== start + i || String(start + i) !== m[2]) return null;
-  }
-  return names.slice();
-}
-
-/** Side s of the image when feature j is pixel j of an s×s image, else null. */
-export function pixelSide(featureNames: string[]): number | null {
-  return pixelColumns(featureNames) ? Math.round(Math.sqrt(featureNames.length)) : null;
 }
 
 /**
