@@ -43,6 +43,8 @@ export interface DatasetInfo {
    * w can also be read per raw unit of the column, w / scale.
    */
   features: Array<{ source: string; kind: 'numeric' | 'one-hot' | 'missing-indicator'; scale: number }>;
+  /** What the reader did that the user should know (decoded as Windows-1252, decimal commas, non-finite values). */
+  notices: string[];
 }
 
 /** The learned parameters, k×n row-major (k = 1 for binary). */

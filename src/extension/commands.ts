@@ -181,6 +181,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     log.info(`Training on ${file} → target ${quote(target)}${features ? `, features ${features.map((f) => quote(f)).join(', ')}` : ''}`);
     const state = await controller.load(file, prepare, config);
     log.preparationReport(state.dataset);
+    // How the file was read when it was not plain UTF-8 numbers and text: decoding, decimal commas, non-finite values.
+    if (state.dataset.notices.length > 0) {
+      void showWarning(vscode.l10n.t('{0}: {1}', fileName, state.dataset.notices.join('; ')));
+    }
     if (options.showDashboard !== false) showDashboard(true);
     if (options.autoRun === false) return state;
     if (options.wait) return controller.run();

@@ -40,6 +40,7 @@ export class Log implements vscode.Disposable {
         `${info.featureNames.length} features, target ${quote(info.target)} with classes ${info.classes
           .map((c) => quote(c))
           .join(', ')}`,
+      ...info.notices.map((n) => `  note: ${n}`),
       ...info.report.map(describeColumn),
     ];
     for (const line of lines) this.info(line);

@@ -381,7 +381,7 @@ export function titanicState(iters = 60, opts: TitanicOptions = {}): SessionStat
   return {
     dataset: {
       fileName: 'titanic.csv', filePath: '/data/samples/titanic.csv', target: opts.hostileNames ? 'Survived<script>' : 'Survived', classes,
-      featureNames: names, rows: 891, mTrain: 712, mTest: 179, pixelSide: null, report: prep.report, features: prep.features,
+      featureNames: names, rows: 891, mTrain: 712, mTest: 179, pixelSide: null, report: prep.report, features: prep.features, notices: [],
     },
     config,
     iteration: iters,
@@ -454,7 +454,7 @@ export function newtonState(steps?: number): SessionState {
   return {
     dataset: {
       fileName: 'titanic.csv', filePath: '/data/samples/titanic.csv', target: 'Survived', classes,
-      featureNames: names, rows: 891, mTrain: 712, mTest: 179, pixelSide: null, report: prep.report, features: prep.features,
+      featureNames: names, rows: 891, mTrain: 712, mTest: 179, pixelSide: null, report: prep.report, features: prep.features, notices: [],
     },
     config,
     iteration: taken.length, epoch: taken.length, running: false, done, history,
@@ -499,6 +499,7 @@ export function toyState(): SessionState {
         { name: 'y', sourceType: 'numeric', distinct: 2, missing: 0, action: 'target', features: [] },
       ],
       features: [{ source: 'x1', kind: 'numeric', scale: 1 }, { source: 'x2', kind: 'numeric', scale: 1 }],
+      notices: [],
     },
     config,
     iteration: 2000, epoch: 2000, running: false, done: true, history,
@@ -594,6 +595,7 @@ export function digitsState(): SessionState {
       })),
       { name: 'label', sourceType: 'numeric', distinct: 10, missing: 0, action: 'target', features: [] }],
       features: names.map((name, j) => ({ source: name, kind: 'numeric' as const, scale: constant.has(j) ? 1 : 4.5 + Math.cos(j) })),
+      notices: [],
     },
     config,
     iteration: 600, epoch: 13, running: false, done: false, history, train: cm, test: cm,

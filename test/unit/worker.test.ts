@@ -469,3 +469,19 @@ describe('LabWorker: the truth about a run in every state', () => {
     assert.deepEqual(cmp.runs.map((r) => r.loss), ['bce', 'mse'], 'the comparison runs gradient descent for both losses');
   });
 });
+
+describe('LabWorker: what the reader did reaches the user', () => {
+  test('a Windows-1252 file and a decimal-comma file are read, and their notices are in the dataset info', async () => {
+    const h = harness();
+    const fixture = (name: string): string => path.join(process.cwd(), 'test', 'fixtures', 'hostile', name);
+    h.send({ id: 1, type: 'load', file: fixture('latin1-names.csv'), prepare: { target: 'Gekauft', testSize: 0 }, config: { epochs: 5 } });
+    const latin = (await h.result(1, 'state')).state;
+    assert.ok(latin.dataset.notices.some((n) => /decoded as Windows-1252/.test(n)), latin.dataset.notices.join(' | '));
+    h.send({ id: 2, type: 'load', file: fixture('decimal-comma.csv'), prepare: { target: 'Gekauft', testSize: 0 }, config: { epochs: 5 } });
+    const dec = (await h.result(2, 'state')).state;
+    assert.ok(dec.dataset.notices.some((n) => /decimal commas/.test(n)), dec.dataset.notices.join(' | '));
+    assert.ok(dec.dataset.featureNames.includes('Größe'), 'the decimal-comma column is a number feature');
+    h.send({ id: 3, type: 'load', file: sample('titanic.csv'), prepare: { target: 'Survived' }, config: { epochs: 5 } });
+    assert.deepEqual((await h.result(3, 'state')).state.dataset.notices, [], 'a plain UTF-8 file has no notices');
+  });
+});

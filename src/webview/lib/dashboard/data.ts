@@ -37,6 +37,9 @@ export function renderData(ctx: DashboardContext, root: HTMLElement): void {
     h('p', { class: 'hint' }, `Every column of ${d.fileName}: how it was read and what the model receives. Classes of ${d.target}: `,
       ...d.classes.flatMap((c, i) => [i > 0 ? ', ' : '', h('code', null, c)]), '.'),
     facts,
+    d.notices.length > 0
+      ? h('ul', { class: 'note warn', id: 'read-notices' }, ...d.notices.map((n) => h('li', null, n)))
+      : null,
     hscroll(report, 'Preparation report')));
 }
 
