@@ -390,24 +390,44 @@ function selectRank(a: Float64Array, k: number): number {
 
 /**
  * Population mean and standard deviation (ddof = 0) of a column over `rows` with missing values (NaN) read as
- * `fill`, two-pass in row order: μ = Σ v / m,  σ = √(Σ (v − μ)² / m).
+ * `fill`, two-pass in row order: μ = Σ v / m,  σ = √(Σ (v − μ)² / m). When a sum overflows (values beyond about
+ * 1e154, whose squares are not finite), the same two passes run on v / s with s = max |v| and the results are scaled
+ * back: μ = s·μ', σ = s·σ' — ordinary columns keep the plain passes' exact result.
  */
 function meanStd(values: Float64Array, rows: Int32Array, fill: number): { mean: number; std: number } {
+  const plain = meanStdScaled(values, rows, fill, 1);
+  if (Number.isFinite(plain.mean) && Number.isFinite(plain.std)) return plain;
+  let s = 0;
+  for (let t = 0; t < rows.length; t++) {
+    const v = values[rows[t]];
+    const a = Math.abs(v !== v ? fill : v);
+    if (a > s) s = a;
+  }
+  if (!(s > 0) || !Number.isFinite(s)) return plain;
+  const r = meanStdScaled(values, rows, fill, s);
+  return { mean: r.mean * s, std: r.std * s };
+}
+
+/** Mean and population std of v / s over `rows` (missing read as fill), two passes in row order. */
+function meanStdScaled(values: Float64Array, rows: Int32Array, fill: number, s: number): { mean: number; std: number } {
   const m = rows.length;
   let sum = 0;
   for (let t = 0; t < m; t++) {
     const v = values[rows[t]];
-    sum += v !== v ? fill : v;
+    sum += (v !== v ? fill : v) / s;
   }
   const mean = sum / m;
   let ss = 0;
   for (let t = 0; t < m; t++) {
     const v = values[rows[t]];
-    const d = (v !== v ? fill : v) - mean;
+    const d = (v !== v ? fill : v) / s - mean;
     ss += d * d;
   }
   return { mean, std: Math.sqrt(ss / m) };
 }
+
+/** Largest finite float32 (3.4028235e38): the model computes in float32, so features must stay below it. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 export interface FittedColumn {
   features: FeatureSpec[];
@@ -472,6 +492,18 @@ export function fitNumeric(
       scaling = `z-score (mean ${fmt(mean)}, std ${fmt(std)})`;
     } else {
       scaling = `centred only (mean ${fmt(mean)}; constant in training rows)`;
+    }
+  }
+  if (!ctx.standardize) {
+    let big = 0;
+    for (let i = 0; i < count; i++) big = Math.max(big, Math.abs(present[i]));
+    if (big > FLOAT32_MAX) {
+      throw new LabError(
+        'bad-config',
+        `column '${col.name}' has values up to ${big.toPrecision(3)}, beyond the float32 range (±3.4e38) the model ` +
+          'computes in; turn standardisation on (it rescales the column) or rescale the column',
+        { columnName: col.name },
+      );
     }
   }
   const features: FeatureSpec[] = [{ kind: 'numeric', name: col.name, source: col.name, fill, center, scale }];
@@ -577,7 +609,10 @@ function compileFeature(spec: FeatureSpec, col: RawColumn, table: ParsedTable, f
         const values = col.values;
         return (r) => {
           const v = values[r];
-          return ((Number.isNaN(v) ? fill : v) - center) / scale;
+          const x = Number.isNaN(v) ? fill : v;
+          const d = x - center;
+          // x − center overflows only for values near ±1.8e308 of opposite sign: then x/scale − center/scale.
+          return Number.isFinite(d) ? d / scale : x / scale - center / scale;
         };
       }
       const levelValues = col.levels.map((l) => (l.trim() === '' ? NaN : Number(l)));

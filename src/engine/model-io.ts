@@ -137,11 +137,14 @@ export function parseModel(json: string, file?: string): ExportedModel {
       fail(`has ${Array.isArray(row) ? row.length : 'no'} weights in row ${c + 1}, expected ${n} (one per feature)`);
     }
     (row as unknown[]).forEach((v, j) => {
-      if (!isFiniteNum(v)) fail(`has a non-numeric or non-finite weight at row ${c + 1}, feature '${names[j]}'`);
+      if (!isFiniteNum(v)) return fail(`has a non-numeric or non-finite weight at row ${c + 1}, feature '${names[j]}'`);
+      if (!Number.isFinite(Math.fround(v))) {
+        fail(`has a weight at row ${c + 1}, feature '${names[j]}' (${v.toPrecision(3)}) beyond float32 (±3.4e38), the precision models run in`);
+      }
     });
   });
   const bias = raw.bias;
-  if (!Array.isArray(bias) || bias.length !== k || !bias.every(isFiniteNum)) {
+  if (!Array.isArray(bias) || bias.length !== k || !bias.every((v) => isFiniteNum(v) && Number.isFinite(Math.fround(v)))) {
     return fail(`needs 'bias': ${k} finite number${k === 1 ? '' : 's'}`);
   }
   const threshold = raw.threshold;
@@ -213,6 +216,13 @@ export function probabilitiesFromScores(Z: Float32Array, m: number, k: number): 
     const o = i * k;
     let max = -Infinity;
     for (let c = 0; c < k; c++) if (Z[o + c] > max) max = Z[o + c];
+    if (max === Infinity) {
+      // Scores beyond float32: the classes at +∞ share the whole probability (the limit of the softmax).
+      let top = 0;
+      for (let c = 0; c < k; c++) if (Z[o + c] === Infinity) top++;
+      for (let c = 0; c < k; c++) Z[o + c] = Z[o + c] === Infinity ? 1 / top : 0;
+      continue;
+    }
     let sum = 0;
     for (let c = 0; c < k; c++) {
       tmp[c] = Math.exp(Z[o + c] - max);
@@ -267,6 +277,17 @@ export function predictTable(model: ExportedModel, table: ParsedTable, file?: st
     throw new LabError('bad-model', `model has ${params.n} weights per class but its preprocessing makes ${n} features`);
   }
   const probabilities = predictProbabilities(X, m, n, params.k, params.W, params.b);
+  // A score that is not a number (∞ − ∞ in a sum of products beyond float32) would be a NaN probability: say where.
+  const bad = probabilities.findIndex((p) => Number.isNaN(p));
+  if (bad >= 0) {
+    const row = Math.floor(bad / params.k);
+    throw new LabError(
+      'schema-mismatch',
+      `data row ${row + 1}${file ? ` of ${file}` : ''} gives scores beyond float32 (±3.4e38): its values are far ` +
+        'outside the range the model was trained on; check that row',
+      { file },
+    );
+  }
   const labels = predictLabels(probabilities, m, model.classes.length, model.threshold);
   const predicted = Array.from(labels, (c) => model.classes[c]);
   return { probabilities, predicted, k: params.k };
