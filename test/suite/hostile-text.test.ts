@@ -54,17 +54,19 @@ function undoDefusing(message: string): string {
 }
 
 /** One notification, no link VS Code would render, no control characters; the data still readable. */
-function assertOneSafeError(shown: ShownError[], mustContain: RegExp[], buttons: string[]): string {
+function assertOneSafeError(shown: ShownError[], mustContain: RegExp[], buttons: string[], carriedLink = true): string {
   assert.equal(shown.length, 1, `one notification: ${JSON.stringify(shown)}`);
   const { message, items } = shown[0];
   assert.deepEqual([...message.matchAll(VSCODE_LINK_REGEX)].map((m) => m[0]), [], `no link in: ${message}`);
   assert.ok(!CONTROL.test(message), `no control characters in: ${JSON.stringify(message)}`);
   assert.ok(message.length <= 1000, `at most 1000 characters (${message.length})`);
   for (const re of mustContain) assert.match(message, re);
-  assert.ok(
-    [...undoDefusing(message).matchAll(VSCODE_LINK_REGEX)].length > 0,
-    `the case carried a link that was defused: ${message}`,
-  );
+  if (carriedLink) {
+    assert.ok(
+      [...undoDefusing(message).matchAll(VSCODE_LINK_REGEX)].length > 0,
+      `the case carried a link that was defused: ${message}`,
+    );
+  }
   assert.deepEqual(items, buttons, 'the buttons are unchanged');
   return message;
 }
@@ -195,6 +197,9 @@ describe('hostile CSV text in error notifications', function () {
   it('line breaks and bidi controls in a header do not reach the notification', async () => {
     const csv = file('controls.csv', `x1,"[a]\u202E(${SEND})\r\n\u2028\u001B[31m"\n1,0\n2,1,9\n`);
     const shown = await captureErrorCalls(() => exec('logisticLab.train', csv, { target: 'x1', showDashboard: false }));
-    assertOneSafeError(shown, [/line 4/], ['Go to Line', 'Show Log']);
+    // The engine already shows the controls as visible escapes (\u{202E}), so no link can form even before
+    // the notification's own defusing: the message must simply be safe and say where the bad row is.
+    const message = assertOneSafeError(shown, [/line 4/], ['Go to Line', 'Show Log'], false);
+    assert.ok(!message.includes('\u202E') && !message.includes('\u001B'), 'no raw bidi or escape character');
   });
 });
