@@ -206,6 +206,30 @@ export type WorkerResult =
   | { type: 'snapshot'; saved: SavedSession | null; chars: number }
   | { type: 'closed' };
 
+/** Which result each request type answers with: the one request→reply map of host and worker. */
+export interface ResultByRequest {
+  describe: 'columns';
+  load: 'state';
+  step: 'step';
+  stepEpoch: 'state';
+  run: 'state';
+  pause: 'state';
+  reset: 'state';
+  configure: 'state';
+  evaluate: 'metrics';
+  compare: 'comparison';
+  export: 'model';
+  predict: 'predictions';
+  state: 'state';
+  snapshot: 'snapshot';
+  restore: 'state';
+  close: 'closed';
+}
+/** The result of a request of type T. */
+export type ResultOf<T extends WorkerRequest['type']> = Extract<WorkerResult, { type: ResultByRequest[T] }>;
+/** A result of a given result type. */
+export type ResultNamed<R extends WorkerResult['type']> = Extract<WorkerResult, { type: R }>;
+
 // ───────────────────────────── Host ⇄ webviews ─────────────────────────────
 
 /** Messages the host posts to a webview (only after it said `ready`). */

@@ -32,6 +32,8 @@ import type {
   WorkerError,
   WorkerMessage,
   WorkerRequest,
+  ResultNamed,
+  ResultOf,
   WorkerResult,
 } from '../protocol';
 import { readCsvFile } from './csv-file';
@@ -142,7 +144,7 @@ export class LabWorker {
       switch (req.type) {
         case 'pause':
           this.loop.stop = true;
-          this.loop.onEnd.push(() => this.answer(req.id, () => this.stateResult()));
+          this.loop.onEnd.push(() => this.answer(req, () => this.stateResult()));
           return;
         case 'state':
         case 'evaluate':
@@ -155,7 +157,7 @@ export class LabWorker {
         case 'run':
           if (this.loop.kind === 'run') {
             // Join the run in progress: answer when it ends.
-            this.loop.onEnd.push(() => this.answer(req.id, () => this.stateResult()));
+            this.loop.onEnd.push(() => this.answer(req, () => this.stateResult()));
             return;
           }
           this.deferred.push(req);
@@ -174,35 +176,35 @@ export class LabWorker {
   private execute(req: WorkerRequest): void {
     switch (req.type) {
       case 'describe':
-        return this.answer(req.id, () => this.describe(req.file));
+        return this.answer(req, () => this.describe(req.file));
       case 'load':
-        return this.answer(req.id, () => this.load(req.file, req.prepare, req.config));
+        return this.answer(req, () => this.load(req.file, req.prepare, req.config));
       case 'step':
-        return this.answer(req.id, () => {
+        return this.answer(req, () => {
           const s = this.need();
           const record = s.session.step();
           s.lastStep = record;
           return { type: 'step', state: this.buildState(), record };
         });
       case 'stepEpoch':
-        return this.answer(req.id, () => {
+        return this.answer(req, () => {
           const s = this.need();
           s.lastStep = s.session.stepEpoch();
           return this.stateResult();
         });
       case 'run':
-        return this.startRun(req.id);
+        return this.startRun(req);
       case 'pause':
-        return this.answer(req.id, () => this.stateResult());
+        return this.answer(req, () => this.stateResult());
       case 'reset':
-        return this.answer(req.id, () => {
+        return this.answer(req, () => {
           const s = this.need();
           s.session.reset();
           s.lastStep = null;
           return this.stateResult();
         });
       case 'configure':
-        return this.answer(req.id, () => {
+        return this.answer(req, () => {
           const s = this.need();
           const config: Partial<TrainConfig> = { ...s.session.config, ...req.config };
           const session = new TrainingSession(s.data, config, { kernel: this.kernel, computeOptimum: s.computeOptimum });
@@ -212,7 +214,7 @@ export class LabWorker {
           return this.stateResult();
         });
       case 'evaluate':
-        return this.answer(req.id, () => {
+        return this.answer(req, () => {
           const s = this.need();
           if (!(req.threshold >= 0 && req.threshold <= 1)) {
             throw new LabError('bad-config', `decision threshold must be in [0, 1] (got ${req.threshold})`);
@@ -223,23 +225,23 @@ export class LabWorker {
           return { type: 'metrics', metrics: test ?? train, train, test };
         });
       case 'compare':
-        return this.startCompare(req.id);
+        return this.startCompare(req);
       case 'export':
-        return this.answer(req.id, () => {
+        return this.answer(req, () => {
           const s = this.need();
           const model = { ...s.session.exportModel(), threshold: s.threshold };
           return { type: 'model', json: serializeModel(model) };
         });
       case 'predict':
-        return this.answer(req.id, () => this.predict(req.modelFile, req.file));
+        return this.answer(req, () => this.predict(req.modelFile, req.file));
       case 'state':
-        return this.answer(req.id, () => this.stateResult());
+        return this.answer(req, () => this.stateResult());
       case 'snapshot':
-        return this.answer(req.id, () => this.snapshot(req.maxChars));
+        return this.answer(req, () => this.snapshot(req.maxChars));
       case 'restore':
-        return this.answer(req.id, () => this.restore(req.saved));
+        return this.answer(req, () => this.restore(req.saved));
       case 'close':
-        return this.answer(req.id, () => {
+        return this.answer(req, () => {
           this.current = null;
           this.tableCache = null;
           this.matrixCache = null;
@@ -259,7 +261,7 @@ export class LabWorker {
 
   // ───────────────────────────── Requests ─────────────────────────────
 
-  private describe(file: string): WorkerResult {
+  private describe(file: string): ResultNamed<'columns'> {
     let fallback: string | null = null;
     if ((fileStat(file)?.size ?? 0) >= this.matrixMinBytes) {
       this.tableCache = null;
@@ -280,7 +282,7 @@ export class LabWorker {
     return { type: 'columns', rows: table.rowCount, columns, suggested: suggestTarget(table) };
   }
 
-  private load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): WorkerResult {
+  private load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): ResultNamed<'state'> {
     const stat = fileStat(file);
     const { data, computeOptimum, notices } = this.prepare(file, prepare);
     const session = new TrainingSession(data, config, { kernel: this.kernel, computeOptimum });
@@ -325,7 +327,7 @@ export class LabWorker {
   }
 
   /** The current session as a SavedSession bounded to maxChars of JSON (see fitSavedSession). */
-  private snapshot(maxChars: number): WorkerResult {
+  private snapshot(maxChars: number): ResultNamed<'snapshot'> {
     const s = this.need();
     if (!s.stat) {
       throw new StaleSessionError(`${basename(s.file)} could not be read for its size and date when it was loaded`);
@@ -352,7 +354,7 @@ export class LabWorker {
    * with the saved options and the session restored from its snapshot (LabError 'schema-mismatch' if the
    * dataset does not fit it). On failure the current session (if any) stays.
    */
-  private restore(saved: SavedSession): WorkerResult {
+  private restore(saved: SavedSession): ResultNamed<'state'> {
     const stat = fileStat(saved.file);
     const name = basename(saved.file);
     if (!stat) throw new StaleSessionError(`${name} no longer exists`);
@@ -378,7 +380,7 @@ export class LabWorker {
     return this.stateResult();
   }
 
-  private predict(modelFile: string, file: string): WorkerResult {
+  private predict(modelFile: string, file: string): ResultNamed<'predictions'> {
     const model = parseModel(readModelFile(modelFile), modelFile);
     const table = readCsvFile(file);
     const result = predictTable(model, table, file);
@@ -402,7 +404,8 @@ export class LabWorker {
 
   // ───────────────────────────── Long loops ─────────────────────────────
 
-  private startRun(id: number): void {
+  private startRun(req: { id: number; type: 'run' }): void {
+    const id = req.id;
     let s: Loaded;
     try {
       s = this.need();
@@ -458,7 +461,7 @@ export class LabWorker {
         return;
       }
       if (loop.stop || session.done) {
-        this.endLoop(loop, () => this.answer(id, () => this.stateResult()));
+        this.endLoop(loop, () => this.answer(req, () => this.stateResult()));
         return;
       }
       if (Date.now() - lastPost >= PROGRESS_MS) progress();
@@ -468,7 +471,8 @@ export class LabWorker {
   }
 
   /** Trains fresh BCE and MSE sessions side by side (same data, settings and start) to the configured epochs. */
-  private startCompare(id: number): void {
+  private startCompare(req: { id: number; type: 'compare' }): void {
+    const id = req.id;
     let s: Loaded;
     try {
       s = this.need();
@@ -519,7 +523,7 @@ export class LabWorker {
       }
       if (loop.stop || finished()) {
         this.endLoop(loop, () =>
-          this.answer(id, () => {
+          this.answer(req, () => {
             const runs: ComparisonRun[] = runners.map((r) => ({
               loss: r.loss,
               history: r.session.history(),
@@ -555,7 +559,7 @@ export class LabWorker {
     return this.current;
   }
 
-  private stateResult(): WorkerResult {
+  private stateResult(): ResultNamed<'state'> {
     return { type: 'state', state: this.buildState() };
   }
 
@@ -589,15 +593,16 @@ export class LabWorker {
 
   // ───────────────────────────── Replies ─────────────────────────────
 
-  private answer(id: number, produce: () => WorkerResult): void {
+  /** Answers `req` with what `produce` returns — typed by the shared request→reply map — or with its error. */
+  private answer<T extends WorkerRequest['type']>(req: { id: number; type: T }, produce: () => ResultOf<T>): void {
     let result: WorkerResult;
     try {
       result = produce();
     } catch (err) {
-      this.fail(id, err);
+      this.fail(req.id, err);
       return;
     }
-    this.post({ type: 'reply', id, result });
+    this.post({ type: 'reply', id: req.id, result });
   }
 
   private fail(id: number, err: unknown): void {

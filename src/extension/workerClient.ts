@@ -7,32 +7,13 @@
 import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { ProgressInfo, WorkerError, WorkerMessage, WorkerRequest, WorkerResult } from '../protocol';
+import type { ProgressInfo, ResultOf, WorkerError, WorkerMessage, WorkerRequest, WorkerResult } from '../protocol';
 
 /** A request without its id (the client assigns ids). */
 type Without<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 export type WorkerCall = Without<WorkerRequest, 'id'>;
 
-/** Which result each request type answers with. */
-export interface ResultByRequest {
-  describe: 'columns';
-  load: 'state';
-  step: 'step';
-  stepEpoch: 'state';
-  run: 'state';
-  pause: 'state';
-  reset: 'state';
-  configure: 'state';
-  evaluate: 'metrics';
-  compare: 'comparison';
-  export: 'model';
-  predict: 'predictions';
-  state: 'state';
-  snapshot: 'snapshot';
-  restore: 'state';
-  close: 'closed';
-}
-export type ResultOf<T extends WorkerCall['type']> = Extract<WorkerResult, { type: ResultByRequest[T] }>;
+export type { ResultOf } from '../protocol';
 
 /** A failure reported by the worker (an engine LabError as data) or by the client itself. */
 /**
