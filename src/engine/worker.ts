@@ -22,7 +22,6 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import type {
-  BoundaryInfo,
   ColumnInfo,
   ComparisonRun,
   DatasetInfo,
@@ -39,17 +38,16 @@ import type {
 import { readCsvFile } from './csv-file';
 import { chooseKernel } from './kernel-choice';
 import { loadDataset, MATRIX_MIN_BYTES } from './load';
-import { pixelSide } from './pixels';
 import { readModelFile } from './model-file';
 import { describeColumns, suggestTarget } from './dataset';
 import { describeCsvMatrix, MatrixFallback, type MatrixRead } from './matrix-file';
-import { predictLabels } from './metrics';
 import { setThreadNice } from './parallel-kernel';
-import { parseModel, predictProbabilities, predictTable, predictionsToCsv, serializeModel } from './model-io';
-import { TrainingSession, type SessionSnapshot } from './session';
+import { parseModel, predictTable, predictionsToCsv, serializeModel } from './model-io';
+import { TrainingSession } from './session';
+import { fitSavedSession } from './saved-session';
+import { boundary, datasetInfo } from './view-state';
 import { optimumAffordable } from './solver';
 import { isFirstOrder } from './optimizers';
-export { optimumAffordable } from './solver';
 import { LabError } from './types';
 import type {
   HistoryPoint,
@@ -69,10 +67,6 @@ const CHUNK_MS = 8;
 export const VERDICT_MS = 1000;
 /** Minimum time between two progress messages. */
 export const PROGRESS_MS = 100;
-/** Cells per side of the decision-boundary grid. */
-export const BOUNDARY_CELLS = 60;
-/** Most training points sent with the boundary plot. */
-export const BOUNDARY_MAX_POINTS = 1500;
 export { MATRIX_MIN_BYTES } from './load';
 export { pixelColumns, pixelSide } from './pixels';
 /** Identifier-like columns copied into prediction CSVs (e.g. PassengerId), at most this many (the first ones). */
@@ -688,128 +682,6 @@ function fileStat(file: string): FileStat | null {
 function fileStamp(file: string): string {
   const st = fileStat(file);
   return st ? `${st.size}:${st.mtimeMs}` : '';
-}
-
-/** Thinning a saved session's history stops once it has at most this many points. */
-export const MIN_SAVED_HISTORY = 16;
-
-/**
- * Bounds a SavedSession to maxChars characters of JSON by dropping, in this order until it fits: the last
- * step record, the BCE-vs-MSE comparison, every other history point (repeatedly, see thinHistory, down to
- * about MIN_SAVED_HISTORY points), and the stored exact optimum (a restored session solves it again).
- * Returns the fitted copy and its JSON length, or saved null (with the smallest length reached) when even
- * that is too long. `trimmed` lists what was left out.
- */
-export function fitSavedSession(saved: SavedSession, maxChars: number): { saved: SavedSession | null; chars: number } {
-  let s: SavedSession = { ...saved, trimmed: saved.trimmed.slice() };
-  let chars = JSON.stringify(s).length;
-  if (chars <= maxChars) return { saved: s, chars };
-  if (s.lastStep) {
-    s = { ...s, lastStep: null, trimmed: [...s.trimmed, 'lastStep'] };
-    chars = JSON.stringify(s).length;
-    if (chars <= maxChars) return { saved: s, chars };
-  }
-  if (s.comparison) {
-    s = { ...s, comparison: null, trimmed: [...s.trimmed, 'comparison'] };
-    chars = JSON.stringify(s).length;
-    if (chars <= maxChars) return { saved: s, chars };
-  }
-  let factor = 1;
-  const trimmedBefore = s.trimmed;
-  while (s.session.history.length > MIN_SAVED_HISTORY) {
-    factor *= 2;
-    s = { ...s, session: thinHistory(s.session), trimmed: [...trimmedBefore, `history thinned ${factor}×`] };
-    chars = JSON.stringify(s).length;
-    if (chars <= maxChars) return { saved: s, chars };
-  }
-  if (s.session.optimum) {
-    s = { ...s, session: { ...s.session, optimum: null }, trimmed: [...s.trimmed, 'optimum'] };
-    chars = JSON.stringify(s).length;
-    if (chars <= maxChars) return { saved: s, chars };
-  }
-  return { saved: null, chars };
-}
-
-/**
- * The session's own history thinning (as when its history is full): the interval doubles, and the first
- * point and those at a multiple of the new interval stay — iteration, or epoch for per-epoch history
- * (mini-batch with logEvery 0). A restored session keeps recording at the new interval.
- */
-export function thinHistory(snap: SessionSnapshot): SessionSnapshot {
-  const c = snap.config;
-  const fullBatch = c.optimizer === 'gd' || c.batchSize === 0 || c.batchSize >= snap.m;
-  const perEpoch = !fullBatch && c.logEvery === 0;
-  const stride = snap.historyStride * 2;
-  const history = snap.history.filter((p, i) => i === 0 || (perEpoch ? p.epoch : p.iteration) % stride === 0);
-  return { ...snap, historyStride: stride, history };
-}
-
-/** Dataset facts for the webviews. */
-function datasetInfo(file: string, data: PreparedDataset, notices: string[]): DatasetInfo {
-  return {
-    fileName: basename(file),
-    filePath: file,
-    target: data.target,
-    classes: data.classes.slice(),
-    featureNames: data.featureNames.slice(),
-    rows: data.rows,
-    mTrain: data.train.m,
-    mTest: data.test.m,
-    report: data.report,
-    pixelSide: pixelSide(data.featureNames),
-    features: data.preprocessing.features.map((f) => ({ source: f.source, kind: f.kind, scale: f.scale })),
-    notices,
-  };
-}
-
-/**
- * Decision-boundary grid for a 2-feature model, in the model's (standardised) feature space:
- * xs, ys = BOUNDARY_CELLS evenly spaced values over the training range plus 10 % margin; grid[r·|xs| + c]
- * = predicted class at (xs[c], ys[r]) (binary: p ≥ threshold; softmax: argmax). Points: training rows
- * (evenly subsampled to BOUNDARY_MAX_POINTS) with their true class.
- */
-export function boundary(
-  data: PreparedDataset,
-  W: Float32Array,
-  b: Float32Array,
-  k: number,
-  threshold: number,
-  kernel: LinearKernel,
-): BoundaryInfo {
-  const { X, y, m } = data.train;
-  let x0 = Infinity;
-  let x1 = -Infinity;
-  let y0 = Infinity;
-  let y1 = -Infinity;
-  for (let i = 0; i < m; i++) {
-    const a = X[2 * i];
-    const c = X[2 * i + 1];
-    if (a < x0) x0 = a;
-    if (a > x1) x1 = a;
-    if (c < y0) y0 = c;
-    if (c > y1) y1 = c;
-  }
-  if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
-  if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
-  const padX = 0.1 * (x1 - x0);
-  const padY = 0.1 * (y1 - y0);
-  const N = BOUNDARY_CELLS;
-  const axis = (lo: number, hi: number): number[] => Array.from({ length: N }, (_, i) => lo + ((hi - lo) * i) / (N - 1));
-  const xs = axis(x0 - padX, x1 + padX);
-  const ys = axis(y0 - padY, y1 + padY);
-  const G = new Float32Array(N * N * 2);
-  for (let r = 0; r < N; r++) {
-    for (let c = 0; c < N; c++) {
-      G[2 * (r * N + c)] = xs[c];
-      G[2 * (r * N + c) + 1] = ys[r];
-    }
-  }
-  const P = predictProbabilities(G, N * N, 2, k, W, b, kernel);
-  const grid = Array.from(predictLabels(P, N * N, data.classes.length, threshold));
-  const stride = Math.max(1, Math.ceil(m / BOUNDARY_MAX_POINTS));
-  const points: BoundaryInfo['points'] = [];
-  for (let i = 0; i < m; i += stride) points.push({ x: X[2 * i], y: X[2 * i + 1], c: y[i] });
-  return { xName: data.featureNames[0], yName: data.featureNames[1], xs, ys, grid, points };
 }
 
 // ───────────────────────────── Thread entry ─────────────────────────────

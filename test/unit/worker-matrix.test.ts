@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { jsKernel } from '../../src/engine/kernel-js';
 import { createRng } from '../../src/engine/random';
-import { LabWorker, MATRIX_MIN_BYTES } from '../../src/engine/worker';
+import { LabWorker } from '../../src/engine/worker';
+import { MATRIX_MIN_BYTES } from '../../src/engine/load';
 import type { SessionState, WorkerMessage, WorkerRequest, WorkerResult } from '../../src/protocol';
 
 let dir = '';
