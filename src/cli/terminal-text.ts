@@ -21,33 +21,13 @@
  * JSON.parse gives back exactly the same strings — and safe to do on the whole text, since these characters can
  * only occur inside JSON strings.
  */
-
-/** The characters `printable` escapes (see the module comment). */
-const UNSAFE_TERMINAL_CHARS = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+import { visibleText } from '../engine/text-encoding';
 
 /** What JSON.stringify leaves raw among them: DEL, C1, bidi controls and separators. */
 const UNSAFE_JSON_CHARS = /[\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 
-const NAMED = new Map<string, string>([
-  ['\t', '\\t'],
-  ['\n', '\\n'],
-  ['\r', '\\r'],
-  ['\u001B', '\\e'],
-]);
-
-/** One unsafe character as visible text. */
-function escapeChar(ch: string): string {
-  const named = NAMED.get(ch);
-  if (named !== undefined) return named;
-  const cp = ch.charCodeAt(0);
-  const hex = cp.toString(16).toUpperCase();
-  return cp <= 0xff ? `\\x${hex.padStart(2, '0')}` : `\\u{${hex.padStart(4, '0')}}`;
-}
-
-/** `s` with every terminal control, DEL, C1, bidi control and separator escaped as visible text. */
-export function printable(s: string): string {
-  return s.replace(UNSAFE_TERMINAL_CHARS, escapeChar);
-}
+/** `s` with every terminal control, DEL, C1, bidi control and separator escaped as visible text (the engine's visibleText). */
+export const printable: (s: string) => string = visibleText;
 
 /** A multi-line text of the CLI's own (lines joined with '\n'), each line made printable. */
 export function printableLines(text: string): string {

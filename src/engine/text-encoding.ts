@@ -347,14 +347,32 @@ export function decodeCsvBytes(input: Uint8Array, file?: string): DecodedText {
   };
 }
 
-/** Characters escaped by `shownText`: C0 and C1 controls, DEL, bidi controls, line and paragraph separators. */
+/** Characters escaped by `visibleText`: C0 and C1 controls, DEL, bidi controls, line and paragraph separators. */
 const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 
+/** One unsafe character as visible text: `\t`, `\n`, `\r`, `\e` (ESC), `\xHH` (other C0, DEL, C1), `\u{HHHH}`. */
+function escapeChar(ch: string): string {
+  if (ch === '\t') return '\\t';
+  if (ch === '\n') return '\\n';
+  if (ch === '\r') return '\\r';
+  if (ch === '\u001B') return '\\e';
+  const cp = ch.charCodeAt(0);
+  const hex = cp.toString(16).toUpperCase();
+  return cp <= 0xff ? `\\x${hex.padStart(2, '0')}` : `\\u{${hex.padStart(4, '0')}}`;
+}
+
 /**
- * Text from a file (a column name, a cell) as it may appear in a message: controls escaped as visible text
- * (`\t`, `\n`, `\r`, `\e` for ESC, `\xHH` for other C0, DEL and C1 controls, `\u{HHHH}` for bidi controls and
- * separators — the notation of the CLI's terminal text, so escaping again changes nothing), and at most `max`
- * characters of the original (then `…`).
+ * `text` with every control character, DEL, C1 control, bidi control and separator escaped as visible text (see
+ * escapeChar); everything else, backslashes included, unchanged, so applying it twice changes nothing. The one
+ * escaping of the engine's messages and of the CLI's terminal output.
+ */
+export function visibleText(text: string): string {
+  return text.replace(UNSAFE, escapeChar);
+}
+
+/**
+ * Text from a file (a column name, a cell) as it may appear in a message: controls escaped by visibleText, and at
+ * most `max` characters of the original (then `…`).
  */
 export function shownText(text: string, max = 60): string {
   let cut = text;
@@ -362,14 +380,6 @@ export function shownText(text: string, max = 60): string {
     const end = text.charCodeAt(max - 1) >= 0xd800 && text.charCodeAt(max - 1) <= 0xdbff ? max - 1 : max;
     cut = text.slice(0, end);
   }
-  const escaped = cut.replace(UNSAFE, (ch) => {
-    if (ch === '\t') return '\\t';
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\u001B') return '\\e';
-    const cp = ch.charCodeAt(0);
-    const hex = cp.toString(16).toUpperCase();
-    return cp <= 0xff ? `\\x${hex.padStart(2, '0')}` : `\\u{${hex.padStart(4, '0')}}`;
-  });
+  const escaped = visibleText(cut);
   return text.length > max ? `${escaped}…` : escaped;
 }

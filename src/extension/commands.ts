@@ -403,7 +403,9 @@ export function reportError(deps: Pick<CommandDeps, 'log' | 'hub' | 'onError'>, 
   deps.log.error(`${what} failed${details}: ${message}`);
   deps.hub.broadcast({ type: 'error', message });
   deps.onError(message);
-  const where = sourceLine(err);
+  // A binary file (an archive renamed .csv) has no line to go to: opening it in a text editor helps nobody.
+  const binary = typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'binary-file';
+  const where = binary ? undefined : sourceLine(err);
   const actions = where ? ['Go to Line', 'Show Log'] : ['Show Log'];
   void showError(message, ...actions).then((choice) => {
     if (choice === 'Show Log') deps.log.show();

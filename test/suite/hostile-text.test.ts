@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionState } from '../../src/protocol';
-import { exec, labApi } from './helpers';
+import { exec, extensionPath, labApi } from './helpers';
 
 /** microsoft/vscode src/vs/base/common/linkedText.ts, LINK_REGEX (verbatim). */
 const VSCODE_LINK_REGEX = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^\)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
@@ -192,6 +192,13 @@ describe('hostile CSV text in error notifications', function () {
       const shown = await captureErrorCalls(() => exec('logisticLab.predict', bad, csv, out()));
       assertOneSafeError(shown, [/not a Logistic Regression Lab model/, /Run/], ['Show Log']);
     });
+  });
+
+  it('a gzip archive renamed .csv: one plain error without binary text, and no Go to Line into the archive', async () => {
+    const archive = vscode.Uri.file(path.join(extensionPath(), 'test', 'fixtures', 'hostile', 'titanic-gzip.csv'));
+    const shown = await captureErrorCalls(() => exec('logisticLab.train', archive, { target: 'Survived', showDashboard: false }));
+    const message = assertOneSafeError(shown, [/titanic-gzip\.csv is not a text CSV/, /gzip/], ['Show Log'], false);
+    assert.match(message, /^[\x20-\x7E\u2026]*$/, `plain text only: ${JSON.stringify(message)}`);
   });
 
   it('line breaks and bidi controls in a header do not reach the notification', async () => {
