@@ -1,0 +1,63 @@
+/**
+ * The toolbar stays clickable while training runs, in a real VS Code: titanic with 1 000 000 epochs trains at full
+ * speed (the page redraws several times a second); four times in a row an ordinary mouse click on Pause stops the run
+ * (the iteration stops moving) and a click on Continue starts it again. The toolbar's buttons are the same DOM nodes
+ * before and after a second of training (they are updated in place, never re-created under the pointer).
+ * Screenshots: test-artifacts/screenshots/e2e-controls-*.png.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import { screenshot, startVsCode, trainFromExplorer, webviewFrame } from './harness';
+
+async function dashboard(page: Page): Promise<Frame> {
+  return webviewFrame(page, '#app[data-page=dashboard]', 60_000);
+}
+
+const iteration = async (frame: Frame): Promise<number> =>
+  Number(((await frame.textContent('#hdr-iteration .fact-value')) ?? '').replace(/[^\d]/g, ''));
+const state = async (frame: Frame): Promise<string> => (await frame.getAttribute('#status', 'data-state')) ?? '';
+
+test('Pause and Continue answer ordinary mouse clicks while training at full speed', { timeout: 240_000 }, async () => {
+  const vs = await startVsCode({
+    workspace: 'samples',
+    theme: 'Default Dark Modern',
+    viewport: { width: 1400, height: 900 },
+    settings: { 'logisticLab.epochs': 1_000_000 },
+  });
+  try {
+    const page = vs.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Logistic Lab"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await trainFromExplorer(page, 'titanic.csv', 'Survived', 'controls');
+    const frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'running', undefined, { timeout: 60_000 });
+    // The same button nodes a second later, while progress redraws the page.
+    await frame.evaluate(() => { (window as unknown as { __pause?: Element | null }).__pause = document.querySelector('#btn-pause'); });
+    await page.waitForTimeout(1000);
+    assert.ok(await frame.evaluate(() => (window as unknown as { __pause?: Element | null }).__pause === document.querySelector('#btn-pause')),
+      'the Pause button was not re-created while training');
+    await screenshot(page, 'e2e-controls-1-running');
+    for (let round = 1; round <= 4; round++) {
+      await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'running', undefined, { timeout: 30_000 });
+      const before = await iteration(frame);
+      await frame.locator('#btn-pause').click();
+      await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') !== 'running', undefined, { timeout: 5_000 });
+      const stopped = await iteration(frame);
+      await page.waitForTimeout(600);
+      assert.equal(await iteration(frame), stopped, `round ${round}: the iteration stays at ${stopped} after the click on Pause`);
+      assert.ok(stopped >= before, `round ${round}: ${before} → ${stopped}`);
+      assert.equal(await state(frame), 'paused', `round ${round}: paused`);
+      if (round === 1) await screenshot(page, 'e2e-controls-2-paused');
+      await frame.locator('#btn-run').click();
+    }
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'running', undefined, { timeout: 30_000 });
+    await frame.locator('#btn-pause').click();
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'paused', undefined, { timeout: 5_000 });
+    assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
+  } catch (e) {
+    await screenshot(vs.page, 'e2e-controls-failure').catch(() => undefined);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
+});
