@@ -155,24 +155,51 @@ function fact(label: string, value: string, id?: string): HTMLElement {
   return h('div', { class: 'fact', id }, h('span', { class: 'fact-label' }, label), h('span', { class: 'fact-value' }, value));
 }
 
+type ToolbarCommand = Extract<FromWebview, { type: 'command' }>['command'];
+/** The toolbar's buttons, made once: later renders only change their label, title and state, never re-create them
+ *  (a button re-created under the pointer between mouse-down and mouse-up loses the click — e.g. Pause while
+ *  training redraws the page several times a second). */
+const toolbarButtons = new Map<ToolbarCommand, { button: HTMLButtonElement; label: Text }>();
+const toolbarSep = h('span', { class: 'sep' });
+
+function toolbarButton(label: string, c: ToolbarCommand, key?: string, primary = false): HTMLButtonElement {
+  let entry = toolbarButtons.get(c);
+  if (!entry) {
+    const text = document.createTextNode(label);
+    const button = h('button', { class: primary ? 'primary' : null, id: `btn-${c}`, onclick: () => command(c) },
+      text, key ? h('kbd', { 'aria-hidden': 'true' }, key) : null) as HTMLButtonElement;
+    entry = { button, label: text };
+    toolbarButtons.set(c, entry);
+  }
+  if (entry.label.data !== label) entry.label.data = label;
+  return entry.button;
+}
+
 function renderToolbar(): void {
   const s = session;
   const running = !!s?.running;
   const none = !s;
-  const btn = (label: string, c: Extract<FromWebview, { type: 'command' }>['command'], title: string, disabled: boolean, primary = false, key?: string): HTMLButtonElement =>
-    h('button', { class: primary ? 'primary' : null, id: `btn-${c}`, title, disabled: disabled || !!busyLabel, onclick: () => command(c) },
-      label, key ? h('kbd', { 'aria-hidden': 'true' }, key) : null);
+  const set = (b: HTMLButtonElement, title: string, disabled: boolean): HTMLButtonElement => {
+    const d = disabled || !!busyLabel;
+    if (b.disabled !== d) b.disabled = d;
+    if (b.title !== title) b.title = title;
+    return b;
+  };
   const runLabel = s && s.iteration > 0 && !s.done ? 'Continue' : 'Run';
-  toolbarEl.replaceChildren(
-    btn('Step', 'step', 'One parameter update (F10)', none || running, false, 'F10'),
-    btn('Epoch', 'stepEpoch', 'Finish the current epoch (Shift+F10)', none || running),
-    btn(runLabel, 'run', s?.done ? 'Training finished: Reset to train again' : 'Train until done (F5)', none || running || !!s?.done, true, 'F5'),
-    btn('Pause', 'pause', 'Pause training (Shift+F5)', none || !running, false, '⇧F5'),
-    btn('Reset', 'reset', 'Back to the initial weights', none || running),
-    h('span', { class: 'sep' }),
-    btn('Compare BCE vs MSE', 'compare', 'Train with both losses and overlay the curves', none || running),
-    btn('Export', 'export', 'Save the model as JSON', none || running),
-  );
+  const buttons = [
+    set(toolbarButton('Step', 'step', 'F10'), 'One parameter update (F10)', none || running),
+    set(toolbarButton('Epoch', 'stepEpoch'), 'Finish the current epoch (Shift+F10)', none || running),
+    set(toolbarButton(runLabel, 'run', 'F5', true), s?.done ? 'Training finished: Reset to train again' : 'Train until done (F5)', none || running || !!s?.done),
+    set(toolbarButton('Pause', 'pause', '⇧F5'), 'Pause training (Shift+F5)', none || !running),
+    set(toolbarButton('Reset', 'reset'), 'Back to the initial weights', none || running),
+    toolbarSep,
+    set(toolbarButton('Compare BCE vs MSE', 'compare'), 'Train with both losses and overlay the curves', none || running),
+    set(toolbarButton('Export', 'export'), 'Save the model as JSON', none || running),
+  ];
+  // Attach once; afterwards the same nodes stay in place.
+  if (toolbarEl.childNodes.length !== buttons.length || buttons.some((b, i) => toolbarEl.childNodes[i] !== b)) {
+    toolbarEl.replaceChildren(...buttons);
+  }
 }
 
 const OPTIMIZERS: Array<[OptimizerKind, string]> = [
