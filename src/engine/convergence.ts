@@ -357,9 +357,12 @@ export function assessConvergence(input: ConvergenceInput): Convergence {
 
   const converged = lossGap !== null ? lossGap <= CONVERGED_GAP : input.gradNorm <= CONVERGED_GRAD;
   if (converged) {
-    const how = lossGap !== null
-      ? `the cost is within ${fmt(Math.max(0, lossGap))} of the optimum J* = ${fmt(optimum?.cost ?? 0)}`
-      : `the gradient norm ‖∇J‖ = ${fmt(input.gradNorm)} is below ${fmt(CONVERGED_GRAD)}`;
+    const jStar = fmt(optimum?.cost ?? 0);
+    const how = lossGap === null
+      ? `the gradient norm ‖∇J‖ = ${fmt(input.gradNorm)} is below ${fmt(CONVERGED_GRAD)}`
+      : lossGap <= 1e-9
+        ? `the cost equals the optimum J* = ${jStar} to rounding (J − J* = ${fmt(lossGap)})`
+        : `the cost is within ${fmt(lossGap)} of the optimum J* = ${jStar}`;
     return make('converged', 'converged', `Converged after ${input.iteration} update${input.iteration === 1 ? '' : 's'}: ${how}.`);
   }
 
