@@ -19,6 +19,7 @@
  */
 import { checkClassCount } from './class-limit';
 import { createRng, shuffleInPlace } from './random';
+import { PREPARE_DEFAULTS, settingProblem, settingsOf, type PrepareSettingKey } from './settings-schema';
 import {
   LabError,
   type CategoricalEncoding,
@@ -34,8 +35,8 @@ import {
   type Split,
 } from './types';
 
-/** Default cap on categorical levels before a column is dropped as high-cardinality. */
-export const DEFAULT_MAX_LEVELS = 50;
+/** Default cap on categorical levels before a column is dropped as high-cardinality (the maxLevels setting's default). */
+export const DEFAULT_MAX_LEVELS = PREPARE_DEFAULTS.maxLevels;
 /** Level name used for missing categorical values with `categoricalImpute: 'missing-level'`. */
 export const MISSING_LEVEL = '(missing)';
 
@@ -708,26 +709,16 @@ function badConfig(message: string, file: string | undefined): LabError {
 
 /** Checks and completes the options (defaults as documented in PrepareOptions); LabError 'bad-config'. */
 export function resolveOptions(options: PrepareOptions, names: string[], file: string | undefined): ResolvedOptions {
-  const testSize = options.testSize ?? 0.2;
-  if (!(testSize >= 0 && testSize < 1)) {
-    throw badConfig(`test size must be at least 0 and below 1 (got ${testSize}); 0.2 holds out a fifth of the rows`, file);
+  // The preparation settings: defaults and checks from the settings schema (settings-schema.ts).
+  const settings: Record<string, unknown> = { ...PREPARE_DEFAULTS };
+  for (const s of settingsOf('prepare')) {
+    const value = options[s.key as PrepareSettingKey];
+    if (value === undefined) continue;
+    const problem = settingProblem(s, value);
+    if (problem !== null) throw badConfig(problem, file);
+    settings[s.key] = value;
   }
-  const seed = options.seed ?? 42;
-  if (!Number.isFinite(seed)) throw badConfig(`seed must be a number (got ${seed})`, file);
-  const maxLevels = options.maxLevels ?? DEFAULT_MAX_LEVELS;
-  if (!(maxLevels >= 1)) throw badConfig(`maxLevels must be at least 1 (got ${maxLevels})`, file);
-  const numericImpute = options.numericImpute ?? 'median';
-  if (numericImpute !== 'median' && numericImpute !== 'mean') {
-    throw badConfig(`numericImpute must be 'median' or 'mean' (got '${String(numericImpute)}')`, file);
-  }
-  const categoricalImpute = options.categoricalImpute ?? 'most-frequent';
-  if (categoricalImpute !== 'most-frequent' && categoricalImpute !== 'missing-level') {
-    throw badConfig(`categoricalImpute must be 'most-frequent' or 'missing-level' (got '${String(categoricalImpute)}')`, file);
-  }
-  const encoding = options.encoding ?? 'reference';
-  if (encoding !== 'reference' && encoding !== 'full') {
-    throw badConfig(`encoding must be 'reference' or 'full' (got '${String(encoding)}')`, file);
-  }
+  const prepared = settings as unknown as typeof PREPARE_DEFAULTS;
   const known = new Set(names);
   const checkNames = (list: string[] | undefined, what: string): Set<string> | null => {
     if (list === undefined) return null;
@@ -747,14 +738,7 @@ export function resolveOptions(options: PrepareOptions, names: string[], file: s
     target: options.target,
     features: checkNames(options.features, 'features'),
     include: checkNames(options.include, 'include') ?? new Set(),
-    numericImpute,
-    categoricalImpute,
-    encoding,
-    missingIndicators: options.missingIndicators ?? false,
-    standardize: options.standardize ?? true,
-    testSize,
-    seed,
-    maxLevels,
+    ...prepared,
   };
 }
 
