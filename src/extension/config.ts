@@ -1,55 +1,32 @@
 /**
  * Reads the `logisticLab.*` settings: training settings (every TrainConfig field) and the preparation
- * options (test size, seed, standardisation, imputation …). Validation of the values is the engine's
- * (`resolveConfig`), so a bad setting is reported with the setting's name and a valid example.
+ * options (test size, seed, standardisation, imputation …), both lists from the settings schema
+ * (src/engine/settings-schema.ts). Validation of the values is the engine's (`resolveConfig`, `resolveOptions`),
+ * so a bad setting is reported with the setting's name and a valid example.
  */
 import * as vscode from 'vscode';
-import type { CategoricalEncoding, CategoricalImpute, NumericImpute, PrepareOptions, TrainConfig } from '../engine/types';
+import { engineValue, SETTINGS_PREFIX, settingsOf } from '../engine/settings-schema';
+import type { PrepareOptions, TrainConfig } from '../engine/types';
 
-export const SECTION = 'logisticLab';
+export const SECTION = SETTINGS_PREFIX;
+
+/** The values the user set (or the manifest's defaults) of one group, in the engine's spelling ('none' → null). */
+function readGroup(group: 'train' | 'prepare', scope: vscode.Uri | undefined): Record<string, unknown> {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const out: Record<string, unknown> = {};
+  for (const s of settingsOf(group)) {
+    const value = c.get<unknown>(s.key);
+    if (value !== undefined) out[s.key] = engineValue(s, value);
+  }
+  return out;
+}
 
 /** The training settings the user set (or their defaults from the manifest), ready for resolveConfig. */
 export function readTrainConfig(scope?: vscode.Uri): Partial<TrainConfig> {
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
-  const out: Partial<TrainConfig> = {
-    learningRate: c.get<number>('learningRate'),
-    epochs: c.get<number>('epochs'),
-    batchSize: c.get<number>('batchSize'),
-    optimizer: c.get<TrainConfig['optimizer']>('optimizer'),
-    momentum: c.get<number>('momentum'),
-    beta1: c.get<number>('beta1'),
-    beta2: c.get<number>('beta2'),
-    epsilon: c.get<number>('epsilon'),
-    l2: c.get<number>('l2'),
-    loss: c.get<TrainConfig['loss']>('loss'),
-    tolerance: c.get<number>('tolerance'),
-    seed: c.get<number>('seed'),
-    init: c.get<TrainConfig['init']>('init'),
-    threshold: c.get<number>('threshold'),
-    logEvery: c.get<number>('logEvery'),
-  };
-  const classWeight = c.get<string>('classWeight');
-  if (classWeight !== undefined) out.classWeight = classWeight === 'balanced' ? 'balanced' : null;
-  return dropUndefined(out);
+  return readGroup('train', scope) as Partial<TrainConfig>;
 }
 
 /** Preparation options from the settings (target and features come from the user's picks). */
 export function readPrepareOptions(scope?: vscode.Uri): Omit<PrepareOptions, 'target'> {
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
-  return dropUndefined({
-    testSize: c.get<number>('testSize'),
-    seed: c.get<number>('seed'),
-    standardize: c.get<boolean>('standardize'),
-    missingIndicators: c.get<boolean>('missingIndicators'),
-    numericImpute: c.get<NumericImpute>('numericImpute'),
-    categoricalImpute: c.get<CategoricalImpute>('categoricalImpute'),
-    encoding: c.get<CategoricalEncoding>('encoding'),
-    maxLevels: c.get<number>('maxLevels'),
-  });
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  const rec = o as Record<string, unknown>;
-  for (const k of Object.keys(rec)) if (rec[k] === undefined) delete rec[k];
-  return o;
+  return readGroup('prepare', scope) as Omit<PrepareOptions, 'target'>;
 }

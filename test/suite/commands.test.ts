@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_TRAIN_CONFIG } from '../../src/engine/config';
+import { DEFAULT_TRAIN_CONFIG, resolveConfig } from '../../src/engine/config';
+import { PREPARE_DEFAULTS, SETTINGS, settingsValue } from '../../src/engine/settings-schema';
+import { readPrepareOptions, readTrainConfig } from '../../src/extension/config';
 import { extensionPath, labApi } from './helpers';
 
 interface Manifest {
@@ -136,5 +138,14 @@ describe('commands', () => {
       assert.ok(key in props, `${key} is declared`);
       assert.equal(props[key].default, field === 'classWeight' && value === null ? 'none' : value, key);
     }
+    // Every setting of the settings schema, training and preparation, as VS Code reads it; read through the
+    // extension's readers, the defaults are the engine's.
+    for (const s of SETTINGS) {
+      const key = `logisticLab.${s.key}`;
+      assert.ok(key in props, `${key} is declared`);
+      assert.equal(vscode.workspace.getConfiguration().get(key), settingsValue(s, s.default), `${key} as VS Code reads it`);
+    }
+    assert.deepEqual(resolveConfig(readTrainConfig()), { ...DEFAULT_TRAIN_CONFIG });
+    assert.deepEqual(readPrepareOptions(), { ...PREPARE_DEFAULTS });
   });
 });
