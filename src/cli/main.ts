@@ -2,10 +2,15 @@
 /**
  * logistic-lab — the headless command line of Logistic Regression Lab, on the same engine as the extension.
  *
- *   logistic-lab train <csv> [--target COL] [--lr A] [--epochs N] [--batch-size B]
- *                      [--optimizer gd|sgd|momentum|adam|newton|lbfgs] [--l2 L] [--test-size F | --test-file F.csv]
- *                      [--seed S] [--loss bce|mse] [--encoding reference|full] [--no-standardize] [--json] [--out model.json]
+ *   logistic-lab train <csv> [--target COL] [options] [--test-size F | --test-file F.csv] [--json] [--out model.json]
  *   logistic-lab predict <model.json> <csv> [--out predictions.csv] [--json]
+ *   logistic-lab --help
+ *
+ * The options of train are the settings of the settings schema (src/engine/settings-schema.ts) that have a
+ * flag: --lr, --epochs, --batch-size, --optimizer, --loss, --l2, --test-size, --seed, --no-standardize,
+ * --threshold, --momentum, --beta1, --beta2, --epsilon, --class-weight, --tolerance, --init, --log-every,
+ * --missing-indicators, --numeric-impute, --encoding, --categorical-impute, --max-levels; `--help` lists
+ * them with their defaults.
  *
  * Bad input exits with code 2 and one line on stderr naming the file, row/column and the fix. Outputs are
  * written atomically (the old file or the whole new one, never a part) and never over an input file. Text
@@ -14,7 +19,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readCsvFile } from '../engine/csv-file';
 import { chooseKernel, releaseKernel } from '../engine/kernel-choice';
 import { loadDataset } from '../engine/load';
@@ -23,26 +28,63 @@ import { checkOutputPath, sameFile, writeFileAtomic } from '../engine/file-outpu
 import { fileSystemError, isFsError, operationOf } from '../engine/fs-errors';
 import { evaluateModel, parseModel, predictTable, predictionsToCsv, serializeModel } from '../engine/model-io';
 import { TrainingSession } from '../engine/session';
+import { resolveConfig } from '../engine/config';
+import { booleanFlagValue, PREPARE_DEFAULTS, SETTINGS, settingProblem, settingsValue, type AnySetting } from '../engine/settings-schema';
 import { optimumAffordable } from '../engine/solver';
 import { LabError } from '../engine/types';
-import type {
-  CategoricalEncoding,
-  ConfusionMetrics,
-  HistoryPoint,
-  OptimizerKind,
-  LossKind,
-  PreparedDataset,
-  TrainConfig,
-} from '../engine/types';
+import type { ConfusionMetrics, HistoryPoint, PrepareOptions, PreparedDataset, TrainConfig } from '../engine/types';
 import { formatReport, textCurve } from './format';
 import { jsonText, printable, printableLines } from './terminal-text';
 
+/** The value a flag takes, for --help: the choices of an enum, N for whole numbers, X for other numbers. */
+function flagValue(s: AnySetting): string {
+  if (s.type === 'enum') return s.choices.map((c) => c.value).join('|');
+  if (s.type === 'boolean') return '';
+  return s.type === 'integer' ? 'N' : 'X';
+}
+
+/** The settings with a flag of `train`, in the Settings editor's order. */
+const FLAG_SETTINGS = SETTINGS.filter((s): s is AnySetting & { flag: string } => s.flag !== undefined);
+
+/** One line per option of `train`: the flag, what it sets, its default and bounds (all from the settings schema). */
+function trainOptionLines(): string[] {
+  const rows: Array<[string, string]> = [
+    ['--target COL', 'column to predict (default: a column named like a label, else the last one with few values)'],
+  ];
+  for (const s of FLAG_SETTINGS) {
+    const value = flagValue(s);
+    const meaning = s.description.replace(/`/g, '');
+    let tail: string;
+    if (s.type === 'boolean') tail = `Sets ${s.label} ${booleanFlagValue(s) ? 'on' : 'off'} (default ${s.default ? 'on' : 'off'}).`;
+    else if (s.type === 'enum') tail = `Default ${String(settingsValue(s, s.default))}.`;
+    else tail = `Default ${s.default}; ${s.must}.`;
+    rows.push([`--${s.flag}${value ? ' ' + value : ''}`, `${meaning} ${tail}`]);
+  }
+  rows.push(
+    ['--test-file F.csv', 'evaluate on another CSV: no split is made, the preprocessing is fitted on the training file only (excludes --test-size)'],
+    ['--json', 'print one JSON object'],
+    ['--out model.json', 'write the model with its preprocessing'],
+  );
+  // A flag longer than the column gets a line of its own (the enums' lists of choices).
+  const width = 24;
+  return rows.flatMap(([flag, text]) =>
+    flag.length + 2 <= width ? [`  ${flag.padEnd(width)}${text}`] : [`  ${flag}`, `  ${' '.repeat(width)}${text}`]);
+}
+
 const USAGE = `Usage:
-  logistic-lab train <csv> [--target COL] [--lr A] [--epochs N] [--batch-size B]
-                     [--optimizer gd|sgd|momentum|adam|newton|lbfgs] [--l2 L] [--test-size F | --test-file F.csv]
-                     [--seed S] [--loss bce|mse] [--encoding reference|full] [--no-standardize]
-                     [--json] [--out model.json]
-  logistic-lab predict <model.json> <csv> [--out predictions.csv] [--json]`;
+  logistic-lab train <csv> [--target COL] [options] [--test-size F | --test-file F.csv] [--json] [--out model.json]
+  logistic-lab predict <model.json> <csv> [--out predictions.csv] [--json]
+  logistic-lab --help    every option of train, with its default`;
+
+/** --help: the usage and every option of train (the same settings as logisticLab.* in VS Code). */
+const HELP = `${USAGE}
+
+Options of train (the settings logisticLab.* of VS Code):
+${trainOptionLines().join('\n')}
+
+Options of predict:
+  --out predictions.csv   write the predictions as CSV (otherwise they go to standard output)
+  --json                  print one JSON object (with accuracy and log loss when the CSV has the target)`;
 
 /** A usage mistake: printed with the usage text, exit code 2. */
 class UsageError extends Error {}
@@ -96,29 +138,46 @@ function lastPoint(h: HistoryPoint[]): HistoryPoint | undefined {
 }
 
 function train(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      target: { type: 'string' },
-      lr: { type: 'string' },
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      optimizer: { type: 'string' },
-      l2: { type: 'string' },
-      'test-size': { type: 'string' },
-      seed: { type: 'string' },
-      loss: { type: 'string' },
-      encoding: { type: 'string' },
-      'test-file': { type: 'string' },
-      'no-standardize': { type: 'boolean' },
-      json: { type: 'boolean' },
-      out: { type: 'string' },
-    },
-  });
+  // The settings' flags come from the settings schema: a string for numbers and choices, a boolean switch otherwise.
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    target: { type: 'string' },
+    'test-file': { type: 'string' },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+  };
+  for (const s of FLAG_SETTINGS) options[s.flag] = { type: s.type === 'boolean' ? 'boolean' : 'string' };
+  const parsed = parseArgs({ args: argv, allowPositionals: true, options });
+  const positionals = parsed.positionals;
+  const text = (name: string): string | undefined => {
+    const v = parsed.values[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const values = { target: text('target'), out: text('out'), 'test-file': text('test-file'), json: parsed.values.json === true };
   if (positionals.length !== 1) throw new UsageError('train takes exactly one CSV file');
   const file = positionals[0];
   checkOut(values.out, 'model.json', [[file, 'CSV file'], [values['test-file'], 'test file']]);
+  const testFile = values['test-file'];
+  if (testFile !== undefined && text('test-size') !== undefined) {
+    throw new UsageError('--test-file and --test-size exclude each other (a test file replaces the split)');
+  }
+  // Each flag's value goes to the training settings, the preparation options or both (the seed), as the schema says.
+  const config: Record<string, unknown> = {};
+  const prepare: Record<string, unknown> = {};
+  for (const s of FLAG_SETTINGS) {
+    let value: unknown;
+    if (s.type === 'boolean') value = parsed.values[s.flag] === true ? booleanFlagValue(s) : undefined;
+    else if (s.type === 'enum') value = text(s.flag);
+    else value = num(s.flag, text(s.flag));
+    if (value === undefined) continue;
+    const problem = settingProblem(s, value);
+    if (problem !== null) throw new LabError('bad-config', problem);
+    if (s.group !== 'prepare') config[s.key] = value;
+    if (s.group !== 'train') prepare[s.key] = value;
+  }
+  if (testFile !== undefined) prepare.testSize = 0;
+  // Bad settings are reported before the file is read (resolveConfig: the rules between fields too).
+  resolveConfig(config as Partial<TrainConfig>);
+  const prepareOptions = prepare as Omit<PrepareOptions, 'target'>;
   const t0 = performance.now();
   // Without --target the file is read to suggest one (and that table is prepared, not read again).
   const table = values.target === undefined ? readCsvFile(file) : null;
@@ -131,24 +190,8 @@ function train(argv: string[]): number {
       { file },
     );
   }
-  const seed = num('seed', values.seed);
-  const testFile = values['test-file'];
-  if (testFile !== undefined && values['test-size'] !== undefined) {
-    throw new UsageError('--test-file and --test-size exclude each other (a test file replaces the split)');
-  }
-  const encoding = values.encoding as CategoricalEncoding | undefined;
   // The extension's way to read and prepare a file (loadDataset): the same file and settings give the same model.
-  const loaded = loadDataset(
-    file,
-    {
-      target,
-      standardize: !values['no-standardize'],
-      testSize: testFile !== undefined ? 0 : num('test-size', values['test-size']),
-      seed,
-      encoding,
-    },
-    { table },
-  );
+  const loaded = loadDataset(file, { ...prepareOptions, target }, { table });
   for (const n of loaded.notices) process.stderr.write(`logistic-lab: note: ${printable(`${basename(file)}: ${n}`)}\n`);
   const data: PreparedDataset = loaded.data;
   const readSeconds = tableSeconds + loaded.readSeconds;
@@ -162,19 +205,10 @@ function train(argv: string[]): number {
     }
     data.test = { X: applied.X, y: applied.y, m: applied.m, sourceRows: Int32Array.from({ length: applied.m }, (_, i) => i) };
   }
-  const config: Partial<TrainConfig> = {
-    learningRate: num('lr', values.lr),
-    epochs: num('epochs', values.epochs),
-    batchSize: num('batch-size', values['batch-size']),
-    optimizer: values.optimizer as OptimizerKind | undefined,
-    l2: num('l2', values.l2),
-    seed,
-    loss: values.loss as LossKind | undefined,
-  };
   const k = data.classes.length === 2 ? 1 : data.classes.length;
   // The extension's kernels (WebAssembly SIMD on threads where available), released before the report.
   const kernel = chooseKernel();
-  const session = new TrainingSession(data, config, { kernel, computeOptimum: optimumAffordable(data.train.m, data.n, k) });
+  const session = new TrainingSession(data, config as Partial<TrainConfig>, { kernel, computeOptimum: optimumAffordable(data.train.m, data.n, k) });
   // The exact optimum (for J − J*, the verdict and the table beside the model) is timed apart from the fit.
   const tOpt = performance.now();
   if (optimumAffordable(data.train.m, data.n, k)) session.optimum();
@@ -225,7 +259,7 @@ function train(argv: string[]): number {
       dropped,
       report: data.report,
       config: session.config,
-      encoding: encoding ?? 'reference',
+      encoding: prepareOptions.encoding ?? PREPARE_DEFAULTS.encoding,
       testFile: testFile ?? null,
       timings: { readSeconds, prepareSeconds: loaded.prepareSeconds, fitSeconds, optimumSeconds, readPath: loaded.path, kernel: kernel.name },
       train: { ...splitJson(trainM, trainM.logLoss), cost: last?.trainCost ?? null },
@@ -408,7 +442,7 @@ export function main(argv: string[]): number {
       case '-h':
       case '--help':
       case 'help':
-        process.stdout.write(USAGE + '\n');
+        process.stdout.write((cmd === undefined ? USAGE : HELP) + '\n');
         return cmd === undefined ? 2 : 0;
       default:
         throw new UsageError(`unknown command '${cmd}'`);
