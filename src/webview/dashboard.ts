@@ -3,6 +3,16 @@
  * SessionState and follows live `progress`; keeps only view state. Protocol: send `ready`, then the host posts
  * `state`; buttons post `command`, the settings form posts `configure`, the threshold slider `setThreshold`.
  */
+import {
+  engineValue,
+  isValidSetting,
+  rangeText,
+  SETTINGS,
+  settingOf,
+  settingsValue,
+  type AnyNumberSetting,
+  type AnySetting,
+} from '../engine/settings-schema';
 import type { ConfusionMetrics, OptimizerKind, TrainConfig } from '../engine/types';
 import type { FromWebview, SessionState, ToWebview } from '../protocol';
 import { applyChartDefaults, ChartRegistry } from './lib/charts';
@@ -201,16 +211,38 @@ function renderToolbar(): void {
     toolbarEl.replaceChildren(...buttons);
   }
 }
-
-const OPTIMIZERS: Array<[OptimizerKind, string]> = [
-  ['gd', 'gradient descent'], ['sgd', 'mini-batch SGD'], ['momentum', 'momentum'], ['adam', 'Adam'],
-  ['newton', 'Newton (exact fit)'], ['lbfgs', 'L-BFGS (exact fit)'],
-];
+/** The settings the form shows, in the Settings editor's order (the settings schema's `form`). */
+const FORM_SETTINGS = SETTINGS.filter((s): s is AnySetting & { form: { label: string; hint: string } } => s.form !== undefined);
 /** Exact fits: one update is one Newton / L-BFGS iteration with its own step length; α is not used. */
 function isExactFit(o: string): boolean {
   return o === 'newton' || o === 'lbfgs';
 }
 let settingsEdited = false;
+
+/** One field of the form: a number input with the setting's bounds, or a select of its choices. */
+function settingField(s: AnySetting & { form: { label: string; hint: string } }, c: TrainConfig, onOptimizer: () => void): HTMLElement {
+  const value = settingsValue(s, (c as unknown as Record<string, unknown>)[s.key]);
+  const label = h('span', { class: 'field-label' }, s.form.label);
+  if (s.type === 'enum') {
+    const onchange = (): void => {
+      settingsEdited = true;
+      if (s.key === 'optimizer') onOptimizer();
+    };
+    return h('label', { class: 'field', title: s.form.hint, id: `field-${s.key}` }, label,
+      h('select', { name: s.key, onchange }, ...s.choices.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label ?? o.value))));
+  }
+  if (s.type === 'boolean') {
+    return h('label', { class: 'field', title: s.form.hint, id: `field-${s.key}` }, label,
+      h('input', { type: 'checkbox', name: s.key, checked: value === true, onchange: () => { settingsEdited = true; } }));
+  }
+  // The bounds of the setting as the input's min and max (the form validates itself: novalidate).
+  const b = s as AnyNumberSetting & { min?: number; max?: number };
+  const attrs: Record<string, string> = { step: s.type === 'integer' ? '1' : 'any' };
+  if (b.min !== undefined) attrs.min = String(b.min);
+  if (b.max !== undefined) attrs.max = String(b.max);
+  return h('label', { class: 'field', title: s.form.hint, id: `field-${s.key}` }, label,
+    h('input', { type: 'number', name: s.key, value: String(value), required: true, oninput: () => { settingsEdited = true; }, ...attrs }));
+}
 
 function renderSettings(): void {
   if (!session) {
@@ -220,21 +252,9 @@ function renderSettings(): void {
   settingsEl.hidden = false;
   if (settingsEdited) return; // don't overwrite what the user is typing
   const c = session.config;
-  const num = (name: string, label: string, value: number, attrs: Record<string, string>, hint: string): HTMLElement =>
-    h('label', { class: 'field', title: hint, id: `field-${name}` }, h('span', { class: 'field-label' }, label),
-      h('input', { type: 'number', name, value: String(value), required: true, oninput: () => { settingsEdited = true; }, ...attrs }));
-  const sel = (name: string, label: string, value: string, options: Array<[string, string]>, onchange?: () => void): HTMLElement =>
-    h('label', { class: 'field' }, h('span', null, label),
-      h('select', { name, onchange: () => { settingsEdited = true; onchange?.(); } }, ...options.map(([v, t]) => h('option', { value: v, selected: v === value }, t))));
   const message = h('span', { class: 'form-message', id: 'settings-message', role: 'status' });
-  const rate = num('learningRate', 'learning rate α', c.learningRate, { min: '0', step: 'any' }, 'Step size of every update (> 0)');
-  const form = h('form', { id: 'settings-form', novalidate: true },
-    rate,
-    num('epochs', 'epochs', c.epochs, { min: '1', step: '1' }, 'Passes over the training rows (for newton / lbfgs: the most iterations)'),
-    num('batchSize', 'batch size', c.batchSize, { min: '0', step: '1' }, '0 = full batch'),
-    sel('optimizer', 'optimizer', c.optimizer, OPTIMIZERS, () => syncRateField(form)),
-    num('l2', 'L2 λ', c.l2, { min: '0', step: 'any' }, 'Penalty (λ/2)‖W‖²; 0 = none'),
-    sel('loss', 'loss', c.loss, [['bce', 'cross-entropy'], ['mse', 'squared error']]),
+  const form: HTMLFormElement = h('form', { id: 'settings-form', novalidate: true },
+    ...FORM_SETTINGS.map((s) => settingField(s, c, () => syncRateField(form))),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'primary' }, 'Apply and reset'),
       h('button', { type: 'button', onclick: () => { settingsEdited = false; renderSettings(); } }, 'Revert'),
@@ -264,28 +284,33 @@ function syncRateField(form: HTMLFormElement): void {
   const label = form.querySelector('#field-learningRate .field-label');
   const exact = isExactFit(optimizer);
   if (input) input.disabled = exact;
-  if (label) label.textContent = exact ? 'α: not used by newton/lbfgs' : 'learning rate α';
+  if (label) label.textContent = exact ? 'α: not used by newton/lbfgs' : (settingOf('learningRate')?.form?.label ?? 'learning rate α');
 }
 
-/** Validated settings, or a message saying what is wrong. */
+/**
+ * Validated settings, or a message saying what is wrong: each field checked against its setting's type, bounds
+ * and choices (the settings schema). A disabled field (α under newton / lbfgs) with an invalid value is left out.
+ */
 function readSettings(form: HTMLFormElement): Partial<TrainConfig> | string {
-  const get = (name: string): string => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value.trim();
-  const lr = Number(get('learningRate'));
-  const epochs = Number(get('epochs'));
-  const batch = Number(get('batchSize'));
-  const l2 = Number(get('l2'));
-  const optimizer = get('optimizer') as OptimizerKind;
-  const loss = get('loss') as TrainConfig['loss'];
-  const exact = isExactFit(optimizer);
-  if (!exact && (!(lr > 0) || !Number.isFinite(lr))) return 'Learning rate must be a number greater than 0.';
-  if (!Number.isInteger(epochs) || epochs < 1) return 'Epochs must be a whole number ≥ 1.';
-  if (!Number.isInteger(batch) || batch < 0) return 'Batch size must be a whole number ≥ 0 (0 = full batch).';
-  if (!(l2 >= 0) || !Number.isFinite(l2)) return 'L2 λ must be a number ≥ 0.';
-  if (exact && loss !== 'bce') return `${optimizer} fits the cross-entropy optimum: choose loss cross-entropy (or a gradient optimizer for squared error).`;
-  const config: Partial<TrainConfig> = { learningRate: lr, epochs, batchSize: batch, optimizer, l2, loss };
-  // α is not used by exact fits: an invalid value in the disabled field is left out rather than blocking the form.
-  if (exact && !(lr > 0 && Number.isFinite(lr))) delete config.learningRate;
-  return config;
+  const config: Record<string, unknown> = {};
+  for (const s of FORM_SETTINGS) {
+    const el = form.elements.namedItem(s.key) as HTMLInputElement | HTMLSelectElement;
+    const raw = el.value.trim();
+    const value = s.type === 'boolean' ? (el as HTMLInputElement).checked : s.type === 'enum' ? raw : raw === '' ? NaN : Number(raw);
+    if (!isValidSetting(s, value)) {
+      if (el.disabled) continue;
+      const what = s.type === 'enum' ? `one of ${s.choices.map((o) => o.label ?? o.value).join(', ')}` : rangeText(s as AnyNumberSetting);
+      return `${capitalise(s.form.label)} must be ${what}.`;
+    }
+    config[s.key] = engineValue(s, value);
+  }
+  const optimizer = String(config.optimizer);
+  if (isExactFit(optimizer) && config.loss !== 'bce') return `${optimizer} fits the cross-entropy optimum: choose loss cross-entropy (or a gradient optimizer for squared error).`;
+  return config as Partial<TrainConfig>;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function renderBanners(): void {
