@@ -111,6 +111,24 @@ export interface SessionSnapshot {
   optimum: { W: number[]; b: number[]; converged: boolean; separable: boolean; cost: number; iterations: number } | null;
 }
 
+/**
+ * The state before an update, enough to continue exactly from there: parameters, optimiser state and counters
+ * (history points are not copied: those after the checkpoint are dropped on return and recorded again by replay).
+ */
+interface Checkpoint {
+  iteration: number;
+  epoch: number;
+  position: number;
+  theta: Float64Array;
+  optimizer: OptimizerState | null;
+  lastEpochLoss: number | null;
+  converged: boolean;
+}
+
+/** Most checkpoints kept, and most bytes they may take; past either, every other one is dropped (stride doubles). */
+export const MAX_CHECKPOINTS = 512;
+export const MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
 /** The exact optimum W* of the training cost (loss 'bce', same λ and class weights). */
 export interface Optimum {
   W: Float64Array;
@@ -221,8 +239,13 @@ export class TrainingSession {
   private base: BaselineSummary | null = null;
   /** ‖∇J‖ at the parameters of `gradAt` (iteration and parameter version). */
   private gradCache: { key: string; norm: number } | null = null;
-  /** Bumped whenever the parameters change other than by an update (reset, setWeights, restore). */
+  /** Bumped whenever the parameters change other than by an update (reset, setWeights, restore, goTo). */
   private paramVersion = 0;
+  /** Checkpoints for going back (see goTo), ascending by iteration; one every `checkpointStride` updates. */
+  private checkpoints: Checkpoint[] = [];
+  private checkpointStride = 1;
+  /** The furthest iteration reached since the last reset (the timeline's end). */
+  private furthest = 0;
 
   constructor(data: PreparedDataset, config: Partial<TrainConfig> = {}, options: SessionOptions = {}) {
     this.config = resolveConfig(config);
@@ -348,6 +371,116 @@ export class TrainingSession {
     this.divergence = null;
     this.tail = null;
     this.pendingLoss = null;
+    this.checkpoints = [];
+    this.checkpointStride = 1;
+    this.furthest = 0;
+  }
+
+  // ───────────────────────────── Time travel ─────────────────────────────
+
+  /** Checkpoints held (bounded by MAX_CHECKPOINTS and MAX_CHECKPOINT_BYTES). */
+  get checkpointCount(): number {
+    return this.checkpoints.length;
+  }
+
+  /** The furthest iteration this session reached since its last reset (going back keeps it, for the timeline). */
+  get furthestIteration(): number {
+    return Math.max(this.furthest, this.iter);
+  }
+
+  /**
+   * Records a checkpoint of the state before the next update when it is due (every checkpointStride updates; for
+   * L-BFGS only at iteration 0, since its memory of past steps is not part of the checkpoint — going back replays
+   * from the start, which gives exactly the same iterates). Bounded by MAX_CHECKPOINTS and MAX_CHECKPOINT_BYTES.
+   */
+  private checkpoint(): void {
+    const it = this.iter;
+    if (it % this.checkpointStride !== 0) return;
+    if (this.config.optimizer === 'lbfgs' && it > 0) return;
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    if (last && last.iteration >= it) return;
+    this.checkpoints.push({
+      iteration: it,
+      epoch: this.ep,
+      position: this.pos,
+      theta: Float64Array.from(this.theta64),
+      optimizer: this.optimizer ? this.optimizer.getState() : null,
+      lastEpochLoss: this.lastEpochLoss,
+      converged: this.converged,
+    });
+    const bytes = (1 + (this.checkpoints[0].optimizer?.buffers.length ?? 0)) * 8 * this.theta64.length;
+    const most = Math.max(2, Math.min(MAX_CHECKPOINTS, Math.floor(MAX_CHECKPOINT_BYTES / Math.max(1, bytes))));
+    while (this.checkpoints.length > most) {
+      this.checkpointStride *= 2;
+      const s = this.checkpointStride;
+      this.checkpoints = this.checkpoints.filter((c) => c.iteration % s === 0);
+    }
+  }
+
+  /**
+   * Moves the session to the state it had (or will have) at `iteration`: back to the nearest checkpoint at or
+   * before it, then the same updates again (replay is deterministic: the same batches from the seed, the same
+   * optimiser state, the same kernels), so the parameters, the optimiser state and the history are exactly those
+   * of an uninterrupted run at that iteration. Forward targets beyond the current iteration are trained to (at
+   * most until done). Returns the iteration reached.
+   */
+  goTo(iteration: number): number {
+    if (!Number.isInteger(iteration) || iteration < 0) throw new RangeError(`goTo: iteration must be a whole number ≥ 0, got ${iteration}`);
+    this.furthest = Math.max(this.furthest, this.iter);
+    if (iteration < this.iter || this.divergence) {
+      let cp: Checkpoint | undefined;
+      for (const c of this.checkpoints) if (c.iteration <= iteration) cp = c;
+      if (!cp) {
+        // No checkpoint before the target (restored after a window reload mid-run): it cannot be reached exactly.
+        const first = this.checkpoints[0]?.iteration ?? this.iter;
+        throw new LabError(
+          'bad-config',
+          `this session can go back to iteration ${first} at the earliest (it was restored there after a window reload); ` +
+            'reset to start again from iteration 0',
+        );
+      }
+      this.restoreCheckpoint(cp);
+    }
+    this.begin();
+    while (this.iter < iteration && !this.done) this.fastStep();
+    return this.iter;
+  }
+
+  /**
+   * One update back: the session returns to iteration − 1 and the record of the update that led there is returned
+   * (the step panel's numbers of that update, recomputed exactly); null when that is iteration 0.
+   */
+  stepBack(): StepRecord | null {
+    const target = this.iter - 1;
+    if (target < 0) return null;
+    if (target === 0) {
+      this.goTo(0);
+      return null;
+    }
+    this.goTo(target - 1);
+    return this.step();
+  }
+
+  private restoreCheckpoint(cp: Checkpoint): void {
+    this.theta64.set(cp.theta);
+    this.theta.set(this.theta64);
+    if (this.optimizer && cp.optimizer) this.optimizer.setState(cp.optimizer);
+    this.exact = null; // Newton is a function of θ alone; L-BFGS has its only checkpoint at 0
+    this.iter = cp.iteration;
+    this.ep = cp.epoch;
+    this.pos = cp.position;
+    this.orderEpoch = -1;
+    this.lastEpochLoss = cp.lastEpochLoss;
+    this.converged = cp.converged;
+    this.divergence = null;
+    this.tail = null;
+    this.gradCache = null;
+    this.paramVersion++;
+    this.points = this.points.filter((p) => p.iteration <= cp.iteration);
+    const last = this.points[this.points.length - 1];
+    // A point at the checkpoint whose training cost was left to the next gradient pass gets it from the replay.
+    this.pendingLoss = last && last.iteration === cp.iteration && Number.isNaN(last.trainCost) ? last : null;
+    this.checkpoints = this.checkpoints.filter((c) => c.iteration <= cp.iteration);
   }
 
   /** Copies of W (k×n row-major) and b (k), rounded to float32 (the values the model computes with). */
@@ -387,6 +520,7 @@ export class TrainingSession {
   step(): StepRecord {
     this.begin();
     if (!this.optimizer) return this.exactStep();
+    this.checkpoint();
     const rows = this.nextBatch();
     const m = rows instanceof Int32Array ? rows.length : this.data.train.m;
     const shown = Math.min(m, STEP_BATCH_ROWS);
@@ -434,6 +568,7 @@ export class TrainingSession {
    * the solver used. When the fit has already finished, the record shows a step of length 0 and nothing changes.
    */
   private exactStep(): StepRecord {
+    this.checkpoint();
     const m = this.data.train.m;
     const shown = Math.min(m, STEP_BATCH_ROWS);
     const batch = Array.from({ length: shown }, (_, i) => i);
@@ -542,6 +677,7 @@ export class TrainingSession {
 
   /** One update without a record. */
   private fastStep(): void {
+    this.checkpoint();
     if (!this.optimizer) {
       const J = this.objTrain.evaluate(this.W, this.b, this.allRows);
       this.fillPending(J);
@@ -1028,6 +1164,8 @@ export class TrainingSession {
     s.startLoss = snap.startLoss;
     s.lastEpochLoss = snap.lastEpochLoss;
     s.converged = snap.converged;
+    s.furthest = snap.iteration;
+    s.checkpoint(); // going back reaches no further than where the snapshot was taken
     if (snap.optimum) {
       const o = snap.optimum;
       s.opt = {
