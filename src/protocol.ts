@@ -87,6 +87,8 @@ export interface SessionState {
   train: ConfusionMetrics;
   test: ConfusionMetrics | null;
   weights: WeightsInfo;
+  /** The furthest iteration reached since the last reset (the timeline's end; going back keeps it). */
+  furthestIteration: number;
   /** Whether the exact optimum W* was found (null: not computed, e.g. too costly or loss 'mse'). */
   optimumConverged: boolean | null;
   /** Whether W* is unique (λ > 0 or [X 1] of full column rank): ‖W − W*‖ is drawn only then. null: unknown. */
@@ -151,6 +153,10 @@ export type WorkerRequest =
   | { id: number; type: 'step' }
   /** Finish the current epoch. */
   | { id: number; type: 'stepEpoch' }
+  /** One update back (exact replay from a checkpoint); the record of the update that led there. */
+  | { id: number; type: 'stepBack' }
+  /** To the state at an iteration (back by replay from a checkpoint, forward by training). */
+  | { id: number; type: 'goto'; iteration: number }
   /** Train until done or paused; the worker streams `progress` events meanwhile. */
   | { id: number; type: 'run' }
   /** Stop a running `run` at the next update boundary. */
@@ -197,6 +203,8 @@ export type WorkerResult =
   | { type: 'columns'; rows: number; columns: ColumnInfo[]; suggested: string | null }
   | { type: 'state'; state: SessionState }
   | { type: 'step'; state: SessionState; record: StepRecord }
+  /** After going back or forward: the state and the record of the update that led to it (null at iteration 0). */
+  | { type: 'travel'; state: SessionState; record: StepRecord | null }
   /** `metrics` = test split (train when there is none); `train`/`test` = both splits at that threshold. */
   | { type: 'metrics'; metrics: ConfusionMetrics; train: ConfusionMetrics; test: ConfusionMetrics | null }
   | { type: 'comparison'; runs: ComparisonRun[] }
@@ -212,6 +220,8 @@ export interface ResultByRequest {
   load: 'state';
   step: 'step';
   stepEpoch: 'state';
+  stepBack: 'travel';
+  goto: 'travel';
   run: 'state';
   pause: 'state';
   reset: 'state';
@@ -250,6 +260,7 @@ export type WebviewCommand =
   | 'train'
   | 'step'
   | 'stepEpoch'
+  | 'stepBack'
   | 'run'
   | 'pause'
   | 'reset'
@@ -265,6 +276,8 @@ export type FromWebview =
   | { type: 'command'; command: WebviewCommand }
   /** The threshold slider moved (binary); the host answers with `metrics` carrying the same requestId. */
   | { type: 'setThreshold'; requestId: number; threshold: number }
+  /** The timeline was moved: go to that iteration (the host answers with a new state). */
+  | { type: 'goto'; iteration: number }
   /** Settings edited in the dashboard: re-train with them. */
   | { type: 'configure'; config: Partial<TrainConfig> };
 

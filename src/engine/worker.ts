@@ -180,6 +180,31 @@ export class LabWorker {
           s.lastStep = record;
           return { type: 'step', state: this.buildState(), record };
         });
+      case 'stepBack':
+        return this.answer(req, () => {
+          const s = this.need();
+          const record = s.session.stepBack();
+          s.lastStep = record;
+          return { type: 'travel', state: this.buildState(), record };
+        });
+      case 'goto':
+        return this.answer(req, () => {
+          const s = this.need();
+          const target = req.iteration;
+          if (!Number.isInteger(target) || target < 0 || target > s.session.config.epochs * s.session.batchInfo.batchesPerEpoch) {
+            throw new LabError('bad-config', `iteration must be a whole number from 0 to the run's last update (got ${target})`);
+          }
+          // The record of the update that leads to the target: go to one before it and make that update.
+          let record: StepRecord | null = null;
+          if (target > 0) {
+            s.session.goTo(target - 1);
+            record = s.session.iteration === target - 1 ? s.session.step() : null;
+          } else {
+            s.session.goTo(0);
+          }
+          s.lastStep = record;
+          return { type: 'travel', state: this.buildState(), record };
+        });
       case 'stepEpoch':
         return this.answer(req, () => {
           const s = this.need();
@@ -568,6 +593,7 @@ export class LabWorker {
       config: { ...session.config, threshold: s.threshold },
       iteration: session.iteration,
       epoch: session.epoch,
+      furthestIteration: session.furthestIteration,
       running: this.loop?.kind === 'run' && !this.loop.stop,
       done: session.done,
       history: session.history(),

@@ -25,7 +25,7 @@ import { readPrepareOptions, readTrainConfig, SECTION } from './config';
 import { DashboardPanel } from './dashboardPanel';
 import type { Log } from './log';
 import { loadMemory } from './memory';
-import { setStatusMessage, showError, showInfo, showPick, showWarning } from './notify';
+import { setStatusMessage, showError, showInfo, showInput, showPick, showWarning } from './notify';
 import { activeCsv, baseOf, pickCsv, pickFeatures, pickTarget } from './pickers';
 import { quote, safeMessage } from './safeText';
 import type { SessionController } from './sessionController';
@@ -56,6 +56,8 @@ export const COMMAND_IDS = {
   trainFile: 'logisticLab.trainFile',
   step: 'logisticLab.step',
   stepEpoch: 'logisticLab.stepEpoch',
+  stepBack: 'logisticLab.stepBack',
+  goTo: 'logisticLab.goTo',
   run: 'logisticLab.run',
   pause: 'logisticLab.pause',
   reset: 'logisticLab.reset',
@@ -214,6 +216,28 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return record;
   };
 
+  const stepBack = async (): Promise<StepRecord | null> => {
+    const record = await controller.stepBack();
+    const it = controller.state?.iteration ?? 0;
+    showStatus(it, vscode.l10n.t('Logistic Lab: back to iteration {0}', it));
+    return record;
+  };
+
+  const goTo = async (iteration?: unknown): Promise<SessionState | undefined> => {
+    let target = typeof iteration === 'number' ? iteration : undefined;
+    if (target === undefined) {
+      const furthest = controller.state?.furthestIteration ?? 0;
+      const typed = await showInput({
+        title: vscode.l10n.t('Go to iteration'),
+        prompt: vscode.l10n.t('A whole number from 0 to {0}', furthest),
+        validateInput: (v) => (/^\d+$/.test(v.trim()) ? null : vscode.l10n.t('A whole number, e.g. 10')),
+      });
+      if (typed === undefined) return undefined;
+      target = Number(typed.trim());
+    }
+    return controller.goTo(target);
+  };
+
   const stepEpoch = async (): Promise<SessionState> => {
     const state = await controller.stepEpoch();
     showStatus(state.iteration, `Logistic Lab: epoch ${state.epoch} · iteration ${state.iteration}`);
@@ -355,6 +379,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(ids.trainFile, guarded('Train', train)),
     vscode.commands.registerCommand(ids.step, guarded('Step', step)),
     vscode.commands.registerCommand(ids.stepEpoch, guarded('Step epoch', stepEpoch)),
+    vscode.commands.registerCommand(ids.stepBack, guarded('Step back', stepBack)),
+    vscode.commands.registerCommand(ids.goTo, guarded('Go to iteration', goTo)),
     vscode.commands.registerCommand(ids.run, guarded('Run', run)),
     vscode.commands.registerCommand(
       ids.pause,

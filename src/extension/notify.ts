@@ -23,6 +23,16 @@ export function showInfo<T extends string>(message: string, ...actions: T[]): Th
   return vscode.window.showInformationMessage(safeMessage(message), ...actions);
 }
 
+/** An input box (title and prompt made safe); resolves with the text typed, or undefined when dismissed. */
+export function showInput(options: { title: string; prompt: string; validateInput?: (value: string) => string | null }): Thenable<string | undefined> {
+  const validate = options.validateInput;
+  return vscode.window.showInputBox({
+    title: safeMessage(options.title),
+    prompt: safeMessage(options.prompt),
+    validateInput: validate ? (v: string) => { const r = validate(v); return r === null ? null : safeMessage(r); } : undefined,
+  });
+}
+
 /** A status-bar message hidden after `hideAfterMs` (or when disposed). */
 export function setStatusMessage(text: string, hideAfterMs: number): vscode.Disposable {
   return vscode.window.setStatusBarMessage(safeLabel(text, MAX_MESSAGE_LENGTH), hideAfterMs);

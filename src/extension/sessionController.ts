@@ -147,6 +147,24 @@ export class SessionController implements vscode.Disposable {
     return r.record;
   }
 
+  /** One update back (exact replay); returns the record of the update that led there (null at iteration 0). */
+  async stepBack(): Promise<StepRecord | null> {
+    await this.ensureRestored();
+    this.requireSession();
+    const r = await this.worker.request({ type: 'stepBack' });
+    this.setState(r.state);
+    return r.record;
+  }
+
+  /** To the state at `iteration` (back by exact replay, forward by training). */
+  async goTo(iteration: number): Promise<SessionState> {
+    await this.ensureRestored();
+    this.requireSession();
+    const r = await this.worker.request({ type: 'goto', iteration });
+    this.setState(r.state);
+    return r.state;
+  }
+
   /** Finishes the current epoch. */
   async stepEpoch(): Promise<SessionState> {
     await this.ensureRestored();

@@ -5,6 +5,7 @@
  * the history points of updates that arrive in between.
  */
 import * as vscode from 'vscode';
+import { settingsOf } from '../engine/settings-schema';
 import type { TrainConfig } from '../engine/types';
 import type { FromWebview, ProgressInfo, SessionState, ToWebview, WebviewCommand } from '../protocol';
 
@@ -127,36 +128,23 @@ export function mergeProgress(a: ProgressInfo, b: ProgressInfo): ProgressInfo {
   return { ...base, newHistory: a.newHistory.concat(b.newHistory) };
 }
 
-const COMMANDS: ReadonlySet<WebviewCommand> = new Set<WebviewCommand>([
-  'train',
-  'step',
-  'stepEpoch',
-  'run',
-  'pause',
-  'reset',
-  'compare',
-  'export',
-  'showDashboard',
-]);
+/** Every command a page may ask for (a Record, so a new WebviewCommand that is not listed is a type error). */
+const COMMAND_LIST: Record<WebviewCommand, true> = {
+  train: true,
+  step: true,
+  stepBack: true,
+  stepEpoch: true,
+  run: true,
+  pause: true,
+  reset: true,
+  compare: true,
+  export: true,
+  showDashboard: true,
+};
+const COMMANDS: ReadonlySet<string> = new Set(Object.keys(COMMAND_LIST));
 
-const CONFIG_KEYS: ReadonlySet<string> = new Set<keyof TrainConfig>([
-  'learningRate',
-  'epochs',
-  'batchSize',
-  'optimizer',
-  'momentum',
-  'beta1',
-  'beta2',
-  'epsilon',
-  'l2',
-  'loss',
-  'classWeight',
-  'tolerance',
-  'seed',
-  'init',
-  'threshold',
-  'logEvery',
-]);
+/** The training settings a page may set: the settings schema's training group (one list for every caller). */
+const CONFIG_KEYS: ReadonlySet<string> = new Set(settingsOf('train').map((st) => st.key));
 
 /** A message from a page, checked field by field (pages are ours, but their input is not trusted). */
 export function parseFromWebview(raw: unknown): FromWebview | null {
@@ -175,6 +163,10 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
         raw.threshold >= 0 &&
         raw.threshold <= 1
         ? { type: 'setThreshold', requestId: raw.requestId, threshold: raw.threshold }
+        : null;
+    case 'goto':
+      return typeof raw.iteration === 'number' && Number.isInteger(raw.iteration) && raw.iteration >= 0
+        ? { type: 'goto', iteration: raw.iteration }
         : null;
     case 'configure': {
       if (!isRecord(raw.config)) return null;

@@ -74,7 +74,24 @@ for (const t of TABS) {
   }, t.label));
 }
 const emptyEl = h('div', { class: 'empty', id: 'empty' });
-app.replaceChildren(headerEl, toolbarEl, settingsEl, bannerEl, tabBar, main, emptyEl);
+/**
+ * The timeline: every iteration from 0 to the furthest reached, made once and updated in place. Releasing the slider
+ * goes there (back by exact replay from a checkpoint, forward by training); the step panel shows that update.
+ */
+const timelineInput = h('input', {
+  type: 'range', id: 'timeline', min: '0', max: '0', step: '1', value: '0', 'aria-label': 'Iteration (timeline)',
+}) as HTMLInputElement;
+const timelineLabel = h('span', { class: 'timeline-label', id: 'timeline-label' }, '');
+const timelineEl = h('div', { class: 'timeline', id: 'timeline-row', title: 'Drag to an iteration and release: the session goes there exactly' },
+  h('span', { class: 'field-label' }, 'timeline'), timelineInput, timelineLabel);
+timelineInput.addEventListener('input', () => {
+  timelineLabel.textContent = `iteration ${fmtInt(Number(timelineInput.value))} of ${fmtInt(Number(timelineInput.max))}`;
+});
+timelineInput.addEventListener('change', () => {
+  const target = Number(timelineInput.value);
+  if (session && Number.isInteger(target) && target !== session.iteration) post({ type: 'goto', iteration: target });
+});
+app.replaceChildren(headerEl, toolbarEl, timelineEl, settingsEl, bannerEl, tabBar, main, emptyEl);
 
 function context(state: SessionState): DashboardContext {
   return {
@@ -185,6 +202,20 @@ function toolbarButton(label: string, c: ToolbarCommand, key?: string, primary =
   return entry.button;
 }
 
+/** The timeline's range and position from the session (never while the user drags it). */
+function renderTimeline(): void {
+  const s = session;
+  timelineEl.hidden = !s;
+  if (!s) return;
+  const max = String(Math.max(s.furthestIteration, s.iteration));
+  if (timelineInput.max !== max) timelineInput.max = max;
+  const dragging = document.activeElement === timelineInput && timelineInput.matches(':active');
+  if (!dragging && timelineInput.value !== String(s.iteration)) timelineInput.value = String(s.iteration);
+  const disabled = s.running || !!busyLabel;
+  if (timelineInput.disabled !== disabled) timelineInput.disabled = disabled;
+  timelineLabel.textContent = `iteration ${fmtInt(s.iteration)} of ${fmtInt(Number(max))}`;
+}
+
 function renderToolbar(): void {
   const s = session;
   const running = !!s?.running;
@@ -198,6 +229,7 @@ function renderToolbar(): void {
   const runLabel = s && s.iteration > 0 && !s.done ? 'Continue' : 'Run';
   const buttons = [
     set(toolbarButton('Step', 'step', 'F10'), 'One parameter update (F10)', none || running),
+    set(toolbarButton('Step Back', 'stepBack', 'Alt+F10'), 'One update back, replayed exactly (Alt+F10)', none || running || (s?.iteration ?? 0) === 0),
     set(toolbarButton('Epoch', 'stepEpoch'), 'Finish the current epoch (Shift+F10)', none || running),
     set(toolbarButton(runLabel, 'run', 'F5', true), s?.done ? 'Training finished: Reset to train again' : 'Train until done (F5)', none || running || !!s?.done),
     set(toolbarButton('Pause', 'pause', '⇧F5'), 'Pause training (Shift+F5)', none || !running),
@@ -206,6 +238,7 @@ function renderToolbar(): void {
     set(toolbarButton('Compare BCE vs MSE', 'compare'), 'Train with both losses and overlay the curves', none || running),
     set(toolbarButton('Export', 'export'), 'Save the model as JSON', none || running),
   ];
+  renderTimeline();
   // Attach once; afterwards the same nodes stay in place.
   if (toolbarEl.childNodes.length !== buttons.length || buttons.some((b, i) => toolbarEl.childNodes[i] !== b)) {
     toolbarEl.replaceChildren(...buttons);

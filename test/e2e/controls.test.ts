@@ -61,3 +61,67 @@ test('Pause and Continue answer ordinary mouse clicks while training at full spe
     await vs.stop();
   }
 });
+
+/** Everything the step panel says (formulas with their numbers). */
+async function stepPanel(frame: Frame): Promise<string> {
+  await frame.waitForSelector('#tab-step:not([hidden]) #step-objective');
+  return (await frame.textContent('#tab-step')) ?? '';
+}
+
+test('Step Back and the timeline by mouse: the previous update again, number for number', { timeout: 240_000 }, async () => {
+  const vs = await startVsCode({
+    workspace: 'samples',
+    theme: 'Default Light Modern',
+    viewport: { width: 1400, height: 900 },
+    settings: { 'logisticLab.optimizer': 'adam', 'logisticLab.batchSize': 64 },
+  });
+  try {
+    const page = vs.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Logistic Lab"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await trainFromExplorer(page, 'titanic.csv', 'Survived', 'travel');
+    let frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 90_000 });
+    await frame.locator('#btn-reset').click();
+    await frame.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '0');
+    const panels: string[] = [];
+    for (let t = 1; t <= 3; t++) {
+      await frame.locator('#btn-step').click();
+      frame = await dashboard(page);
+      await frame.waitForFunction((n) => document.querySelector('#hdr-iteration .fact-value')?.textContent === String(n), t);
+      panels.push(await stepPanel(frame));
+    }
+    assert.notEqual(panels[1], panels[2], 'two updates show different numbers');
+    await frame.locator('#btn-stepBack').click();
+    frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '2');
+    assert.equal(await stepPanel(frame), panels[1], 'Step Back shows the update 1 → 2 exactly as it was');
+    await screenshot(page, 'e2e-travel-1-step-back');
+    // The timeline keeps the furthest iteration; releasing it at 1 shows the update 0 → 1 again.
+    assert.equal(await frame.getAttribute('#timeline', 'max'), '3');
+    await frame.evaluate(() => {
+      const input = document.querySelector('#timeline') as HTMLInputElement;
+      input.value = '1';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '1');
+    assert.equal(await stepPanel(frame), panels[0], 'the timeline at 1 shows the update 0 → 1 exactly');
+    // And forward again to 3: the third update's numbers.
+    await frame.evaluate(() => {
+      const input = document.querySelector('#timeline') as HTMLInputElement;
+      input.value = '3';
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '3');
+    assert.equal(await stepPanel(frame), panels[2]);
+    await screenshot(page, 'e2e-travel-2-timeline');
+    assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
+  } catch (e) {
+    await screenshot(vs.page, 'e2e-travel-failure').catch(() => undefined);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
+});

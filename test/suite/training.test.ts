@@ -214,3 +214,20 @@ describe('training', function () {
     assert.ok(state?.boundary, 'a 2-feature dataset has a decision boundary');
   });
 });
+
+describe('going back', function () {
+  this.timeout(60_000);
+  it('Step Back One Update returns to the previous iteration with the same record; Go to Iteration goes forward again', async () => {
+    await exec('logisticLab.train', sampleUri('titanic.csv'), {
+      target: 'Survived', prepare: PREPARE, config: { optimizer: 'adam', batchSize: 64, epochs: 5 }, autoRun: false, showDashboard: false,
+    });
+    const recs: StepRecord[] = [];
+    for (let t = 0; t < 3; t++) recs.push(await exec<StepRecord>('logisticLab.step'));
+    const back = await exec<StepRecord | null>('logisticLab.stepBack');
+    assert.deepEqual(back, recs[1]);
+    assert.equal((await exec<SessionState>('logisticLab.state')).iteration, 2);
+    const fwd = await exec<SessionState>('logisticLab.goTo', 3);
+    assert.equal(fwd.iteration, 3);
+    assert.deepEqual(fwd.lastStep, recs[2]);
+  });
+});

@@ -300,6 +300,7 @@ describe('src/extension shows text only through notify.ts and log.ts', () => {
         'createQuickPick',
         'setStatusBarMessage',
         'withProgress',
+        'showInputBox',
       ],
       'log.ts': ['createOutputChannel'],
     };

@@ -488,3 +488,35 @@ describe('LabWorker: what the reader did reaches the user', () => {
     assert.deepEqual((await h.result(3, 'state')).state.dataset.notices, [], 'a plain UTF-8 file has no notices');
   });
 });
+
+describe('LabWorker: going back', () => {
+  test('stepBack and goto answer with the state and the exact record of the update that led there', async () => {
+    const h = harness();
+    h.send({ id: 1, type: 'load', file: sample('titanic.csv'), prepare: { target: 'Survived' }, config: { optimizer: 'adam', batchSize: 64 } });
+    await h.result(1, 'state');
+    const records = [];
+    for (let t = 0; t < 4; t++) {
+      h.send({ id: 10 + t, type: 'step' });
+      records.push((await h.result(10 + t, 'step')).record);
+    }
+    h.send({ id: 20, type: 'stepBack' });
+    const back = await h.result(20, 'travel');
+    assert.equal(back.state.iteration, 3);
+    assert.equal(back.state.furthestIteration, 4);
+    assert.deepEqual(back.record, records[2]);
+    assert.deepEqual(back.state.lastStep, records[2]);
+    h.send({ id: 21, type: 'goto', iteration: 1 });
+    const at1 = await h.result(21, 'travel');
+    assert.equal(at1.state.iteration, 1);
+    assert.deepEqual(at1.record, records[0]);
+    h.send({ id: 22, type: 'goto', iteration: 4 });
+    assert.deepEqual((await h.result(22, 'travel')).record, records[3]);
+    h.send({ id: 23, type: 'goto', iteration: 0 });
+    const at0 = await h.result(23, 'travel');
+    assert.equal(at0.record, null);
+    assert.ok(at0.state.weights.W.every((w) => w === 0));
+    h.send({ id: 24, type: 'goto', iteration: -1 });
+    const bad = await h.reply(24);
+    assert.equal(bad.type, 'error');
+  });
+});
