@@ -153,6 +153,8 @@ export type WorkerRequest =
   | { id: number; type: 'step' }
   /** Finish the current epoch. */
   | { id: number; type: 'stepEpoch' }
+  /** Raise the epoch budget by `epochs` and keep the weights (the host then runs on). */
+  | { id: number; type: 'extend'; epochs: number }
   /** One update back (exact replay from a checkpoint); the record of the update that led there. */
   | { id: number; type: 'stepBack' }
   /** To the state at an iteration (back by replay from a checkpoint, forward by training). */
@@ -221,6 +223,7 @@ export interface ResultByRequest {
   step: 'step';
   stepEpoch: 'state';
   stepBack: 'travel';
+  extend: 'state';
   goto: 'travel';
   run: 'state';
   pause: 'state';
@@ -276,6 +279,8 @@ export type FromWebview =
   | { type: 'command'; command: WebviewCommand }
   /** The threshold slider moved (binary); the host answers with `metrics` carrying the same requestId. */
   | { type: 'setThreshold'; requestId: number; threshold: number }
+  /** Train this many more epochs from where the run stopped (weights kept). */
+  | { type: 'extend'; epochs: number }
   /** The timeline was moved: go to that iteration (the host answers with a new state). */
   | { type: 'goto'; iteration: number }
   /** Settings edited in the dashboard: re-train with them. */

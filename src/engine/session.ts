@@ -376,6 +376,20 @@ export class TrainingSession {
     this.furthest = 0;
   }
 
+  /**
+   * Raises the epoch budget by `extra` epochs and lets training go on from where it is (the parameters, optimiser
+   * state, history and checkpoints stay; a tolerance stop is lifted). LabError 'bad-config' past the largest budget.
+   */
+  extend(extra: number): void {
+    if (!Number.isInteger(extra) || extra < 1) {
+      throw new LabError('bad-config', `more epochs must be a whole number ≥ 1 (got ${extra})`);
+    }
+    const epochs = resolveConfig({ ...this.config, epochs: this.config.epochs + extra }).epochs;
+    (this.config as { epochs: number }).epochs = epochs;
+    this.converged = false;
+    this.tail = null;
+  }
+
   // ───────────────────────────── Time travel ─────────────────────────────
 
   /** Checkpoints held (bounded by MAX_CHECKPOINTS and MAX_CHECKPOINT_BYTES). */

@@ -180,6 +180,11 @@ export class LabWorker {
           s.lastStep = record;
           return { type: 'step', state: this.buildState(), record };
         });
+      case 'extend':
+        return this.answer(req, () => {
+          this.need().session.extend(req.epochs);
+          return this.stateResult();
+        });
       case 'stepBack':
         return this.answer(req, () => {
           const s = this.need();

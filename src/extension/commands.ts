@@ -57,6 +57,7 @@ export const COMMAND_IDS = {
   step: 'logisticLab.step',
   stepEpoch: 'logisticLab.stepEpoch',
   stepBack: 'logisticLab.stepBack',
+  trainMore: 'logisticLab.trainMore',
   goTo: 'logisticLab.goTo',
   run: 'logisticLab.run',
   pause: 'logisticLab.pause',
@@ -211,9 +212,39 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   };
 
   const step = async (): Promise<StepRecord> => {
+    const before = controller.state;
     const record = await controller.step();
+    if (before?.done && !before.running) {
+      // Stepping past the end is allowed (a learner may want one more look), but never silently.
+      const more = vscode.l10n.t('Train More Epochs…');
+      void showInfo(
+        vscode.l10n.t('Training had finished ({0} epochs): this update went past the epoch budget.', before.config.epochs),
+        more,
+      ).then((choice) => {
+        if (choice === more) void vscode.commands.executeCommand(ids.trainMore);
+      });
+    }
     showStatus(record.iteration, `Logistic Lab: iteration ${record.iteration} · batch loss ${fmt(record.lossBefore)} → ${fmt(record.lossAfter)}`);
     return record;
+  };
+
+  /** Train More Epochs…: raise the budget by N epochs (asked, default the current budget) and run on from here. */
+  const trainMore = async (epochs?: unknown): Promise<SessionState | undefined> => {
+    await controller.restorePending();
+    let extra = typeof epochs === 'number' ? epochs : undefined;
+    if (extra === undefined) {
+      const current = controller.state?.config.epochs ?? 100;
+      const typed = await showInput({
+        title: vscode.l10n.t('Train more epochs'),
+        prompt: vscode.l10n.t('How many more epochs (the weights are kept; the budget is now {0})', current),
+        validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 ? null : vscode.l10n.t('A whole number ≥ 1, e.g. {0}', current)),
+      });
+      if (typed === undefined) return undefined;
+      extra = Number(typed.trim());
+    }
+    const state = await controller.extend(extra);
+    runInBackground();
+    return state;
   };
 
   const stepBack = async (): Promise<StepRecord | null> => {
@@ -248,9 +279,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     await controller.restorePending();
     const s = controller.state;
     if (s && s.done && !controller.running) {
+      const more = vscode.l10n.t('Train More Epochs…');
       void showInfo(
-        vscode.l10n.t('Training already finished ({0} epochs). Reset the weights to train again, or change the settings.', s.config.epochs),
-      );
+        vscode.l10n.t('Training already finished ({0} epochs). Train more epochs from here, reset the weights, or change the settings.', s.config.epochs),
+        more,
+      ).then((choice) => {
+        if (choice === more) void vscode.commands.executeCommand(ids.trainMore);
+      });
       return s;
     }
     return controller.run();
@@ -380,6 +415,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(ids.step, guarded('Step', step)),
     vscode.commands.registerCommand(ids.stepEpoch, guarded('Step epoch', stepEpoch)),
     vscode.commands.registerCommand(ids.stepBack, guarded('Step back', stepBack)),
+    vscode.commands.registerCommand(ids.trainMore, guarded('Train more epochs', trainMore)),
     vscode.commands.registerCommand(ids.goTo, guarded('Go to iteration', goTo)),
     vscode.commands.registerCommand(ids.run, guarded('Run', run)),
     vscode.commands.registerCommand(

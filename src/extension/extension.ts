@@ -91,6 +91,9 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
       case 'configure':
         void vscode.commands.executeCommand(COMMAND_IDS.configure, msg.config, true);
         return;
+      case 'extend':
+        void vscode.commands.executeCommand(COMMAND_IDS.trainMore, msg.epochs);
+        return;
       case 'goto':
         void vscode.commands.executeCommand(COMMAND_IDS.goTo, msg.iteration);
         return;

@@ -147,6 +147,15 @@ export class SessionController implements vscode.Disposable {
     return r.record;
   }
 
+  /** Raises the epoch budget by `epochs`, keeping the weights (the caller runs on). */
+  async extend(epochs: number): Promise<SessionState> {
+    await this.ensureRestored();
+    this.requireSession();
+    const r = await this.worker.request({ type: 'extend', epochs });
+    this.setState(r.state);
+    return r.state;
+  }
+
   /** One update back (exact replay); returns the record of the update that led there (null at iteration 0). */
   async stepBack(): Promise<StepRecord | null> {
     await this.ensureRestored();

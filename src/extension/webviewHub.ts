@@ -164,6 +164,10 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
         raw.threshold <= 1
         ? { type: 'setThreshold', requestId: raw.requestId, threshold: raw.threshold }
         : null;
+    case 'extend':
+      return typeof raw.epochs === 'number' && Number.isInteger(raw.epochs) && raw.epochs >= 1
+        ? { type: 'extend', epochs: raw.epochs }
+        : null;
     case 'goto':
       return typeof raw.iteration === 'number' && Number.isInteger(raw.iteration) && raw.iteration >= 0
         ? { type: 'goto', iteration: raw.iteration }

@@ -470,8 +470,9 @@ function onMessage(msg: ToWebview): void {
       const prevStep = session?.lastStep?.iteration ?? null;
       session = msg.state;
       const newStep = msg.state?.lastStep?.iteration ?? null;
+      // A new update to look at (Step, F10 from any tab, Step Back, the timeline): show it in the Step tab.
       if (newStep !== null && newStep !== prevStep && !first && host.viewState.tab !== 'step') {
-        document.getElementById('tabbtn-step')?.classList.add('has-news');
+        selectTab('step');
       }
       errorText = null;
       renderAll();

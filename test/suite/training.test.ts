@@ -231,3 +231,24 @@ describe('going back', function () {
     assert.deepEqual(fwd.lastStep, recs[2]);
   });
 });
+
+describe('train more epochs', function () {
+  this.timeout(60_000);
+  it('Train More Epochs… keeps the weights and runs on to the new budget', async () => {
+    const done = await exec<SessionState | undefined>('logisticLab.train', sampleUri('titanic.csv'), {
+      target: 'Survived', prepare: PREPARE, config: { optimizer: 'gd', learningRate: 0.1, epochs: 40 }, wait: true, showDashboard: false,
+    });
+    assert.ok(done?.done);
+    const w40 = done.weights.W.slice();
+    await exec('logisticLab.trainMore', 10);
+    let s = await exec<SessionState>('logisticLab.state');
+    for (let t = 0; t < 100 && (s.running || s.iteration < 50); t++) {
+      await new Promise((r) => setTimeout(r, 100));
+      s = await exec<SessionState>('logisticLab.state');
+    }
+    assert.equal(s.iteration, 50);
+    assert.equal(s.config.epochs, 50);
+    assert.equal(s.history[0].iteration, 0, 'the history goes on from the start');
+    assert.notDeepEqual(s.weights.W, w40);
+  });
+});

@@ -79,3 +79,20 @@ describe('goTo and stepBack replay exactly', () => {
     assert.deepEqual(s.weights(), ref.weights());
   });
 });
+
+describe('train more epochs', () => {
+  test('extend keeps the weights and goes on exactly like a run given the larger budget from the start', () => {
+    const a = new TrainingSession(titanic, { epochs: 30 });
+    while (!a.done) a.run(1000);
+    assert.equal(a.iteration, 30);
+    a.extend(20);
+    assert.equal(a.done, false);
+    while (!a.done) a.run(1000);
+    const b = new TrainingSession(titanic, { epochs: 50 });
+    while (!b.done) b.run(1000);
+    assert.deepEqual(a.weights(), b.weights());
+    assert.deepEqual(a.history(), b.history());
+    assert.throws(() => a.extend(0), /more epochs must be a whole number/);
+    assert.throws(() => a.extend(1e9), /epochs must be a whole number from 1 to 10000000/);
+  });
+});

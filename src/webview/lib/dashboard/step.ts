@@ -44,7 +44,8 @@ export function renderStep(ctx: DashboardContext, root: HTMLElement): void {
     h('div', { class: 'card-head' }, h('h2', null, `Step ${fmtInt(s.iteration - 1)} → ${fmtInt(s.iteration)}`),
       !binary ? classSelect(ctx, s, cls) : null),
     h('div', { class: 'facts' },
-      fact('epoch', fmtInt(s.epoch)),
+      // Epochs completed after this update (full batch: one per update; mini-batch: 0 until the first pass ends).
+      fact('epochs completed', fmtInt(s.epoch)),
       fact('batch size m', fmtInt(s.m), 'step-m'),
       s.secondOrder ? fact('step length t', fmt(s.secondOrder.stepSize), 'step-t') : fact('learning rate α', fmt(s.alpha), 'step-alpha'),
       fact('optimizer', OPTIMIZER[s.optimizer] ?? s.optimizer),

@@ -11,7 +11,7 @@ import { NEWTON_MAX_PARAMS } from '../../../engine/config';
 import type { BoundaryInfo, SessionState } from '../../../protocol';
 import { chartBox, iterationAxis, lineDataset, points, valueAxis, type Plugin } from '../charts';
 import { h, label as rowLabel, table, type Child } from '../dom';
-import { fmt, fmtPct, MISSING } from '../format';
+import { fmt, fmtInt, fmtPct, MISSING } from '../format';
 import { hscroll } from '../overflow';
 import { classColor, seriesColors } from '../palette';
 import { mix } from '../theme';
@@ -182,6 +182,14 @@ function verdictCard(ctx: DashboardContext): HTMLElement {
           : 'Re-train with L-BFGS (too many parameters for Newton’s dense Hessian)',
         onclick: () => ctx.post({ type: 'configure', config: { optimizer: method } }),
       }, method === 'newton' ? 'Fit optimum (Newton)' : 'Fit optimum (L-BFGS)')
+      : null,
+    // Still improving and stopped by the budget: go on from here, weights kept.
+    !exact && c.verdict === 'not-converged' && state.done
+      ? h('button', {
+        id: 'train-more',
+        title: `Keep the weights and train ${fmtInt(state.config.epochs)} more epochs from iteration ${fmtInt(state.iteration)}`,
+        onclick: () => ctx.post({ type: 'extend', epochs: state.config.epochs }),
+      }, `Train ${fmtInt(state.config.epochs)} more epochs`)
       : null,
     c.verdict === 'no-finite-optimum' && state.config.l2 === 0
       ? h('button', {
