@@ -1,7 +1,9 @@
 /**
  * Pure-TypeScript reference implementation of {@link LinearKernel}: the definition every faster kernel
  * (WebAssembly SIMD) is tested against. Reads float32 X/W/b, accumulates every sum in float64, and writes
- * the float32 outputs once at the end of each call. No allocation per row (scratch buffers are reused).
+ * the float32 outputs once at the end of each call; the exact solver's passes (exactGrad, exactHessVec,
+ * exactHessian) take float64 parameters and compute entirely in float64. No allocation per row (scratch buffers
+ * are reused).
  */
 import type { LinearKernel, LossKind, RowSet } from './types';
 
@@ -185,10 +187,222 @@ function scores(
   }
 }
 
+// ───────────────────────────── the exact solver's passes (float64) ─────────────────────────────
+
+let zBuf64: Float64Array = new Float64Array(0);
+let idxBuf: Int32Array = new Int32Array(0);
+let valBuf: Float64Array = new Float64Array(0);
+let gramBuf: Float64Array = new Float64Array(0);
+
+/**
+ * Float64 fused pass of the exact solver (see {@link LinearKernel.exactGrad}). θ = [W (k×n), b (k)], g (d = k(n+1))
+ * overwritten; curv (m, or m×k for softmax) receives a_i(1 − a_i) = e/(1 + e)² (e = e^(−|z_i|)) or p_i for the
+ * selected rows. Returns { loss: Σ s_i ℓ_i, wrong: rows not classified strictly correctly }.
+ */
+function exactGrad(
+  X: Float32Array, n: number, k: number, rows: RowSet, y: Int32Array, sw: Float32Array | null,
+  theta: Float64Array, g: Float64Array, curv: Float32Array | null,
+): { loss: number; wrong: number } {
+  const kn = k * n;
+  g.fill(0, 0, kn + k);
+  const idx = rows instanceof Int32Array ? rows : null;
+  const start = idx ? 0 : (rows as { start: number }).start;
+  const count = rowCount(rows);
+  let loss = 0;
+  let wrong = 0;
+  if (k === 1) {
+    const b = theta[n];
+    for (let t = 0; t < count; t++) {
+      const i = idx ? idx[t] : start + t;
+      const off = i * n;
+      let z = b;
+      for (let j = 0; j < n; j++) z += X[off + j] * theta[j];
+      const pos = y[i] === 1;
+      const s = sw ? sw[i] : 1;
+      // a = σ(z), ac = 1 − σ(z) without cancellation.
+      const e = Math.exp(-Math.abs(z));
+      const q = 1 / (1 + e);
+      const eq = e * q;
+      const a = z >= 0 ? q : eq;
+      const ac = z >= 0 ? eq : q;
+      loss += s * ((z > 0 ? z : 0) + Math.log1p(e) - (pos ? z : 0));
+      if (curv) curv[i] = q * eq;
+      if (pos ? !(z > 0) : !(z < 0)) wrong++;
+      const r = s * (pos ? -ac : a);
+      for (let j = 0; j < n; j++) g[j] += r * X[off + j];
+      g[n] += r;
+    }
+    return { loss, wrong };
+  }
+  zBuf64 = ensure(zBuf64, k);
+  const z = zBuf64;
+  for (let t = 0; t < count; t++) {
+    const i = idx ? idx[t] : start + t;
+    const off = i * n;
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) {
+      let sc = theta[kn + c];
+      const wo = c * n;
+      for (let j = 0; j < n; j++) sc += theta[wo + j] * X[off + j];
+      z[c] = sc;
+      if (sc > max) max = sc;
+    }
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += Math.exp(z[c] - max);
+    const yi = y[i];
+    let ok = true;
+    for (let c = 0; c < k; c++) if (c !== yi && !(z[yi] > z[c])) ok = false;
+    if (!ok) wrong++;
+    const s = sw ? sw[i] : 1;
+    loss += s * (max + Math.log(sum) - z[yi]);
+    const inv = 1 / sum;
+    for (let c = 0; c < k; c++) {
+      const p = Math.exp(z[c] - max) * inv;
+      if (curv) curv[i * k + c] = p;
+      const r = s * (c === yi ? p - 1 : p);
+      const wo = c * n;
+      for (let j = 0; j < n; j++) g[wo + j] += r * X[off + j];
+      g[kn + c] += r;
+    }
+  }
+  return { loss, wrong };
+}
+
+/** Hessian-vector product of the data term in float64 (see {@link LinearKernel.exactHessVec}); out (d) overwritten. */
+function exactHessVec(
+  X: Float32Array, n: number, k: number, rows: RowSet, sw: Float32Array | null, curv: Float32Array,
+  v: Float64Array, out: Float64Array,
+): void {
+  const kn = k * n;
+  out.fill(0, 0, kn + k);
+  const idx = rows instanceof Int32Array ? rows : null;
+  const start = idx ? 0 : (rows as { start: number }).start;
+  const count = rowCount(rows);
+  if (k === 1) {
+    for (let t = 0; t < count; t++) {
+      const i = idx ? idx[t] : start + t;
+      const off = i * n;
+      let u = v[n];
+      for (let j = 0; j < n; j++) u += X[off + j] * v[j];
+      const q = (sw ? sw[i] : 1) * curv[i] * u;
+      for (let j = 0; j < n; j++) out[j] += q * X[off + j];
+      out[n] += q;
+    }
+    return;
+  }
+  zBuf64 = ensure(zBuf64, k);
+  const u = zBuf64;
+  for (let t = 0; t < count; t++) {
+    const i = idx ? idx[t] : start + t;
+    const off = i * n;
+    const po = i * k;
+    let pu = 0;
+    for (let c = 0; c < k; c++) {
+      let sc = v[kn + c];
+      const wo = c * n;
+      for (let j = 0; j < n; j++) sc += v[wo + j] * X[off + j];
+      u[c] = sc;
+      pu += curv[po + c] * sc;
+    }
+    const s = sw ? sw[i] : 1;
+    for (let c = 0; c < k; c++) {
+      const q = s * curv[po + c] * (u[c] - pu);
+      const wo = c * n;
+      for (let j = 0; j < n; j++) out[wo + j] += q * X[off + j];
+      out[kn + c] += q;
+    }
+  }
+}
+
+/**
+ * Dense Hessian of the data term in float64 (see {@link LinearKernel.exactHessian}): for each class pair c ≤ e the
+ * upper triangle of G_ce = Σ_t scale_t s_i A_i,ce x̃_i x̃_iᵀ over the non-zero entries of x̃_i (image rows are mostly
+ * zeros), then scattered symmetrically into H (d×d).
+ */
+function exactHessian(
+  X: Float32Array, n: number, k: number, rows: RowSet, sw: Float32Array | null, curv: Float32Array,
+  scale: Float64Array | null, H: Float64Array,
+): void {
+  const kn = k * n;
+  const d = kn + k;
+  const n1 = n + 1;
+  const pairs = k === 1 ? 1 : (k * (k + 1)) / 2;
+  const block = n1 * n1;
+  gramBuf = ensure(gramBuf, pairs * block);
+  idxBuf = idxBuf.length >= n1 ? idxBuf : new Int32Array(n1);
+  valBuf = ensure(valBuf, n1);
+  const G = gramBuf;
+  const nzIdx = idxBuf;
+  const nzVal = valBuf;
+  G.fill(0, 0, pairs * block);
+  const idx = rows instanceof Int32Array ? rows : null;
+  const start = idx ? 0 : (rows as { start: number }).start;
+  const count = rowCount(rows);
+  for (let t = 0; t < count; t++) {
+    const i = idx ? idx[t] : start + t;
+    const w = (scale ? scale[t] : 1) * (sw ? sw[i] : 1);
+    const off = i * n;
+    let nnz = 0;
+    for (let j = 0; j < n; j++) {
+      const x = X[off + j];
+      if (x !== 0) {
+        nzIdx[nnz] = j;
+        nzVal[nnz++] = x;
+      }
+    }
+    nzIdx[nnz] = n;
+    nzVal[nnz++] = 1;
+    let pair = 0;
+    for (let c = 0; c < k; c++) {
+      for (let e = c; e < k; e++, pair++) {
+        let A: number;
+        if (k === 1) {
+          A = curv[i];
+        } else {
+          const pc = curv[i * k + c];
+          A = c === e ? pc * (1 - pc) : -pc * curv[i * k + e];
+        }
+        const wa = w * A;
+        if (wa === 0) continue;
+        const base = pair * block;
+        for (let p = 0; p < nnz; p++) {
+          const ca = wa * nzVal[p];
+          const row = base + nzIdx[p] * n1;
+          for (let q = p; q < nnz; q++) G[row + nzIdx[q]] += ca * nzVal[q];
+        }
+      }
+    }
+  }
+  // Parameter index of (class c, feature a): c·n + a, of the bias of c: kn + c. G_ce is symmetric in (a, l).
+  const P = (c: number, a: number): number => (a < n ? c * n + a : kn + c);
+  let pair = 0;
+  for (let c = 0; c < k; c++) {
+    for (let e = c; e < k; e++, pair++) {
+      const base = pair * block;
+      for (let a = 0; a < n1; a++) {
+        for (let l = a; l < n1; l++) {
+          const val = G[base + a * n1 + l];
+          const pa = P(c, a);
+          const pl = P(e, l);
+          const qa = P(e, a);
+          const ql = P(c, l);
+          H[pa * d + pl] = val;
+          H[pl * d + pa] = val;
+          H[ql * d + qa] = val;
+          H[qa * d + ql] = val;
+        }
+      }
+    }
+  }
+}
+
 /** The pure-TypeScript reference kernel. */
 export const jsKernel: LinearKernel = {
   name: 'js',
   binaryGrad,
   softmaxGrad,
   scores,
+  exactGrad,
+  exactHessVec,
+  exactHessian,
 };

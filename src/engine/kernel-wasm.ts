@@ -9,8 +9,11 @@
  *
  * Results: gradient sums accumulate in float32 over tiles of 256 rows and in float64 across tiles, scores z in
  * float32, the loss in float64 from float32 per-row terms — the reference {@link jsKernel} matches to ~1e-5
- * relative. The same preparation code drives the multi-threaded kernel (parallel-kernel.ts): each thread gets a
- * slot with its own scratch and a range of positions.
+ * relative. The exact solver's passes: exactGrad is float64 throughout (X widened, float64 θ, scores, exp/log
+ * and sums; only the summation order differs from the reference, ~1e-15 relative); exactHessVec and exactHessian
+ * form float32 products (v scaled by a power of two first) summed in float32 over 64 rows and in float64 across
+ * them (~1e-7 relative). The same preparation code drives the multi-threaded kernel (parallel-kernel.ts): each
+ * thread gets a slot with its own scratch and a range of positions.
  */
 import kernelBytes from './wasm/kernels.wasm';
 import { rowCount } from './kernel-js';
@@ -30,15 +33,23 @@ export interface KernelExports {
   binary_grad(...args: number[]): void;
   softmax_grad(...args: number[]): void;
   scores(...args: number[]): void;
+  exact_grad(...args: number[]): void;
+  exact_hv_binary(...args: number[]): void;
+  exact_hv_softmax(...args: number[]): void;
+  exact_hessian(...args: number[]): void;
   /** dst += src (float64, len). */
   add_f64(dst: number, src: number, len: number): void;
   /** dst = float32(src) (len). */
   to_f32(src: number, dst: number, len: number): void;
 }
 /** Kernels that threads run over row ranges. */
-export type KernelOp = 'binary_grad' | 'softmax_grad' | 'scores';
+export type KernelOp =
+  | 'binary_grad' | 'softmax_grad' | 'scores'
+  | 'exact_grad' | 'exact_hv_binary' | 'exact_hv_softmax' | 'exact_hessian';
 /** Op codes used by the thread protocol: index into this list. */
-export const KERNEL_OPS: readonly KernelOp[] = ['binary_grad', 'softmax_grad', 'scores'];
+export const KERNEL_OPS: readonly KernelOp[] = [
+  'binary_grad', 'softmax_grad', 'scores', 'exact_grad', 'exact_hv_binary', 'exact_hv_softmax', 'exact_hessian',
+];
 
 /** True when this runtime can run the kernels (WebAssembly SIMD and shared memory). */
 export function wasmKernelSupported(): boolean {
@@ -263,11 +274,11 @@ export function getWasmCore(): WasmCore {
 
 /** Scratch buffers: shared inputs of a call, and per-thread-slot outputs. */
 const enum Scratch {
-  Rows, Y, YI, SW, W, Scores, GOut,
+  Rows, Y, YI, SW, W, Scores, GOut, Theta, Curv, CurvOut, Scale,
   // per slot: id = kind + SLOT_STRIDE · slot
-  G32, G64, GB64, ZB, Out,
+  G32, G64, GB64, ZB, Out, Pack,
 }
-const SLOT_STRIDE = 16;
+const SLOT_STRIDE = 32;
 
 /** Scratch id of a per-slot buffer. */
 function scratchId(kind: Scratch, slot: number): number {
@@ -449,6 +460,208 @@ export function prepareScores(
   };
 }
 
+// ───────────────────────────── the exact solver's passes ─────────────────────────────
+
+/** Copies src[i·width … i·width + width) for the selected rows, compacted by position, into a scratch buffer. */
+function gatherRows(c: WasmCore, key: Scratch, src: Float32Array, width: number, rows: RowSet, count: number): number {
+  const ptr = c.scratchPtr(key, count * width * 4);
+  const dst = c.f32(ptr, count * width);
+  if (rows instanceof Int32Array) {
+    for (let t = 0; t < count; t++) {
+      const i = rows[t] * width;
+      for (let q = 0; q < width; q++) dst[t * width + q] = src[i + q];
+    }
+  } else if (count > 0) {
+    dst.set(src.subarray(rows.start * width, rows.end * width));
+  }
+  return ptr;
+}
+
+/** out[0…len) = Σ_{s < slots} c.f64(ptrOf(s), len) · factor, summed in slot order into slot 0's buffer. */
+function reduceF64(c: WasmCore, ptrOf: (s: number) => number, slots: number, len: number, out: Float64Array, factor: number): void {
+  const p0 = ptrOf(0);
+  for (let s = 1; s < slots; s++) c.exports.add_f64(p0, ptrOf(s), len);
+  const sum = c.f64(p0, len);
+  if (factor === 1) out.set(sum);
+  else for (let q = 0; q < len; q++) out[q] = sum[q] * factor;
+}
+
+/** The power of two 2^e ≥ max|v| (1 when v is all zero or not finite): v / 2^e is exact and at most 1. */
+function powerOfTwoScale(v: Float64Array, len: number): number {
+  let mx = 0;
+  for (let q = 0; q < len; q++) mx = Math.max(mx, Math.abs(v[q]));
+  if (!(mx > 0) || !Number.isFinite(mx)) return 1;
+  return 2 ** Math.ceil(Math.log2(mx));
+}
+
+/** Prepares {@link LinearKernel.exactGrad}; finish writes g (d) and the selected rows' curv, returns { loss, wrong }. */
+export function prepareExactGrad(
+  c: WasmCore, X: Float32Array, n: number, k: number, rows: RowSet, y: Int32Array, sw: Float32Array | null,
+  theta: Float64Array, g: Float64Array, curv: Float32Array | null,
+): PreparedCall<{ loss: number; wrong: number }> {
+  const kn = k * n;
+  const d = kn + k;
+  checkLength('theta', theta, d);
+  checkLength('g', g, d);
+  const curvRows = curv ? Math.floor(curv.length / k) : Infinity;
+  const r = placeRows(c, X, n, rows, Math.min(y.length, sw ? sw.length : Infinity, curvRows));
+  const xp = c.matrixPtr(X);
+  const yp = gather(c, Scratch.YI, y, rows, r.count);
+  const swp = sw ? gather(c, Scratch.SW, sw, rows, r.count) : 0;
+  const tp = c.scratchPtr(Scratch.Theta, d * 8);
+  c.f64(tp, d).set(theta.subarray(0, d));
+  const cp = curv ? c.scratchPtr(Scratch.CurvOut, r.count * k * 4) : 0;
+  const zb = (s: number): number => c.scratchPtr(scratchId(Scratch.ZB, s), k * 64);
+  const g64 = (s: number): number => c.scratchPtr(scratchId(Scratch.G64, s), d * 8);
+  const out = (s: number): number => c.scratchPtr(scratchId(Scratch.Out, s), 16);
+  return {
+    op: 'exact_grad',
+    count: r.count,
+    workPerRow: Math.max(2 * kn, 1),
+    args: (s, t0, t1) => [xp, n, k, r.rowsPtr, r.start, t0, t1, yp, swp, tp, zb(s), g64(s), cp, out(s)],
+    finish(slots) {
+      let loss = 0;
+      let wrong = 0;
+      for (let s = 0; s < slots; s++) {
+        const o = c.f64(out(s), 2);
+        loss += o[0];
+        wrong += o[1];
+      }
+      reduceF64(c, g64, slots, d, d === g.length ? g : g.subarray(0, d), 1);
+      if (curv) {
+        const src = c.f32(cp, r.count * k);
+        if (rows instanceof Int32Array) {
+          for (let t = 0; t < r.count; t++) {
+            const i = rows[t] * k;
+            for (let q = 0; q < k; q++) curv[i + q] = src[t * k + q];
+          }
+        } else {
+          curv.set(src, r.start * k);
+        }
+      }
+      return { loss, wrong };
+    },
+  };
+}
+
+/** Prepares {@link LinearKernel.exactHessVec}; finish writes out (d). */
+export function prepareExactHessVec(
+  c: WasmCore, X: Float32Array, n: number, k: number, rows: RowSet, sw: Float32Array | null, curv: Float32Array,
+  v: Float64Array, out: Float64Array,
+): PreparedCall<void> {
+  const kn = k * n;
+  const d = kn + k;
+  checkLength('v', v, d);
+  checkLength('out', out, d);
+  const r = placeRows(c, X, n, rows, Math.min(sw ? sw.length : Infinity, Math.floor(curv.length / k)));
+  const xp = c.matrixPtr(X);
+  const cp = gatherRows(c, Scratch.Curv, curv, k, rows, r.count);
+  const swp = sw ? gather(c, Scratch.SW, sw, rows, r.count) : 0;
+  // v / 2^e in float32 (exact scaling, |v/2^e| ≤ 1); the sums are multiplied back by 2^e.
+  const scale = powerOfTwoScale(v, d);
+  const wp = c.scratchPtr(Scratch.W, d * 4 + 16);
+  const w32 = c.f32(wp, d);
+  for (let q = 0; q < d; q++) w32[q] = v[q] / scale;
+  const bp = wp + kn * 4;
+  const g32 = (s: number): number => c.scratchPtr(scratchId(Scratch.G32, s), kn * 4);
+  const g64 = (s: number): number => c.scratchPtr(scratchId(Scratch.G64, s), kn * 8);
+  const outW = out.subarray(0, kn);
+  if (k === 1) {
+    const o = (s: number): number => c.scratchPtr(scratchId(Scratch.Out, s), 16);
+    return {
+      op: 'exact_hv_binary',
+      count: r.count,
+      workPerRow: Math.max(2 * n, 1),
+      args: (s, t0, t1) => [xp, n, r.rowsPtr, r.start, t0, t1, cp, swp, wp, bp, g32(s), g64(s), o(s)],
+      finish(slots) {
+        let vb = 0;
+        for (let s = 0; s < slots; s++) vb += c.f64(o(s), 2)[1];
+        reduceF64(c, g64, slots, n, outW, scale);
+        out[n] = vb * scale;
+      },
+    };
+  }
+  const zb = (s: number): number => c.scratchPtr(scratchId(Scratch.ZB, s), k * 32);
+  const gb64 = (s: number): number => c.scratchPtr(scratchId(Scratch.GB64, s), k * 8);
+  return {
+    op: 'exact_hv_softmax',
+    count: r.count,
+    workPerRow: Math.max(2 * kn, 1),
+    args: (s, t0, t1) => [xp, n, k, r.rowsPtr, r.start, t0, t1, cp, swp, wp, bp, zb(s), g32(s), g64(s), gb64(s)],
+    finish(slots) {
+      reduceF64(c, g64, slots, kn, outW, scale);
+      const parts = Array.from({ length: slots }, (_, s) => c.f64(gb64(s), k));
+      for (let q = 0; q < k; q++) {
+        let sum = 0;
+        for (let s = 0; s < slots; s++) sum += parts[s][q];
+        out[kn + q] = sum * scale;
+      }
+    },
+  };
+}
+
+/** Rows per block of the wasm exact_hessian (HESS_BLOCK in kernels.ts). */
+const HESS_BLOCK = 64;
+
+/** Prepares {@link LinearKernel.exactHessian}; finish writes the symmetric d×d H. */
+export function prepareExactHessian(
+  c: WasmCore, X: Float32Array, n: number, k: number, rows: RowSet, sw: Float32Array | null, curv: Float32Array,
+  scale: Float64Array | null, H: Float64Array,
+): PreparedCall<void> {
+  const kn = k * n;
+  const d = kn + k;
+  checkLength('H', H, d * d);
+  const r = placeRows(c, X, n, rows, Math.min(sw ? sw.length : Infinity, Math.floor(curv.length / k)));
+  if (scale) checkLength('scale', scale, r.count);
+  const xp = c.matrixPtr(X);
+  const cp = gatherRows(c, Scratch.Curv, curv, k, rows, r.count);
+  const swp = sw ? gather(c, Scratch.SW, sw, rows, r.count) : 0;
+  let sp = 0;
+  if (scale) {
+    sp = c.scratchPtr(Scratch.Scale, r.count * 8);
+    c.f64(sp, r.count).set(scale.subarray(0, r.count));
+  }
+  const n1 = n + 1;
+  const n1p = Math.ceil(n1 / 8) * 8;
+  const pairs = k === 1 ? 1 : (k * (k + 1)) / 2;
+  const block = n1p * n1p;
+  const pack = (s: number): number => c.scratchPtr(scratchId(Scratch.Pack, s), 2 * HESS_BLOCK * n1p * 4 + HESS_BLOCK * 8);
+  const G = (s: number): number => c.scratchPtr(scratchId(Scratch.G64, s), pairs * block * 8);
+  return {
+    op: 'exact_hessian',
+    count: r.count,
+    workPerRow: Math.max((pairs * n1 * n1) / 2, 1),
+    args: (s, t0, t1) => [xp, n, k, r.rowsPtr, r.start, t0, t1, swp, cp, sp, pack(s), G(s)],
+    finish(slots) {
+      const p0 = G(0);
+      for (let s = 1; s < slots; s++) c.exports.add_f64(p0, G(s), pairs * block);
+      const Gs = c.f64(p0, pairs * block);
+      // Parameter index of (class c, feature a): c·n + a, of the bias of c: kn + c.
+      const P = (cls: number, a: number): number => (a < n ? cls * n + a : kn + cls);
+      let pair = 0;
+      for (let ca = 0; ca < k; ca++) {
+        for (let ce = ca; ce < k; ce++) {
+          const base = pair * block;
+          for (let a = 0; a < n1; a++) {
+            for (let l = a; l < n1; l++) {
+              const val = Gs[base + a * n1p + l];
+              const pa = P(ca, a);
+              const pl = P(ce, l);
+              const qa = P(ce, a);
+              const ql = P(ca, l);
+              H[pa * d + pl] = val;
+              H[pl * d + pa] = val;
+              H[ql * d + qa] = val;
+              H[qa * d + ql] = val;
+            }
+          }
+          pair++;
+        }
+      }
+    },
+  };
+}
+
 // ───────────────────────────── kernel ─────────────────────────────
 
 /** A LinearKernel backed by wasm memory, with control over where X lives. */
@@ -481,6 +694,12 @@ export function createWasmKernel(): WasmKernel {
     softmaxGrad: (X, n, k, rows, y, sw, W, b, loss, gW, gB) =>
       runLocal(c, prepareSoftmax(c, X, n, k, rows, y, sw, W, b, loss, gW, gB)),
     scores: (X, n, k, rows, W, b, out) => runLocal(c, prepareScores(c, X, n, k, rows, W, b, out)),
+    exactGrad: (X, n, k, rows, y, sw, theta, g, curv) =>
+      runLocal(c, prepareExactGrad(c, X, n, k, rows, y, sw, theta, g, curv)),
+    exactHessVec: (X, n, k, rows, sw, curv, v, out) =>
+      runLocal(c, prepareExactHessVec(c, X, n, k, rows, sw, curv, v, out)),
+    exactHessian: (X, n, k, rows, sw, curv, scale, H) =>
+      runLocal(c, prepareExactHessian(c, X, n, k, rows, sw, curv, scale, H)),
     allocMatrix: (length) => c.allocMatrix(length),
     forget: (X) => c.forget(X),
   };

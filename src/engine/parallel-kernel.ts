@@ -3,7 +3,9 @@
  * chunks of positions, one per thread; the calling thread runs the first chunk itself while worker_threads run
  * the others over the same shared WebAssembly.Memory (X is copied into it once per distinct X and cached, or
  * allocated there directly with {@link ParallelKernel.allocMatrix}). Each thread writes its partial sums
- * (float64) to its own scratch; the caller adds them: gW = Σ_threads gW_t, loss = Σ_threads loss_t.
+ * (float64) to its own scratch; the caller adds them in chunk order: gW = Σ_threads gW_t, loss = Σ_threads loss_t
+ * (also the exact solver's passes: ∇J, H v and the dense Hessian blocks). The chunks depend only on the call and
+ * the thread count, never on which thread ran them, so the results are the same bits on every run.
  *
  * The API stays synchronous: the caller blocks in Atomics.wait until the workers are done, so use it from a
  * worker thread (the training session), never from the extension host's main thread. Small calls
@@ -15,8 +17,8 @@ import { readlinkSync } from 'node:fs';
 import { availableParallelism, setPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
-  getWasmCore, prepareBinary, prepareScores, prepareSoftmax, KERNEL_OPS,
-  type PreparedCall, type WasmCore, type WasmKernel,
+  getWasmCore, prepareBinary, prepareExactGrad, prepareExactHessian, prepareExactHessVec, prepareScores,
+  prepareSoftmax, KERNEL_OPS, type PreparedCall, type WasmCore, type WasmKernel,
 } from './kernel-wasm';
 import {
   CONTROL_LAYOUT as L, JOB_IDLE, JOB_POSTED, JOB_RUNNING, JOB_STOLEN, KERNEL_THREAD_SOURCE, type KernelThreadData,
@@ -257,6 +259,10 @@ export function createParallelKernel(opts: ParallelKernelOptions = {}): Parallel
     softmaxGrad: (X, n, k, rows, y, sw, W, b, loss, gW, gB) =>
       run(prepareSoftmax(core, X, n, k, rows, y, sw, W, b, loss, gW, gB)),
     scores: (X, n, k, rows, W, b, out) => run(prepareScores(core, X, n, k, rows, W, b, out)),
+    exactGrad: (X, n, k, rows, y, sw, theta, g, curv) => run(prepareExactGrad(core, X, n, k, rows, y, sw, theta, g, curv)),
+    exactHessVec: (X, n, k, rows, sw, curv, v, out) => run(prepareExactHessVec(core, X, n, k, rows, sw, curv, v, out)),
+    exactHessian: (X, n, k, rows, sw, curv, scale, H) =>
+      run(prepareExactHessian(core, X, n, k, rows, sw, curv, scale, H)),
     allocMatrix: (length) => core.allocMatrix(length),
     forget: (X) => core.forget(X),
     threadStats: () => ({ calls, parallelCalls, posted, stolen }),

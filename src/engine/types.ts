@@ -242,6 +242,55 @@ export interface LinearKernel {
 
   /** Scores Z = X W ᵀ + b for the selected rows, written row-major (count×k) into out. */
   scores(X: Float32Array, n: number, k: number, rows: RowSet, W: Float32Array, b: Float32Array, out: Float32Array): void;
+
+  // ── The exact solver's passes (solver.ts). θ = [W (k×n row-major), b (k)], d = k(n + 1) values, k = 1 binary
+  //    (y_i = 1 positive, any other class 0) or k ≥ 2 classes (y_i ∈ {0 … k−1}); x̃_i = [x_i, 1]. Per-row arrays
+  //    (y, sw, curv) are indexed by row i, like binaryGrad's. Sums are over the selected rows, unnormalised.
+
+  /**
+   * Fused pass of J's data term, its gradient and the per-row curvature, all in float64 (X widened from float32,
+   * θ and every score, activation and sum float64). For each selected row i with weight s_i (1 when sw is null):
+   *   binary:  z_i = x_i·w + b,   a_i = σ(z_i),        ℓ_i = softplus(z_i) − y_i z_i,    r_i = a_i − y_i,
+   *            curv[i] = a_i(1 − a_i)
+   *   softmax: z_i = W x_i + b (k), p_i = softmax(z_i), ℓ_i = logsumexp(z_i) − z_{i,y_i}, r_i = p_i − e_{y_i} (k),
+   *            curv[i·k + c] = p_ic
+   *   g[c·n + j] = Σ_i s_i r_ic x_ij,   g[kn + c] = Σ_i s_i r_ic   (g: d float64, overwritten),
+   *   loss = Σ_i s_i ℓ_i.
+   * curv is float32 (m for binary, m×k for softmax; only the selected rows' entries are written) or null.
+   * `wrong` counts the selected rows not classified strictly correctly: binary y_i = 1 with z_i ≤ 0 or y_i = 0
+   * with z_i ≥ 0; softmax z_{i,y_i} ≤ z_ic for some c ≠ y_i (a NaN score counts as wrong).
+   */
+  exactGrad(
+    X: Float32Array, n: number, k: number, rows: RowSet, y: Int32Array, sw: Float32Array | null,
+    theta: Float64Array, g: Float64Array, curv: Float32Array | null,
+  ): { loss: number; wrong: number };
+
+  /**
+   * Hessian-vector product of the data term at the curvature curv of an {@link exactGrad} pass; v and out have
+   * θ's layout [V (k×n), v_b (k)] (d values, out overwritten):
+   *   binary:  out = Σ_i s_i curv[i] (x̃_i·ṽ) x̃_i                       = X̃ᵀ D X̃ ṽ,  D = diag(s_i a_i(1 − a_i))
+   *   softmax: u_i = V x_i + v_b (k),  q_ic = s_i p_ic (u_ic − p_i·u_i),  p_i = curv[i·k …],
+   *            out[c·n + j] = Σ_i q_ic x_ij,  out[kn + c] = Σ_i q_ic      = Σ_i s_i (diag(p_i) − p_i p_iᵀ) ⊗ x̃_i x̃_iᵀ v
+   * The reference computes in float64; the SIMD kernels round v (scaled by 1/max|v|) to float32 for the products
+   * and sum in float32 over tiles of 64 rows, in float64 across tiles (relative error ~1e-6: enough for Newton).
+   */
+  exactHessVec(
+    X: Float32Array, n: number, k: number, rows: RowSet, sw: Float32Array | null, curv: Float32Array,
+    v: Float64Array, out: Float64Array,
+  ): void;
+
+  /**
+   * Dense Hessian of the data term (d×d row-major, overwritten, symmetric) over the selected rows i = rows[t]
+   * with optional per-position scale_t (a sampled estimate; 1 when scale is null):
+   *   H[P(c,a)][P(e,l)] = Σ_t scale_t s_i A_i,ce x̃_ia x̃_il,   P(c, a) = c·n + a (a < n), kn + c (a = n),
+   *   binary A_i = curv[i] (k = 1: H = X̃ᵀ D X̃),  softmax A_i = diag(p_i) − p_i p_iᵀ with p_i = curv[i·k …].
+   * The reference computes in float64; the SIMD kernels form w_t x̃_ia x̃_il in float32 and sum in float32 over
+   * blocks of 64 rows, in float64 across blocks (a preconditioner needs no more).
+   */
+  exactHessian(
+    X: Float32Array, n: number, k: number, rows: RowSet, sw: Float32Array | null, curv: Float32Array,
+    scale: Float64Array | null, H: Float64Array,
+  ): void;
 }
 
 // ───────────────────────────── Training ─────────────────────────────

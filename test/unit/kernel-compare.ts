@@ -1,7 +1,8 @@
 /**
  * Shared comparison of a LinearKernel against the pure-TypeScript reference (jsKernel) on seeded random data,
  * used by the WebAssembly and multi-threaded kernel tests. Gradients are compared with a tolerance relative to the
- * scale of the terms summed: |Δ_j| ≤ 2e−5 · Σ_i |s_i r_ij x_ij| + 1e−6; losses to 1e−5 relative.
+ * scale of the terms summed: |Δ_j| ≤ 2e−5 · Σ_i |s_i r_ij x_ij| + 1e−6; losses to 1e−5 relative. The exact
+ * solver's passes: see {@link compareExact}.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,6 +69,18 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
 }
 
+/** |actual_q − expected_q| ≤ rel · scale_q + abs for every q. */
+export function assertWithin(
+  actual: ArrayLike<number>, expected: ArrayLike<number>, scale: ArrayLike<number>, rel: number, abs: number, what: string,
+): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let q = 0; q < expected.length; q++) {
+    const tol = rel * scale[q] + abs;
+    const diff = Math.abs(actual[q] - expected[q]);
+    if (!(diff <= tol)) assert.fail(`${what}[${q}]: ${actual[q]} vs reference ${expected[q]} (|Δ| ${diff} > ${tol})`);
+  }
+}
+
 export function assertRel(actual: number, expected: number, rel: number, what: string): void {
   const tol = rel * Math.max(1, Math.abs(expected));
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs reference ${expected}`);
@@ -105,6 +118,101 @@ export function compareSoftmax(kernel: LinearKernel, d: Data, k: number, rows: R
   assertClose(gOut, gRef, termScale(d, rows, sw, k), `${kernel.name} softmax ${loss} gW`);
 }
 
+/** Positions → row indices of a RowSet. */
+function indices(rows: RowSet): number[] {
+  return rows instanceof Int32Array ? Array.from(rows) : Array.from({ length: Math.max(0, rows.end - rows.start) }, (_, t) => rows.start + t);
+}
+
+/** Random float64 parameters θ (or a direction v) of length k(n + 1). */
+export function randomTheta(seed: number, len: number, scale: number): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: len }, () => normal(rng) * scale);
+}
+
+/**
+ * The exact solver's passes of `kernel` against the reference kernel on the same inputs:
+ * - exactGrad (float64 everywhere, only the summation order differs): loss to 1e−12 relative, g_q to
+ *   1e−12 · Σ_i s_i |x̃_iq| + 1e−15, the float32 curvature to 2 ulp, the misclassification count exactly;
+ * - exactHessVec and exactHessian (float32 products, float64 sums in the SIMD kernels): each entry to
+ *   2e−5 · (the same sum over the absolute values of its terms) + 1e−12.
+ */
+export function compareExact(kernel: LinearKernel, d: Data, k: number, rows: RowSet, useSw: boolean, thetaScale: number, seed: number): void {
+  const { X, n, m } = d;
+  const kn = k * n;
+  const dim = kn + k;
+  const sw = useSw ? d.sw : null;
+  const y = k === 1 ? Int32Array.from(d.yBin) : d.yCls.map((c) => c % k);
+  const theta = randomTheta(seed, dim, thetaScale);
+  const idx = indices(rows);
+  const xt = (i: number, a: number): number => (a < n ? X[i * n + a] : 1);
+  const sOf = (i: number): number => (sw ? sw[i] : 1);
+  const P = (c: number, a: number): number => (a < n ? c * n + a : kn + c);
+
+  // exactGrad
+  const gRef = new Float64Array(dim);
+  const cRef = new Float32Array(m * k).fill(-1);
+  const ref = jsKernel.exactGrad(X, n, k, rows, y, sw, theta, gRef, cRef);
+  const g = new Float64Array(dim).fill(99);
+  const curv = new Float32Array(m * k).fill(-1);
+  const got = kernel.exactGrad(X, n, k, rows, y, sw, theta, g, curv);
+  assertRel(got.loss, ref.loss, 1e-12, `${kernel.name} exactGrad k=${k} loss`);
+  assert.equal(got.wrong, ref.wrong, `${kernel.name} exactGrad k=${k} misclassified rows`);
+  const gScale = new Float64Array(dim);
+  for (const i of idx) for (let c = 0; c < k; c++) for (let a = 0; a <= n; a++) gScale[P(c, a)] += sOf(i) * Math.abs(xt(i, a));
+  assertWithin(g, gRef, gScale, 1e-12, 1e-15, `${kernel.name} exactGrad k=${k} g`);
+  for (let q = 0; q < m * k; q++) {
+    const tol = 2 * 2 ** -23 * Math.abs(cRef[q]) + 1e-45;
+    if (!(Math.abs(curv[q] - cRef[q]) <= tol)) assert.fail(`${kernel.name} exactGrad k=${k} curv[${q}]: ${curv[q]} vs reference ${cRef[q]}`);
+  }
+
+  // exactHessVec at the reference curvature
+  const v = randomTheta(seed + 1, dim, 1);
+  const hvRef = new Float64Array(dim);
+  const hv = new Float64Array(dim).fill(99);
+  jsKernel.exactHessVec(X, n, k, rows, sw, cRef, v, hvRef);
+  kernel.exactHessVec(X, n, k, rows, sw, cRef, v, hv);
+  const hvScale = new Float64Array(dim);
+  const uAbs = new Float64Array(k);
+  for (const i of idx) {
+    const p = (c: number): number => (k === 1 ? cRef[i] : cRef[i * k + c]);
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let a = 0; a <= n; a++) s += Math.abs(xt(i, a) * v[P(c, a)]);
+      uAbs[c] = s;
+    }
+    let pu = 0;
+    if (k > 1) for (let c = 0; c < k; c++) pu += p(c) * uAbs[c];
+    for (let c = 0; c < k; c++) {
+      const q = sOf(i) * p(c) * (uAbs[c] + pu);
+      for (let a = 0; a <= n; a++) hvScale[P(c, a)] += q * Math.abs(xt(i, a));
+    }
+  }
+  assertWithin(hv, hvRef, hvScale, 2e-5, 1e-12, `${kernel.name} exactHessVec k=${k}`);
+
+  // exactHessian, with a per-position scale
+  const scale = Float64Array.from(idx, (_, t) => 0.5 + (t % 3));
+  const HRef = new Float64Array(dim * dim);
+  const H = new Float64Array(dim * dim).fill(99);
+  jsKernel.exactHessian(X, n, k, rows, sw, cRef, scale, HRef);
+  kernel.exactHessian(X, n, k, rows, sw, cRef, scale, H);
+  const HScale = new Float64Array(dim * dim);
+  idx.forEach((i, t) => {
+    const w = scale[t] * sOf(i);
+    for (let c = 0; c < k; c++) {
+      for (let e = 0; e < k; e++) {
+        const A = k === 1 ? cRef[i] : Math.abs((c === e ? cRef[i * k + c] : 0) - cRef[i * k + c] * cRef[i * k + e]);
+        for (let a = 0; a <= n; a++) {
+          const wa = w * A * Math.abs(xt(i, a));
+          if (wa === 0) continue;
+          const row = P(c, a) * dim;
+          for (let l = 0; l <= n; l++) HScale[row + P(e, l)] += wa * Math.abs(xt(i, l));
+        }
+      }
+    }
+  });
+  assertWithin(H, HRef, HScale, 2e-5, 1e-12, `${kernel.name} exactHessian k=${k}`);
+}
+
 /** The full comparison grid: several n (SIMD tails), row sets, weights, losses, k. */
 export function suite(kernel: LinearKernel, m: number, label: string): void {
   for (const n of [1, 3, 8, 37]) {
@@ -119,6 +227,10 @@ export function suite(kernel: LinearKernel, m: number, label: string): void {
       ];
       for (const [rname, rows] of ranges) {
         for (const useSw of [false, true]) {
+          const tag = `${rname}, ${useSw ? 'weights' : 'no weights'}`;
+          test(`exact solver passes, binary: ${tag}`, () => compareExact(kernel, d, 1, rows, useSw, 0.4, 51 + n));
+          test(`exact solver passes, softmax k=3: ${tag}`, () => compareExact(kernel, d, 3, rows, useSw, 0.3, 61 + n));
+          test(`exact solver passes, softmax k=10: ${tag}`, () => compareExact(kernel, d, 10, rows, useSw, 0.3, 71 + n));
           for (const loss of ['bce', 'mse'] as LossKind[]) {
             const tag = `${rname}, ${useSw ? 'weights' : 'no weights'}, ${loss}`;
             test(`binary: ${tag}`, () => compareBinary(kernel, d, rows, useSw, loss, 0.4, 11 + n));
