@@ -644,6 +644,7 @@ export class TrainingSession {
         classWeight: this.config.classWeight,
         numClasses: this.K,
         method,
+        kernel: this.kernel,
       }, this.theta64);
     }
     return this.exact;
@@ -976,6 +977,7 @@ export class TrainingSession {
       l2: this.config.l2,
       classWeight: this.config.classWeight,
       numClasses: this.K,
+      kernel: this.kernel,
     });
     this.opt = { W: r.W, b: r.b, converged: r.converged, separable: r.separable, cost: r.objective, iterations: r.iterations };
     return this.opt;

@@ -7,6 +7,13 @@
  * computed in float64 (X is read as float32 and widened). Used to validate training and to plot the distance of
  * every iterate from the optimum W*.
  *
+ * Passes over the rows. Given a kernel (SolveOptions.kernel, the one training uses), J, ∇J and the curvature come
+ * from its float64 fused pass (LinearKernel.exactGrad), the Hessian-vector products and the dense Hessian from
+ * exactHessVec / exactHessian, which the SIMD kernels form from float32 products with float64 sums: Newton only
+ * needs an approximate H (its direction is refined by the exact gradient at the next step), while J and ∇J — what
+ * the stopping test ‖∇J‖ ≤ tol and the line search read — stay float64 throughout. Without a kernel the float64
+ * TypeScript loops of {@link Problem} below do the same work (the reference the kernels are tested against).
+ *
  * Parameters are packed as θ = [W (k×n row-major), b (k)], d = k(n + 1) unknowns.
  *
  * Methods
@@ -23,7 +30,7 @@
  * With λ = 0 and linearly separable data there is no finite optimum: once an iterate classifies every row
  * strictly correctly (a certificate of separability) the solver stops with converged = false, separable = true.
  */
-import type { Split } from './types';
+import type { LinearKernel, RowSet, Split } from './types';
 
 export interface SolveOptions {
   /** λ ≥ 0 in (λ/2)‖W‖². */
@@ -42,6 +49,11 @@ export interface SolveOptions {
    * preconditioner is estimated from max(budget / (d²/2), 3d) rows sampled in proportion to their curvature.
    */
   hessianBudget?: number;
+  /**
+   * Kernel for the passes over the rows (J, ∇J, Hessian products, the dense Hessian): the session's training
+   * kernel. Default: the float64 TypeScript loops of this module.
+   */
+  kernel?: LinearKernel;
 }
 
 export interface SolveResult {
@@ -108,12 +120,20 @@ class Problem {
   readonly lambda: number;
   /** ω_i = s_i / Σ s (Σ ω = 1); weights rounded to float32 like {@link Objective}'s. */
   readonly omega: Float64Array;
-  /** Curvature data at the last fg() point: binary ω_i a_i(1 − a_i) (m); softmax p_i (m×k). */
+  /** Curvature data at the last fg() point: binary ω_i a_i(1 − a_i) (m); softmax p_i (m×k). Without a kernel. */
   private readonly curv: Float64Array;
   private readonly zbuf: Float64Array;
   private readonly ubuf: Float64Array;
   /** Whether the last fg() point classified every row strictly correctly. */
   separates = false;
+  /** The kernel doing the passes, or null for the float64 loops below. */
+  private readonly kernel: LinearKernel | null;
+  /** Kernel path: sample weights s_i (float32, null when all 1), their sum S (ω_i = s_i / S), all rows. */
+  private readonly sw: Float32Array | null;
+  private readonly totalWeight: number;
+  private readonly allRows: RowSet;
+  /** Kernel path: curvature at the last fg() point, binary a_i(1 − a_i) (m), softmax p_i (m×k), float32. */
+  private readonly curv32: Float32Array;
 
   constructor(split: Split, k: number, opts: SolveOptions) {
     const m = split.m;
@@ -138,15 +158,35 @@ class Problem {
     }
     let S = 0;
     for (let i = 0; i < m; i++) S += omega[i];
+    this.kernel = opts.kernel ?? null;
+    this.sw = this.kernel && opts.classWeight === 'balanced' ? Float32Array.from(omega) : null;
+    this.totalWeight = S;
+    this.allRows = { start: 0, end: m };
     for (let i = 0; i < m; i++) omega[i] /= S;
     this.omega = omega;
-    this.curv = new Float64Array(k === 1 ? m : m * k);
+    this.curv = new Float64Array(this.kernel ? 0 : k === 1 ? m : m * k);
+    this.curv32 = new Float32Array(this.kernel ? (k === 1 ? m : m * k) : 0);
     this.zbuf = new Float64Array(k);
     this.ubuf = new Float64Array(k);
   }
 
+  /** fg() by the kernel: its float64 sums divided by S, plus the penalty. */
+  private kernelFg(kernel: LinearKernel, theta: Float64Array, g: Float64Array): number {
+    const { X, y, n, k, kn, d, lambda, totalWeight: S } = this;
+    const r = kernel.exactGrad(X, n, k, this.allRows, y, this.sw, theta, g, this.curv32);
+    this.separates = r.wrong === 0;
+    for (let q = 0; q < d; q++) g[q] /= S;
+    let sq = 0;
+    for (let q = 0; q < kn; q++) {
+      sq += theta[q] * theta[q];
+      g[q] += lambda * theta[q];
+    }
+    return r.loss / S + 0.5 * lambda * sq;
+  }
+
   /** J(θ), writing ∇J into g (d); caches the curvature at θ for hv() and hessian(). */
   fg(theta: Float64Array, g: Float64Array): number {
+    if (this.kernel) return this.kernelFg(this.kernel, theta, g);
     const { X, y, m, n, k, kn, omega, curv } = this;
     g.fill(0);
     let f = 0;
@@ -211,6 +251,13 @@ class Problem {
   /** out = H v, the exact Hessian of J at the last fg() point times v (both length d). */
   hv(v: Float64Array, out: Float64Array): void {
     const { X, m, n, k, kn, omega, curv } = this;
+    if (this.kernel) {
+      this.kernel.exactHessVec(X, n, k, this.allRows, this.sw, this.curv32, v, out);
+      const S = this.totalWeight;
+      for (let q = 0; q < this.d; q++) out[q] /= S;
+      for (let q = 0; q < kn; q++) out[q] += this.lambda * v[q];
+      return;
+    }
     out.fill(0);
     if (k === 1) {
       for (let i = 0; i < m; i++) {
@@ -252,7 +299,27 @@ class Problem {
    * ω_i a_i(1 − a_i) (binary) or ω_i Σ_c p_ic(1 − p_ic) (softmax). Length m.
    */
   curvatureMass(): Float64Array {
-    const { m, k, omega, curv } = this;
+    const { m, k, omega } = this;
+    if (this.kernel) {
+      const c32 = this.curv32;
+      const sw = this.sw;
+      const S = this.totalWeight;
+      const out = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        if (k === 1) {
+          s = c32[i];
+        } else {
+          for (let c = 0; c < k; c++) {
+            const p = c32[i * k + c];
+            s += p * (1 - p);
+          }
+        }
+        out[i] = ((sw ? sw[i] : 1) * s) / S;
+      }
+      return out;
+    }
+    const curv = this.curv;
     if (k === 1) return curv.slice(0, m);
     const out = new Float64Array(m);
     for (let i = 0; i < m; i++) {
@@ -272,6 +339,13 @@ class Problem {
    */
   hessian(rows: Int32Array | null, rowScale: Float64Array | null, H: Float64Array): void {
     const { X, n, k, kn, d, omega, curv } = this;
+    if (this.kernel) {
+      this.kernel.exactHessian(X, n, k, rows ?? this.allRows, this.sw, this.curv32, rows ? rowScale : null, H);
+      const S = this.totalWeight;
+      for (let q = 0; q < d * d; q++) H[q] /= S;
+      for (let q = 0; q < kn; q++) H[q * d + q] += this.lambda;
+      return;
+    }
     H.fill(0);
     const count = rows ? rows.length : this.m;
     const n1 = n + 1;

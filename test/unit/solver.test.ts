@@ -1,10 +1,15 @@
-import { test, describe } from 'node:test';
+import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { solveExact, type SolveOptions } from '../../src/engine/solver';
+import { ExactSolver, solveExact, type SolveOptions, type SolveResult } from '../../src/engine/solver';
 import { Objective } from '../../src/engine/objective';
-import type { Split } from '../../src/engine/types';
+import { jsKernel } from '../../src/engine/kernel-js';
+import { createWasmKernel } from '../../src/engine/kernel-wasm';
+import { createParallelKernel, stopKernelThreads } from '../../src/engine/parallel-kernel';
+import type { LinearKernel, Split } from '../../src/engine/types';
+
+after(() => stopKernelThreads());
 
 /** Optimum computed by scikit-learn (scripts/fixtures/sklearn_optimum.py). */
 interface Fixture {
@@ -97,6 +102,102 @@ describe('solveExact matches scikit-learn', () => {
       assert.equal(sub.method, 'newton');
       assert.ok(sub.converged, `${name} subsampled Newton converged (gradNorm ${sub.gradNorm})`);
       assert.ok(relativeError(fx, sub.W, sub.b) < 1e-4, `${name} subsampled Newton`);
+    }
+  });
+});
+
+/** max |θ_a − θ_b| / max |θ_b| over W and b. */
+function relativeDistance(a: SolveResult, b: SolveResult): number {
+  let scale = 0;
+  let diff = 0;
+  for (let q = 0; q < b.W.length; q++) {
+    scale = Math.max(scale, Math.abs(b.W[q]));
+    diff = Math.max(diff, Math.abs(a.W[q] - b.W[q]));
+  }
+  for (let c = 0; c < b.b.length; c++) {
+    scale = Math.max(scale, Math.abs(b.b[c]));
+    diff = Math.max(diff, Math.abs(a.b[c] - b.b[c]));
+  }
+  return diff / scale;
+}
+
+/** The kernels the session can train with; the parallel one split across threads even for these small data. */
+const KERNELS: Array<[string, LinearKernel]> = [
+  ['TypeScript reference kernel', jsKernel],
+  ['WebAssembly SIMD kernel', createWasmKernel()],
+  ['parallel kernel, 2 threads', createParallelKernel({ threads: 2, minParallelWork: 0 })],
+  ['parallel kernel, 3 threads', createParallelKernel({ threads: 3, minParallelWork: 0 })],
+];
+
+describe('solveExact with the passes on the kernel layer', () => {
+  for (const [label, kernel] of KERNELS) {
+    describe(label, () => {
+      for (const name of FIXTURES) {
+        test(`${name}: the scikit-learn optimum, ‖∇J‖ ≤ 1e-9, and the float64 TypeScript solver's optimum`, () => {
+          const { fx, split } = loadFixture(name);
+          const res = solveExact(split, fx.k, optsOf(fx, { kernel }));
+          assert.equal(res.method, 'newton');
+          assert.ok(res.converged, `converged (gradNorm ${res.gradNorm})`);
+          assert.ok(res.gradNorm <= 1e-9, `gradNorm ${res.gradNorm}`);
+          assert.equal(res.separable, false);
+          const err = relativeError(fx, res.W, res.b);
+          assert.ok(err < 1e-5, `relative difference to scikit-learn ${err}`);
+          const ref = solveExact(split, fx.k, optsOf(fx));
+          assert.ok(relativeDistance(res, ref) < 1e-9, `distance to the reference solver's optimum ${relativeDistance(res, ref)}`);
+          assert.ok(Math.abs(res.objective - ref.objective) <= 1e-14 * Math.abs(ref.objective), `J ${res.objective} vs ${ref.objective}`);
+        });
+      }
+
+      test('L-BFGS and Newton with a subsampled Hessian preconditioner reach the same optimum', () => {
+        for (const name of ['breast_cancer_l2_0.01', 'iris_l2_0.01', 'iris_unbalanced_l2_0.01_balanced']) {
+          const { fx, split } = loadFixture(name);
+          const lb = solveExact(split, fx.k, optsOf(fx, { method: 'lbfgs', kernel }));
+          assert.equal(lb.method, 'lbfgs');
+          assert.ok(lb.converged && lb.gradNorm <= 1e-9, `${name} L-BFGS converged (gradNorm ${lb.gradNorm})`);
+          assert.ok(relativeError(fx, lb.W, lb.b) < 1e-5, `${name} L-BFGS`);
+          const sub = solveExact(split, fx.k, optsOf(fx, { method: 'newton', hessianBudget: 1, kernel }));
+          assert.ok(sub.converged && sub.gradNorm <= 1e-9, `${name} subsampled Newton converged (gradNorm ${sub.gradNorm})`);
+          assert.ok(relativeError(fx, sub.W, sub.b) < 1e-5, `${name} subsampled Newton`);
+        }
+      });
+
+      test('hand-checked and degenerate cases: intercept-only models, separable data', () => {
+        const noFeatures = (y: number[]): Split => ({
+          X: new Float32Array(0), y: Int32Array.from(y), m: y.length, sourceRows: Int32Array.from(y, (_, i) => i),
+        });
+        const bin = solveExact(noFeatures([1, 1, 1, 0]), 1, { l2: 0, classWeight: null, numClasses: 2, tol: 1e-13, kernel });
+        assert.ok(bin.converged && Math.abs(bin.b[0] - Math.log(3)) < 1e-10, `b ${bin.b[0]}`);
+        const y = [0, 1, 1, 2, 2, 2, 2, 2];
+        const sm = solveExact(noFeatures(y), 3, { l2: 0, classWeight: null, numClasses: 3, tol: 1e-13, kernel });
+        const logs = [1, 2, 5].map((c) => Math.log(c / 8));
+        const mean = (logs[0] + logs[1] + logs[2]) / 3;
+        for (let c = 0; c < 3; c++) assert.ok(Math.abs(sm.b[c] - (logs[c] - mean)) < 1e-10, `b${c} ${sm.b[c]}`);
+        const sep: Split = {
+          X: Float32Array.from([-2, 0.5, -1, -0.3, 1, 0.2, 2, -1]), y: Int32Array.from([0, 0, 1, 1]), m: 4,
+          sourceRows: Int32Array.from([0, 1, 2, 3]),
+        };
+        for (const k of [1, 2]) {
+          const r = solveExact(sep, k, { l2: 0, classWeight: null, numClasses: 2, maxIter: 50, kernel });
+          assert.equal(r.converged, false);
+          assert.equal(r.separable, true);
+        }
+        const reg = solveExact(sep, 1, { l2: 0.1, classWeight: null, numClasses: 2, kernel });
+        assert.ok(reg.converged && !reg.separable);
+      });
+    });
+  }
+
+  test('the parallel kernel: the same bits on every run, iteration by iteration', () => {
+    const kernel = KERNELS[2][1];
+    for (const name of ['breast_cancer_l2_0.01_balanced', 'iris_l2_0.01']) {
+      const { fx, split } = loadFixture(name);
+      const runs = [0, 1].map(() => {
+        const solver = new ExactSolver(split, fx.k, optsOf(fx, { kernel }));
+        const trace: number[] = [solver.objective, solver.gradNorm];
+        while (solver.step() !== null) trace.push(solver.objective, solver.gradNorm, ...solver.parameters);
+        return trace;
+      });
+      assert.deepEqual(runs[1], runs[0], name);
     }
   });
 });
