@@ -1,8 +1,12 @@
 /**
  * `npm run bench`: the engine side by side with what users would pick instead (pandas, numpy, scikit-learn) on
- * Fashion-MNIST, in one run, printing a table of medians (min–max) and ratios against the targets.
+ * Fashion-MNIST and on mixed tabular data, in one run, printing tables of medians (min–max) and ratios against the
+ * targets: the Fashion-MNIST table, then the tabular one (bench/tabular.ts).
  *
- *   node out/bench/run.js [--train P --test Q] [--reps N] [--lbfgs-reps N] [--no-lbfgs] [--threads T] [--json F]
+ *   node out/bench/run.js [--only fashion|tabular|prepare|fit|cli] [--json F]
+ *     Fashion-MNIST: [--train P --test Q] [--reps N] [--lbfgs-reps N] [--no-lbfgs] [--threads T]
+ *     tabular:       [--rows N (1000000)] [--tabular-reps N (3)] [--classes 2,10 (2)] [--cli-softmax]
+ *   node out/bench/run.js --bounds [--rows N (5000000)]   the scale and resource bounds only
  *
  * Data: the CSVs given, else bench/data/fashion_{train,test}.csv, written from Debian's dataset-fashion-mnist
  * when missing (bench/make-fashion.ts). Python anchors use /usr/bin/python3 with numpy, pandas and scikit-learn
@@ -22,8 +26,7 @@
  * - Event-loop lag of this process's main thread (monitorEventLoopDelay) while that worker parses the CSVs and
  *   trains.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -33,9 +36,10 @@ import { createParallelKernel, setThreadNice, stopKernelThreads, type ParallelKe
 import { createRng, shuffleInPlace } from '../src/engine/random';
 import { TrainingSession } from '../src/engine/session';
 import type { PreparedDataset, TrainConfig } from '../src/engine/types';
+import { arg, fmtStats, printTable, Python, PYTHON, pythonAvailable, pythonEnv, quiet, ratioCell, runJson, stats, type Json, type Row } from './common';
 import { makeFashionCsvs } from './make-fashion';
+import { childLoad, printPart, runBounds, runTabular } from './tabular';
 
-const PYTHON = '/usr/bin/python3';
 const FOOTWEAR = new Set([5, 7, 9]);
 const LR = 0.1;
 const BATCH = 256;
@@ -46,33 +50,6 @@ const TRAIN_NICE = 10;
 const TTA_CONFIG: Partial<TrainConfig> = {
   optimizer: 'adam', learningRate: 0.002, batchSize: 256, epochs: 40, seed: 42, init: 'zeros', logEvery: 0,
 };
-
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
-
-function stats(xs: number[]): Stats {
-  const s = xs.slice().sort((a, b) => a - b);
-  const n = s.length;
-  const median = n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  return { median, min: s[0] ?? NaN, max: s[n - 1] ?? NaN, n };
-}
-
-/**
- * Pause before timing our side after a numpy call: OpenBLAS worker threads keep spinning for a while after each
- * BLAS call (about 0.1 s by default) and would compete with our threads for the cores.
- */
-function quiet(ms = 250): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 // ───────────────────────────── child: our CSV parse in a fresh process ─────────────────────────────
 
@@ -224,97 +201,13 @@ function trainWorker(): void {
   parentPort!.postMessage({ type: 'done', results, stats: kernel.threadStats() });
 }
 
-// ───────────────────────────── python ─────────────────────────────
-
-type Json = Record<string, number | string>;
-
-class Python {
-  private readonly proc: ChildProcessWithoutNullStreams;
-  private buffer = '';
-  private waiting: Array<(v: Json) => void> = [];
-
-  constructor(script: string, env: NodeJS.ProcessEnv) {
-    this.proc = spawn(PYTHON, [script, 'serve'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stdout.setEncoding('utf8');
-    this.proc.stdout.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let nl: number;
-      while ((nl = this.buffer.indexOf('\n')) >= 0) {
-        const line = this.buffer.slice(0, nl);
-        this.buffer = this.buffer.slice(nl + 1);
-        this.waiting.shift()?.(JSON.parse(line) as Json);
-      }
-    });
-    this.proc.stderr.on('data', (c: Buffer) => process.stderr.write(c));
-  }
-
-  ask(req: Json): Promise<Json> {
-    return new Promise((resolveAnswer, reject) => {
-      this.waiting.push((v) => (v.error ? reject(new Error(`python: ${v.error}`)) : resolveAnswer(v)));
-      this.proc.stdin.write(JSON.stringify(req) + '\n');
-    });
-  }
-
-  quit(): void {
-    this.proc.stdin.write(JSON.stringify({ cmd: 'quit' }) + '\n');
-    this.proc.stdin.end();
-  }
-}
-
-/** Environment for numpy: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed so OpenBLAS picks its own kernels. */
-function pythonEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  return env;
-}
-
-function pythonAvailable(env: NodeJS.ProcessEnv): string | null {
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
-  const r = spawnSync(PYTHON, ['-c', 'import numpy, pandas, sklearn; print(numpy.__version__, pandas.__version__, sklearn.__version__)'], {
-    env,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) return `${PYTHON} lacks numpy/pandas/scikit-learn (${(r.stderr || '').trim().split('\n').pop()})`;
-  return null;
-}
-
-function runJson(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Json {
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Json;
-}
-
-// ───────────────────────────── table ─────────────────────────────
-
-interface Row {
-  work: string;
-  ours: string;
-  anchor: string;
-  ratio: string;
-  target: string;
-  met: string;
-}
-
-function fmtStats(s: Stats, unit: string, digits = 1, scale = 1): string {
-  if (!Number.isFinite(s.median)) return '—';
-  const f = (x: number): string => (x * scale).toFixed(digits);
-  return s.n > 1 ? `${f(s.median)} ${unit} (${f(s.min)}–${f(s.max)})` : `${f(s.median)} ${unit}`;
-}
-
-function printTable(rows: Row[]): void {
-  const cols: Array<keyof Row> = ['work', 'ours', 'anchor', 'ratio', 'target', 'met'];
-  const head: Row = { work: 'work', ours: 'ours', anchor: 'anchor', ratio: 'ratio', target: 'target', met: 'met' };
-  const width = cols.map((c) => Math.max(...[head, ...rows].map((r) => r[c].length)));
-  const line = (r: Row): string => '| ' + cols.map((c, i) => r[c].padEnd(width[i])).join(' | ') + ' |';
-  console.log(line(head));
-  console.log('|' + width.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  for (const r of rows) console.log(line(r));
-}
-
 // ───────────────────────────── main ─────────────────────────────
 
-async function main(): Promise<void> {
+/**
+ * The Fashion-MNIST rows (`--only fashion`): prints their table, returns the raw results. Without the data it exits
+ * with code 2 when `required`, else says so and returns null (the tabular rows still run).
+ */
+async function runFashion(required: boolean): Promise<Record<string, unknown> | null> {
   const reps = Number(arg('--reps') ?? 5);
   const lbfgsReps = process.argv.includes('--no-lbfgs') ? 0 : Number(arg('--lbfgs-reps') ?? 1);
   const threads = Number(arg('--threads') ?? Math.max(1, Math.min(availableParallelism(), 4)));
@@ -324,8 +217,10 @@ async function main(): Promise<void> {
   if (!train || !test) {
     const made = makeFashionCsvs(join(root, 'bench/data'));
     if (!made) {
-      console.error('No data: pass --train and --test CSVs, or install Debian package dataset-fashion-mnist.');
-      process.exit(2);
+      console.error('No Fashion-MNIST data: pass --train and --test CSVs, or install Debian package dataset-fashion-mnist.');
+      if (required) process.exit(2);
+      console.error('Skipping the Fashion-MNIST rows.');
+      return null;
     }
     train = train ?? made.train;
     test = test ?? made.test;
@@ -339,7 +234,6 @@ async function main(): Promise<void> {
   if (noPython) console.log(`Python anchors unavailable: ${noPython}. Printing our figures only.`);
   const rows: Row[] = [];
   const results: Record<string, unknown> = { reps, threads };
-  const ratioCell = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
 
   // 1. CSV → float32 matrix, fresh processes, interleaved.
   {
@@ -468,14 +362,59 @@ async function main(): Promise<void> {
   results.tta = { ours: tta, lbfgs, lagMaxMs: maxLag, lagP99Ms: lag.percentile(99) / 1e6, kernelThreads: trainStats };
   results.epochKernelThreads = epochStats;
 
-  console.log('');
+  console.log('\nFashion-MNIST\n');
   printTable(rows);
   const st = epochStats;
   console.log(
     `\nkernel threads (epochs): ${st.parallelCalls} of ${st.calls} calls split; ${st.stolen} of ${st.posted} worker chunks ` +
       'run by the caller because their worker had not started them (busy machine).',
   );
+  return results;
+}
+
+/** Comma-separated numbers of a flag, e.g. `--classes 2,10`. */
+function numbers(v: string | undefined, fallback: number[]): number[] {
+  return v === undefined ? fallback : v.split(',').map(Number).filter((x) => Number.isFinite(x));
+}
+
+/**
+ * Which parts run: everything by default (Fashion-MNIST, then the tabular table); `--only fashion`, `--only
+ * tabular` (or `--only prepare|fit|cli`, one tabular part); `--bounds` alone runs the scale and resource bounds.
+ */
+async function main(): Promise<void> {
+  const root = process.cwd();
   const jsonOut = arg('--json');
+  const results: Record<string, unknown> = {};
+  if (process.argv.includes('--bounds')) {
+    const rows = Number(arg('--rows') ?? 5_000_000);
+    console.log(`bench --bounds: ${rows} rows; node ${process.version}`);
+    const part = await runBounds(root, rows);
+    printPart('Scale and resource bounds', part);
+    results.bounds = part.results;
+  } else {
+    const only = arg('--only') ?? 'all';
+    const tabularParts = ['prepare', 'fit', 'cli'] as const;
+    if (!['all', 'fashion', 'tabular', ...tabularParts].includes(only)) {
+      console.error(`--only takes fashion, tabular, prepare, fit or cli (got '${only}')`);
+      process.exit(2);
+    }
+    if (only === 'all' || only === 'fashion') Object.assign(results, await runFashion(only === 'fashion'));
+    if (only !== 'fashion') {
+      const env = pythonEnv();
+      const noPython = pythonAvailable(env);
+      if (noPython) console.log(`Python references unavailable: ${noPython}. Printing our figures only.`);
+      const rows = Number(arg('--rows') ?? 1_000_000);
+      const reps = Number(arg('--tabular-reps') ?? 3);
+      const classes = numbers(arg('--classes'), [2]);
+      const parts = new Set(tabularParts.filter((p) => only === 'all' || only === 'tabular' || only === p));
+      console.log(`\nbench tabular: ${rows} rows, classes ${classes.join(', ')}, ${reps} repetitions, parts ${[...parts].join(', ')}`);
+      const part = await runTabular({
+        root, rows, reps, classes, parts, pythonEnv: noPython ? null : env, cliSoftmax: process.argv.includes('--cli-softmax'),
+      });
+      printPart('Mixed tabular data', part);
+      results.tabular = part.results;
+    }
+  }
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 1));
 }
 
@@ -483,6 +422,8 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === 'train')
   trainWorker();
 } else if (process.argv[2] === '--child-csv') {
   childCsv(process.argv[3]);
+} else if (process.argv[2] === '--child-tabular-load') {
+  childLoad(process.argv[3]);
 } else if (isMainThread) {
   main().catch((e: unknown) => {
     console.error(e);
