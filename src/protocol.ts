@@ -255,6 +255,8 @@ export type ToWebview =
   | { type: 'metrics'; requestId?: number; test: ConfusionMetrics | null; train: ConfusionMetrics }
   /** An error to show inline (also shown as a VS Code notification by the host). */
   | { type: 'error'; message: string }
+  /** The user stepped (Step, F10 from any tab, Step Back, Go to Iteration, the timeline): show the Step tab. */
+  | { type: 'showStep' }
   /** Host is busy with a long task (loading, comparing); null clears. */
   | { type: 'busy'; label: string | null };
 

@@ -211,9 +211,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }
   };
 
+  /** The dashboard shows the Step tab after every step the user makes, from whatever tab (F10 included). */
+  const showStepTab = (): void => deps.hub.broadcast({ type: 'showStep' });
+
   const step = async (): Promise<StepRecord> => {
     const before = controller.state;
     const record = await controller.step();
+    showStepTab();
     if (before?.done && !before.running) {
       // Stepping past the end is allowed (a learner may want one more look), but never silently.
       const more = vscode.l10n.t('Train More Epochs…');
@@ -249,6 +253,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   const stepBack = async (): Promise<StepRecord | null> => {
     const record = await controller.stepBack();
+    showStepTab();
     const it = controller.state?.iteration ?? 0;
     showStatus(it, vscode.l10n.t('Logistic Lab: back to iteration {0}', it));
     return record;
@@ -266,7 +271,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (typed === undefined) return undefined;
       target = Number(typed.trim());
     }
-    return controller.goTo(target);
+    const state = await controller.goTo(target);
+    showStepTab();
+    return state;
   };
 
   const stepEpoch = async (): Promise<SessionState> => {

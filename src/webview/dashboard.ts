@@ -470,9 +470,8 @@ function onMessage(msg: ToWebview): void {
       const prevStep = session?.lastStep?.iteration ?? null;
       session = msg.state;
       const newStep = msg.state?.lastStep?.iteration ?? null;
-      // A new update to look at (Step, F10 from any tab, Step Back, the timeline): show it in the Step tab.
       if (newStep !== null && newStep !== prevStep && !first && host.viewState.tab !== 'step') {
-        selectTab('step');
+        document.getElementById('tabbtn-step')?.classList.add('has-news');
       }
       errorText = null;
       renderAll();
@@ -506,6 +505,9 @@ function onMessage(msg: ToWebview): void {
       busyLabel = msg.label;
       renderBanners();
       renderToolbar();
+      break;
+    case 'showStep':
+      if (host.viewState.tab !== 'step') selectTab('step');
       break;
   }
 }

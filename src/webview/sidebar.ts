@@ -160,6 +160,8 @@ function onMessage(msg: ToWebview): void {
       busyLabel = msg.label;
       render();
       break;
+    case 'showStep':
+      break; // the sidebar has no step panel
   }
 }
 

@@ -91,13 +91,25 @@ test('Step Back and the timeline by mouse: the previous update again, number for
       panels.push(await stepPanel(frame));
     }
     assert.notEqual(panels[1], panels[2], 'two updates show different numbers');
+    // F10 with the Training tab in front: one update, and the dashboard shows it in the Step tab.
+    await frame.click('#tabbtn-training');
+    await frame.waitForSelector('#tab-training:not([hidden])');
+    await frame.locator('#tab-training').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('F10');
+    frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '4');
+    await frame.waitForSelector('#tab-step:not([hidden])', { timeout: 10_000 });
+    await frame.locator('#btn-stepBack').click();
+    frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '3');
+    assert.equal(await stepPanel(frame), panels[2], 'back from 4: the update 2 → 3 again');
     await frame.locator('#btn-stepBack').click();
     frame = await dashboard(page);
     await frame.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '2');
     assert.equal(await stepPanel(frame), panels[1], 'Step Back shows the update 1 → 2 exactly as it was');
     await screenshot(page, 'e2e-travel-1-step-back');
     // The timeline keeps the furthest iteration; releasing it at 1 shows the update 0 → 1 again.
-    assert.equal(await frame.getAttribute('#timeline', 'max'), '3');
+    assert.equal(await frame.getAttribute('#timeline', 'max'), '4');
     await frame.evaluate(() => {
       const input = document.querySelector('#timeline') as HTMLInputElement;
       input.value = '1';
