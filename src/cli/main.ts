@@ -261,7 +261,7 @@ function train(argv: string[]): number {
       config: session.config,
       encoding: prepareOptions.encoding ?? PREPARE_DEFAULTS.encoding,
       testFile: testFile ?? null,
-      timings: { readSeconds, prepareSeconds: loaded.prepareSeconds, fitSeconds, optimumSeconds, readPath: loaded.path, kernel: kernel.name },
+      timings: { readSeconds, prepareSeconds: loaded.prepareSeconds, fitSeconds, optimumSeconds, readPath: loaded.path, readFallback: loaded.fallback, kernel: kernel.name },
       train: { ...splitJson(trainM, trainM.logLoss), cost: last?.trainCost ?? null },
       test: testM ? splitJson(testM, testM.logLoss) : null,
       convergence: {

@@ -24,22 +24,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cli, run, sample, type RunResult } from './cli-run';
 
-const root = process.cwd();
-const cli = resolve(root, 'dist/cli.js');
-const sample = (name: string): string => resolve(root, 'samples', name);
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function run(...args: string[]): RunResult {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A fresh temporary folder for `fn`, removed afterwards whatever happens. */
 function inTempDir(fn: (dir: string) => void): void {

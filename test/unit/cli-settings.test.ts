@@ -5,20 +5,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/engine/config';
 import { SETTINGS, settingsValue } from '../../src/engine/settings-schema';
 import type { ColumnReport, TrainConfig } from '../../src/engine/types';
+import { root, run } from './cli-run';
 
-const root = process.cwd();
-const cli = resolve(root, 'dist/cli.js');
 const titanic = resolve(root, 'samples', 'titanic.csv');
 
-function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface Json {
   config: TrainConfig;

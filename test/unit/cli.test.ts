@@ -5,25 +5,13 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { root, run, sample } from './cli-run';
 
-const root = process.cwd();
-const cli = resolve(root, 'dist/cli.js');
-const sample = (name: string): string => resolve(root, 'samples', name);
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function run(...args: string[]): RunResult {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface TrainJson {
   rows: number;
@@ -221,6 +209,12 @@ describe('logistic-lab train: optimum, verdict, baseline', () => {
     assert.equal(j.baseline.majorityClass, '0');
     assert.equal(j.baseline.testAccuracy, 110 / 178);
     assert.match(j.convergence.advice, /try α = /);
+    // Timings of each phase; a small file is read by the general reader without trying the matrix path.
+    const t = (j as unknown as { timings: { readSeconds: number; fitSeconds: number; readPath: string; readFallback: string | null; kernel: string } }).timings;
+    assert.ok(t.readSeconds >= 0 && t.fitSeconds > 0);
+    assert.equal(t.readPath, 'table');
+    assert.equal(t.readFallback, null);
+    assert.match(t.kernel, /^(wasm-simd|js)/);
   });
 
   test('full coding without L2: the optimum exists but is not unique', () => {
