@@ -237,6 +237,9 @@ export class TrainingSession {
   private smooth: number | null | undefined = undefined;
   private unique: boolean | null | undefined = undefined;
   private base: BaselineSummary | null = null;
+  private optSummary: { of: Optimum; summary: OptimumSummary } | null = null;
+  /** paramVersion when the newest history point was recorded (it is at the current parameters only if equal). */
+  private pointVersion = -1;
   /** ‖∇J‖ at the parameters of `gradAt` (iteration and parameter version). */
   private gradCache: { key: string; norm: number } | null = null;
   /** Bumped whenever the parameters change other than by an update (reset, setWeights, restore, goTo). */
@@ -536,42 +539,20 @@ export class TrainingSession {
     if (!this.optimizer) return this.exactStep();
     this.checkpoint();
     const rows = this.nextBatch();
-    const m = rows instanceof Int32Array ? rows.length : this.data.train.m;
-    const shown = Math.min(m, STEP_BATCH_ROWS);
-    const batch = rows instanceof Int32Array ? Array.from(rows.subarray(0, shown)) : Array.from({ length: shown }, (_, i) => i);
-    const kn = this.W.length;
-    const WBefore = Array.from(this.theta64.subarray(0, kn));
-    const bBefore = Array.from(this.theta64.subarray(kn));
-    const samples = this.sampleDetails(batch.slice(0, STEP_SAMPLES));
-    const lossBefore = this.objTrain.evaluate(this.W, this.b, rows, this.gW, this.gB);
-    this.fillPending(lossBefore);
-    this.checkLoss(lossBefore);
+    const before = this.recordBefore(rows);
     const dW = Array.from(this.gW);
     const db = Array.from(this.gB);
     this.update();
-    const lossAfter = this.objTrain.evaluate(this.W, this.b, rows);
-    const record: StepRecord = {
-      iteration: this.iter,
-      epoch: this.ep,
-      batch,
-      m,
+    const kn = this.W.length;
+    const record = this.recordOf(before, {
       alpha: this.config.learningRate,
-      optimizer: this.config.optimizer,
-      loss: this.config.loss,
-      featureNames: this.data.featureNames.slice(),
-      classes: this.data.classes.slice(),
-      k: this.k,
-      samples,
       dW,
       db,
-      WBefore,
-      bBefore,
       WAfter: Array.from(this.theta64.subarray(0, kn)),
       bAfter: Array.from(this.theta64.subarray(kn)),
-      lossBefore,
-      lossAfter,
-    };
-    this.advance(m);
+      lossAfter: this.objTrain.evaluate(this.W, this.b, rows),
+    });
+    this.advance(before.m);
     record.iteration = this.iter;
     record.epoch = this.ep;
     return record;
@@ -584,36 +565,17 @@ export class TrainingSession {
   private exactStep(): StepRecord {
     this.checkpoint();
     const m = this.data.train.m;
-    const shown = Math.min(m, STEP_BATCH_ROWS);
-    const batch = Array.from({ length: shown }, (_, i) => i);
+    const before = this.recordBefore(this.allRows);
+    const { WBefore, bBefore, lossBefore } = before;
     const kn = this.W.length;
-    const WBefore = Array.from(this.theta64.subarray(0, kn));
-    const bBefore = Array.from(this.theta64.subarray(kn));
-    const samples = this.sampleDetails(batch.slice(0, STEP_SAMPLES));
-    const lossBefore = this.objTrain.evaluate(this.W, this.b, this.allRows, this.gW, this.gB);
-    this.fillPending(lossBefore);
-    this.checkLoss(lossBefore);
     const solver = this.solver();
     const st = solver.step();
-    const record: StepRecord = {
-      iteration: this.iter,
-      epoch: this.ep,
-      batch,
-      m,
+    const record = this.recordOf(before, {
       alpha: st ? st.stepSize : 0,
-      optimizer: this.config.optimizer,
-      loss: this.config.loss,
-      featureNames: this.data.featureNames.slice(),
-      classes: this.data.classes.slice(),
-      k: this.k,
-      samples,
       dW: st ? Array.from(st.gradBefore.subarray(0, kn)) : Array.from(this.gW),
       db: st ? Array.from(st.gradBefore.subarray(kn)) : Array.from(this.gB),
-      WBefore,
-      bBefore,
       WAfter: WBefore,
       bAfter: bBefore,
-      lossBefore,
       lossAfter: lossBefore,
       secondOrder: {
         method: solver.method,
@@ -623,7 +585,7 @@ export class TrainingSession {
         gradNormBefore: st ? norm2(st.gradBefore) : solver.gradNorm,
         gradNormAfter: solver.gradNorm,
       },
-    };
+    });
     if (!st || !st.accepted) return record; // finished: nothing changed, no update counted
     this.adoptSolver();
     record.WAfter = Array.from(this.theta64.subarray(0, kn));
@@ -633,6 +595,43 @@ export class TrainingSession {
     record.iteration = this.iter;
     record.epoch = this.ep;
     return record;
+  }
+
+  /**
+   * What a step record knows before the update on `rows`: the batch (its first STEP_BATCH_ROWS rows) and size m,
+   * a few samples, W and b, and J_B — whose gradient is left in gW, gB (the pending history point takes J_B;
+   * a non-finite or exploding J_B throws 'divergence').
+   */
+  private recordBefore(rows: RowSet): Pick<StepRecord, 'batch' | 'm' | 'samples' | 'WBefore' | 'bBefore' | 'lossBefore'> {
+    const m = rows instanceof Int32Array ? rows.length : this.data.train.m;
+    const shown = Math.min(m, STEP_BATCH_ROWS);
+    const batch = rows instanceof Int32Array ? Array.from(rows.subarray(0, shown)) : Array.from({ length: shown }, (_, i) => i);
+    const kn = this.W.length;
+    const WBefore = Array.from(this.theta64.subarray(0, kn));
+    const bBefore = Array.from(this.theta64.subarray(kn));
+    const samples = this.sampleDetails(batch.slice(0, STEP_SAMPLES));
+    const lossBefore = this.objTrain.evaluate(this.W, this.b, rows, this.gW, this.gB);
+    this.fillPending(lossBefore);
+    this.checkLoss(lossBefore);
+    return { batch, m, samples, WBefore, bBefore, lossBefore };
+  }
+
+  /** A step record from what was known before the update, what it did, and the session's fixed facts. */
+  private recordOf(
+    before: ReturnType<TrainingSession['recordBefore']>,
+    update: Pick<StepRecord, 'alpha' | 'dW' | 'db' | 'WAfter' | 'bAfter' | 'lossAfter' | 'secondOrder'>,
+  ): StepRecord {
+    return {
+      iteration: this.iter,
+      epoch: this.ep,
+      optimizer: this.config.optimizer,
+      loss: this.config.loss,
+      featureNames: this.data.featureNames.slice(),
+      classes: this.data.classes.slice(),
+      k: this.k,
+      ...before,
+      ...update,
+    };
   }
 
   /** The exact fit's solver, started from the current parameters. */
@@ -747,6 +746,7 @@ export class TrainingSession {
     this.startLoss = point.trainLoss;
     this.lastEpochLoss = point.trainLoss;
     this.points.push(point);
+    this.pointVersion = this.paramVersion;
     this.started = true;
   }
 
@@ -838,6 +838,7 @@ export class TrainingSession {
 
   private pushPoint(point: HistoryPoint): void {
     this.points.push(point);
+    this.pointVersion = this.paramVersion;
     if (this.points.length > MAX_HISTORY) {
       this.stride *= 2;
       const s = this.stride;
@@ -1029,7 +1030,13 @@ export class TrainingSession {
     const diverged = this.divergence !== null;
     if (!diverged) this.begin();
     this.settlePending();
-    const cost = diverged ? Infinity : this.objTrain.evaluate(this.W, this.b, this.allRows);
+    // The newest history point is often at the current parameters: its cost is J now (no second pass).
+    const last = this.points[this.points.length - 1];
+    const cost = diverged
+      ? Infinity
+      : last && last.iteration === this.iter && this.pointVersion === this.paramVersion && Number.isFinite(last.trainCost)
+        ? last.trainCost
+        : this.objTrain.evaluate(this.W, this.b, this.allRows);
     const o = this.opt ?? null;
     return assessConvergence({
       optimizer: this.config.optimizer,
@@ -1064,6 +1071,8 @@ export class TrainingSession {
   optimumSummary(): OptimumSummary | null {
     const o = this.opt;
     if (!o || !o.converged) return null;
+    // W* never changes once solved: evaluate it once, not at every state a view asks for.
+    if (this.optSummary && this.optSummary.of === o) return this.optSummary.summary;
     const W = Float32Array.from(o.W);
     const b = Float32Array.from(o.b);
     const logLossOpts = { loss: 'bce' as const, l2: 0, classWeight: null, numClasses: this.K };
@@ -1073,7 +1082,7 @@ export class TrainingSession {
       return accuracy(split.y, P, this.K, this.config.threshold);
     };
     const { train, test } = this.data;
-    return {
+    const summary: OptimumSummary = {
       cost: o.cost,
       trainLoss: lossOn(train),
       testLoss: test.m > 0 ? lossOn(test) : null,
@@ -1082,6 +1091,8 @@ export class TrainingSession {
       iterations: o.iterations,
       unique: this.optimumUnique(),
     };
+    this.optSummary = { of: o, summary };
+    return summary;
   }
 
   /** Mean log loss (from the scores, no penalty, no weights) of a split at the current parameters. */
