@@ -264,13 +264,20 @@ function fmt(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
-/** Whether full-batch costs went up between consecutive recorded points (beyond rounding). */
+/**
+ * Relative change of the cost below which a rise is rounding, not oscillation: the model computes with float32
+ * weights (about 6e-8 relative), so near the optimum the float64 master weights move below float32 resolution and
+ * the cost jitters at that level.
+ */
+export const COST_ROUNDING = 1e-7;
+
+/** How often full-batch costs went up between consecutive recorded points (beyond rounding). */
 function rises(costs: ConvergenceInput['costs'], from: number): number {
   let count = 0;
   for (let t = Math.max(1, from); t < costs.length; t++) {
     const a = costs[t - 1].cost;
     const b = costs[t].cost;
-    if (b > a + 1e-9 * Math.max(1, Math.abs(a))) count++;
+    if (b > a + COST_ROUNDING * Math.max(1, Math.abs(a))) count++;
   }
   return count;
 }

@@ -6,6 +6,7 @@ import { prepareDataset } from '../../src/engine/dataset';
 import { TrainingSession } from '../../src/engine/session';
 import { Objective } from '../../src/engine/objective';
 import {
+  assessConvergence,
   baselineSummary,
   gramTopEigenvalue,
   hasFullColumnRank,
@@ -209,3 +210,23 @@ function readCsvFromText(text: string) {
     hasHeader: true,
   };
 }
+
+describe('verdict at the optimum', () => {
+  test('cost jitter at float32 rounding next to J* is converged, not oscillating; a real rise still is', () => {
+    // A long full-batch run that reached J*: the cost moves by ~1e-9 up and down (float32 weights).
+    const jStar = 0.4425131638;
+    const costs = Array.from({ length: 400 }, (_, t) => ({
+      iteration: t * 100, epoch: t * 100, cost: t === 0 ? Math.LN2 : jStar + 1e-9 * (1 + 3 * (t % 2)),
+    }));
+    const base = {
+      optimizer: 'gd' as const, learningRate: 0.1, epochs: 40_000, l2: 0, fullBatch: true, iteration: 39_900, epoch: 39_900,
+      done: true, diverged: false, startCost: Math.LN2, gradNorm: 7e-8, smoothness: 0.53, curvature: 0.25,
+      optimum: { cost: jStar, converged: true, separable: false },
+    };
+    const v = assessConvergence({ ...base, cost: costs[costs.length - 1].cost, costs });
+    assert.equal(v.verdict, 'converged', v.advice);
+    // The same run with rises of 1e-4 in its second half oscillates.
+    const bumpy = costs.map((p, t) => (t > 200 ? { ...p, cost: jStar + 1e-3 + 1e-4 * (t % 2) } : p));
+    assert.equal(assessConvergence({ ...base, cost: bumpy[bumpy.length - 1].cost, costs: bumpy }).verdict, 'oscillating');
+  });
+});
