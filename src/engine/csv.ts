@@ -650,7 +650,7 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   if (status === RAGGED) {
     throw raggedRow(label, file, cols.errLine, cols.errField, ncols, firstLooksLikeHeader, firstText, firstKind, delimiter);
   }
-  const { kind, nums, codes, dicts, levelLists, missing, switchRow, needsText, nonFinite, nonFiniteLine } = cols;
+  const { kind, nums, codes, levelLists, missing, switchRow, needsText, nonFinite, nonFiniteLine } = cols;
   const rows = cols.rows;
   const commas = delimiter !== ',';
 
@@ -667,7 +667,7 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
       kindH[j] = 0;
       if (firstKind[j] === F_TEXT && DECIMAL_COMMA.test(trimPad(firstText[j]))) firstKindH[j] = F_NUMBER;
     }
-    hasHeader = detectHeader(firstText, firstKindH, kindH, missingH, rows, dicts);
+    hasHeader = detectHeader(firstText, firstKindH, kindH, missingH, rows, levelLists);
   }
 
   if (hasHeader && rows === 0) {
@@ -690,7 +690,6 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
         switchRow[j] = rows;
         needsText[j] = rows - missing[j] > 0 ? 1 : 0;
         codes[j] = new Int32Array(0);
-        dicts[j] = new Map();
       }
     }
   }
@@ -733,6 +732,8 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
       continue;
     }
     // Categorical: levels in order of first appearance over [first row] + [rows before switch] + [the rest].
+    // A header and text from the first data row on: the reader's codes are final (kept, not copied).
+    if (off === 0 && switchRow[j] === 0) continue;
     const out = new Int32Array(total);
     const dict = finalDicts[j];
     const levels = finalLevels[j];
@@ -796,10 +797,15 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
       remap[k] = code;
     }
     const src = codes[j] as Int32Array;
-    const out = finalCodes[j];
-    for (let row = switchRow[j]; row < rows; row++) {
-      const c = src[row];
-      out[row + off] = c < 0 ? -1 : remap[c];
+    let out = finalCodes[j];
+    if (off === 0 && switchRow[j] === 0) {
+      // Nothing came before the reader's codes, so the remap is the identity.
+      out = src.length - rows <= rows >> 3 ? src.subarray(0, rows) : src.slice(0, rows);
+    } else {
+      for (let row = switchRow[j]; row < rows; row++) {
+        const c = src[row];
+        out[row + off] = c < 0 ? -1 : remap[c];
+      }
     }
     codes[j] = null;
     nums[j] = new Float64Array(0);
@@ -822,6 +828,80 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
 
 
 /**
+ * Codes of a column's distinct field texts, looked up by their bytes: open addressing on an FNV-1a hash of the
+ * field's bytes, with the bytes of every level kept in one arena — no string is made for a level already seen.
+ * The reader's bytes are valid UTF-8 (decodeCsvBytes), so equal bytes ⇔ equal decoded text.
+ */
+class ByteDictionary {
+  size = 0;
+  private arena = new Uint8Array(1024);
+  private used = 0;
+  /** Per code: start in the arena, byte length and hash. */
+  private starts: Int32Array = new Int32Array(16);
+  private lengths: Int32Array = new Int32Array(16);
+  private hashes: Int32Array = new Int32Array(16);
+  /** code + 1 per slot (0 = empty); power-of-two length, at most half full. */
+  private slots = new Int32Array(32);
+
+  /** The code of bytes `b[s, e)`, or −1 when not present. `lastHash` keeps the hash for a following `add`. */
+  lastHash = 0;
+  find(b: Uint8Array, s: number, e: number): number {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    this.lastHash = h;
+    const mask = this.slots.length - 1;
+    const len = e - s;
+    const arena = this.arena;
+    for (let k = (h ^ (h >>> 15)) & mask; ; k = (k + 1) & mask) {
+      const c = this.slots[k] - 1;
+      if (c < 0) return -1;
+      if (this.hashes[c] !== h || this.lengths[c] !== len) continue;
+      const a = this.starts[c];
+      let i = 0;
+      while (i < len && arena[a + i] === b[s + i]) i++;
+      if (i === len) return c;
+    }
+  }
+
+  /** Adds bytes `b[s, e)` (absent: just checked by `find`) and returns their code. */
+  add(b: Uint8Array, s: number, e: number): number {
+    const len = e - s;
+    if (this.used + len > this.arena.length) {
+      const next = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
+      next.set(this.arena.subarray(0, this.used));
+      this.arena = next;
+    }
+    this.arena.set(b.subarray(s, e), this.used);
+    const code = this.size++;
+    if (code === this.starts.length) {
+      this.starts = grow32(this.starts, code * 2);
+      this.lengths = grow32(this.lengths, code * 2);
+      this.hashes = grow32(this.hashes, code * 2);
+    }
+    this.starts[code] = this.used;
+    this.lengths[code] = len;
+    this.hashes[code] = this.lastHash;
+    this.used += len;
+    if (this.size * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(code);
+    return code;
+  }
+
+  private place(code: number): void {
+    const h = this.hashes[code];
+    const mask = this.slots.length - 1;
+    let k = (h ^ (h >>> 15)) & mask;
+    while (this.slots[k] !== 0) k = (k + 1) & mask;
+    this.slots[k] = code + 1;
+  }
+
+  private rehash(capacity: number): void {
+    this.slots = new Int32Array(capacity);
+    for (let c = 0; c < this.size; c++) this.place(c);
+  }
+}
+
+/**
  * Growable typed columns filled row by row. A column starts numeric (`nums`) and switches to a dictionary
  * (`codes` into `levelLists`) at its first non-numeric, non-missing field.
  */
@@ -831,7 +911,7 @@ class Columns {
   readonly kind: Uint8Array;
   readonly nums: Float64Array[] = [];
   readonly codes: (Int32Array | null)[] = [];
-  readonly dicts: (Map<string, number> | null)[] = [];
+  readonly dicts: (ByteDictionary | null)[] = [];
   readonly levelLists: string[][] = [];
   readonly missing: Int32Array;
   /** Data row where a column became categorical; earlier rows hold numbers (or NaN) in `nums`. */
@@ -896,19 +976,22 @@ class Columns {
       }
       this.toCategorical(j, row);
     }
+    this.storeText(j, row, buf, s, e);
+  }
+
+  /** Stores field text `buf[s, e)` (trimmed) of categorical column j at `row`: its code, or −1 when missing. */
+  storeText(j: number, row: number, buf: Uint8Array, s: number, e: number): void {
     const c = this.codes[j] as Int32Array;
     if (isMissingBytes(buf, s, e)) {
       c[row] = -1;
       this.missing[j]++;
       return;
     }
-    const dict = this.dicts[j] as Map<string, number>;
-    const text = decodeText(buf, s, e);
-    let code = dict.get(text);
-    if (code === undefined) {
-      code = dict.size;
-      dict.set(text, code);
-      this.levelLists[j].push(text);
+    const dict = this.dicts[j] as ByteDictionary;
+    let code = dict.find(buf, s, e);
+    if (code < 0) {
+      code = dict.add(buf, s, e);
+      this.levelLists[j].push(decodeText(buf, s, e));
     }
     c[row] = code;
   }
@@ -919,7 +1002,7 @@ class Columns {
     this.switchRow[j] = row;
     this.needsText[j] = row - this.missing[j] > 0 ? 1 : 0;
     this.codes[j] = new Int32Array(this.cap);
-    this.dicts[j] = new Map<string, number>();
+    this.dicts[j] = new ByteDictionary();
     if (!this.needsText[j]) this.nums[j] = new Float64Array(0);
   }
 }
@@ -983,6 +1066,29 @@ function readRows(sc: Scanner, cols: Columns): number {
           break;
         }
       }
+      if (j < ncols && kind[j] === 1) {
+        // Fast path for a text field: unquoted, not starting or ending with padding, looked up by its bytes.
+        let q = p;
+        let c = q < n ? b[q] : -1;
+        if (c !== QUOTE && c !== SPACE && c !== TAB) {
+          while (c !== delim && c !== LF && c !== CR && c !== -1) c = ++q < n ? b[q] : -1;
+          const last = q > p ? b[q - 1] : -1;
+          if (last !== SPACE && last !== TAB) {
+            cols.storeText(j, row, b, p, q);
+            if (c === delim) {
+              p = q + 1;
+              continue;
+            }
+            if (c !== -1) {
+              sc.line++;
+              q++;
+              if (c === CR && q < n && b[q] === LF) q++;
+            }
+            p = q;
+            break;
+          }
+        }
+      }
       sc.pos = p;
       const r = sc.nextField();
       p = sc.pos;
@@ -1034,7 +1140,7 @@ function detectHeader(
   kind: Uint8Array,
   missing: Int32Array,
   rows: number,
-  dicts: (Map<string, number> | null)[],
+  levelLists: string[][],
 ): boolean {
   const ncols = firstText.length;
   let anyNumericBelow = false;
@@ -1048,7 +1154,7 @@ function detectHeader(
   if (!allText) return false;
   if (anyNumericBelow) return true;
   for (let j = 0; j < ncols; j++) {
-    if ((dicts[j] as Map<string, number>).has(firstText[j])) return false;
+    if (levelLists[j].includes(firstText[j])) return false;
   }
   return true;
 }

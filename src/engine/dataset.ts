@@ -103,12 +103,52 @@ export function columnFacts(col: RawColumn): ColumnFacts {
     }
     return { distinct, integer };
   }
-  const seen = new Set<number>();
+  return { distinct: countDistinct(values), integer };
+}
+
+/**
+ * Number of distinct non-NaN values of `values` (−0 and 0 are one value), by open addressing on the values'
+ * bits in a Float64Array table kept at most half full — several times faster than a Set<number> on millions
+ * of rows, and exact.
+ */
+export function countDistinct(values: Float64Array): number {
+  const word = new Float64Array(1);
+  const bits = new Uint32Array(word.buffer);
+  let capacity = 1024;
+  let keys = new Float64Array(capacity);
+  let used = new Uint8Array(capacity);
+  let size = 0;
+  const slotOf = (v: number, keysNow: Float64Array, usedNow: Uint8Array, mask: number): number => {
+    word[0] = v;
+    const h = Math.imul(bits[0], 0x9e3779b1) ^ Math.imul(bits[1] ^ (bits[1] >>> 15), 0x85ebca77);
+    let k = (h ^ (h >>> 16)) & mask;
+    while (usedNow[k] !== 0 && keysNow[k] !== v) k = (k + 1) & mask;
+    return k;
+  };
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === v) seen.add(v);
+    const raw = values[i];
+    if (raw !== raw) continue;
+    const v = raw === 0 ? 0 : raw; // −0 hashes as 0
+    const k = slotOf(v, keys, used, capacity - 1);
+    if (used[k] !== 0) continue;
+    used[k] = 1;
+    keys[k] = v;
+    size++;
+    if (size * 2 > capacity) {
+      const oldKeys = keys;
+      const oldUsed = used;
+      capacity *= 2;
+      keys = new Float64Array(capacity);
+      used = new Uint8Array(capacity);
+      for (let t = 0; t < oldKeys.length; t++) {
+        if (oldUsed[t] === 0) continue;
+        const s = slotOf(oldKeys[t], keys, used, capacity - 1);
+        used[s] = 1;
+        keys[s] = oldKeys[t];
+      }
+    }
   }
-  return { distinct: seen.size, integer };
+  return size;
 }
 
 /** Ids like PassengerId: integers, no missing value, unique per row, and in order or a contiguous range. */
@@ -246,17 +286,23 @@ function encodeTarget(col: RawColumn, file: string | undefined): { classes: stri
   const m = col.kind === 'numeric' ? col.values.length : col.codes.length;
   const labels = new Int32Array(m).fill(-1);
   if (col.kind === 'numeric') {
-    const sorted = col.values.filter((v) => !Number.isNaN(v)).sort();
-    let distinct = 0;
-    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
-    checkClassCount(distinct, sorted.length, col.name, file);
-    const values = [...new Set(sorted)];
-    const index = new Map(values.map((v, i) => [v, i]));
+    let labelled = 0;
+    for (let r = 0; r < m; r++) if (col.values[r] === col.values[r]) labelled++;
+    checkClassCount(countDistinct(col.values), labelled, col.name, file);
+    // At most the class cap of distinct values from here on: a Set of them, sorted ascending (−0 is 0).
+    const seen = new Set<number>();
     for (let r = 0; r < m; r++) {
       const v = col.values[r];
-      if (!Number.isNaN(v)) labels[r] = index.get(v) ?? -1;
+      if (v === v) seen.add(v);
     }
-    return { classes: values.map(numericLabel), labels };
+    const values = Float64Array.from(seen).sort();
+    const index = new Map<number, number>();
+    values.forEach((v, i) => index.set(v, i));
+    for (let r = 0; r < m; r++) {
+      const v = col.values[r];
+      if (v === v) labels[r] = index.get(v) ?? -1;
+    }
+    return { classes: Array.from(values, numericLabel), labels };
   }
   const used = new Uint8Array(col.levels.length);
   let distinct = 0;
@@ -590,8 +636,29 @@ function fitCategorical(
 
 // ───────────────────────────── Encoding ─────────────────────────────
 
-/** Value of one feature for data row r (float64, stored as float32 by the caller). */
-type FeatureFn = (r: number) => number;
+/**
+ * How one feature's values are computed (float64, stored as float32 by the encoder):
+ * - 'numeric': x' = ((x missing ? fill : x) − center) / scale from a numeric column's values;
+ * - 'codes': the value depends only on a categorical column's code: `byCode[code + 1]` (code −1 = missing);
+ * - 'fn': any other rule, one call per row.
+ */
+type FeatureFn =
+  | { kind: 'numeric'; values: Float64Array; fill: number; center: number; scale: number }
+  | { kind: 'codes'; codes: Int32Array; byCode: Float64Array }
+  | { kind: 'fn'; f: (r: number) => number };
+
+/** x' = (x − center) / scale; x − center overflows only for values near ±1.8e308 of opposite sign: then x/scale − center/scale. */
+function scaled(x: number, center: number, scale: number): number {
+  const d = x - center;
+  return Number.isFinite(d) ? d / scale : x / scale - center / scale;
+}
+
+/** A feature whose value is `valueOf(code)` for each code of a categorical column (−1 = missing). */
+function byCodes(col: RawColumn & { kind: 'categorical' }, valueOf: (code: number) => number): FeatureFn {
+  const byCode = new Float64Array(col.levels.length + 1);
+  for (let c = -1; c < col.levels.length; c++) byCode[c + 1] = valueOf(c);
+  return { kind: 'codes', codes: col.codes, byCode };
+}
 
 /**
  * Compiles one feature against a column of a (possibly new) table:
@@ -606,16 +673,7 @@ function compileFeature(spec: FeatureSpec, col: RawColumn, table: ParsedTable, f
   switch (spec.kind) {
     case 'numeric': {
       const fill = spec.fill;
-      if (col.kind === 'numeric') {
-        const values = col.values;
-        return (r) => {
-          const v = values[r];
-          const x = Number.isNaN(v) ? fill : v;
-          const d = x - center;
-          // x − center overflows only for values near ±1.8e308 of opposite sign: then x/scale − center/scale.
-          return Number.isFinite(d) ? d / scale : x / scale - center / scale;
-        };
-      }
+      if (col.kind === 'numeric') return { kind: 'numeric', values: col.values, fill, center, scale };
       const levelValues = col.levels.map((l) => (l.trim() === '' ? NaN : Number(l)));
       const bad = levelValues.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) {
@@ -627,49 +685,93 @@ function compileFeature(spec: FeatureSpec, col: RawColumn, table: ParsedTable, f
           { file, line: lineOf(table, row), columnName: col.name },
         );
       }
-      const codes = col.codes;
-      return (r) => {
-        const code = codes[r];
-        return ((code < 0 ? fill : levelValues[code]) - center) / scale;
-      };
+      return byCodes(col, (code) => ((code < 0 ? fill : levelValues[code]) - center) / scale);
     }
     case 'one-hot': {
       const missingValue = (spec.fill ?? MISSING_LEVEL) === spec.level ? 1 : 0;
       if (col.kind === 'categorical') {
-        const match = Uint8Array.from(col.levels, (l) => (l === spec.level ? 1 : 0));
-        const codes = col.codes;
-        return (r) => {
-          const code = codes[r];
-          return ((code < 0 ? missingValue : match[code]) - center) / scale;
-        };
+        return byCodes(col, (code) => ((code < 0 ? missingValue : col.levels[code] === spec.level ? 1 : 0) - center) / scale);
       }
       const values = col.values;
-      return (r) => {
-        const v = values[r];
-        return ((Number.isNaN(v) ? missingValue : numericLabel(v) === spec.level ? 1 : 0) - center) / scale;
+      return {
+        kind: 'fn',
+        f: (r) => {
+          const v = values[r];
+          return ((Number.isNaN(v) ? missingValue : numericLabel(v) === spec.level ? 1 : 0) - center) / scale;
+        },
       };
     }
     case 'missing-indicator': {
-      if (col.kind === 'categorical') {
-        const codes = col.codes;
-        return (r) => ((codes[r] < 0 ? 1 : 0) - center) / scale;
-      }
+      if (col.kind === 'categorical') return byCodes(col, (code) => ((code < 0 ? 1 : 0) - center) / scale);
       const values = col.values;
-      return (r) => ((Number.isNaN(values[r]) ? 1 : 0) - center) / scale;
+      return { kind: 'fn', f: (r) => ((Number.isNaN(values[r]) ? 1 : 0) - center) / scale };
     }
   }
 }
 
-/** X (rows.length × n, row-major float32): X[i·n + j] = feature_j(rows[i]). */
+/**
+ * X (rows.length × n, row-major float32): X[i·n + j] = feature_j(rows[i]). Consecutive features of one
+ * categorical column are written together from one table (levels+1 × width, float32) indexed by the row's code:
+ * one lookup per row and column instead of one call per row and feature.
+ */
 function encodeRows(fns: FeatureFn[], rows: ArrayLike<number>): Float32Array {
   const n = fns.length;
   const m = rows.length;
   const X = new Float32Array(m * n);
-  for (let j = 0; j < n; j++) {
-    const f = fns[j];
-    for (let i = 0; i < m; i++) X[i * n + j] = f(rows[i]);
+  // Blocks of features: [start, width); a categorical column's consecutive features share one float32 table.
+  const blocks: Array<{ j: number; w: number; fn: FeatureFn; table: Float32Array | null }> = [];
+  for (let j = 0; j < n; ) {
+    const fn = fns[j];
+    let w = 1;
+    let table: Float32Array | null = null;
+    if (fn.kind === 'codes') {
+      while (j + w < n) {
+        const next = fns[j + w];
+        if (next.kind !== 'codes' || next.codes !== fn.codes) break;
+        w++;
+      }
+      const levels = fn.byCode.length;
+      table = new Float32Array(levels * w);
+      for (let t = 0; t < w; t++) {
+        const byCode = (fns[j + t] as { byCode: Float64Array }).byCode;
+        for (let c = 0; c < levels; c++) table[c * w + t] = byCode[c];
+      }
+    }
+    blocks.push({ j, w, fn, table });
+    j += w;
+  }
+  // Rows in chunks whose part of X stays in cache while every block writes its columns.
+  const chunk = Math.max(1, Math.floor(65536 / Math.max(1, n)));
+  for (let i0 = 0; i0 < m; i0 += chunk) {
+    const i1 = Math.min(m, i0 + chunk);
+    for (const { j, w, fn, table } of blocks) {
+      if (fn.kind === 'numeric') {
+        const { values, fill, center, scale } = fn;
+        for (let i = i0, o = i0 * n + j; i < i1; i++, o += n) {
+          const v = values[rows[i]];
+          X[o] = scaled(v !== v ? fill : v, center, scale);
+        }
+      } else if (fn.kind === 'fn') {
+        const f = fn.f;
+        for (let i = i0, o = i0 * n + j; i < i1; i++, o += n) X[o] = f(rows[i]);
+      } else {
+        const codes = fn.codes;
+        const tab = table as Float32Array;
+        for (let i = i0, o = i0 * n + j; i < i1; i++, o += n) {
+          const src = (codes[rows[i]] + 1) * w;
+          for (let t = 0; t < w; t++) X[o + t] = tab[src + t];
+        }
+      }
+    }
   }
   return X;
+}
+
+/** out[i] = labels[rows[i]] (length rows.length). */
+function gather(labels: Int32Array, rows: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = labels[rows[i]];
+  return out;
 }
 
 /** Resolves every feature's source column, failing with all missing names at once. */
@@ -778,7 +880,7 @@ export function prepareDataset(table: ParsedTable, options: PrepareOptions, file
   const n = features.length;
   const split = (rows: Int32Array): Split => ({
     X: encodeRows(fns, rows),
-    y: Int32Array.from(rows, (r) => labels[r]),
+    y: gather(labels, rows),
     m: rows.length,
     sourceRows: rows,
   });
