@@ -35,7 +35,7 @@ const common = {
 /** Node-side bundles: extension host (vscode external), engine worker, CLI. */
 const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
-  { in: 'src/engine/worker.ts', out: 'worker' },
+  { in: 'src/engine/node/worker.ts', out: 'worker' },
   { in: 'src/cli/main.ts', out: 'cli' },
 ].filter((e) => existsSync(e.in));
 

@@ -20,9 +20,9 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseKernel, releaseKernel } from '../src/engine/kernel-choice';
-import { loadDataset } from '../src/engine/load';
-import { TrainingSession } from '../src/engine/session';
+import { chooseKernel, releaseKernel } from '../src/engine/node/kernel-choice';
+import { loadDataset } from '../src/engine/node/load';
+import { TrainingSession } from '../src/engine/train/session';
 import type { LinearKernel, OptimizerKind, PreparedDataset } from '../src/engine/types';
 import {
   fmtStats, mb, measureCommand, printTable, Python, PYTHON, quiet, ratioCell, runJson, stats, type Json, type Measured, type Row,

@@ -1,4 +1,4 @@
-// Compiles the AssemblyScript kernels (src/engine/wasm/assembly/*.ts) into src/engine/wasm/kernels.wasm with
+// Compiles the AssemblyScript kernels (src/engine/kernels/wasm/assembly/*.ts) into src/engine/kernels/wasm/kernels.wasm with
 // npm-installed tooling only. The output is a build artefact (git-ignored). Skips work when the .wasm is newer
 // than every source. Usage: node scripts/build-wasm.mjs [--force] [--wat]
 import { existsSync, readdirSync, statSync, mkdirSync } from 'node:fs';
@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const srcDir = join(root, 'src/engine/wasm/assembly');
+const srcDir = join(root, 'src/engine/kernels/wasm/assembly');
 const entry = join(srcDir, 'kernels.ts');
-const outFile = join(root, 'src/engine/wasm/kernels.wasm');
+const outFile = join(root, 'src/engine/kernels/wasm/kernels.wasm');
 const args = new Set(process.argv.slice(2));
 
 function newestSource() {

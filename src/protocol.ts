@@ -5,8 +5,8 @@
  * Discriminated unions in both directions; one line of doc per message; request ids where a reply is expected.
  * Pure types: no `vscode`, no Node APIs, so every world can import it.
  */
-import type { BaselineSummary, Convergence } from './engine/convergence';
-import type { OptimumSummary, SessionSnapshot } from './engine/session';
+import type { BaselineSummary, Convergence } from './engine/train/convergence';
+import type { OptimumSummary, SessionSnapshot } from './engine/train/session';
 import type {
   ColumnReport,
   ConfusionMetrics,
@@ -16,7 +16,7 @@ import type {
   StepRecord,
   TrainConfig,
 } from './engine/types';
-import type { ColumnSummary } from './engine/dataset';
+import type { ColumnSummary } from './engine/prepare/dataset';
 
 // ───────────────────────────── Shared view models ─────────────────────────────
 

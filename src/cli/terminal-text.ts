@@ -21,7 +21,7 @@
  * JSON.parse gives back exactly the same strings — and safe to do on the whole text, since these characters can
  * only occur inside JSON strings.
  */
-import { visibleText } from '../engine/text-encoding';
+import { visibleText } from '../engine/data/text-encoding';
 
 /** What JSON.stringify leaves raw among them: DEL, C1, bidi controls and separators. */
 const UNSAFE_JSON_CHARS = /[\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;

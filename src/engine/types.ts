@@ -432,3 +432,28 @@ export interface ExportedModel {
   trainedWith: Partial<TrainConfig>;
   metrics?: { train?: { accuracy: number; loss: number }; test?: { accuracy: number; loss: number } };
 }
+
+/** An all-numeric CSV read into a float32 matrix plus a label column (the matrix reader, node/csv-matrix.ts). */
+export interface CsvMatrix {
+  file: string;
+  /** Features, row-major m×n float32 (all columns but the label, in file order); NaN where a field was missing. */
+  X: Float32Array;
+  m: number;
+  n: number;
+  featureNames: string[];
+  labelName: string;
+  /** Class index per row (length m) into `classes`. */
+  y: Int32Array;
+  /** Distinct labels as text: numeric labels in increasing order, text labels in order of first appearance. */
+  classes: string[];
+  /** Number of missing feature fields (NaN in X). */
+  missing: number;
+  delimiter: string;
+  hasHeader: boolean;
+  /** File size in bytes. */
+  bytes: number;
+  /** Feature columns with non-finite values read as missing: file column index, count, first line. */
+  nonFinite: Array<{ column: number; count: number; line: number }>;
+  /** The general reader's notices for them (`nonFiniteNotice`), in column order. */
+  notices: string[];
+}

@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import type * as vscode from 'vscode';
 import type { SavedSession } from '../protocol';
-import type { SessionSnapshot } from '../engine/session';
+import type { SessionSnapshot } from '../engine/train/session';
 
 /** The workspaceState key of the saved session. */
 export const SAVED_SESSION_KEY = 'logisticLab.savedSession';

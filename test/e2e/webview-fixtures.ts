@@ -6,7 +6,7 @@
  * log loss + (λ/2)‖W‖², J − J* against the exact optimum, the cells of the confusion matrix sum to the split
  * size, and the Evaluation tab's log loss is the last history point's test log loss. The verdict, the stable
  * learning rate 2/L, the rank check and the baseline come from the engine's own pure functions
- * (src/engine/convergence.ts) applied to these numbers, so their texts are the real ones. Nothing here checks
+ * (src/engine/train/convergence.ts) applied to these numbers, so their texts are the real ones. Nothing here checks
  * the engine: these states only feed the views.
  */
 import {
@@ -16,8 +16,8 @@ import {
   lossCurvatureBound,
   smoothnessBound,
   type Convergence,
-} from '../../src/engine/convergence';
-import type { OptimumSummary } from '../../src/engine/session';
+} from '../../src/engine/train/convergence';
+import type { OptimumSummary } from '../../src/engine/train/session';
 import type { ColumnReport, ConfusionMetrics, HistoryPoint, OptimizerKind, Split, StepRecord, TrainConfig } from '../../src/engine/types';
 import type { BoundaryInfo, ComparisonRun, DatasetInfo, SessionState } from '../../src/protocol';
 

@@ -5,8 +5,8 @@
  * reset restores the initial (zero) weights.
  */
 import assert from 'node:assert/strict';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { prepareDataset } from '../../src/engine/dataset';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { prepareDataset } from '../../src/engine/prepare/dataset';
 import type { PrepareOptions, StepRecord } from '../../src/engine/types';
 import type { SessionState } from '../../src/protocol';
 import { exec, labApi, sampleUri, waitFor } from './helpers';

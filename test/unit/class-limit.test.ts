@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkClassCount, FEW_CLASSES, MAX_CLASSES, MIN_ROWS_PER_CLASS } from '../../src/engine/class-limit';
-import { parseCsv } from '../../src/engine/csv';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { readCsvMatrixSync } from '../../src/engine/csv-matrix';
-import { prepareDataset } from '../../src/engine/dataset';
-import { prepareMatrixDataset } from '../../src/engine/dataset-matrix';
+import { checkClassCount, FEW_CLASSES, MAX_CLASSES, MIN_ROWS_PER_CLASS } from '../../src/engine/prepare/class-limit';
+import { parseCsv } from '../../src/engine/data/csv';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { readCsvMatrixSync } from '../../src/engine/node/csv-matrix';
+import { prepareDataset } from '../../src/engine/prepare/dataset';
+import { prepareMatrixDataset } from '../../src/engine/prepare/dataset-matrix';
 import { LabError } from '../../src/engine/types';
 
 let dir = '';

@@ -11,8 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chooseKernel, releaseKernel } from '../../src/engine/kernel-choice';
-import { LabWorker } from '../../src/engine/worker';
+import { chooseKernel, releaseKernel } from '../../src/engine/node/kernel-choice';
+import { LabWorker } from '../../src/engine/node/worker';
 import type { ExportedModel } from '../../src/engine/types';
 import type { WorkerMessage, WorkerRequest, WorkerResult } from '../../src/protocol';
 

@@ -1,10 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { prepareDataset } from '../../src/engine/dataset';
-import { TrainingSession } from '../../src/engine/session';
-import { Objective } from '../../src/engine/objective';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { prepareDataset } from '../../src/engine/prepare/dataset';
+import { TrainingSession } from '../../src/engine/train/session';
+import { Objective } from '../../src/engine/model/objective';
 import {
   assessConvergence,
   baselineSummary,
@@ -12,7 +12,7 @@ import {
   hasFullColumnRank,
   roundDownRate,
   smoothnessBound,
-} from '../../src/engine/convergence';
+} from '../../src/engine/train/convergence';
 import type { PreparedDataset, Split } from '../../src/engine/types';
 
 const sample = (name: string) => readCsvFile(join(process.cwd(), 'samples', name));

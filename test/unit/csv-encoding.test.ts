@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCsv } from '../../src/engine/csv';
+import { parseCsv } from '../../src/engine/data/csv';
 import { createRng } from '../../src/engine/random';
-import { decodeCsvBytes, invalidUtf8At, shownText, sniffUtf16, windows1252ToUtf8 } from '../../src/engine/text-encoding';
+import { decodeCsvBytes, invalidUtf8At, shownText, sniffUtf16, windows1252ToUtf8 } from '../../src/engine/data/text-encoding';
 import { LabError } from '../../src/engine/types';
 import type { ParsedTable, RawColumn } from '../../src/engine/types';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCsvMatrix, readCsvMatrixSync } from '../../src/engine/csv-matrix';
-import type { CsvMatrix } from '../../src/engine/csv-matrix';
+import { readCsvMatrix, readCsvMatrixSync } from '../../src/engine/node/csv-matrix';
+import type { CsvMatrix } from '../../src/engine/node/csv-matrix';
 import { createRng } from '../../src/engine/random';
 import { LabError } from '../../src/engine/types';
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCsv, detectDelimiter } from '../../src/engine/csv';
-import type { CsvOptions } from '../../src/engine/csv';
-import { readCsvFile } from '../../src/engine/csv-file';
+import { parseCsv, detectDelimiter } from '../../src/engine/data/csv';
+import type { CsvOptions } from '../../src/engine/data/csv';
+import { readCsvFile } from '../../src/engine/node/csv-file';
 import { LabError } from '../../src/engine/types';
 import type { ParsedTable, RawColumn, NumericColumn, CategoricalColumn } from '../../src/engine/types';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { readCsvMatrixSync } from '../../src/engine/csv-matrix';
-import { median, prepareDataset } from '../../src/engine/dataset';
-import { MatrixPathUnsupported, prepareMatrixDataset } from '../../src/engine/dataset-matrix';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { readCsvMatrixSync } from '../../src/engine/node/csv-matrix';
+import { median, prepareDataset } from '../../src/engine/prepare/dataset';
+import { MatrixPathUnsupported, prepareMatrixDataset } from '../../src/engine/prepare/dataset-matrix';
 import { createRng } from '../../src/engine/random';
 import { LabError, type ParsedTable, type PrepareOptions, type PreparedDataset } from '../../src/engine/types';
 

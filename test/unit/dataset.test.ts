@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { parseCsv } from '../../src/engine/csv';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { applyPreprocessing, describeColumns, prepareDataset, suggestTarget } from '../../src/engine/dataset';
+import { parseCsv } from '../../src/engine/data/csv';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { applyPreprocessing, describeColumns, prepareDataset, suggestTarget } from '../../src/engine/prepare/dataset';
 import { LabError, type FeatureSpec, type ParsedTable, type PreparedDataset } from '../../src/engine/types';
 
 // ───────────── Helpers ─────────────

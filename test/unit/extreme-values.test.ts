@@ -5,8 +5,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareDataset } from '../../src/engine/dataset';
-import { parseModel, predictTable } from '../../src/engine/model-io';
+import { prepareDataset } from '../../src/engine/prepare/dataset';
+import { parseModel, predictTable } from '../../src/engine/model/model-io';
 import { LabError, type ParsedTable } from '../../src/engine/types';
 
 /** A table with one numeric feature x and a 0/1 text target t. */

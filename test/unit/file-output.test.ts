@@ -21,8 +21,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileSystemError, isFsError, operationOf } from '../../src/engine/fs-errors';
-import { checkOutputPath, sameFile, writeFileAtomic } from '../../src/engine/file-output';
+import { fileSystemError, isFsError, operationOf } from '../../src/engine/node/fs-errors';
+import { checkOutputPath, sameFile, writeFileAtomic } from '../../src/engine/node/file-output';
 import { LabError } from '../../src/engine/types';
 
 /** An error shaped as Node raises it (`code`, `syscall`, `path`). */

@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { readCsvFile } from '../../src/engine/csv-file';
+import { readCsvFile } from '../../src/engine/node/csv-file';
 import { LabError } from '../../src/engine/types';
 import type { LabErrorCode, ParsedTable, RawColumn } from '../../src/engine/types';
 

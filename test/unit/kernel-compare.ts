@@ -6,7 +6,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsKernel } from '../../src/engine/kernel-js';
+import { jsKernel } from '../../src/engine/kernels/kernel-js';
 import { createRng, normal } from '../../src/engine/random';
 import type { LinearKernel, LossKind, RowSet } from '../../src/engine/types';
 

@@ -1,8 +1,8 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsKernel } from '../../src/engine/kernel-js';
-import { createWasmKernel } from '../../src/engine/kernel-wasm';
-import { createParallelKernel, stopKernelThreads } from '../../src/engine/parallel-kernel';
+import { jsKernel } from '../../src/engine/kernels/kernel-js';
+import { createWasmKernel } from '../../src/engine/kernels/kernel-wasm';
+import { createParallelKernel, stopKernelThreads } from '../../src/engine/node/parallel-kernel';
 import type { LinearKernel, RowSet } from '../../src/engine/types';
 import { makeData, randomRows, randomTheta, compareExact, type Data } from './kernel-compare';
 

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsKernel } from '../../src/engine/kernel-js';
-import { createWasmKernel } from '../../src/engine/kernel-wasm';
+import { jsKernel } from '../../src/engine/kernels/kernel-js';
+import { createWasmKernel } from '../../src/engine/kernels/kernel-wasm';
 import { makeData, randomParams, assertRel, compareBinary, compareSoftmax, suite } from './kernel-compare';
 
 /**

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsKernel, rowCount, forEachRow, rowIndices } from '../../src/engine/kernel-js';
+import { jsKernel, rowCount, forEachRow, rowIndices } from '../../src/engine/kernels/kernel-js';
 import { createRng, normal } from '../../src/engine/random';
 import type { LossKind, RowSet } from '../../src/engine/types';
 

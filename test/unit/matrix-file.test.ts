@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { describeColumns, prepareDataset, suggestTarget } from '../../src/engine/dataset';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { describeColumns, prepareDataset, suggestTarget } from '../../src/engine/prepare/dataset';
 import {
   describeCsvMatrix,
   HEAD_BYTES,
@@ -12,7 +12,7 @@ import {
   numbersExactInFloat32,
   prepareCsvMatrix,
   probeHead,
-} from '../../src/engine/matrix-file';
+} from '../../src/engine/node/matrix-file';
 import { createRng } from '../../src/engine/random';
 import type { PrepareOptions } from '../../src/engine/types';
 

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { accuracy, confusionMetrics, logLoss, predictLabels, rocCurve, trapezoidArea } from '../../src/engine/metrics';
+import { accuracy, confusionMetrics, logLoss, predictLabels, rocCurve, trapezoidArea } from '../../src/engine/model/metrics';
 import type { ConfusionMetrics } from '../../src/engine/types';
 
 /** What the scikit-learn fixture holds for one case: the metrics without the echoed inputs. */

@@ -3,17 +3,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { parseCsv } from '../../src/engine/csv';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { prepareDataset } from '../../src/engine/dataset';
+import { parseCsv } from '../../src/engine/data/csv';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { prepareDataset } from '../../src/engine/prepare/dataset';
 import {
   MODEL_FORMAT,
   parseModel,
   predictTable,
   predictionsToCsv,
   serializeModel,
-} from '../../src/engine/model-io';
-import { TrainingSession } from '../../src/engine/session';
+} from '../../src/engine/model/model-io';
+import { TrainingSession } from '../../src/engine/train/session';
 import { LabError, type ExportedModel, type ParsedTable } from '../../src/engine/types';
 
 function sample(name: string): ParsedTable {

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Objective } from '../../src/engine/objective';
-import { bceFromLogit, crossEntropyFromLogits, sigmoid, softmax } from '../../src/engine/math';
+import { Objective } from '../../src/engine/model/objective';
+import { bceFromLogit, crossEntropyFromLogits, sigmoid, softmax } from './reference-math';
 import { createRng, normal } from '../../src/engine/random';
 import type { LossKind, RowSet, Split } from '../../src/engine/types';
 

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { adamOptimizer, createOptimizer, momentumOptimizer, plainOptimizer } from '../../src/engine/optimizers';
+import { adamOptimizer, createOptimizer, momentumOptimizer, plainOptimizer } from '../../src/engine/train/optimizers';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/engine/config';
 
 function close(actual: number, expected: number, tol: number, what = ''): void {

@@ -1,7 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsKernel } from '../../src/engine/kernel-js';
-import { createParallelKernel, stopKernelThreads } from '../../src/engine/parallel-kernel';
+import { jsKernel } from '../../src/engine/kernels/kernel-js';
+import { createParallelKernel, stopKernelThreads } from '../../src/engine/node/parallel-kernel';
 import { makeData, randomParams, randomRows, termScale, assertClose, assertRel, compareBinary, compareSoftmax, suite } from './kernel-compare';
 
 /**

@@ -6,10 +6,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
-import { parseCsv } from '../../src/engine/csv';
-import { prepareDataset } from '../../src/engine/dataset';
-import { parseModel, predictTable, predictionsToCsv, serializeModel, spreadsheetSafe } from '../../src/engine/model-io';
-import { TrainingSession } from '../../src/engine/session';
+import { parseCsv } from '../../src/engine/data/csv';
+import { prepareDataset } from '../../src/engine/prepare/dataset';
+import { parseModel, predictTable, predictionsToCsv, serializeModel, spreadsheetSafe } from '../../src/engine/model/model-io';
+import { TrainingSession } from '../../src/engine/train/session';
 
 /** What a spreadsheet would treat as a formula: starts with = + - @ TAB CR and is not a plain number. */
 const FORMULA_START = /^[=+\-@\t\r]/;

@@ -6,8 +6,8 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCsv } from '../../src/engine/csv';
-import { countDistinct, prepareDataset } from '../../src/engine/dataset';
+import { parseCsv } from '../../src/engine/data/csv';
+import { countDistinct, prepareDataset } from '../../src/engine/prepare/dataset';
 import { createRng } from '../../src/engine/random';
 import type { CategoricalColumn, NumericColumn } from '../../src/engine/types';
 

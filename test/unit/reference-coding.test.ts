@@ -2,12 +2,12 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { prepareDataset } from '../../src/engine/dataset';
-import { Objective } from '../../src/engine/objective';
-import { TrainingSession } from '../../src/engine/session';
-import { createWasmKernel } from '../../src/engine/kernel-wasm';
-import { createParallelKernel, stopKernelThreads } from '../../src/engine/parallel-kernel';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { prepareDataset } from '../../src/engine/prepare/dataset';
+import { Objective } from '../../src/engine/model/objective';
+import { TrainingSession } from '../../src/engine/train/session';
+import { createWasmKernel } from '../../src/engine/kernels/kernel-wasm';
+import { createParallelKernel, stopKernelThreads } from '../../src/engine/node/parallel-kernel';
 import type { LinearKernel, PreparedDataset } from '../../src/engine/types';
 
 after(() => stopKernelThreads());

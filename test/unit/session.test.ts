@@ -2,10 +2,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { applyPreprocessing, prepareDataset } from '../../src/engine/dataset';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { applyPreprocessing, prepareDataset } from '../../src/engine/prepare/dataset';
 import { DEFAULT_TRAIN_CONFIG, resolveConfig } from '../../src/engine/config';
-import { MAX_HISTORY, TrainingSession, type SessionSnapshot } from '../../src/engine/session';
+import { MAX_HISTORY, TrainingSession, type SessionSnapshot } from '../../src/engine/train/session';
 import { LabError, type PreparedDataset, type StepRecord } from '../../src/engine/types';
 
 // ───────────── Data ─────────────

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TRAIN_CONFIG, resolveConfig } from '../../src/engine/config';
-import { prepareDataset } from '../../src/engine/dataset';
+import { prepareDataset } from '../../src/engine/prepare/dataset';
 import {
   isValidSetting,
   PREPARE_DEFAULTS,

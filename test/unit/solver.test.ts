@@ -2,11 +2,11 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExactSolver, solveExact, type SolveOptions, type SolveResult } from '../../src/engine/solver';
-import { Objective } from '../../src/engine/objective';
-import { jsKernel } from '../../src/engine/kernel-js';
-import { createWasmKernel } from '../../src/engine/kernel-wasm';
-import { createParallelKernel, stopKernelThreads } from '../../src/engine/parallel-kernel';
+import { ExactSolver, solveExact, type SolveOptions, type SolveResult } from '../../src/engine/solve/solver';
+import { Objective } from '../../src/engine/model/objective';
+import { jsKernel } from '../../src/engine/kernels/kernel-js';
+import { createWasmKernel } from '../../src/engine/kernels/kernel-wasm';
+import { createParallelKernel, stopKernelThreads } from '../../src/engine/node/parallel-kernel';
 import type { LinearKernel, Split } from '../../src/engine/types';
 
 after(() => stopKernelThreads());

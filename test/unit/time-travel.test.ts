@@ -6,9 +6,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readCsvFile } from '../../src/engine/csv-file';
-import { prepareDataset } from '../../src/engine/dataset';
-import { MAX_CHECKPOINTS, TrainingSession } from '../../src/engine/session';
+import { readCsvFile } from '../../src/engine/node/csv-file';
+import { prepareDataset } from '../../src/engine/prepare/dataset';
+import { MAX_CHECKPOINTS, TrainingSession } from '../../src/engine/train/session';
 import type { PreparedDataset, StepRecord, TrainConfig } from '../../src/engine/types';
 
 const sample = (name: string) => readCsvFile(join(process.cwd(), 'samples', name));

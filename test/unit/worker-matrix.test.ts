@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { jsKernel } from '../../src/engine/kernel-js';
+import { jsKernel } from '../../src/engine/kernels/kernel-js';
 import { createRng } from '../../src/engine/random';
-import { LabWorker } from '../../src/engine/worker';
-import { MATRIX_MIN_BYTES } from '../../src/engine/load';
+import { LabWorker } from '../../src/engine/node/worker';
+import { MATRIX_MIN_BYTES } from '../../src/engine/node/load';
 import type { SessionState, WorkerMessage, WorkerRequest, WorkerResult } from '../../src/protocol';
 
 let dir = '';

@@ -9,11 +9,11 @@ import { appendFileSync, copyFileSync, mkdtempSync, rmSync, unlinkSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { jsKernel } from '../../src/engine/kernel-js';
-import { LabWorker } from '../../src/engine/worker';
-import { optimumAffordable } from '../../src/engine/solver';
-import { pixelColumns, pixelSide } from '../../src/engine/pixels';
-import { boundary } from '../../src/engine/view-state';
+import { jsKernel } from '../../src/engine/kernels/kernel-js';
+import { LabWorker } from '../../src/engine/node/worker';
+import { optimumAffordable } from '../../src/engine/solve/solver';
+import { pixelColumns, pixelSide } from '../../src/engine/prepare/pixels';
+import { boundary } from '../../src/engine/train/view-state';
 import type { PreparedDataset } from '../../src/engine/types';
 import type { HistoryPoint } from '../../src/engine/types';
 import type { SavedSession, SessionState, WorkerMessage, WorkerRequest, WorkerResult } from '../../src/protocol';

@@ -1,8 +1,8 @@
 /**
- * The engine's verdict on a run (see src/engine/convergence.ts) as the webviews show it: a badge word and a theme
+ * The engine's verdict on a run (see src/engine/train/convergence.ts) as the webviews show it: a badge word and a theme
  * colour per verdict, shared by the dashboard header, the Training tab's verdict box and the sidebar.
  */
-import type { Convergence, Verdict } from '../../engine/convergence';
+import type { Convergence, Verdict } from '../../engine/train/convergence';
 import { textOn, type Theme } from './theme';
 
 /** Badge text (shown upper-case by CSS). */

@@ -1,0 +1,1239 @@
+/**
+ * CSV ingestion: bytes → typed columns, in one pass over the input with no per-row objects.
+ *
+ * Rules (see `parseCsv`):
+ * - Text: the bytes are checked and decoded by `decodeCsvBytes` (text-encoding.ts): binary files (gzip, zip/xlsx,
+ *   PDF, images, NUL bytes, …) are refused with LabError 'binary-file'; UTF-16 (with a byte-order mark, or
+ *   without one when every other byte is NUL) is decoded; bytes that are not valid UTF-8 make the whole file
+ *   read as Windows-1252. Each decoding other than plain UTF-8 adds a notice (`ParsedTable.notices`).
+ * - Excel's first line `sep=X` declares the delimiter and is skipped (`csvLayout`).
+ * - RFC 4180 quoting: a field that starts with `"` (after optional spaces) runs to the matching closing quote;
+ *   `""` inside it is one quote; delimiters and line breaks inside quotes are data.
+ * - Line ends: CRLF, LF or a lone CR. A UTF-8 byte-order mark is skipped. Blank lines are skipped.
+ * - Fields are trimmed of spaces (and tabs unless the delimiter is a tab) outside quotes; the text inside quotes
+ *   is kept verbatim.
+ * - Missing markers: empty, `NA`, `N/A`, `NaN`, `null`, `?` (case-insensitive).
+ * - Non-finite values (`isNonFiniteBytes`: `inf`, `infinity`, signed `nan`, any case and sign, and decimal
+ *   numbers beyond ±1.8e308 such as `1e400`) are not measurements: in a column that is otherwise numeric they
+ *   are read as missing, and a notice gives their count and first line. In a text column they are text.
+ * - A column is numeric when every non-missing field is a finite decimal number (`[+-]digits[.digits][e±digits]`)
+ *   or non-finite; otherwise it is categorical with levels in order of first appearance (numbers keep their
+ *   original text).
+ * - Decimal commas: when the delimiter is not `,`, a column whose non-missing values all match
+ *   `[+-]digits[,digits]` — the integer part optionally grouped by threes with `.` or a space, one separator
+ *   for the whole column — and that has at least one `,` is numeric (`3,14` → 3.14, `1.234,5` → 1234.5), with
+ *   a notice. Never in `,`-delimited files.
+ *
+ * Pure TypeScript: no Node-only APIs (file reading lives in `csv-file.ts`).
+ */
+import { decodeCsvBytes, fileLabel, shownText } from './text-encoding';
+import { LabError } from '../types';
+import type { ParsedTable, RawColumn } from '../types';
+
+export interface CsvOptions {
+  /** Field separator (one ASCII character). Detected from the first lines when omitted. */
+  delimiter?: string;
+  /** Whether the first row holds column names. Detected when omitted. */
+  hasHeader?: boolean;
+  /** File name or path, used only in error messages and error locations. */
+  file?: string;
+}
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+
+/** Result codes of `Scanner.nextField`. */
+const MORE = 0; // a delimiter followed: the record has more fields
+const LAST = 1; // a line end or the end of input followed: the record is complete
+const UNTERMINATED = 2; // a quoted field never closed
+/** Result code of `readRows` for a row with the wrong number of fields. */
+const RAGGED = 3;
+
+/** Candidate delimiters in order of preference when the evidence is equal. */
+const CANDIDATES = [',', ';', '\t', '|'];
+
+/** 10^k for k = 0…22: every one is exact in float64 (Clinger's fast path). */
+const POW10 = new Float64Array(23);
+POW10[0] = 1;
+for (let k = 1; k < 23; k++) POW10[k] = POW10[k - 1] * 10;
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Tokenizer over the bytes. `nextRecord()` positions at the next non-blank line; `nextField()` reads one field
+ * and leaves its text as bytes `buf[start, end)` (unquoted fields trimmed; quoted fields unescaped, verbatim).
+ * `line` is the 1-based physical line of the current position (line breaks inside quotes count).
+ */
+class Scanner {
+  pos: number;
+  line: number;
+  /** Bytes of the last field: the input itself, or `scratch` when the field had to be unescaped. */
+  buf: Uint8Array;
+  start = 0;
+  end = 0;
+  /** Line where the last quoted field opened (for the unterminated-quote error). */
+  openLine = 0;
+  private scratch = new Uint8Array(256);
+  private readonly trimSpace: boolean;
+  private readonly trimTab: boolean;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly delim: number,
+    pos: number,
+    line: number,
+  ) {
+    this.buf = bytes;
+    this.pos = pos;
+    this.line = line;
+    this.trimSpace = delim !== SPACE;
+    this.trimTab = delim !== TAB;
+  }
+
+  private isPad(c: number): boolean {
+    return (c === SPACE && this.trimSpace) || (c === TAB && this.trimTab);
+  }
+
+  /** Skips blank (empty or whitespace-only) lines. Returns false at the end of input. */
+  nextRecord(): boolean {
+    const b = this.bytes;
+    const n = b.length;
+    let p = this.pos;
+    while (p < n) {
+      let q = p;
+      while (q < n && this.isPad(b[q])) q++;
+      if (q >= n) {
+        p = q;
+        break;
+      }
+      const c = b[q];
+      if (c === LF) {
+        this.line++;
+        p = q + 1;
+      } else if (c === CR) {
+        this.line++;
+        p = q + 1;
+        if (p < n && b[p] === LF) p++;
+      } else {
+        this.pos = p;
+        return true;
+      }
+    }
+    this.pos = n;
+    return false;
+  }
+
+  /** Reads one field starting at `pos`; returns MORE, LAST or UNTERMINATED. */
+  nextField(): number {
+    const b = this.bytes;
+    const n = b.length;
+    const delim = this.delim;
+    let p = this.pos;
+    while (p < n && this.isPad(b[p])) p++;
+    if (p < n && b[p] === QUOTE) return this.quotedField(p + 1);
+    const s = p;
+    while (p < n) {
+      const c = b[p];
+      if (c === delim || c === LF || c === CR) break;
+      p++;
+    }
+    let e = p;
+    while (e > s && this.isPad(b[e - 1])) e--;
+    this.buf = b;
+    this.start = s;
+    this.end = e;
+    return this.terminate(p);
+  }
+
+  /** Consumes the delimiter or line end at p. */
+  private terminate(p: number): number {
+    const b = this.bytes;
+    if (p >= b.length) {
+      this.pos = p;
+      return LAST;
+    }
+    const c = b[p];
+    if (c === this.delim) {
+      this.pos = p + 1;
+      return MORE;
+    }
+    this.line++;
+    p++;
+    if (c === CR && p < b.length && b[p] === LF) p++;
+    this.pos = p;
+    return LAST;
+  }
+
+  /** A field whose opening quote is just before s. */
+  private quotedField(s: number): number {
+    const b = this.bytes;
+    const n = b.length;
+    const delim = this.delim;
+    this.openLine = this.line;
+    let p = s;
+    let escaped = false;
+    for (;;) {
+      while (p < n) {
+        const c = b[p];
+        if (c === QUOTE) break;
+        if (c === LF) this.line++;
+        else if (c === CR && (p + 1 >= n || b[p + 1] !== LF)) this.line++;
+        p++;
+      }
+      if (p >= n) {
+        this.pos = n;
+        return UNTERMINATED;
+      }
+      if (p + 1 < n && b[p + 1] === QUOTE) {
+        escaped = true;
+        p += 2;
+        continue;
+      }
+      break;
+    }
+    const contentEnd = p;
+    p++;
+    while (p < n && this.isPad(b[p])) p++;
+    // Text after the closing quote (malformed, e.g. `"ab"cd`): kept literally, as most readers do.
+    let junkEnd = contentEnd + 1;
+    if (p < n && b[p] !== delim && b[p] !== LF && b[p] !== CR) {
+      while (p < n) {
+        const c = b[p];
+        if (c === delim || c === LF || c === CR) break;
+        p++;
+      }
+      junkEnd = p;
+      while (junkEnd > contentEnd + 1 && this.isPad(b[junkEnd - 1])) junkEnd--;
+    }
+    if (!escaped && junkEnd === contentEnd + 1) {
+      this.buf = b;
+      this.start = s;
+      this.end = contentEnd;
+    } else {
+      const need = contentEnd - s + (junkEnd - contentEnd - 1);
+      if (this.scratch.length < need) this.scratch = new Uint8Array(Math.max(need, this.scratch.length * 2));
+      const out = this.scratch;
+      let k = 0;
+      for (let i = s; i < contentEnd; i++) {
+        out[k++] = b[i];
+        if (b[i] === QUOTE) i++; // `""` → `"`
+      }
+      for (let i = contentEnd + 1; i < junkEnd; i++) out[k++] = b[i];
+      this.buf = out;
+      this.start = 0;
+      this.end = k;
+    }
+    return this.terminate(p);
+  }
+}
+
+/**
+ * Parses bytes `b[s, e)` as a decimal number: optional spaces, `[+-]`, digits with an optional `.` fraction
+ * (at least one digit), an optional exponent `e[+-]digits`. Returns NaN when the text is not such a number or
+ * is not finite. Value = mantissa × 10^exponent, computed exactly rounded: directly when the mantissa has
+ * ≤ 15 significant digits and |exponent| ≤ 22 (one correctly rounded multiply/divide of exact operands),
+ * otherwise by `Number()` on the text.
+ */
+export function parseNumberBytes(b: Uint8Array, s: number, e: number): number {
+  const v = decimalBytes(b, s, e);
+  return v - v === 0 ? v : NaN;
+}
+
+/**
+ * True when bytes `b[s, e)` (spaces trimmed) are a non-finite value: `inf`, `infinity` or `nan` with a sign
+ * (any case; unsigned `nan` is a missing marker and is checked first by the readers), `inf` and `infinity`
+ * without one, or a decimal number (the syntax of `parseNumberBytes`) whose value overflows to ±Infinity.
+ */
+export function isNonFiniteBytes(b: Uint8Array, s: number, e: number): boolean {
+  while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+  while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
+  let p = s;
+  const signed = p < e && (b[p] === 45 || b[p] === 43);
+  if (signed) p++;
+  const len = e - p;
+  if (len === 3 || len === 8) {
+    let word = '';
+    for (let i = p; i < e; i++) word += String.fromCharCode(b[i] | 0x20);
+    if (word === 'inf' || word === 'infinity' || (signed && word === 'nan')) return true;
+  }
+  const v = decimalBytes(b, s, e);
+  return v === Infinity || v === -Infinity;
+}
+
+/** The notice of a numeric column with non-finite values read as missing (the same words in every reader). */
+export function nonFiniteNotice(column: string, count: number, line: number): string {
+  return `column '${shownText(column)}': ${count} non-finite value${count === 1 ? '' : 's'} (first at line ${line}) read as missing`;
+}
+
+/** `parseNumberBytes` without the finiteness check: ±Infinity for numbers beyond the float64 range. */
+function decimalBytes(b: Uint8Array, s: number, e: number): number {
+  while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+  while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
+  if (s >= e) return NaN;
+  let p = s;
+  let c = b[p];
+  let neg = false;
+  if (c === 45) {
+    neg = true;
+    p++;
+  } else if (c === 43) {
+    p++;
+  }
+  let mant = 0;
+  let sig = 0; // significant digits accumulated in mant
+  let exp = 0;
+  let digits = 0;
+  let exact = true;
+  while (p < e) {
+    const d = b[p] - 48;
+    if (d < 0 || d > 9) break;
+    digits++;
+    if (sig < 15) {
+      mant = mant * 10 + d;
+      if (mant !== 0) sig++;
+    } else {
+      exact = false;
+    }
+    p++;
+  }
+  if (p < e && b[p] === 46) {
+    p++;
+    while (p < e) {
+      const d = b[p] - 48;
+      if (d < 0 || d > 9) break;
+      digits++;
+      if (sig < 15) {
+        mant = mant * 10 + d;
+        if (mant !== 0) sig++;
+        exp--;
+      } else {
+        exact = false;
+      }
+      p++;
+    }
+  }
+  if (digits === 0) return NaN;
+  if (p < e) {
+    c = b[p];
+    if (c !== 101 && c !== 69) return NaN;
+    p++;
+    let eneg = false;
+    if (p < e && (b[p] === 45 || b[p] === 43)) {
+      eneg = b[p] === 45;
+      p++;
+    }
+    let ev = 0;
+    const es = p;
+    while (p < e) {
+      const d = b[p] - 48;
+      if (d < 0 || d > 9) return NaN;
+      if (ev < 100000) ev = ev * 10 + d;
+      p++;
+    }
+    if (p === es) return NaN;
+    exp += eneg ? -ev : ev;
+  }
+  if (exact) {
+    if (mant === 0) return neg ? -0 : 0;
+    if (exp >= -22 && exp <= 22) {
+      const v = exp < 0 ? mant / POW10[-exp] : mant * POW10[exp];
+      return neg ? -v : v;
+    }
+  }
+  let text = '';
+  for (let i = s; i < e; i++) text += String.fromCharCode(b[i]);
+  return Number(text);
+}
+
+/** True when bytes `b[s, e)` (spaces trimmed) are a missing marker: empty, NA, N/A, NaN, null or `?`. */
+export function isMissingBytes(b: Uint8Array, s: number, e: number): boolean {
+  while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+  while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
+  const len = e - s;
+  if (len === 0) return true;
+  if (len > 4) return false;
+  const c0 = b[s] | 0x20;
+  if (len === 1) return b[s] === 63; // ?
+  if (len === 2) return c0 === 110 && (b[s + 1] | 0x20) === 97; // na
+  if (len === 3) {
+    const c1 = b[s + 1];
+    const c2 = b[s + 2] | 0x20;
+    return c0 === 110 && ((c1 === 47 && c2 === 97) || ((c1 | 0x20) === 97 && c2 === 110)); // n/a, nan
+  }
+  return c0 === 110 && (b[s + 1] | 0x20) === 117 && (b[s + 2] | 0x20) === 108 && (b[s + 3] | 0x20) === 108; // null
+}
+
+/** Decodes UTF-8 bytes `b[s, e)` (short ASCII text without the TextDecoder call overhead). */
+function decodeText(b: Uint8Array, s: number, e: number): string {
+  if (e - s <= 24) {
+    let text = '';
+    for (let i = s; i < e; i++) {
+      const c = b[i];
+      if (c >= 0x80) return utf8.decode(b.subarray(s, e));
+      text += String.fromCharCode(c);
+    }
+    return text;
+  }
+  return utf8.decode(b.subarray(s, e));
+}
+
+/**
+ * Guesses the field delimiter among `,` `;` tab `|` from a sample of the text (the first lines of the file).
+ * For each candidate the sample is split into records (quotes respected, blank lines skipped, at most 200
+ * records) and the number of fields per record is counted. The winner has the most records agreeing with its
+ * most frequent field count (mode > 1), then the larger mode; ties go to the earlier candidate. Returns `,`
+ * when no candidate splits the lines.
+ */
+export function detectDelimiter(sample: string): string {
+  let best = ',';
+  let bestAgree = 0;
+  let bestMode = 1;
+  for (const cand of CANDIDATES) {
+    const counts = fieldCounts(sample, cand.charCodeAt(0), 200);
+    if (counts.length === 0) continue;
+    const freq = new Map<number, number>();
+    let mode = 0;
+    let modeFreq = 0;
+    for (const k of counts) {
+      const f = (freq.get(k) ?? 0) + 1;
+      freq.set(k, f);
+      if (f > modeFreq || (f === modeFreq && k > mode)) {
+        mode = k;
+        modeFreq = f;
+      }
+    }
+    if (mode <= 1) continue;
+    const agree = modeFreq / counts.length;
+    if (agree > bestAgree || (agree === bestAgree && mode > bestMode)) {
+      best = cand;
+      bestAgree = agree;
+      bestMode = mode;
+    }
+  }
+  return best;
+}
+
+/** Number of fields of each non-blank record of `text` split by delimiter code `d` (quotes respected). */
+function fieldCounts(text: string, d: number, maxRecords: number): number[] {
+  const counts: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n && counts.length < maxRecords) {
+    let fields = 1;
+    let content = false;
+    let atFieldStart = true;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === LF || c === CR) {
+        i++;
+        if (c === CR && i < n && text.charCodeAt(i) === LF) i++;
+        break;
+      }
+      if (c === d) {
+        fields++;
+        content = true;
+        atFieldStart = true;
+        i++;
+      } else if (c === QUOTE && atFieldStart) {
+        content = true;
+        i++;
+        while (i < n) {
+          if (text.charCodeAt(i) === QUOTE) {
+            if (i + 1 < n && text.charCodeAt(i + 1) === QUOTE) i += 2;
+            else break;
+          } else {
+            i++;
+          }
+        }
+        i++;
+        atFieldStart = false;
+      } else {
+        if (c !== SPACE && c !== TAB) {
+          content = true;
+          atFieldStart = false;
+        }
+        i++;
+      }
+    }
+    if (content) counts.push(fields);
+  }
+  return counts;
+}
+
+/** Where the records of a CSV start and what splits them (see `csvLayout`). */
+export interface CsvLayout {
+  delimiter: string;
+  /** Byte index of the first line after a `sep=` declaration (else the `begin` given). */
+  begin: number;
+  /** 1-based line number at `begin`: 2 after a declaration, else 1. */
+  line: number;
+  /** Whether the first line was Excel's delimiter declaration `sep=X`. */
+  declared: boolean;
+}
+
+/** Bytes from the start of the records from which the delimiter is detected. */
+export const DELIMITER_SAMPLE = 65536;
+
+/**
+ * The layout of UTF-8 CSV bytes `b` whose text starts at `begin` (after a byte-order mark). A first line
+ * `sep=X` (Excel's delimiter declaration: `sep=` in any case, one ASCII character other than a quote or a
+ * line break, then the line end) declares the delimiter X and is skipped: it is neither the header nor data.
+ * The delimiter is then `delimiter` when given (it wins over a declaration), else the declared one, else
+ * `detectDelimiter` on the first 64 KiB of the records (cut at the last line end when the input is longer).
+ */
+export function csvLayout(b: Uint8Array, begin: number, delimiter?: string): CsvLayout {
+  let start = begin;
+  let declared: string | undefined;
+  if (b.length - begin >= 5 && (b[begin] | 0x20) === 115 && (b[begin + 1] | 0x20) === 101 && (b[begin + 2] | 0x20) === 112 && b[begin + 3] === 61) {
+    const c = b[begin + 4];
+    let q = begin + 5;
+    if (c < 0x80 && c !== QUOTE && c !== LF && c !== CR && (q >= b.length || b[q] === LF || b[q] === CR)) {
+      if (q < b.length) q += b[q] === CR && b[q + 1] === LF ? 2 : 1;
+      declared = String.fromCharCode(c);
+      start = q;
+    }
+  }
+  const line = declared !== undefined ? 2 : 1;
+  if (delimiter !== undefined || declared !== undefined) {
+    return { delimiter: delimiter ?? (declared as string), begin: start, line, declared: declared !== undefined };
+  }
+  const sampleEnd = Math.min(b.length, start + DELIMITER_SAMPLE);
+  let sample = utf8.decode(b.subarray(start, sampleEnd));
+  if (sampleEnd < b.length) {
+    const cut = Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r'));
+    if (cut > 0) sample = sample.slice(0, cut);
+  }
+  return { delimiter: detectDelimiter(sample), begin: start, line, declared: false };
+}
+
+/** `data.csv line 7`, or `Line 7` without a file. */
+function atLine(label: string, file: string | undefined, line: number): string {
+  return file ? `${label} line ${line}` : `Line ${line}`;
+}
+
+function delimiterName(d: string): string {
+  return d === '\t' ? 'a tab' : `'${d}'`;
+}
+
+/** Field classification of the first row. */
+const F_MISSING = 0;
+const F_NUMBER = 1;
+const F_TEXT = 2;
+/** A non-finite value (`isNonFiniteBytes`): missing in a numeric column, text in a categorical one. */
+const F_NONFINITE = 3;
+
+/**
+ * A decimal-comma number (see the module comment): optional sign, the integer part either plain digits or
+ * grouped by threes with one separator (group 1), then an optional `,` fraction (group 2).
+ */
+const DECIMAL_COMMA = /^[+-]?(?:\d{1,3}([. ])\d{3}(?:\1\d{3})*|\d+)(?:,(\d+))?$/;
+
+/** A text with spaces and tabs at both ends removed (as the byte-level number parser trims). */
+function trimPad(t: string): string {
+  return t.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
+/**
+ * The values of `levels` read as decimal-comma numbers (the rule of the module comment), or null when the
+ * column does not qualify: a level that does not match, two different grouping separators, no `,` at all,
+ * or a value beyond the float64 range.
+ */
+function decimalCommaValues(levels: string[]): Float64Array | null {
+  const out = new Float64Array(levels.length);
+  let group = '';
+  let comma = false;
+  for (let k = 0; k < levels.length; k++) {
+    const t = trimPad(levels[k]);
+    const m = DECIMAL_COMMA.exec(t);
+    if (!m) return null;
+    if (m[1] !== undefined) {
+      if (group !== '' && group !== m[1]) return null;
+      group = m[1];
+    }
+    if (m[2] !== undefined) comma = true;
+    const v = Number(t.replace(/[. ]/g, '').replace(',', '.'));
+    if (!Number.isFinite(v)) return null;
+    out[k] = v;
+  }
+  return comma ? out : null;
+}
+
+/**
+ * Parses CSV bytes (or text) into typed columns: numeric columns as Float64Array (NaN = missing), categorical
+ * columns as Int32Array codes into `levels` (−1 = missing). The input is scanned once into per-column growable
+ * arrays; a numeric column switches to a dictionary at its first non-numeric value, and the original text of
+ * its earlier numbers is recovered afterwards by one more scan of only the rows before the latest switch.
+ * A numeric column's `values` may be a view on a slightly larger buffer (its growable array, when the spare
+ * capacity is under 1/8): use `values` and its length, not `values.buffer`.
+ *
+ * Header detection (unless `hasHeader` is given): the first row is a header when one of its fields is text
+ * where the column below is numeric, when all its fields are non-empty distinct text and some column below is
+ * numeric, or (all columns text) when all its fields are non-empty distinct text that never occurs again in
+ * its column. Without a header, columns are named `column1…N`. Empty header names become `column<j>`, and
+ * duplicates get `_2`, `_3`, …. Non-finite fields count as neither text nor numbers here, and columns that
+ * qualify for decimal commas (judged on the rows below the first) count as numeric, their first-row field as
+ * a number when it is one.
+ *
+ * `notices` lists, in this order, how the text was decoded (when not plain UTF-8) and, column by column,
+ * decimal commas read as numbers and non-finite values read as missing. It is absent when there is nothing
+ * to say.
+ *
+ * Throws LabError 'binary-file' (not a text file), 'empty-file', 'ragged-row', 'bad-csv' (unterminated quote,
+ * UTF-32, broken UTF-16) or 'bad-config' (bad delimiter). Messages quote names and cells only through
+ * `shownText` (no control characters).
+ */
+export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): ParsedTable {
+  const file = options.file;
+  const label = fileLabel(file);
+  if (options.delimiter !== undefined) {
+    const d = options.delimiter;
+    const code = d.charCodeAt(0);
+    if (d.length !== 1 || code >= 0x80 || code === QUOTE || code === LF || code === CR) {
+      throw new LabError(
+        'bad-config',
+        `The CSV delimiter must be one ASCII character other than a quote or a line break (got ${JSON.stringify(d)}).`,
+        { file },
+      );
+    }
+  }
+  const text = decodeCsvBytes(typeof input === 'string' ? new TextEncoder().encode(input) : input, file);
+  const bytes = text.bytes;
+  const layout = csvLayout(bytes, text.begin, options.delimiter);
+  const delimiter = layout.delimiter;
+  const delim = delimiter.charCodeAt(0);
+
+  const sc = new Scanner(bytes, delim, layout.begin, layout.line);
+  const emptyError = (): LabError =>
+    new LabError('empty-file', `${label} is empty: it has no rows. Add a header row and data rows, or pick another file.`, {
+      file,
+    });
+  if (!sc.nextRecord()) throw emptyError();
+
+  // ── First row, kept as text: it is either the header or the first data row. ──
+  const firstLine = sc.line;
+  const firstText: string[] = [];
+  const firstKind: number[] = [];
+  const firstValue: number[] = [];
+  for (;;) {
+    const r = sc.nextField();
+    if (r === UNTERMINATED) throw unterminated(label, file, sc.openLine, firstText.length, undefined);
+    const v = parseNumberBytes(sc.buf, sc.start, sc.end);
+    firstText.push(decodeText(sc.buf, sc.start, sc.end));
+    firstValue.push(v);
+    firstKind.push(
+      v === v
+        ? F_NUMBER
+        : isMissingBytes(sc.buf, sc.start, sc.end)
+          ? F_MISSING
+          : isNonFiniteBytes(sc.buf, sc.start, sc.end)
+            ? F_NONFINITE
+            : F_TEXT,
+    );
+    if (r === LAST) break;
+  }
+  const ncols = firstText.length;
+  const dataStart = sc.pos;
+  const dataLine = sc.line;
+  // What ragged-row messages call the first row before header detection has run.
+  const firstLooksLikeHeader = options.hasHeader ?? firstKind.some((k) => k === F_TEXT);
+
+  // ── Data rows straight into typed columns. ──
+  const cols = new Columns(ncols, estimateRows(bytes, dataStart));
+  const status = readRows(sc, cols);
+  if (status === UNTERMINATED) {
+    const j = cols.errField;
+    throw unterminated(label, file, cols.errLine, j, j < ncols ? firstText[j] : undefined);
+  }
+  if (status === RAGGED) {
+    throw raggedRow(label, file, cols.errLine, cols.errField, ncols, firstLooksLikeHeader, firstText, firstKind, delimiter);
+  }
+  const { kind, nums, codes, levelLists, missing, switchRow, needsText, nonFinite, nonFiniteLine } = cols;
+  const rows = cols.rows;
+  const commas = delimiter !== ',';
+
+  // ── Header detection, with decimal-comma columns (on the rows below the first) taken as numeric. ──
+  let hasHeader: boolean;
+  if (options.hasHeader !== undefined) hasHeader = options.hasHeader;
+  else if (rows === 0) hasHeader = true;
+  else {
+    const kindH = kind.slice();
+    const firstKindH = firstKind.slice();
+    const missingH = missing.map((m, j) => m + nonFinite[j]);
+    for (let j = 0; commas && j < ncols; j++) {
+      if (kind[j] !== 1 || decimalCommaValues(levelLists[j]) === null) continue;
+      kindH[j] = 0;
+      if (firstKind[j] === F_TEXT && DECIMAL_COMMA.test(trimPad(firstText[j]))) firstKindH[j] = F_NUMBER;
+    }
+    hasHeader = detectHeader(firstText, firstKindH, kindH, missingH, rows, levelLists);
+  }
+
+  if (hasHeader && rows === 0) {
+    throw new LabError(
+      'empty-file',
+      `${label} is empty: it has a header (line ${firstLine}) but no data rows. Add rows or pick another file.`,
+      { file, line: firstLine },
+    );
+  }
+
+  // ── Final columns. ──
+  const off = hasHeader ? 0 : 1;
+  const total = rows + off;
+  const names = hasHeader ? uniqueNames(firstText, firstKind) : firstText.map((_, j) => `column${j + 1}`);
+  // A numeric column whose first row (data, not header) is text becomes categorical over all rows.
+  if (!hasHeader) {
+    for (let j = 0; j < ncols; j++) {
+      if (kind[j] === 0 && firstKind[j] === F_TEXT) {
+        kind[j] = 1;
+        switchRow[j] = rows;
+        needsText[j] = rows - missing[j] > 0 ? 1 : 0;
+        codes[j] = new Int32Array(0);
+      }
+    }
+  }
+
+  const columns: RawColumn[] = new Array<RawColumn>(ncols);
+  const columnNotices: Array<string | null> = new Array<string | null>(ncols).fill(null);
+  const finalCodes: Int32Array[] = [];
+  const finalDicts: Map<string, number>[] = [];
+  const finalLevels: string[][] = [];
+  let rescanRows = 0;
+  for (let j = 0; j < ncols; j++) {
+    finalCodes.push(new Int32Array(0));
+    finalDicts.push(new Map());
+    finalLevels.push([]);
+    if (kind[j] === 0) {
+      const buf = nums[j];
+      let values: Float64Array;
+      if (off === 0 && buf.length - rows <= rows >> 3) {
+        // Little spare capacity: keep the array as a view instead of allocating and copying it again.
+        values = buf.length === rows ? buf : buf.subarray(0, rows);
+      } else {
+        values = new Float64Array(total);
+        values.set(buf.subarray(0, rows), off);
+      }
+      let miss = missing[j] + nonFinite[j];
+      let infinite = nonFinite[j];
+      let infiniteLine = nonFiniteLine[j];
+      if (off) {
+        values[0] = firstKind[j] === F_NUMBER ? firstValue[j] : NaN;
+        if (firstKind[j] === F_MISSING) miss++;
+        if (firstKind[j] === F_NONFINITE) {
+          miss++;
+          infinite++;
+          infiniteLine = firstLine;
+        }
+      }
+      columns[j] = { kind: 'numeric', name: names[j], values, missing: miss };
+      if (infinite > 0) columnNotices[j] = nonFiniteNotice(names[j], infinite, infiniteLine);
+      nums[j] = new Float64Array(0);
+      continue;
+    }
+    // Categorical: levels in order of first appearance over [first row] + [rows before switch] + [the rest].
+    // A header and text from the first data row on: the reader's codes are final (kept, not copied).
+    if (off === 0 && switchRow[j] === 0) continue;
+    const out = new Int32Array(total);
+    const dict = finalDicts[j];
+    const levels = finalLevels[j];
+    if (off) {
+      if (firstKind[j] === F_MISSING) {
+        out[0] = -1;
+        missing[j]++;
+      } else {
+        dict.set(firstText[j], 0);
+        levels.push(firstText[j]);
+        out[0] = 0;
+      }
+    }
+    if (needsText[j]) rescanRows = Math.max(rescanRows, switchRow[j]);
+    else out.fill(-1, off, off + switchRow[j]);
+    finalCodes[j] = out;
+  }
+
+  if (rescanRows > 0) {
+    // Recover the text of numbers stored before each column's switch to categorical.
+    const rs = new Scanner(bytes, delim, dataStart, dataLine);
+    for (let row = 0; row < rescanRows; row++) {
+      rs.nextRecord();
+      for (let j = 0; ; j++) {
+        const r = rs.nextField();
+        if (needsText[j] && row < switchRow[j]) {
+          const out = finalCodes[j];
+          // NaN is a missing marker or a non-finite value, which is text in a categorical column.
+          if (Number.isNaN(nums[j][row]) && isMissingBytes(rs.buf, rs.start, rs.end)) {
+            out[row + off] = -1;
+          } else {
+            const text = decodeText(rs.buf, rs.start, rs.end);
+            const dict = finalDicts[j];
+            let code = dict.get(text);
+            if (code === undefined) {
+              code = dict.size;
+              dict.set(text, code);
+              finalLevels[j].push(text);
+            }
+            out[row + off] = code;
+          }
+        }
+        if (r !== MORE) break;
+      }
+    }
+  }
+
+  for (let j = 0; j < ncols; j++) {
+    if (kind[j] !== 1) continue;
+    const dict = finalDicts[j];
+    const levels = finalLevels[j];
+    const collected = levelLists[j];
+    const remap = new Int32Array(collected.length);
+    for (let k = 0; k < collected.length; k++) {
+      let code = dict.get(collected[k]);
+      if (code === undefined) {
+        code = dict.size;
+        dict.set(collected[k], code);
+        levels.push(collected[k]);
+      }
+      remap[k] = code;
+    }
+    const src = codes[j] as Int32Array;
+    let out = finalCodes[j];
+    if (off === 0 && switchRow[j] === 0) {
+      // Nothing came before the reader's codes, so the remap is the identity.
+      out = src.length - rows <= rows >> 3 ? src.subarray(0, rows) : src.slice(0, rows);
+    } else {
+      for (let row = switchRow[j]; row < rows; row++) {
+        const c = src[row];
+        out[row + off] = c < 0 ? -1 : remap[c];
+      }
+    }
+    codes[j] = null;
+    nums[j] = new Float64Array(0);
+    const numbers = commas ? decimalCommaValues(levels) : null;
+    if (numbers) {
+      const values = new Float64Array(total);
+      for (let row = 0; row < total; row++) values[row] = out[row] < 0 ? NaN : numbers[out[row]];
+      columns[j] = { kind: 'numeric', name: names[j], values, missing: missing[j] };
+      columnNotices[j] = `column '${shownText(names[j])}': decimal commas read as numbers`;
+    } else {
+      columns[j] = { kind: 'categorical', name: names[j], codes: out, levels, missing: missing[j] };
+    }
+  }
+
+  const notices = [...text.notices, ...columnNotices.filter((n): n is string => n !== null)];
+  const table: ParsedTable = { columns, rowCount: total, delimiter, hasHeader };
+  if (notices.length > 0) table.notices = notices;
+  return table;
+}
+
+
+/**
+ * Codes of a column's distinct field texts, looked up by their bytes: open addressing on an FNV-1a hash of the
+ * field's bytes, with the bytes of every level kept in one arena — no string is made for a level already seen.
+ * The reader's bytes are valid UTF-8 (decodeCsvBytes), so equal bytes ⇔ equal decoded text.
+ */
+class ByteDictionary {
+  size = 0;
+  private arena = new Uint8Array(1024);
+  private used = 0;
+  /** Per code: start in the arena, byte length and hash. */
+  private starts: Int32Array = new Int32Array(16);
+  private lengths: Int32Array = new Int32Array(16);
+  private hashes: Int32Array = new Int32Array(16);
+  /** code + 1 per slot (0 = empty); power-of-two length, at most half full. */
+  private slots = new Int32Array(32);
+
+  /** The code of bytes `b[s, e)`, or −1 when not present. `lastHash` keeps the hash for a following `add`. */
+  lastHash = 0;
+  find(b: Uint8Array, s: number, e: number): number {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    this.lastHash = h;
+    const mask = this.slots.length - 1;
+    const len = e - s;
+    const arena = this.arena;
+    for (let k = (h ^ (h >>> 15)) & mask; ; k = (k + 1) & mask) {
+      const c = this.slots[k] - 1;
+      if (c < 0) return -1;
+      if (this.hashes[c] !== h || this.lengths[c] !== len) continue;
+      const a = this.starts[c];
+      let i = 0;
+      while (i < len && arena[a + i] === b[s + i]) i++;
+      if (i === len) return c;
+    }
+  }
+
+  /** Adds bytes `b[s, e)` (absent: just checked by `find`) and returns their code. */
+  add(b: Uint8Array, s: number, e: number): number {
+    const len = e - s;
+    if (this.used + len > this.arena.length) {
+      const next = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
+      next.set(this.arena.subarray(0, this.used));
+      this.arena = next;
+    }
+    this.arena.set(b.subarray(s, e), this.used);
+    const code = this.size++;
+    if (code === this.starts.length) {
+      this.starts = grow32(this.starts, code * 2);
+      this.lengths = grow32(this.lengths, code * 2);
+      this.hashes = grow32(this.hashes, code * 2);
+    }
+    this.starts[code] = this.used;
+    this.lengths[code] = len;
+    this.hashes[code] = this.lastHash;
+    this.used += len;
+    if (this.size * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(code);
+    return code;
+  }
+
+  private place(code: number): void {
+    const h = this.hashes[code];
+    const mask = this.slots.length - 1;
+    let k = (h ^ (h >>> 15)) & mask;
+    while (this.slots[k] !== 0) k = (k + 1) & mask;
+    this.slots[k] = code + 1;
+  }
+
+  private rehash(capacity: number): void {
+    this.slots = new Int32Array(capacity);
+    for (let c = 0; c < this.size; c++) this.place(c);
+  }
+}
+
+/**
+ * Growable typed columns filled row by row. A column starts numeric (`nums`) and switches to a dictionary
+ * (`codes` into `levelLists`) at its first non-numeric, non-missing field.
+ */
+class Columns {
+  rows = 0;
+  /** 0 numeric, 1 categorical. */
+  readonly kind: Uint8Array;
+  readonly nums: Float64Array[] = [];
+  readonly codes: (Int32Array | null)[] = [];
+  readonly dicts: (ByteDictionary | null)[] = [];
+  readonly levelLists: string[][] = [];
+  readonly missing: Int32Array;
+  /** Data row where a column became categorical; earlier rows hold numbers (or NaN) in `nums`. */
+  readonly switchRow: Int32Array;
+  /** Whether any non-missing number was stored before the switch (its text must be recovered). */
+  readonly needsText: Uint8Array;
+  /** Non-finite fields read as NaN while the column is numeric (not in `missing`), and the first one's line. */
+  readonly nonFinite: Int32Array;
+  readonly nonFiniteLine: Int32Array;
+  /** Details of a reading error: physical line and 0-based field index (ragged: the field count). */
+  errLine = 0;
+  errField = 0;
+
+  constructor(
+    readonly ncols: number,
+    public cap: number,
+  ) {
+    this.kind = new Uint8Array(ncols);
+    this.missing = new Int32Array(ncols);
+    this.switchRow = new Int32Array(ncols);
+    this.needsText = new Uint8Array(ncols);
+    this.nonFinite = new Int32Array(ncols);
+    this.nonFiniteLine = new Int32Array(ncols);
+    for (let j = 0; j < ncols; j++) {
+      this.nums.push(new Float64Array(cap));
+      this.codes.push(null);
+      this.dicts.push(null);
+      this.levelLists.push([]);
+    }
+  }
+
+  /** Doubles the capacity of every column. */
+  grow(): void {
+    const next = this.cap * 2;
+    for (let j = 0; j < this.ncols; j++) {
+      if (this.kind[j] === 0) this.nums[j] = grow64(this.nums[j], next);
+      else this.codes[j] = grow32(this.codes[j] as Int32Array, next);
+    }
+    this.cap = next;
+  }
+
+  /**
+   * Stores field text `buf[s, e)` of column j at `row`, a record starting at physical `line` (any field the
+   * fast number path did not take).
+   */
+  store(j: number, row: number, buf: Uint8Array, s: number, e: number, line: number): void {
+    if (this.kind[j] === 0) {
+      const v = parseNumberBytes(buf, s, e);
+      if (v === v) {
+        this.nums[j][row] = v;
+        return;
+      }
+      if (isMissingBytes(buf, s, e)) {
+        this.nums[j][row] = NaN;
+        this.missing[j]++;
+        return;
+      }
+      if (isNonFiniteBytes(buf, s, e)) {
+        this.nums[j][row] = NaN;
+        if (this.nonFinite[j]++ === 0) this.nonFiniteLine[j] = line;
+        return;
+      }
+      this.toCategorical(j, row);
+    }
+    this.storeText(j, row, buf, s, e);
+  }
+
+  /** Stores field text `buf[s, e)` (trimmed) of categorical column j at `row`: its code, or −1 when missing. */
+  storeText(j: number, row: number, buf: Uint8Array, s: number, e: number): void {
+    const c = this.codes[j] as Int32Array;
+    if (isMissingBytes(buf, s, e)) {
+      c[row] = -1;
+      this.missing[j]++;
+      return;
+    }
+    const dict = this.dicts[j] as ByteDictionary;
+    let code = dict.find(buf, s, e);
+    if (code < 0) {
+      code = dict.add(buf, s, e);
+      this.levelLists[j].push(decodeText(buf, s, e));
+    }
+    c[row] = code;
+  }
+
+  /** Column j becomes categorical from `row` on (rows before keep their numbers until the final pass). */
+  toCategorical(j: number, row: number): void {
+    this.kind[j] = 1;
+    this.switchRow[j] = row;
+    this.needsText[j] = row - this.missing[j] > 0 ? 1 : 0;
+    this.codes[j] = new Int32Array(this.cap);
+    this.dicts[j] = new ByteDictionary();
+    if (!this.needsText[j]) this.nums[j] = new Float64Array(0);
+  }
+}
+
+/**
+ * Reads every remaining record into `cols`. Returns 0 at the end of input, or UNTERMINATED / RAGGED with the
+ * details in `cols.errLine` and `cols.errField`. Kept small so that the engine optimises this hot loop alone.
+ */
+function readRows(sc: Scanner, cols: Columns): number {
+  const ncols = cols.ncols;
+  const kind = cols.kind;
+  const nums = cols.nums;
+  const b = sc.bytes;
+  const n = b.length;
+  const delim = sc.delim;
+  while (sc.nextRecord()) {
+    const recordLine = sc.line;
+    if (cols.rows === cols.cap) cols.grow();
+    const row = cols.rows;
+    let p = sc.pos;
+    let j = 0;
+    for (;; j++) {
+      if (j < ncols && kind[j] === 0) {
+        // Fast path on locals for the common field: an unquoted `[-]digits[.digits]`, ≤ 15 digits,
+        // directly followed by the delimiter, a line end or the end of input. Value = mantissa / 10^fraction
+        // digits (one correctly rounded division of exact operands).
+        let q = p;
+        let c = q < n ? b[q] : -1;
+        const neg = c === 45;
+        if (neg) c = ++q < n ? b[q] : -1;
+        let mant = 0;
+        let digits = 0;
+        while (c >= 48 && c <= 57) {
+          mant = mant * 10 + (c - 48);
+          digits++;
+          c = ++q < n ? b[q] : -1;
+        }
+        let frac = 0;
+        if (c === 46) {
+          c = ++q < n ? b[q] : -1;
+          while (c >= 48 && c <= 57) {
+            mant = mant * 10 + (c - 48);
+            frac++;
+            c = ++q < n ? b[q] : -1;
+          }
+          digits += frac;
+        }
+        if (digits !== 0 && digits <= 15 && (c === delim || c === LF || c === CR || c === -1)) {
+          const v = frac === 0 ? mant : mant / POW10[frac];
+          nums[j][row] = neg ? -v : v;
+          if (c === delim) {
+            p = q + 1;
+            continue;
+          }
+          if (c !== -1) {
+            sc.line++;
+            q++;
+            if (c === CR && q < n && b[q] === LF) q++;
+          }
+          p = q;
+          break;
+        }
+      }
+      if (j < ncols && kind[j] === 1) {
+        // Fast path for a text field: unquoted, not starting or ending with padding, looked up by its bytes.
+        let q = p;
+        let c = q < n ? b[q] : -1;
+        if (c !== QUOTE && c !== SPACE && c !== TAB) {
+          while (c !== delim && c !== LF && c !== CR && c !== -1) c = ++q < n ? b[q] : -1;
+          const last = q > p ? b[q - 1] : -1;
+          if (last !== SPACE && last !== TAB) {
+            cols.storeText(j, row, b, p, q);
+            if (c === delim) {
+              p = q + 1;
+              continue;
+            }
+            if (c !== -1) {
+              sc.line++;
+              q++;
+              if (c === CR && q < n && b[q] === LF) q++;
+            }
+            p = q;
+            break;
+          }
+        }
+      }
+      sc.pos = p;
+      const r = sc.nextField();
+      p = sc.pos;
+      if (r === UNTERMINATED) {
+        cols.errLine = sc.openLine;
+        cols.errField = j;
+        return UNTERMINATED;
+      }
+      if (j < ncols) cols.store(j, row, sc.buf, sc.start, sc.end, recordLine);
+      if (r === LAST) break;
+    }
+    sc.pos = p;
+    if (j + 1 !== ncols) {
+      cols.errLine = recordLine;
+      cols.errField = j + 1;
+      return RAGGED;
+    }
+    cols.rows = row + 1;
+  }
+  return 0;
+}
+
+/** Rough row count from the line lengths of the first 64 KiB, for the initial column capacity. */
+function estimateRows(b: Uint8Array, start: number): number {
+  const end = Math.min(b.length, start + 65536);
+  let lines = 0;
+  for (let i = start; i < end; i++) if (b[i] === LF || (b[i] === CR && b[i + 1] !== LF)) lines++;
+  if (end >= b.length) return lines + 1;
+  if (lines === 0) return 1024;
+  return Math.ceil(((b.length - start) / (end - start)) * lines * 1.05) + 16;
+}
+
+function grow64(a: Float64Array, size: number): Float64Array {
+  const out = new Float64Array(size);
+  out.set(a);
+  return out;
+}
+
+function grow32(a: Int32Array, size: number): Int32Array {
+  const out = new Int32Array(size);
+  out.set(a);
+  return out;
+}
+
+/** The header rule described in `parseCsv`. */
+function detectHeader(
+  firstText: string[],
+  firstKind: number[],
+  kind: Uint8Array,
+  missing: Int32Array,
+  rows: number,
+  levelLists: string[][],
+): boolean {
+  const ncols = firstText.length;
+  let anyNumericBelow = false;
+  for (let j = 0; j < ncols; j++) {
+    if (kind[j] !== 0) continue;
+    anyNumericBelow = true;
+    if (firstKind[j] === F_TEXT && rows - missing[j] > 0) return true;
+  }
+  const distinct = new Set(firstText).size === ncols;
+  const allText = distinct && firstKind.every((k) => k === F_TEXT);
+  if (!allText) return false;
+  if (anyNumericBelow) return true;
+  for (let j = 0; j < ncols; j++) {
+    if (levelLists[j].includes(firstText[j])) return false;
+  }
+  return true;
+}
+
+/** Header names: empty → `column<j>` (1-based), duplicates → `name_2`, `name_3`, …, never clashing. */
+function uniqueNames(texts: string[], kinds: number[]): string[] {
+  const raw = texts.map((t, j) => (kinds[j] === F_MISSING && t.trim() === '' ? '' : t));
+  const taken = new Set(raw.filter((t) => t !== ''));
+  const used = new Set<string>();
+  const out: string[] = [];
+  for (let j = 0; j < raw.length; j++) {
+    let base = raw[j];
+    if (base === '') {
+      base = `column${j + 1}`;
+      if (!taken.has(base) && !used.has(base)) {
+        used.add(base);
+        out.push(base);
+        continue;
+      }
+    } else if (!used.has(base)) {
+      used.add(base);
+      out.push(base);
+      continue;
+    }
+    let k = 2;
+    while (taken.has(`${base}_${k}`) || used.has(`${base}_${k}`)) k++;
+    const name = `${base}_${k}`;
+    used.add(name);
+    out.push(name);
+  }
+  return out;
+}
+
+function unterminated(
+  label: string,
+  file: string | undefined,
+  line: number,
+  column: number,
+  columnName: string | undefined,
+): LabError {
+  const where = columnName !== undefined ? ` (column '${shownText(columnName)}')` : '';
+  return new LabError(
+    'bad-csv',
+    `${atLine(label, file, line)}: a quoted field${where} opens here but its closing quote is missing. ` +
+      `Close the quote, or write a quote inside a quoted field as "".`,
+    { file, line, column, columnName },
+  );
+}
+
+function raggedRow(
+  label: string,
+  file: string | undefined,
+  line: number,
+  got: number,
+  expected: number,
+  header: boolean,
+  firstText: string[],
+  firstKind: number[],
+  delimiter: string,
+): LabError {
+  const what = header ? 'the header has' : 'the first row has';
+  const nameOf = (j: number): string =>
+    header && firstKind[j] !== F_MISSING ? `'${shownText(firstText[j])}'` : `${j + 1}`;
+  if (got > expected) {
+    const column = expected - 1;
+    const columnName = header ? firstText[column] : undefined;
+    return new LabError(
+      'ragged-row',
+      `${atLine(label, file, line)} has ${got} fields but ${what} ${expected} (the last column is ${nameOf(expected - 1)}). ` +
+        `Fix the row, or quote fields that contain ${delimiterName(delimiter)}.`,
+      { file, line, column, columnName },
+    );
+  }
+  const column = got;
+  const columnName = header ? firstText[column] : undefined;
+  return new LabError(
+    'ragged-row',
+    `${atLine(label, file, line)} has ${got} field${got === 1 ? '' : 's'} but ${what} ${expected} (nothing for column ${nameOf(column)}` +
+      `${expected - got > 1 ? ' onwards' : ''}). Fix the row, or quote fields that contain line breaks.`,
+    { file, line, column, columnName },
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * Classification metrics from predicted probabilities: confusion matrix, accuracy, per-class
+ * precision / recall / F1, macro averages, log loss and (binary) ROC curve with AUC.
+ * Definitions follow scikit-learn (`confusion_matrix`, `precision_recall_fscore_support` with
+ * `zero_division=0`, `log_loss`, `roc_curve(drop_intermediate=False)`, `auc`).
+ *
+ * Probability layout (`probs`, float32, row-major):
+ * - binary (2 classes): m×1, the probability of class 1 (classes[1], the positive class);
+ *   an m×2 array (p(class 0), p(class 1)) is accepted too.
+ * - multiclass (K ≥ 3): m×K, one probability per class.
+ */
+import type { ConfusionMetrics } from '../types';
+
+/** Probabilities are clipped to [LOG_LOSS_EPS, 1 − LOG_LOSS_EPS] before taking logs (as scikit-learn). */
+export const LOG_LOSS_EPS = 1e-15;
+
+/** Columns per row of `probs`: 1 for binary p(class 1), K otherwise (2 accepted for binary). */
+function probColumns(m: number, probs: Float32Array, numClasses: number): number {
+  if (m === 0) return numClasses === 2 ? 1 : numClasses;
+  const cols = probs.length / m;
+  const ok = numClasses === 2 ? cols === 1 || cols === 2 : cols === numClasses;
+  if (!ok) {
+    throw new RangeError(
+      `metrics: probabilities have ${probs.length} values for ${m} rows; expected ${numClasses === 2 ? `${m} (binary)` : `${m}×${numClasses}`}`,
+    );
+  }
+  return cols;
+}
+
+/**
+ * Predicted class per row.
+ * Binary: ŷ_i = 1 when p_i(class 1) ≥ threshold, else 0.
+ * Multiclass: ŷ_i = argmax_c p_ic (the first maximum on ties, as numpy's argmax).
+ * Shapes: probs m×1 (binary) or m×K; returns Int32Array (m).
+ */
+export function predictLabels(probs: Float32Array, m: number, numClasses: number, threshold = 0.5): Int32Array {
+  const cols = probColumns(m, probs, numClasses);
+  const out = new Int32Array(m);
+  if (numClasses === 2) {
+    const off = cols - 1;
+    for (let i = 0; i < m; i++) out[i] = probs[i * cols + off] >= threshold ? 1 : 0;
+    return out;
+  }
+  for (let i = 0; i < m; i++) {
+    const o = i * cols;
+    let best = 0;
+    let bestP = probs[o];
+    for (let c = 1; c < cols; c++) {
+      if (probs[o + c] > bestP) {
+        bestP = probs[o + c];
+        best = c;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/**
+ * Accuracy = (1/m) Σ_i 1[ŷ_i = y_i] with ŷ from {@link predictLabels}.
+ * Shapes: yTrue (m), probs m×1 (binary) or m×K. Returns NaN for m = 0.
+ */
+export function accuracy(yTrue: Int32Array, probs: Float32Array, numClasses: number, threshold = 0.5): number {
+  const m = yTrue.length;
+  if (m === 0) return NaN;
+  const pred = predictLabels(probs, m, numClasses, threshold);
+  let correct = 0;
+  for (let i = 0; i < m; i++) if (pred[i] === yTrue[i]) correct++;
+  return correct / m;
+}
+
+/**
+ * Mean log loss (cross-entropy) as scikit-learn's `log_loss(eps=1e-15)`:
+ *   p_ic ← clip(p_ic, ε, 1 − ε), then each row is divided by its sum, and
+ *   logLoss = −(1/m) Σ_i log p_{i, y_i}.
+ * Binary probabilities p (class 1) are clipped first and then expanded to rows (1 − p, p). Shapes: yTrue (m), probs m×1 or m×K.
+ */
+export function logLoss(yTrue: Int32Array, probs: Float32Array, numClasses: number): number {
+  const m = yTrue.length;
+  if (m === 0) return NaN;
+  const cols = probColumns(m, probs, numClasses);
+  const lo = LOG_LOSS_EPS;
+  const hi = 1 - LOG_LOSS_EPS;
+  const clip = (p: number): number => (p < lo ? lo : p > hi ? hi : p);
+  let sum = 0;
+  if (cols === 1) {
+    for (let i = 0; i < m; i++) {
+      const p1 = clip(probs[i]);
+      const p0 = 1 - p1;
+      const py = yTrue[i] === 1 ? p1 : p0;
+      sum -= Math.log(py / (p0 + p1));
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      const o = i * cols;
+      let rowSum = 0;
+      for (let c = 0; c < cols; c++) rowSum += clip(probs[o + c]);
+      sum -= Math.log(clip(probs[o + yTrue[i]]) / rowSum);
+    }
+  }
+  return sum / m;
+}
+
+/**
+ * Binary ROC curve as scikit-learn's `roc_curve(y, score, drop_intermediate=False)`: one point per
+ * distinct score, thresholds in decreasing order, preceded by the point (0, 0) whose threshold is
+ * max(score) + 1 (scikit-learn ≤ 1.2's convention; it keeps the curve JSON-safe, unlike +∞).
+ *   tpr(t) = #{i : s_i ≥ t, y_i = 1} / #positives,  fpr(t) = #{i : s_i ≥ t, y_i = 0} / #negatives.
+ * Tied scores form a single point, so a tie between a positive and a negative is a diagonal segment.
+ * Returns null when yTrue has no positives or no negatives (the curve is undefined).
+ * Shapes: yTrue (m) in {0, 1}; scores (m).
+ */
+export function rocCurve(
+  yTrue: Int32Array,
+  scores: ArrayLike<number>,
+): { fpr: number[]; tpr: number[]; thresholds: number[] } | null {
+  const m = yTrue.length;
+  let P = 0;
+  for (let i = 0; i < m; i++) if (yTrue[i] === 1) P++;
+  const N = m - P;
+  if (P === 0 || N === 0) return null;
+  const order = Array.from({ length: m }, (_, i) => i);
+  order.sort((a, b) => scores[b] - scores[a]);
+  const fpr: number[] = [0];
+  const tpr: number[] = [0];
+  const thresholds: number[] = [scores[order[0]] + 1];
+  let tp = 0;
+  let fp = 0;
+  for (let t = 0; t < m; t++) {
+    const i = order[t];
+    if (yTrue[i] === 1) tp++;
+    else fp++;
+    // Emit a point only after the last row of a run of equal scores.
+    if (t === m - 1 || scores[order[t + 1]] !== scores[i]) {
+      fpr.push(fp / N);
+      tpr.push(tp / P);
+      thresholds.push(scores[i]);
+    }
+  }
+  return { fpr, tpr, thresholds };
+}
+
+/** Area under a curve by the trapezoid rule: Σ_t (x_{t+1} − x_t)(y_{t+1} + y_t)/2 (x monotone). */
+export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let area = 0;
+  for (let t = 1; t < x.length; t++) area += ((x[t] - x[t - 1]) * (y[t] + y[t - 1])) / 2;
+  return area;
+}
+
+/**
+ * All metrics of a classifier on one split.
+ * Binary (classes.length = 2): ŷ = 1 when p(class 1) ≥ threshold; ROC curve and AUC from p(class 1)
+ * (omitted when only one class occurs in yTrue). Multiclass: ŷ = argmax.
+ * Per class c (over all classes, also those absent from yTrue or never predicted):
+ *   precision_c = TP_c / (TP_c + FP_c), recall_c = TP_c / (TP_c + FN_c),
+ *   F1_c = 2·P_c·R_c / (P_c + R_c), each 0 when its denominator is 0 (scikit-learn zero_division=0);
+ *   macro averages are unweighted means over the classes. matrix[actual][predicted].
+ * Shapes: yTrue (m) class indices; probs m×1 (binary) or m×K row-major.
+ */
+export function confusionMetrics(
+  yTrue: Int32Array,
+  probs: Float32Array,
+  classes: string[],
+  threshold = 0.5,
+): ConfusionMetrics {
+  const K = classes.length;
+  const m = yTrue.length;
+  const binary = K === 2;
+  const pred = predictLabels(probs, m, K, threshold);
+  const matrix: number[][] = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  let correct = 0;
+  for (let i = 0; i < m; i++) {
+    const a = yTrue[i];
+    if (!(a >= 0 && a < K)) throw new RangeError(`metrics: label ${a} of row ${i} is not a class index 0…${K - 1}`);
+    matrix[a][pred[i]]++;
+    if (a === pred[i]) correct++;
+  }
+  const precision: number[] = [];
+  const recall: number[] = [];
+  const f1: number[] = [];
+  const support: number[] = [];
+  for (let c = 0; c < K; c++) {
+    const tp = matrix[c][c];
+    let predicted = 0;
+    let actual = 0;
+    for (let d = 0; d < K; d++) {
+      predicted += matrix[d][c];
+      actual += matrix[c][d];
+    }
+    const p = predicted > 0 ? tp / predicted : 0;
+    const r = actual > 0 ? tp / actual : 0;
+    precision.push(p);
+    recall.push(r);
+    f1.push(p + r > 0 ? (2 * p * r) / (p + r) : 0);
+    support.push(actual);
+  }
+  const mean = (a: number[]): number => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : 0);
+  const result: ConfusionMetrics = {
+    classes: classes.slice(),
+    matrix,
+    accuracy: m > 0 ? correct / m : NaN,
+    precision,
+    recall,
+    f1,
+    support,
+    macroPrecision: mean(precision),
+    macroRecall: mean(recall),
+    macroF1: mean(f1),
+    logLoss: logLoss(yTrue, probs, K),
+  };
+  if (binary) {
+    result.threshold = threshold;
+    const cols = probColumns(m, probs, K);
+    const score = new Float64Array(m);
+    for (let i = 0; i < m; i++) score[i] = probs[i * cols + cols - 1];
+    const roc = rocCurve(yTrue, score);
+    if (roc) {
+      result.roc = roc;
+      result.auc = trapezoidArea(roc.fpr, roc.tpr);
+    }
+  }
+  return result;
+}

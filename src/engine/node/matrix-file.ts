@@ -1,0 +1,426 @@
+/**
+ * Node side of the matrix path for large CSV files: decides whether a file can be read straight into a float32
+ * matrix (csv-matrix.ts) and prepared in place (dataset-matrix.ts) with exactly the result of the general path
+ * (readCsvFile + prepareDataset / describeColumns), and does it. Whenever that cannot be guaranteed it throws
+ * {@link MatrixFallback} with the reason, and the caller uses the general path (which also reports the file's
+ * real errors — ragged rows, unterminated quotes, a missing file — in its own words).
+ *
+ * Conditions, checked in this order (each cheap before the expensive ones):
+ * 1. The head of the file (first MiB, whole records) read by the general reader: same delimiter rule (first
+ *    64 KiB, `csvLayout`), header decision, column names; only the label column may hold text there. The head
+ *    must be plain UTF-8 text without a `sep=` line (`decodeCsvBytes`): binary files, UTF-16 and Windows-1252
+ *    fall back, and the general reader reports or decodes them. (Later bytes that are not UTF-8 can only be in
+ *    labels, where the matrix reader refuses them: step 3.)
+ * 2. Every number in the other columns is exact in float32 (one streaming pass, O(chunk) memory): then the
+ *    matrix holds exactly the general reader's float64 values and every statistic, drop rule and X value
+ *    matches. Decimals such as 0.1 are not (the general path is used for them).
+ * 3. The matrix read (explicit delimiter, header flag and label column) succeeds: every other field a number,
+ *    a missing marker or non-finite (missing, as in the general reader, with the same notices: `matrix.notices`),
+ *    every label present, finite and UTF-8.
+ * 4. The general reader's header rule, re-evaluated with whole-file facts, agrees with the head's decision.
+ * 5. prepareMatrixDataset accepts the labels (not a mix of numbers and text, no quotes in text labels).
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { csvLayout, isNonFiniteBytes, nonFiniteNotice, parseCsv, parseNumberBytes } from '../data/csv';
+import { readCsvMatrixSync } from './csv-matrix';
+import { decodeCsvBytes } from '../data/text-encoding';
+import { columnFacts, suggestTargetFrom, summarizeColumn, TARGET_NAMES, type ColumnSummary } from '../prepare/dataset';
+import { forEachColumn, labelKind, MatrixPathUnsupported, prepareMatrixDataset, type MatrixSource } from '../prepare/dataset-matrix';
+import { LabError } from '../types';
+import type { PrepareOptions, PreparedDataset, RawColumn } from '../types';
+
+/** Bytes of the file's head read by the general reader to type the columns. */
+export const HEAD_BYTES = 1 << 20;
+/** Bytes per read of the float32-exactness pass. */
+const CHUNK = 1 << 20;
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const SPACE = 32;
+const TAB = 9;
+
+/** The matrix path does not apply to this file (see the module comment); `message` says why. */
+export class MatrixFallback extends Error {
+  constructor(why: string) {
+    super(why);
+    this.name = 'MatrixFallback';
+  }
+}
+
+type FieldKind = 'number' | 'missing' | 'text';
+
+/** What the general reader makes of the head of a file. */
+export interface HeadProbe {
+  delimiter: string;
+  /** The general reader's header decision on the head. */
+  hasHeader: boolean;
+  /** Column names as the general reader gives them under that decision. */
+  names: string[];
+  /** Kind of each field of the first record, and its text when it is text. */
+  firstKinds: FieldKind[];
+  firstTexts: Array<string | null>;
+  /** Columns with text in the head's data rows. */
+  textColumns: number[];
+  /** Missing fields and distinct values of each column in the head's data rows. */
+  headFacts: Array<{ missing: number; distinct: number }>;
+}
+
+/** The matrix of a file with the general reader's column names, and the label's position among them. */
+export interface MatrixRead {
+  matrix: MatrixSource & { labelIndex: number };
+  names: string[];
+}
+
+function readHead(file: string): { bytes: Uint8Array; size: number } {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = new Uint8Array(Math.min(size, HEAD_BYTES));
+    let got = 0;
+    while (got < bytes.length) {
+      const r = readSync(fd, bytes, got, bytes.length - got, got);
+      if (r === 0) break;
+      got += r;
+    }
+    return { bytes: bytes.subarray(0, got), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads the head of a file with the general reader (see the module comment, step 1). Throws MatrixFallback when
+ * the head is not whole records of a CSV the general reader accepts.
+ */
+export function probeHead(file: string): HeadProbe {
+  let head: { bytes: Uint8Array; size: number };
+  try {
+    head = readHead(file);
+  } catch (err) {
+    throw new MatrixFallback(`cannot read the file (${(err as Error).message})`);
+  }
+  const { bytes, size } = head;
+  // Whole records only.
+  let end = bytes.length;
+  if (bytes.length < size) {
+    end = Math.max(bytes.lastIndexOf(LF), bytes.lastIndexOf(CR)) + 1;
+    if (end <= 0) throw new MatrixFallback(`the first line is longer than ${HEAD_BYTES} bytes`);
+  }
+  const part = bytes.subarray(0, end);
+  let text;
+  try {
+    text = decodeCsvBytes(part, file);
+  } catch (err) {
+    throw new MatrixFallback(err instanceof LabError ? err.message : String(err));
+  }
+  if (text.encoding !== 'utf-8') throw new MatrixFallback(`the file is ${text.notices[0] ?? 'not UTF-8'}`);
+  // The delimiter exactly as parseCsv chooses it for the whole file: the head holds the first 64 KiB of it.
+  const layout = csvLayout(bytes, text.begin);
+  if (layout.declared) throw new MatrixFallback('the first line declares the delimiter (sep=)');
+  const delimiter = layout.delimiter;
+  let plain;
+  let detected;
+  try {
+    plain = parseCsv(part, { delimiter, hasHeader: false });
+    detected = parseCsv(part, { delimiter });
+  } catch (err) {
+    throw new MatrixFallback(err instanceof LabError ? err.message : String(err));
+  }
+  const firstKinds: FieldKind[] = [];
+  const firstTexts: Array<string | null> = [];
+  for (const col of plain.columns) {
+    if (col.kind === 'numeric') {
+      firstKinds.push(Number.isNaN(col.values[0]) ? 'missing' : 'number');
+      firstTexts.push(null);
+    } else if (col.codes[0] < 0) {
+      firstKinds.push('missing');
+      firstTexts.push(null);
+    } else {
+      // A categorical column keeps the original text of its numbers.
+      // A non-finite field counts as neither (as in the general reader's header rule).
+      const level = col.levels[col.codes[0]];
+      const encoded = new TextEncoder().encode(level);
+      const isNumber = !Number.isNaN(parseNumberBytes(encoded, 0, encoded.length));
+      const nonFinite = !isNumber && isNonFiniteBytes(encoded, 0, encoded.length);
+      firstKinds.push(isNumber ? 'number' : nonFinite ? 'missing' : 'text');
+      firstTexts.push(isNumber || nonFinite ? null : level);
+    }
+  }
+  return {
+    delimiter,
+    hasHeader: detected.hasHeader,
+    names: detected.columns.map((c) => c.name),
+    firstKinds,
+    firstTexts,
+    textColumns: detected.columns.flatMap((c, j) => (c.kind === 'categorical' ? [j] : [])),
+    headFacts: detected.columns.map((c) => ({ missing: c.missing, distinct: columnFacts(c).distinct })),
+  };
+}
+
+/**
+ * Whether every number in the data fields of the file, except those of column `skip`, is exactly a float32
+ * (Math.fround(v) === v for the value the CSV readers parse). Streams the file (O(chunk) memory); fields are
+ * split on the delimiter and line ends with quotes respected within a line; text and missing fields are
+ * ignored. The first non-blank line is skipped when `hasHeader`. `chunk` is the read size in bytes.
+ */
+export function numbersExactInFloat32(file: string, delimiter: string, hasHeader: boolean, skip: number, chunk = CHUNK): boolean {
+  const d = delimiter.charCodeAt(0);
+  const fd = openSync(file, 'r');
+  try {
+    let buf = new Uint8Array(chunk + 1);
+    let carry = 0;
+    let pos = 0;
+    let skipLine = hasHeader;
+    let first = true;
+    for (;;) {
+      if (buf.length - carry < chunk + 1) {
+        const bigger = new Uint8Array(buf.length * 2);
+        bigger.set(buf.subarray(0, carry));
+        buf = bigger;
+      }
+      const got = readSync(fd, buf, carry, chunk, pos);
+      pos += got;
+      let e = carry + got;
+      if (got === 0) {
+        if (carry === 0) return true;
+        buf[e++] = LF;
+      }
+      let cut = e;
+      while (cut > 0 && buf[cut - 1] !== LF && buf[cut - 1] !== CR) cut--;
+      if (cut === 0) {
+        carry = e;
+        continue;
+      }
+      let s = 0;
+      if (first) {
+        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) s = 3;
+        first = false;
+      }
+      if (skipLine) {
+        const after = firstLineEnd(buf, s, cut);
+        if (after < 0) s = cut;
+        else {
+          s = after;
+          skipLine = false;
+        }
+      }
+      if (!exactLines(buf, s, cut, d, skip)) return false;
+      buf.copyWithin(0, cut, e);
+      carry = e - cut;
+      if (got === 0) return true;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Position after the first non-blank line in b[s, e) (e is after a line end), or −1 when all are blank. */
+function firstLineEnd(b: Uint8Array, s: number, e: number): number {
+  let p = s;
+  let blank = true;
+  while (p < e) {
+    const c = b[p++];
+    if (c === LF || c === CR) {
+      if (c === CR && p < e && b[p] === LF) p++;
+      if (!blank) return p;
+    } else if (c !== SPACE && c !== TAB) {
+      blank = false;
+    }
+  }
+  return -1;
+}
+
+/** The float32-exactness check over complete lines b[s, e) (b[e − 1] is a line end). */
+function exactLines(b: Uint8Array, s: number, e: number, d: number, skip: number): boolean {
+  let p = s;
+  let j = 0;
+  while (p < e) {
+    // Fast path: `[-]digits` with at most 7 digits (|v| < 2²⁴, exact) ending at the delimiter or the line end.
+    let q = p;
+    let c = b[q];
+    if (c === 45) c = b[++q];
+    const ds = q;
+    while (c >= 48 && c <= 57) c = b[++q];
+    if (q > ds && q - ds <= 7 && (c === d || c === LF || c === CR)) {
+      p = q;
+    } else {
+      // Any other field: leading spaces, then a quoted or a plain field.
+      while (p < e && (b[p] === SPACE || b[p] === TAB) && b[p] !== d) p++;
+      let fs: number;
+      let fe: number;
+      if (p < e && b[p] === QUOTE) {
+        fs = ++p;
+        while (p < e && b[p] !== LF && b[p] !== CR) {
+          if (b[p] === QUOTE) {
+            if (p + 1 < e && b[p + 1] === QUOTE) p += 2;
+            else break;
+          } else p++;
+        }
+        fe = p;
+        if (p < e && b[p] === QUOTE) p++;
+        while (p < e && b[p] !== d && b[p] !== LF && b[p] !== CR) p++;
+      } else {
+        fs = p;
+        while (p < e && b[p] !== d && b[p] !== LF && b[p] !== CR) p++;
+        fe = p;
+      }
+      if (j !== skip && !exactField(b, fs, fe)) return false;
+    }
+    if (p < e && b[p] === d) {
+      p++;
+      j++;
+      continue;
+    }
+    // Line end (and any blank lines after it).
+    while (p < e && (b[p] === LF || b[p] === CR)) p++;
+    j = 0;
+  }
+  return true;
+}
+
+/** True unless b[s, e) is a number that float32 cannot hold exactly. */
+function exactField(b: Uint8Array, s: number, e: number): boolean {
+  // Short integers (at most 7 digits, |v| < 2²⁴) are exact: the common case, decided without parsing.
+  let p = s;
+  if (p < e && (b[p] === 45 || b[p] === 43)) p++;
+  let digits = 0;
+  while (p < e && b[p] >= 48 && b[p] <= 57) {
+    p++;
+    digits++;
+  }
+  let q = p;
+  while (q < e && (b[q] === SPACE || b[q] === TAB)) q++;
+  if (q === e && digits > 0 && digits <= 7) return true;
+  const v = parseNumberBytes(b, s, e);
+  return Number.isNaN(v) || Math.fround(v) === v;
+}
+
+/** The matrix of a file with the general reader's names (see the module comment, steps 2–4). */
+function readMatrix(file: string, probe: HeadProbe, label: number): MatrixRead {
+  const { delimiter, hasHeader, names } = probe;
+  if (!numbersExactInFloat32(file, delimiter, hasHeader, label)) {
+    throw new MatrixFallback('some numbers are not exact in float32 (decimals such as 0.1)');
+  }
+  let matrix;
+  try {
+    matrix = readCsvMatrixSync(file, { label, delimiter, hasHeader });
+  } catch (err) {
+    if (err instanceof LabError) throw new MatrixFallback(err.message);
+    throw err;
+  }
+  if (matrix.n + 1 !== names.length) throw new MatrixFallback('the column count differs from the head');
+  if (hasHeader && !headerHolds(probe, matrix, label)) {
+    throw new MatrixFallback('the general reader would take the first line for data');
+  }
+  const featureNames = names.filter((_, c) => c !== label);
+  // The notices in the general reader's words, with its column names.
+  const notices = matrix.nonFinite.map((v) => nonFiniteNotice(names[v.column], v.count, v.line));
+  return { matrix: { ...matrix, featureNames, labelName: names[label], labelIndex: label, notices }, names };
+}
+
+/**
+ * The general reader's header rule with whole-file facts: a text field over a numeric column that has a value,
+ * or all fields distinct text (every feature column is numeric here).
+ */
+function headerHolds(probe: HeadProbe, matrix: { X: Float32Array; m: number; n: number; classes: string[] }, label: number): boolean {
+  const { firstKinds, firstTexts } = probe;
+  if (firstKinds[label] === 'text' && labelKind(matrix.classes) === 'numeric') return true;
+  const { X, m, n } = matrix;
+  for (let c = 0; c < firstKinds.length; c++) {
+    if (c === label || firstKinds[c] !== 'text') continue;
+    const j = c < label ? c : c - 1;
+    for (let i = 0, o = j; i < m; i++, o += n) if (X[o] === X[o]) return true;
+  }
+  return firstKinds.every((k) => k === 'text') && new Set(firstTexts).size === firstKinds.length;
+}
+
+/**
+ * Reads and prepares a large CSV through the matrix path, exactly as prepareDataset on readCsvFile would.
+ * `adjust` may change the options once the column names are known (e.g. force-including pixel columns).
+ * Throws MatrixFallback when the general path must be used, LabError for preparation errors (the same as
+ * prepareDataset's). `cached` is a matrix already read by {@link describeCsvMatrix}; it is used (and consumed)
+ * when its label is the target. `onNotices` receives the reader's notices (those readCsvFile would give in
+ * `notices`; empty when there are none) before the preparation.
+ */
+export function prepareCsvMatrix(
+  file: string,
+  options: PrepareOptions,
+  adjust: (names: string[], options: PrepareOptions) => PrepareOptions = (_, o) => o,
+  cached: MatrixRead | null = null,
+  onNotices: (notices: string[]) => void = () => undefined,
+): PreparedDataset {
+  let read = cached && cached.names[cached.matrix.labelIndex] === options.target ? cached : null;
+  if (!read) {
+    const probe = probeHead(file);
+    const label = probe.names.indexOf(options.target);
+    if (label < 0) throw new MatrixFallback(`no column '${options.target}'`);
+    const text = probe.textColumns.filter((c) => c !== label);
+    if (text.length > 0) throw new MatrixFallback(`column '${probe.names[text[0]]}' holds text`);
+    read = readMatrix(file, probe, label);
+  }
+  onNotices(read.matrix.notices);
+  try {
+    return prepareMatrixDataset(read.matrix, adjust(read.names, options), file);
+  } catch (err) {
+    if (err instanceof MatrixPathUnsupported) throw new MatrixFallback(err.message);
+    throw err;
+  }
+}
+
+/**
+ * The column read as the matrix's label by describeCsvMatrix: the head's only text column, else the first
+ * column named like a target (target, label, class, y, …), else the last column without missing values in the
+ * head that has at most 20 distinct values there, else the last column without missing values (the matrix
+ * reader needs a label on every row, and keeps one entry per distinct label).
+ */
+function describeLabel(probe: HeadProbe): number {
+  if (probe.textColumns.length === 1) return probe.textColumns[0];
+  const { names, headFacts } = probe;
+  for (const wanted of TARGET_NAMES) {
+    const c = names.findIndex((nm) => nm.trim().toLowerCase() === wanted);
+    if (c >= 0) return c;
+  }
+  let complete = -1;
+  for (let c = names.length - 1; c >= 0; c--) {
+    if (headFacts[c].missing > 0) continue;
+    if (headFacts[c].distinct <= 20) return c;
+    if (complete < 0) complete = c;
+  }
+  return complete >= 0 ? complete : names.length - 1;
+}
+
+/**
+ * Column summaries of a large CSV through the matrix path, equal to describeColumns / suggestTarget on
+ * readCsvFile. The label column of the matrix is the head's only text column, else the first column named like
+ * a target (target, label, class, y, …), else the last column. Returns the matrix too, for a later
+ * prepareCsvMatrix with that target. Throws MatrixFallback when the general path must be used.
+ */
+export function describeCsvMatrix(file: string): { rows: number; columns: ColumnSummary[]; suggested: string | null; read: MatrixRead } {
+  const probe = probeHead(file);
+  const { names } = probe;
+  if (probe.textColumns.length > 1) throw new MatrixFallback(`columns '${names[probe.textColumns[1]]}' and more hold text`);
+  const label = describeLabel(probe);
+  const read = readMatrix(file, probe, label);
+  const { matrix } = read;
+  const { m, n } = matrix;
+  const kind = labelKind(matrix.classes);
+  if (kind === 'mixed' || (kind === 'text' && matrix.classes.some((c) => c.includes('"')))) {
+    throw new MatrixFallback(`the labels of column '${names[label]}' mix numbers and text or hold quotes`);
+  }
+  let labelColumn: RawColumn;
+  if (kind === 'numeric') {
+    const classValues = matrix.classes.map(Number);
+    const values = Float64Array.from(matrix.y, (c) => classValues[c]);
+    labelColumn = { kind: 'numeric', name: names[label], values, missing: 0 };
+  } else {
+    labelColumn = { kind: 'categorical', name: names[label], codes: matrix.y, levels: matrix.classes, missing: 0 };
+  }
+  const columns: ColumnSummary[] = [];
+  forEachColumn(matrix.X, m, n, (j, values, missing) => {
+    if (j === label) columns.push(summarizeColumn(labelColumn, m));
+    columns.push(summarizeColumn({ kind: 'numeric', name: matrix.featureNames[j], values, missing }, m));
+  });
+  if (label === n) columns.push(summarizeColumn(labelColumn, m));
+  return { rows: m, columns, suggested: suggestTargetFrom(columns), read };
+}

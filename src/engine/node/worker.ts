@@ -1,0 +1,725 @@
+/**
+ * The training worker (a worker_threads thread; bundled to dist/worker.js): owns the one TrainingSession
+ * and answers the host's WorkerRequests (see protocol.ts) with WorkerMessages.
+ *
+ * Long work never blocks the thread's message loop: `run` and `compare` train in slices of at most
+ * SLICE_MS and yield (setImmediate) between slices, so a `pause` (or any other request) is read while
+ * training. Requests that change the session (step, reset, load, …) arriving during a run stop the run
+ * first and then execute, in order; read-only requests (state, evaluate, export, describe, predict) are
+ * answered between slices. A run streams `progress` at most every PROGRESS_MS.
+ *
+ * Besides the session, the worker computes the view data of a state: metrics at the current threshold,
+ * the 2-feature decision-boundary grid, and the pixel side of image datasets (columns p0…pN, N = s²).
+ *
+ * Persistence across window reloads: `snapshot` answers a size-bounded SavedSession (file, its size and
+ * mtime when read, preparation options, threshold, session snapshot); `restore` re-reads and re-prepares
+ * that file the same way — only if its size and mtime are unchanged — and continues the session exactly.
+ * Files are read and prepared by loadDataset (load.ts), the CLI's way too: large files through the matrix path when
+ * it gives exactly the general result; `lastRead` tells which path was taken. Kernels: chooseKernel (kernel-choice.ts).
+ * Node-side module (worker_threads, fs through readCsvFile and matrix-file).
+ */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import type {
+  ColumnInfo,
+  ComparisonRun,
+  DatasetInfo,
+  ProgressInfo,
+  SavedSession,
+  SessionState,
+  WorkerError,
+  WorkerMessage,
+  WorkerRequest,
+  ResultNamed,
+  ResultOf,
+  WorkerResult,
+} from '../../protocol';
+import { readCsvFile } from './csv-file';
+import { chooseKernel } from './kernel-choice';
+import { loadDataset, MATRIX_MIN_BYTES } from './load';
+import { readModelFile } from './model-file';
+import { describeColumns, suggestTarget } from '../prepare/dataset';
+import { describeCsvMatrix, MatrixFallback, type MatrixRead } from './matrix-file';
+import { setThreadNice } from './parallel-kernel';
+import { parseModel, predictTable, predictionsToCsv, serializeModel } from '../model/model-io';
+import { TrainingSession } from '../train/session';
+import { fitSavedSession } from '../train/saved-session';
+import { boundary, datasetInfo } from '../train/view-state';
+import { optimumAffordable } from '../solve/solver';
+import { isFirstOrder } from '../train/optimizers';
+import { LabError } from '../types';
+import type {
+  HistoryPoint,
+  LinearKernel,
+  ParsedTable,
+  PreparedDataset,
+  PrepareOptions,
+  StepRecord,
+  TrainConfig,
+} from '../types';
+
+/** Longest stretch of training between two looks at the message queue. */
+export const SLICE_MS = 40;
+/** Target duration of one `session.run(chunk)` call inside a slice. */
+const CHUNK_MS = 8;
+/** Minimum time between two live verdicts in progress messages (each costs a pass over the training rows). */
+export const VERDICT_MS = 1000;
+/** Minimum time between two progress messages. */
+export const PROGRESS_MS = 100;
+export { MATRIX_MIN_BYTES } from './load';
+export { pixelColumns, pixelSide } from '../prepare/pixels';
+/** Identifier-like columns copied into prediction CSVs (e.g. PassengerId), at most this many (the first ones). */
+const PREDICTION_ID_COLUMNS = 1;
+
+/** The loaded dataset and its session. */
+interface Loaded {
+  file: string;
+  /** The file's size and mtime when it was read (null if it could not be stat'ed). */
+  stat: FileStat | null;
+  /** The preparation options as requested (before image pixels were added to `include`). */
+  prepare: PrepareOptions;
+  data: PreparedDataset;
+  session: TrainingSession;
+  info: DatasetInfo;
+  /** Decision threshold for metrics (the slider can move it without retraining). */
+  threshold: number;
+  computeOptimum: boolean;
+  lastStep: StepRecord | null;
+  comparison: ComparisonRun[] | null;
+}
+
+/**
+ * How the last describe, load or restore read its file: through the float32 matrix or the general table;
+ * `fallback` says why the matrix path was tried but not used (null when it was used, or not tried: a small file,
+ * or a table that describe had already parsed).
+ */
+export interface ReadPath {
+  request: 'describe' | 'prepare';
+  path: 'matrix' | 'table';
+  fallback: string | null;
+}
+
+/** A long loop in progress (run or compare). */
+interface Loop {
+  kind: 'run' | 'compare';
+  stop: boolean;
+  /** Called once the loop has ended and its request was answered. */
+  onEnd: Array<() => void>;
+}
+
+type Post = (msg: WorkerMessage) => void;
+
+export class LabWorker {
+  private current: Loaded | null = null;
+  private loop: Loop | null = null;
+  /** Requests waiting for the current loop to end, in arrival order. */
+  private deferred: WorkerRequest[] = [];
+  /** A parsed table kept between `describe` and the `load` of the same file. */
+  private tableCache: { file: string; stamp: string; table: ParsedTable } | null = null;
+  /** The matrix read by a matrix-path `describe`, for the `load` of the same file with that label as target. */
+  private matrixCache: { file: string; stamp: string; read: MatrixRead } | null = null;
+  private readonly kernel: LinearKernel;
+  private readonly matrixMinBytes: number;
+  /** How the last describe / load / restore read its file (for logs and tests). */
+  lastRead: ReadPath | null = null;
+
+  constructor(
+    private readonly post: Post,
+    options: { kernel?: LinearKernel; matrixMinBytes?: number } = {},
+  ) {
+    this.kernel = options.kernel ?? chooseKernel({ nice: TRAINING_NICE });
+    this.matrixMinBytes = options.matrixMinBytes ?? MATRIX_MIN_BYTES;
+  }
+
+  /** Handles one request (replies are posted, possibly later). */
+  handle(req: WorkerRequest): void {
+    if (this.loop) {
+      switch (req.type) {
+        case 'pause':
+          this.loop.stop = true;
+          this.loop.onEnd.push(() => this.answer(req, () => this.stateResult()));
+          return;
+        case 'state':
+        case 'evaluate':
+        case 'export':
+        case 'describe':
+        case 'predict':
+        case 'snapshot':
+          this.execute(req);
+          return;
+        case 'run':
+          if (this.loop.kind === 'run') {
+            // Join the run in progress: answer when it ends.
+            this.loop.onEnd.push(() => this.answer(req, () => this.stateResult()));
+            return;
+          }
+          this.deferred.push(req);
+          return;
+        default:
+          // Anything that changes the session waits for the loop; a run is stopped for it first (a
+          // comparison trains its own sessions and finishes unless paused).
+          if (this.loop.kind === 'run') this.loop.stop = true;
+          this.deferred.push(req);
+          return;
+      }
+    }
+    this.execute(req);
+  }
+
+  private execute(req: WorkerRequest): void {
+    switch (req.type) {
+      case 'describe':
+        return this.answer(req, () => this.describe(req.file));
+      case 'load':
+        return this.answer(req, () => this.load(req.file, req.prepare, req.config));
+      case 'step':
+        return this.answer(req, () => {
+          const s = this.need();
+          const record = s.session.step();
+          s.lastStep = record;
+          return { type: 'step', state: this.buildState(), record };
+        });
+      case 'extend':
+        return this.answer(req, () => {
+          this.need().session.extend(req.epochs);
+          return this.stateResult();
+        });
+      case 'stepBack':
+        return this.answer(req, () => {
+          const s = this.need();
+          const record = s.session.stepBack();
+          s.lastStep = record;
+          return { type: 'travel', state: this.buildState(), record };
+        });
+      case 'goto':
+        return this.answer(req, () => {
+          const s = this.need();
+          const target = req.iteration;
+          if (!Number.isInteger(target) || target < 0 || target > s.session.config.epochs * s.session.batchInfo.batchesPerEpoch) {
+            throw new LabError('bad-config', `iteration must be a whole number from 0 to the run's last update (got ${target})`);
+          }
+          // The record of the update that leads to the target: go to one before it and make that update.
+          let record: StepRecord | null = null;
+          if (target > 0) {
+            s.session.goTo(target - 1);
+            record = s.session.iteration === target - 1 ? s.session.step() : null;
+          } else {
+            s.session.goTo(0);
+          }
+          s.lastStep = record;
+          return { type: 'travel', state: this.buildState(), record };
+        });
+      case 'stepEpoch':
+        return this.answer(req, () => {
+          const s = this.need();
+          s.lastStep = s.session.stepEpoch();
+          return this.stateResult();
+        });
+      case 'run':
+        return this.startRun(req);
+      case 'pause':
+        return this.answer(req, () => this.stateResult());
+      case 'reset':
+        return this.answer(req, () => {
+          const s = this.need();
+          s.session.reset();
+          s.lastStep = null;
+          return this.stateResult();
+        });
+      case 'configure':
+        return this.answer(req, () => {
+          const s = this.need();
+          const config: Partial<TrainConfig> = { ...s.session.config, ...req.config };
+          const session = new TrainingSession(s.data, config, { kernel: this.kernel, computeOptimum: s.computeOptimum });
+          s.session = session;
+          s.threshold = session.config.threshold;
+          s.lastStep = null;
+          return this.stateResult();
+        });
+      case 'evaluate':
+        return this.answer(req, () => {
+          const s = this.need();
+          if (!(req.threshold >= 0 && req.threshold <= 1)) {
+            throw new LabError('bad-config', `decision threshold must be in [0, 1] (got ${req.threshold})`);
+          }
+          s.threshold = req.threshold;
+          const train = s.session.evaluate('train', s.threshold);
+          const test = s.data.test.m > 0 ? s.session.evaluate('test', s.threshold) : null;
+          return { type: 'metrics', metrics: test ?? train, train, test };
+        });
+      case 'compare':
+        return this.startCompare(req);
+      case 'export':
+        return this.answer(req, () => {
+          const s = this.need();
+          const model = { ...s.session.exportModel(), threshold: s.threshold };
+          return { type: 'model', json: serializeModel(model) };
+        });
+      case 'predict':
+        return this.answer(req, () => this.predict(req.modelFile, req.file));
+      case 'state':
+        return this.answer(req, () => this.stateResult());
+      case 'snapshot':
+        return this.answer(req, () => this.snapshot(req.maxChars));
+      case 'restore':
+        return this.answer(req, () => this.restore(req.saved));
+      case 'close':
+        return this.answer(req, () => {
+          this.current = null;
+          this.tableCache = null;
+          this.matrixCache = null;
+          return { type: 'closed' };
+        });
+      default: {
+        const unknown: never = req;
+        const id = (unknown as { id?: unknown }).id;
+        this.post({
+          type: 'error',
+          id: typeof id === 'number' ? id : -1,
+          error: { code: 'bad-request', message: `Unknown request ${JSON.stringify(unknown).slice(0, 100)}` },
+        });
+      }
+    }
+  }
+
+  // ───────────────────────────── Requests ─────────────────────────────
+
+  private describe(file: string): ResultNamed<'columns'> {
+    let fallback: string | null = null;
+    if ((fileStat(file)?.size ?? 0) >= this.matrixMinBytes) {
+      this.tableCache = null;
+      this.matrixCache = null;
+      try {
+        const d = describeCsvMatrix(file);
+        this.matrixCache = { file, stamp: fileStamp(file), read: d.read };
+        this.lastRead = { request: 'describe', path: 'matrix', fallback: null };
+        return { type: 'columns', rows: d.rows, columns: d.columns, suggested: d.suggested };
+      } catch (err) {
+        if (!(err instanceof MatrixFallback)) throw err;
+        fallback = err.message;
+      }
+    }
+    const table = this.readTable(file, true);
+    this.lastRead = { request: 'describe', path: 'table', fallback };
+    const columns: ColumnInfo[] = describeColumns(table).map((c) => ({ ...c }));
+    return { type: 'columns', rows: table.rowCount, columns, suggested: suggestTarget(table) };
+  }
+
+  private load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): ResultNamed<'state'> {
+    const stat = fileStat(file);
+    const { data, computeOptimum, notices } = this.prepare(file, prepare);
+    const session = new TrainingSession(data, config, { kernel: this.kernel, computeOptimum });
+    this.current = {
+      file,
+      stat,
+      prepare: { ...prepare },
+      data,
+      session,
+      info: datasetInfo(file, data, notices),
+      threshold: session.config.threshold,
+      computeOptimum,
+      lastStep: null,
+      comparison: null,
+    };
+    this.tableCache = null;
+    return this.stateResult();
+  }
+
+  /**
+   * Reads and prepares a CSV as `load` does (the same options give the same dataset): large files through the
+   * matrix path when it gives exactly the general result (unless `describe` left the parsed table), else
+   * readCsvFile + prepareDataset.
+   */
+  private prepare(file: string, prepare: PrepareOptions): { data: PreparedDataset; computeOptimum: boolean; notices: string[] } {
+    const stamp = fileStamp(file);
+    const tableCached = this.tableCache?.file === file && this.tableCache.stamp === stamp && stamp !== '';
+    // describe's matrix serves only when its label is the target; otherwise it is released before reading again.
+    const mc = this.matrixCache;
+    const cached =
+      mc && mc.file === file && mc.stamp === stamp && stamp !== '' && mc.read.names[mc.read.matrix.labelIndex] === prepare.target
+        ? mc.read
+        : null;
+    this.matrixCache = null;
+    const table = tableCached ? this.readTable(file, false) : null;
+    this.tableCache = null;
+    const loaded = loadDataset(file, prepare, { matrixMinBytes: this.matrixMinBytes, table, matrix: cached });
+    const data = loaded.data;
+    this.lastRead = { request: 'prepare', path: loaded.path, fallback: loaded.fallback };
+    const k = data.classes.length === 2 ? 1 : data.classes.length;
+    return { data, computeOptimum: optimumAffordable(data.train.m, data.n, k), notices: loaded.notices };
+  }
+
+  /** The current session as a SavedSession bounded to maxChars of JSON (see fitSavedSession). */
+  private snapshot(maxChars: number): ResultNamed<'snapshot'> {
+    const s = this.need();
+    if (!s.stat) {
+      throw new StaleSessionError(`${basename(s.file)} could not be read for its size and date when it was loaded`);
+    }
+    const saved: SavedSession = {
+      format: 'logistic-regression-lab/saved-session',
+      version: 1,
+      file: s.file,
+      fileSize: s.stat.size,
+      fileMtimeMs: s.stat.mtimeMs,
+      prepare: { ...s.prepare },
+      threshold: s.threshold,
+      session: s.session.snapshot(),
+      lastStep: s.lastStep,
+      comparison: s.comparison,
+      trimmed: [],
+    };
+    const fitted = fitSavedSession(saved, maxChars);
+    return { type: 'snapshot', saved: fitted.saved, chars: fitted.chars };
+  }
+
+  /**
+   * Continues a saved session: its file must have the saved size and mtime; it is re-read and re-prepared
+   * with the saved options and the session restored from its snapshot (LabError 'schema-mismatch' if the
+   * dataset does not fit it). On failure the current session (if any) stays.
+   */
+  private restore(saved: SavedSession): ResultNamed<'state'> {
+    const stat = fileStat(saved.file);
+    const name = basename(saved.file);
+    if (!stat) throw new StaleSessionError(`${name} no longer exists`);
+    if (stat.size !== saved.fileSize || stat.mtimeMs !== saved.fileMtimeMs) {
+      throw new StaleSessionError(`${name} changed since the session was saved`);
+    }
+    const { data, computeOptimum, notices } = this.prepare(saved.file, saved.prepare);
+    const session = TrainingSession.restore(data, saved.session, { kernel: this.kernel, computeOptimum });
+    const threshold = saved.threshold >= 0 && saved.threshold <= 1 ? saved.threshold : session.config.threshold;
+    this.current = {
+      file: saved.file,
+      stat,
+      prepare: { ...saved.prepare },
+      data,
+      session,
+      info: datasetInfo(saved.file, data, notices),
+      threshold,
+      computeOptimum,
+      lastStep: saved.lastStep,
+      comparison: saved.comparison,
+    };
+    this.tableCache = null;
+    return this.stateResult();
+  }
+
+  private predict(modelFile: string, file: string): ResultNamed<'predictions'> {
+    const model = parseModel(readModelFile(modelFile), modelFile);
+    const table = readCsvFile(file);
+    const result = predictTable(model, table, file);
+    const ids = describeColumns(table)
+      .filter((c) => c.identifier?.startsWith('identifier') && c.name !== model.target)
+      .slice(0, PREDICTION_ID_COLUMNS)
+      .map((c) => c.name);
+    return { type: 'predictions', csv: predictionsToCsv(table, model, result, { columns: ids }), rows: table.rowCount };
+  }
+
+  /** Reads a CSV, reusing the table parsed by `describe` when the file did not change. */
+  private readTable(file: string, keep: boolean): ParsedTable {
+    const stamp = fileStamp(file);
+    const cached = this.tableCache;
+    if (cached && cached.file === file && cached.stamp === stamp && stamp !== '') return cached.table;
+    this.tableCache = null;
+    const table = readCsvFile(file);
+    if (keep) this.tableCache = { file, stamp, table };
+    return table;
+  }
+
+  // ───────────────────────────── Long loops ─────────────────────────────
+
+  private startRun(req: { id: number; type: 'run' }): void {
+    const id = req.id;
+    let s: Loaded;
+    try {
+      s = this.need();
+    } catch (err) {
+      this.fail(id, err);
+      return;
+    }
+    const session = s.session;
+    const loop: Loop = { kind: 'run', stop: false, onEnd: [] };
+    this.loop = loop;
+    const base = recordedHistory(session);
+    let sentCount = base.length;
+    let lastSent = base.length > 0 ? base[base.length - 1].iteration : -1;
+    let lastPost = Date.now();
+    let lastVerdict = 0;
+    let chunk = 1;
+
+    const progress = (): void => {
+      const recorded = recordedHistory(session);
+      const info: ProgressInfo = {
+        iteration: session.iteration,
+        epoch: session.epoch,
+        running: !session.done && !loop.stop,
+        done: session.done,
+        newHistory: [],
+      };
+      // The live verdict costs a gradient pass: about once a second.
+      if (Date.now() - lastVerdict >= VERDICT_MS) {
+        info.convergence = session.convergence();
+        lastVerdict = Date.now();
+      }
+      const prefixKept = sentCount <= recorded.length && (sentCount === 0 || recorded[sentCount - 1].iteration === lastSent);
+      if (prefixKept) info.newHistory = recorded.slice(sentCount);
+      else info.history = recorded;
+      sentCount = recorded.length;
+      lastSent = recorded.length > 0 ? recorded[recorded.length - 1].iteration : -1;
+      lastPost = Date.now();
+      this.post({ type: 'progress', progress: info });
+    };
+
+    const slice = (): void => {
+      if (this.current !== s || s.session !== session) loop.stop = true;
+      try {
+        const t0 = performance.now();
+        while (!loop.stop && !session.done && performance.now() - t0 < SLICE_MS) {
+          const c0 = performance.now();
+          const did = session.run(chunk);
+          const dt = performance.now() - c0;
+          if (did > 0) chunk = adaptChunk(chunk, did, dt);
+        }
+      } catch (err) {
+        this.endLoop(loop, () => this.fail(id, err));
+        return;
+      }
+      if (loop.stop || session.done) {
+        this.endLoop(loop, () => this.answer(req, () => this.stateResult()));
+        return;
+      }
+      if (Date.now() - lastPost >= PROGRESS_MS) progress();
+      setImmediate(slice);
+    };
+    setImmediate(slice);
+  }
+
+  /** Trains fresh BCE and MSE sessions side by side (same data, settings and start) to the configured epochs. */
+  private startCompare(req: { id: number; type: 'compare' }): void {
+    const id = req.id;
+    let s: Loaded;
+    try {
+      s = this.need();
+    } catch (err) {
+      this.fail(id, err);
+      return;
+    }
+    const loop: Loop = { kind: 'compare', stop: false, onEnd: [] };
+    this.loop = loop;
+    let runners: Array<{ loss: 'bce' | 'mse'; session: TrainingSession; failed: boolean }>;
+    try {
+      runners = (['bce', 'mse'] as const).map((loss) => ({
+        loss,
+        // The comparison is of two losses under gradient descent: an exact fit (cross-entropy only) compares with 'gd'.
+        session: new TrainingSession(
+          s.data,
+          { ...s.session.config, loss, optimizer: isFirstOrder(s.session.config.optimizer) ? s.session.config.optimizer : 'gd' },
+          { kernel: this.kernel, computeOptimum: false },
+        ),
+        failed: false,
+      }));
+    } catch (err) {
+      this.endLoop(loop, () => this.fail(id, err));
+      return;
+    }
+    let chunk = 1;
+    const finished = (): boolean => runners.every((r) => r.failed || r.session.done);
+    const slice = (): void => {
+      try {
+        const t0 = performance.now();
+        while (!loop.stop && !finished() && performance.now() - t0 < SLICE_MS) {
+          for (const r of runners) {
+            if (r.failed || r.session.done) continue;
+            const c0 = performance.now();
+            try {
+              const did = r.session.run(chunk);
+              if (did > 0) chunk = adaptChunk(chunk, did, (performance.now() - c0) * runners.length);
+            } catch (err) {
+              // A diverging run (e.g. MSE with a large α) keeps its history up to the divergence.
+              if (err instanceof LabError && err.code === 'divergence') r.failed = true;
+              else throw err;
+            }
+          }
+        }
+      } catch (err) {
+        this.endLoop(loop, () => this.fail(id, err));
+        return;
+      }
+      if (loop.stop || finished()) {
+        this.endLoop(loop, () =>
+          this.answer(req, () => {
+            const runs: ComparisonRun[] = runners.map((r) => ({
+              loss: r.loss,
+              history: r.session.history(),
+              trainAccuracy: r.session.evaluate('train', s.threshold).accuracy,
+              testAccuracy: s.data.test.m > 0 ? r.session.evaluate('test', s.threshold).accuracy : null,
+            }));
+            if (this.current === s) s.comparison = runs;
+            return { type: 'comparison', runs };
+          }),
+        );
+        return;
+      }
+      setImmediate(slice);
+    };
+    setImmediate(slice);
+  }
+
+  /** Ends a loop: answers its request, then waiters, then the requests that waited for it. */
+  private endLoop(loop: Loop, answer: () => void): void {
+    this.loop = null;
+    answer();
+    for (const f of loop.onEnd) f();
+    while (this.deferred.length > 0 && !this.loop) {
+      const next = this.deferred.shift();
+      if (next) this.execute(next);
+    }
+  }
+
+  // ───────────────────────────── State ─────────────────────────────
+
+  private need(): Loaded {
+    if (!this.current) throw new NoSessionError();
+    return this.current;
+  }
+
+  private stateResult(): ResultNamed<'state'> {
+    return { type: 'state', state: this.buildState() };
+  }
+
+  /** Everything a webview needs to draw the session. */
+  private buildState(): SessionState {
+    const s = this.need();
+    const { session, data } = s;
+    const w = session.weights();
+    const optimum = s.computeOptimum ? session.optimum() : null;
+    return {
+      dataset: s.info,
+      config: { ...session.config, threshold: s.threshold },
+      iteration: session.iteration,
+      epoch: session.epoch,
+      furthestIteration: session.furthestIteration,
+      running: this.loop?.kind === 'run' && !this.loop.stop,
+      done: session.done,
+      history: session.history(),
+      train: session.evaluate('train', s.threshold),
+      test: data.test.m > 0 ? session.evaluate('test', s.threshold) : null,
+      weights: { k: w.k, n: data.n, W: Array.from(w.W), b: Array.from(w.b) },
+      optimumConverged: optimum ? optimum.converged : null,
+      optimumUnique: s.computeOptimum ? session.optimumUnique() : null,
+      convergence: session.convergence(),
+      optimum: s.computeOptimum ? session.optimumSummary() : null,
+      baseline: session.baseline(),
+      lastStep: s.lastStep,
+      boundary: data.n === 2 ? boundary(data, w.W, w.b, w.k, s.threshold, this.kernel) : null,
+      comparison: s.comparison,
+    };
+  }
+
+  // ───────────────────────────── Replies ─────────────────────────────
+
+  /** Answers `req` with what `produce` returns — typed by the shared request→reply map — or with its error. */
+  private answer<T extends WorkerRequest['type']>(req: { id: number; type: T }, produce: () => ResultOf<T>): void {
+    let result: WorkerResult;
+    try {
+      result = produce();
+    } catch (err) {
+      this.fail(req.id, err);
+      return;
+    }
+    this.post({ type: 'reply', id: req.id, result });
+  }
+
+  private fail(id: number, err: unknown): void {
+    this.post({ type: 'error', id, error: toWorkerError(err) });
+  }
+}
+
+// ───────────────────────────── Helpers ─────────────────────────────
+
+/** A session request before any dataset was loaded (code 'no-session'). */
+class NoSessionError extends Error {
+  constructor() {
+    super('No training session yet: train on a CSV file first (Logistic Lab: Train on CSV…).');
+    this.name = 'NoSessionError';
+  }
+}
+
+/** A saved session whose CSV vanished or changed (code 'stale-session'). */
+class StaleSessionError extends Error {
+  constructor(why: string) {
+    super(`The saved training session cannot be continued: ${why}. Train again.`);
+    this.name = 'StaleSessionError';
+  }
+}
+
+/**
+ * Scheduling priority (Linux nice) of the training thread and its kernel threads: below the extension host's UI
+ * thread, so VS Code stays responsive while both cores train.
+ */
+export const TRAINING_NICE = 10;
+
+/** Next chunk size so that one `run(chunk)` takes about CHUNK_MS (did updates took dt ms). */
+function adaptChunk(chunk: number, did: number, dt: number): number {
+  if (did < chunk) return chunk; // stopped early (done): keep
+  const perUpdate = dt / did;
+  const want = perUpdate > 0 ? Math.floor(CHUNK_MS / perUpdate) : chunk * 2;
+  return Math.max(1, Math.min(chunk * 4, want, 1 << 20));
+}
+
+/** The history points the session recorded (without the extra point for the current parameters). */
+function recordedHistory(session: TrainingSession): HistoryPoint[] {
+  return session.recordedHistory();
+}
+
+/** A LabError (or any error) as protocol data. */
+export function toWorkerError(err: unknown): WorkerError {
+  if (err instanceof LabError) {
+    const loc = err.location;
+    const location: WorkerError['location'] = {};
+    if (loc.file !== undefined) location.file = loc.file;
+    if (loc.line !== undefined) location.line = loc.line;
+    if (loc.column !== undefined) location.column = loc.column;
+    if (loc.columnName !== undefined) location.columnName = loc.columnName;
+    return { code: err.code, message: err.message, location };
+  }
+  if (err instanceof NoSessionError) return { code: 'no-session', message: err.message, location: {} };
+  if (err instanceof StaleSessionError) return { code: 'stale-session', message: err.message, location: {} };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    code: 'internal',
+    message: `Internal error in the training worker: ${e.message}. Please report it with the log (Logistic Lab: Show Log).`,
+    location: {},
+  };
+}
+
+/** A file's size in bytes and modification time in ms. */
+interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/** Size and modification time of a file, or null when it cannot be stat'ed. */
+function fileStat(file: string): FileStat | null {
+  try {
+    const st = statSync(file);
+    return { size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+/** Size and modification time, to tell whether a cached parse is still the file's content. */
+function fileStamp(file: string): string {
+  const st = fileStat(file);
+  return st ? `${st.size}:${st.mtimeMs}` : '';
+}
+
+// ───────────────────────────── Thread entry ─────────────────────────────
+
+if (parentPort) {
+  const port = parentPort;
+  setThreadNice(TRAINING_NICE);
+  const worker = new LabWorker((msg) => port.postMessage(msg));
+  port.on('message', (req: WorkerRequest) => worker.handle(req));
+}

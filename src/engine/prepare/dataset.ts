@@ -1,0 +1,1035 @@
+/**
+ * Dataset preparation: from a parsed table to the model's row-major float32 X and class labels.
+ *
+ * Steps (all statistics are fitted on TRAINING rows only, so the test split never leaks into them):
+ * 1. Target: its distinct non-missing values become `classes` (numeric targets sorted numerically and
+ *    shown as text, e.g. "0", "1"; text targets sorted by code point). Rows without a target are dropped.
+ * 2. Columns: identifier-like columns (unique per row, sequential integer ids, constant, too many levels)
+ *    are dropped with a reason unless force-included; `features` restricts the candidates.
+ * 3. Seeded stratified split: per class, shuffle its rows and hold out round(testSize·m_c) of them.
+ * 4. Features: numeric columns → one feature (missing → train median/mean), text columns → 0/1 indicators
+ *    `Col=level` (missing → train mode or an own `(missing)` level): with reference coding (default) one per
+ *    level except the reference level (the first in sorted order), with full coding one per level,
+ *    optional `Col missing` 0/1 indicators, then z-scores of numeric features with train mean and
+ *    population standard deviation (ddof = 0).
+ * The resulting `PreprocessingSpec` is enough to rebuild X from any table with the same columns
+ * (`applyPreprocessing`), bit-for-bit identical for the same rows.
+ *
+ * Pure TypeScript: no Node-only APIs.
+ */
+import { checkClassCount } from './class-limit';
+import { createRng, shuffleInPlace } from '../random';
+import { PREPARE_DEFAULTS, settingProblem, settingsOf, type PrepareSettingKey } from '../settings-schema';
+import {
+  LabError,
+  type CategoricalEncoding,
+  type CategoricalImpute,
+  type ColumnReport,
+  type FeatureSpec,
+  type NumericImpute,
+  type ParsedTable,
+  type PrepareOptions,
+  type PreparedDataset,
+  type PreprocessingSpec,
+  type RawColumn,
+  type Split,
+} from '../types';
+
+/** Default cap on categorical levels before a column is dropped as high-cardinality (the maxLevels setting's default). */
+export const DEFAULT_MAX_LEVELS = PREPARE_DEFAULTS.maxLevels;
+/** Level name used for missing categorical values with `categoricalImpute: 'missing-level'`. */
+export const MISSING_LEVEL = '(missing)';
+
+/** Column names that suggest a target, in order of preference (compared case-insensitively). */
+export const TARGET_NAMES = ['target', 'label', 'class', 'y', 'survived', 'species', 'outcome', 'diagnosis'];
+/** A column is a plausible target when it has this many distinct values. */
+const MIN_TARGET_CLASSES = 2;
+const MAX_TARGET_CLASSES = 20;
+/** Text columns with at least this many levels covering more than half of the rows look like identifiers. */
+const MOSTLY_UNIQUE_MIN_LEVELS = 20;
+/** Integer columns spanning fewer values than this are counted with a table of marks instead of a Set. */
+const SMALL_INTEGER_RANGE = 1 << 16;
+/** Integer columns need at least this many rows before "unique and sequential" is taken as an id. */
+const INTEGER_ID_MIN_ROWS = 10;
+
+// ───────────────────────────── Column description ─────────────────────────────
+
+/** What a column looks like before preparation, for pickers and reports. */
+export interface ColumnSummary {
+  name: string;
+  type: 'numeric' | 'categorical';
+  /** Distinct non-missing values. */
+  distinct: number;
+  missing: number;
+  /** Why the column would be dropped by default (identifier, constant, high cardinality), or null. */
+  identifier: string | null;
+  /** 2–20 distinct values (integers when numeric): could be a class label. */
+  targetCandidate: boolean;
+}
+
+export interface ColumnFacts {
+  distinct: number;
+  /** Every non-missing value is an integer (numeric columns). */
+  integer: boolean;
+}
+
+/** Distinct non-missing values and whether all are integers (numeric columns). */
+export function columnFacts(col: RawColumn): ColumnFacts {
+  if (col.kind === 'categorical') return { distinct: col.levels.length, integer: false };
+  const values = col.values;
+  let integer = true;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (integer && !Number.isInteger(v)) integer = false;
+  }
+  if (min > max) return { distinct: 0, integer };
+  if (integer && max - min < SMALL_INTEGER_RANGE) {
+    // Integers in a small range (pixels, counts, codes): one mark per possible value (−0 and 0 are one value).
+    const seen = new Uint8Array(max - min + 1);
+    let distinct = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== v) continue;
+      const k = v - min;
+      if (seen[k] === 0) {
+        seen[k] = 1;
+        distinct++;
+      }
+    }
+    return { distinct, integer };
+  }
+  return { distinct: countDistinct(values), integer };
+}
+
+/**
+ * Number of distinct non-NaN values of `values` (−0 and 0 are one value), by open addressing on the values'
+ * bits in a Float64Array table kept at most half full — several times faster than a Set<number> on millions
+ * of rows, and exact.
+ */
+export function countDistinct(values: Float64Array): number {
+  const word = new Float64Array(1);
+  const bits = new Uint32Array(word.buffer);
+  let capacity = 1024;
+  let keys = new Float64Array(capacity);
+  let used = new Uint8Array(capacity);
+  let size = 0;
+  const slotOf = (v: number, keysNow: Float64Array, usedNow: Uint8Array, mask: number): number => {
+    word[0] = v;
+    const h = Math.imul(bits[0], 0x9e3779b1) ^ Math.imul(bits[1] ^ (bits[1] >>> 15), 0x85ebca77);
+    let k = (h ^ (h >>> 16)) & mask;
+    while (usedNow[k] !== 0 && keysNow[k] !== v) k = (k + 1) & mask;
+    return k;
+  };
+  for (let i = 0; i < values.length; i++) {
+    const raw = values[i];
+    if (raw !== raw) continue;
+    const v = raw === 0 ? 0 : raw; // −0 hashes as 0
+    const k = slotOf(v, keys, used, capacity - 1);
+    if (used[k] !== 0) continue;
+    used[k] = 1;
+    keys[k] = v;
+    size++;
+    if (size * 2 > capacity) {
+      const oldKeys = keys;
+      const oldUsed = used;
+      capacity *= 2;
+      keys = new Float64Array(capacity);
+      used = new Uint8Array(capacity);
+      for (let t = 0; t < oldKeys.length; t++) {
+        if (oldUsed[t] === 0) continue;
+        const s = slotOf(oldKeys[t], keys, used, capacity - 1);
+        used[s] = 1;
+        keys[s] = oldKeys[t];
+      }
+    }
+  }
+  return size;
+}
+
+/** Ids like PassengerId: integers, no missing value, unique per row, and in order or a contiguous range. */
+function isSequentialIntegerId(values: Float64Array): boolean {
+  const m = values.length;
+  if (m < INTEGER_ID_MIN_ROWS) return false;
+  let increasing = true;
+  let decreasing = true;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < m; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) return false;
+    if (i > 0) {
+      if (v <= values[i - 1]) increasing = false;
+      if (v >= values[i - 1]) decreasing = false;
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // Callers check uniqueness; a unique set of m integers spanning m values is a permutation of a range.
+  return increasing || decreasing || max - min === m - 1;
+}
+
+/** Why a column would be dropped by default, or null when it is a usable feature. */
+export function dropReason(col: RawColumn, facts: ColumnFacts, rowCount: number, maxLevels: number): string | null {
+  const present = rowCount - col.missing;
+  const mostlyMissing = col.missing * 2 > rowCount ? `; ${col.missing} of ${rowCount} values missing` : '';
+  if (present === 0) return 'empty: every value missing';
+  if (facts.distinct === 1) return `constant: one value${mostlyMissing}`;
+  if (col.kind === 'categorical') {
+    if (facts.distinct === present) return `identifier: unique value per row${mostlyMissing}`;
+    if (facts.distinct >= MOSTLY_UNIQUE_MIN_LEVELS && facts.distinct * 2 > rowCount) {
+      return `identifier: mostly unique (${facts.distinct} distinct values in ${rowCount} rows)`;
+    }
+    if (facts.distinct > maxLevels) return `high cardinality: ${facts.distinct} levels${mostlyMissing}`;
+    return null;
+  }
+  if (col.missing === 0 && facts.integer && facts.distinct === rowCount && isSequentialIntegerId(col.values)) {
+    return 'identifier: unique integer per row';
+  }
+  return null;
+}
+
+/** The summary of one column of a table with `rowCount` rows, as `describeColumns` gives it (default `maxLevels` = 50). */
+export function summarizeColumn(col: RawColumn, rowCount: number, maxLevels = DEFAULT_MAX_LEVELS): ColumnSummary {
+  const facts = columnFacts(col);
+  return {
+    name: col.name,
+    type: col.kind,
+    distinct: facts.distinct,
+    missing: col.missing,
+    identifier: dropReason(col, facts, rowCount, maxLevels),
+    targetCandidate:
+      facts.distinct >= MIN_TARGET_CLASSES &&
+      facts.distinct <= MAX_TARGET_CLASSES &&
+      (col.kind === 'categorical' || facts.integer),
+  };
+}
+
+/** One summary per column, in file order (default `maxLevels` = 50). */
+export function describeColumns(table: ParsedTable): ColumnSummary[] {
+  return table.columns.map((c) => summarizeColumn(c, table.rowCount));
+}
+
+/**
+ * The column most likely to be the label: the first of target/label/class/y/survived/species/outcome/
+ * diagnosis (case-insensitive) that exists with at least two values, else the last column with 2–20
+ * distinct values (integers when numeric), else null.
+ */
+export function suggestTarget(table: ParsedTable): string | null {
+  return suggestTargetFrom(describeColumns(table));
+}
+
+/** `suggestTarget` from the column summaries of a table (file order). */
+export function suggestTargetFrom(summaries: ColumnSummary[]): string | null {
+  for (const wanted of TARGET_NAMES) {
+    const hit = summaries.find((s) => s.name.trim().toLowerCase() === wanted && s.distinct >= MIN_TARGET_CLASSES);
+    if (hit) return hit.name;
+  }
+  for (let i = summaries.length - 1; i >= 0; i--) {
+    if (summaries[i].targetCandidate) return summaries[i].name;
+  }
+  return null;
+}
+
+// ───────────────────────────── Helpers ─────────────────────────────
+
+/** ` in <file>` for messages, or nothing without a file. */
+export function inFile(file: string | undefined): string {
+  return file ? ` in ${file}` : '';
+}
+
+/** `'a', 'b', … (n more)` for messages. */
+export function quoteList(names: string[], max = 12): string {
+  const shown = names.slice(0, max).map((n) => `'${n}'`);
+  if (names.length > max) shown.push(`… (${names.length - max} more)`);
+  return shown.join(', ');
+}
+
+/** Code-point order, like numpy/scikit-learn sorting of strings. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Short human-readable number: 4 significant digits, no trailing zeros. */
+function fmt(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
+}
+
+/** 1-based line of a 0-based data row, as seen in an editor (assumes one line per record). */
+function lineOf(table: ParsedTable, row: number): number {
+  return row + (table.hasHeader ? 2 : 1);
+}
+
+/** First column with each name (later duplicates are ignored). */
+function columnsByName(table: ParsedTable): Map<string, RawColumn> {
+  const map = new Map<string, RawColumn>();
+  for (const c of table.columns) if (!map.has(c.name)) map.set(c.name, c);
+  return map;
+}
+
+/** Label text of a numeric class value ("0", "1", "2.5"). */
+function numericLabel(v: number): string {
+  return String(v);
+}
+
+// ───────────────────────────── Target ─────────────────────────────
+
+/**
+ * Sorted classes and, per row, the class index (−1 when the target is missing). Throws LabError
+ * 'too-many-classes' (see class-limit.ts) after counting the distinct values, before any per-class work.
+ */
+function encodeTarget(col: RawColumn, file: string | undefined): { classes: string[]; labels: Int32Array } {
+  const m = col.kind === 'numeric' ? col.values.length : col.codes.length;
+  const labels = new Int32Array(m).fill(-1);
+  if (col.kind === 'numeric') {
+    let labelled = 0;
+    for (let r = 0; r < m; r++) if (col.values[r] === col.values[r]) labelled++;
+    checkClassCount(countDistinct(col.values), labelled, col.name, file);
+    // At most the class cap of distinct values from here on: a Set of them, sorted ascending (−0 is 0).
+    const seen = new Set<number>();
+    for (let r = 0; r < m; r++) {
+      const v = col.values[r];
+      if (v === v) seen.add(v);
+    }
+    const values = Float64Array.from(seen).sort();
+    const index = new Map<number, number>();
+    values.forEach((v, i) => index.set(v, i));
+    for (let r = 0; r < m; r++) {
+      const v = col.values[r];
+      if (v === v) labels[r] = index.get(v) ?? -1;
+    }
+    return { classes: Array.from(values, numericLabel), labels };
+  }
+  const used = new Uint8Array(col.levels.length);
+  let distinct = 0;
+  let labelled = 0;
+  for (const code of col.codes) {
+    if (code < 0) continue;
+    labelled++;
+    if (used[code] === 0) {
+      used[code] = 1;
+      distinct++;
+    }
+  }
+  checkClassCount(distinct, labelled, col.name, file);
+  const classes = col.levels.filter((_, i) => used[i] === 1).sort(compareText);
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const codeToClass = col.levels.map((l) => index.get(l) ?? -1);
+  for (let r = 0; r < m; r++) {
+    const code = col.codes[r];
+    if (code >= 0) labels[r] = codeToClass[code];
+  }
+  return { classes, labels };
+}
+
+// ───────────────────────────── Split ─────────────────────────────
+
+/**
+ * Seeded stratified split of the labelled rows. Classes are visited in class order; each class's rows are
+ * shuffled with one generator `createRng(seed)` and the first round(testSize·m_c) go to test (at least 1
+ * when testSize > 0, at most m_c − 1). Both splits keep file order.
+ */
+export function stratifiedSplit(
+  labels: Int32Array,
+  classes: string[],
+  testSize: number,
+  seed: number,
+  target: string,
+  file: string | undefined,
+): { train: Int32Array; test: Int32Array } {
+  const k = classes.length;
+  const byClass: number[][] = Array.from({ length: k }, () => []);
+  for (let r = 0; r < labels.length; r++) if (labels[r] >= 0) byClass[labels[r]].push(r);
+  const rng = createRng(seed);
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let c = 0; c < k; c++) {
+    const rows = Int32Array.from(byClass[c]);
+    const mc = rows.length;
+    if (testSize > 0 && mc < 2) {
+      throw new LabError(
+        'too-few-rows',
+        `class '${classes[c]}' of target '${target}'${inFile(file)} has only ${mc} row; a stratified train/test ` +
+          `split needs at least 2 rows per class — set the test size to 0 or pick a target with fewer, larger classes`,
+        { file, columnName: target },
+      );
+    }
+    shuffleInPlace(rows, rng);
+    const nTest = testSize > 0 ? Math.min(mc - 1, Math.max(1, Math.round(testSize * mc))) : 0;
+    for (let i = 0; i < mc; i++) (i < nTest ? test : train).push(rows[i]);
+  }
+  if (train.length === 0) {
+    throw new LabError('too-few-rows', `no training rows left${inFile(file)}; lower the test size`, { file });
+  }
+  const sorted = (a: number[]): Int32Array => Int32Array.from(a).sort();
+  return { train: sorted(train), test: sorted(test) };
+}
+
+// ───────────────────────────── Fitting ─────────────────────────────
+
+/**
+ * Median of the values (mean of the two middle ones for an even count): the value(s) at rank ⌊len/2⌋ (and
+ * ⌊len/2⌋ − 1) of the typed-array sort order (−0 before +0), found by selection in expected O(len).
+ * `values` (no NaN) is reordered.
+ */
+export function median(values: Float64Array): number {
+  const len = values.length;
+  const h = len >> 1;
+  let hi = selectRank(values, h);
+  let lo = hi;
+  if (len % 2 === 0) {
+    // After selection every value below position h is ≤ values[h]: rank h − 1 is their maximum.
+    lo = values[0];
+    for (let i = 1; i < h; i++) if (values[i] > lo) lo = values[i];
+  }
+  if (hi === 0 || lo === 0) {
+    // Selection treats −0 and +0 as equal; in sort order the −0s come first, right after the negatives.
+    let below = 0;
+    for (let i = 0; i < len; i++) {
+      const v = values[i];
+      if (v < 0 || (v === 0 && 1 / v < 0)) below++;
+    }
+    if (hi === 0) hi = h < below ? -0 : 0;
+    if (lo === 0) lo = h - 1 < below ? -0 : 0;
+  }
+  return len % 2 === 1 ? hi : (lo + hi) / 2;
+}
+
+/**
+ * Moves the value of rank k (ascending order) to a[k], smaller-or-equal values before it and greater-or-equal
+ * after (Hoare partitions around a median-of-three pivot; a plain sort of the remaining range after many rounds).
+ */
+function selectRank(a: Float64Array, k: number): number {
+  let l = 0;
+  let r = a.length - 1;
+  for (let round = 0; r > l; round++) {
+    if (round > 64) {
+      a.subarray(l, r + 1).sort();
+      break;
+    }
+    const x = a[l];
+    const y = a[(l + r) >> 1];
+    const z = a[r];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = l;
+    let j = r;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else break;
+  }
+  return a[k];
+}
+
+/**
+ * Population mean and standard deviation (ddof = 0) of a column over `rows` with missing values (NaN) read as
+ * `fill`, two-pass in row order: μ = Σ v / m,  σ = √(Σ (v − μ)² / m). When a sum overflows (values beyond about
+ * 1e154, whose squares are not finite), the same two passes run on v / s with s = max |v| and the results are scaled
+ * back: μ = s·μ', σ = s·σ' — ordinary columns keep the plain passes' exact result.
+ */
+function meanStd(values: Float64Array, rows: Int32Array, fill: number): { mean: number; std: number } {
+  const plain = meanStdScaled(values, rows, fill, 1);
+  if (Number.isFinite(plain.mean) && Number.isFinite(plain.std)) return plain;
+  let s = 0;
+  for (let t = 0; t < rows.length; t++) {
+    const v = values[rows[t]];
+    const a = Math.abs(v !== v ? fill : v);
+    if (a > s) s = a;
+  }
+  if (!(s > 0) || !Number.isFinite(s)) return plain;
+  const r = meanStdScaled(values, rows, fill, s);
+  return { mean: r.mean * s, std: r.std * s };
+}
+
+/** Mean and population std of v / s over `rows` (missing read as fill), two passes in row order. */
+function meanStdScaled(values: Float64Array, rows: Int32Array, fill: number, s: number): { mean: number; std: number } {
+  const m = rows.length;
+  let sum = 0;
+  for (let t = 0; t < m; t++) {
+    const v = values[rows[t]];
+    sum += (v !== v ? fill : v) / s;
+  }
+  const mean = sum / m;
+  let ss = 0;
+  for (let t = 0; t < m; t++) {
+    const v = values[rows[t]];
+    const d = (v !== v ? fill : v) / s - mean;
+    ss += d * d;
+  }
+  return { mean, std: Math.sqrt(ss / m) };
+}
+
+/** Largest finite float32 (3.4028235e38): the model computes in float32, so features must stay below it. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+export interface FittedColumn {
+  features: FeatureSpec[];
+  report: ColumnReport;
+}
+
+export interface FitContext {
+  train: Int32Array;
+  rowCount: number;
+  numericImpute: NumericImpute;
+  categoricalImpute: CategoricalImpute;
+  encoding: CategoricalEncoding;
+  missingIndicators: boolean;
+  standardize: boolean;
+}
+
+function missingNote(col: RawColumn, rowCount: number): string {
+  return col.missing * 2 > rowCount ? ` (${Math.round((100 * col.missing) / rowCount)}% of values missing)` : '';
+}
+
+function indicatorSpec(col: RawColumn): FeatureSpec {
+  return { kind: 'missing-indicator', name: `${col.name} missing`, source: col.name, center: 0, scale: 1 };
+}
+
+/**
+ * Numeric column → one feature x' = (x − center) / scale, missing x filled with the train median or mean;
+ * center = train mean, scale = train population std (1 when the std is 0 or standardisation is off).
+ * Returns null when the training rows have no value at all.
+ */
+export function fitNumeric(
+  col: Extract<RawColumn, { kind: 'numeric' }>,
+  distinct: number,
+  ctx: FitContext,
+): FittedColumn | null {
+  const values = col.values;
+  const train = ctx.train;
+  const present = new Float64Array(train.length);
+  let count = 0;
+  for (let t = 0; t < train.length; t++) {
+    const v = values[train[t]];
+    if (v === v) present[count++] = v;
+  }
+  if (count === 0) return null;
+  const trainMissing = train.length - count;
+  let fill: number;
+  if (ctx.numericImpute === 'median') {
+    fill = median(present.subarray(0, count));
+  } else {
+    let sum = 0;
+    for (let i = 0; i < count; i++) sum += present[i];
+    fill = sum / count;
+  }
+  let center = 0;
+  let scale = 1;
+  let scaling = 'none';
+  if (ctx.standardize) {
+    const { mean, std } = meanStd(values, train, fill);
+    center = mean;
+    // A constant column gives a (numerically) zero std: centre it but do not divide (scikit-learn does the same).
+    if (std > 1e-12 * Math.abs(mean)) {
+      scale = std;
+      scaling = `z-score (mean ${fmt(mean)}, std ${fmt(std)})`;
+    } else {
+      scaling = `centred only (mean ${fmt(mean)}; constant in training rows)`;
+    }
+  }
+  if (!ctx.standardize) {
+    let big = 0;
+    for (let i = 0; i < count; i++) big = Math.max(big, Math.abs(present[i]));
+    if (big > FLOAT32_MAX) {
+      throw new LabError(
+        'bad-config',
+        `column '${col.name}' has values up to ${big.toPrecision(3)}, beyond the float32 range (±3.4e38) the model ` +
+          'computes in; turn standardisation on (it rescales the column) or rescale the column',
+        { columnName: col.name },
+      );
+    }
+  }
+  const features: FeatureSpec[] = [{ kind: 'numeric', name: col.name, source: col.name, fill, center, scale }];
+  if (ctx.missingIndicators && trainMissing > 0) features.push(indicatorSpec(col));
+  const report: ColumnReport = {
+    name: col.name,
+    sourceType: 'numeric',
+    distinct,
+    missing: col.missing,
+    action: 'kept',
+    features: features.map((f) => f.name),
+    scaling,
+  };
+  if (col.missing > 0) report.imputed = `${ctx.numericImpute} ${fmt(fill)}${missingNote(col, ctx.rowCount)}`;
+  return { features, report };
+}
+
+/**
+ * Text column → 0/1 features `Col=level` for the levels seen in the training rows (sorted by text): reference
+ * coding leaves out the first level (the reference: a row of that level has all indicators 0, so each weight is
+ * the log-odds change relative to it), full coding keeps every level. Missing values take the training mode
+ * (ties: smallest text) or, with 'missing-level', their own `Col=(missing)` level (never the reference).
+ * Indicators are not scaled (center 0, scale 1).
+ * Returns null when the training rows have no value at all and missing values are not a level; a column that
+ * reference coding leaves without an indicator (a single level in the training rows) is reported as dropped.
+ */
+function fitCategorical(
+  col: Extract<RawColumn, { kind: 'categorical' }>,
+  distinct: number,
+  ctx: FitContext,
+): FittedColumn | null {
+  const counts = new Int32Array(col.levels.length);
+  let trainMissing = 0;
+  for (const r of ctx.train) {
+    const code = col.codes[r];
+    if (code >= 0) counts[code]++;
+    else trainMissing++;
+  }
+  const levels = col.levels
+    .map((level, code) => ({ level, count: counts[code] }))
+    .filter((l) => l.count > 0)
+    .sort((a, b) => compareText(a.level, b.level));
+  const ownLevel = ctx.categoricalImpute === 'missing-level';
+  if (levels.length === 0 && !(ownLevel && trainMissing > 0)) return null;
+  let fill: string | null = null;
+  if (!ownLevel) {
+    let best = levels[0];
+    for (const l of levels) if (l.count > best.count) best = l;
+    fill = best.level;
+  }
+  const oneHot = (level: string): FeatureSpec => ({
+    kind: 'one-hot',
+    name: `${col.name}=${level}`,
+    source: col.name,
+    level,
+    fill,
+    center: 0,
+    scale: 1,
+  });
+  const reference = ctx.encoding === 'reference' && levels.length > 0 ? levels[0].level : null;
+  const features = levels.filter((l) => l.level !== reference).map((l) => oneHot(l.level));
+  if (ownLevel && trainMissing > 0) features.push(oneHot(MISSING_LEVEL));
+  if (features.length === 0) {
+    const reason = `a single level '${reference ?? ''}' in the training rows (nothing to compare it with)`;
+    return { features: [], report: { name: col.name, sourceType: 'categorical', distinct, missing: col.missing, action: 'dropped', reason, features: [] } };
+  }
+  if (ctx.missingIndicators && trainMissing > 0) features.push(indicatorSpec(col));
+  const report: ColumnReport = {
+    name: col.name,
+    sourceType: 'categorical',
+    distinct,
+    missing: col.missing,
+    action: 'one-hot',
+    features: features.map((f) => f.name),
+    scaling: 'none (0/1 indicators)',
+  };
+  if (reference !== null) report.reference = reference;
+  if (col.missing > 0) {
+    report.imputed = (fill === null ? `own level '${MISSING_LEVEL}'` : `most frequent '${fill}'`) + missingNote(col, ctx.rowCount);
+  }
+  return { features, report };
+}
+
+// ───────────────────────────── Encoding ─────────────────────────────
+
+/**
+ * How one feature's values are computed (float64, stored as float32 by the encoder):
+ * - 'numeric': x' = ((x missing ? fill : x) − center) / scale from a numeric column's values;
+ * - 'codes': the value depends only on a categorical column's code: `byCode[code + 1]` (code −1 = missing);
+ * - 'fn': any other rule, one call per row.
+ */
+type FeatureFn =
+  | { kind: 'numeric'; values: Float64Array; fill: number; center: number; scale: number }
+  | { kind: 'codes'; codes: Int32Array; byCode: Float64Array }
+  | { kind: 'fn'; f: (r: number) => number };
+
+/** x' = (x − center) / scale; x − center overflows only for values near ±1.8e308 of opposite sign: then x/scale − center/scale. */
+function scaled(x: number, center: number, scale: number): number {
+  const d = x - center;
+  return Number.isFinite(d) ? d / scale : x / scale - center / scale;
+}
+
+/** A feature whose value is `valueOf(code)` for each code of a categorical column (−1 = missing). */
+function byCodes(col: RawColumn & { kind: 'categorical' }, valueOf: (code: number) => number): FeatureFn {
+  const byCode = new Float64Array(col.levels.length + 1);
+  for (let c = -1; c < col.levels.length; c++) byCode[c + 1] = valueOf(c);
+  return { kind: 'codes', codes: col.codes, byCode };
+}
+
+/**
+ * Compiles one feature against a column of a (possibly new) table:
+ *   numeric:            x' = ((x missing ? fill : x) − center) / scale
+ *   one-hot:            x' = ([ (v missing ? fill ?? '(missing)' : v) = level ] − center) / scale
+ *   missing-indicator:  x' = ([v missing] − center) / scale
+ * A text column feeding a numeric feature must hold numbers; a numeric column feeding a one-hot feature is
+ * compared by its text ("3").
+ */
+function compileFeature(spec: FeatureSpec, col: RawColumn, table: ParsedTable, file: string | undefined): FeatureFn {
+  const { center, scale } = spec;
+  switch (spec.kind) {
+    case 'numeric': {
+      const fill = spec.fill;
+      if (col.kind === 'numeric') return { kind: 'numeric', values: col.values, fill, center, scale };
+      const levelValues = col.levels.map((l) => (l.trim() === '' ? NaN : Number(l)));
+      const bad = levelValues.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        const row = col.codes.indexOf(bad);
+        throw new LabError(
+          'schema-mismatch',
+          `column '${col.name}'${inFile(file)} has the text '${col.levels[bad]}' at line ${lineOf(table, row)}, ` +
+            `but the model expects numbers in it; fix or remove that value`,
+          { file, line: lineOf(table, row), columnName: col.name },
+        );
+      }
+      return byCodes(col, (code) => ((code < 0 ? fill : levelValues[code]) - center) / scale);
+    }
+    case 'one-hot': {
+      const missingValue = (spec.fill ?? MISSING_LEVEL) === spec.level ? 1 : 0;
+      if (col.kind === 'categorical') {
+        return byCodes(col, (code) => ((code < 0 ? missingValue : col.levels[code] === spec.level ? 1 : 0) - center) / scale);
+      }
+      const values = col.values;
+      return {
+        kind: 'fn',
+        f: (r) => {
+          const v = values[r];
+          return ((Number.isNaN(v) ? missingValue : numericLabel(v) === spec.level ? 1 : 0) - center) / scale;
+        },
+      };
+    }
+    case 'missing-indicator': {
+      if (col.kind === 'categorical') return byCodes(col, (code) => ((code < 0 ? 1 : 0) - center) / scale);
+      const values = col.values;
+      return { kind: 'fn', f: (r) => ((Number.isNaN(values[r]) ? 1 : 0) - center) / scale };
+    }
+  }
+}
+
+/**
+ * X (rows.length × n, row-major float32): X[i·n + j] = feature_j(rows[i]). Consecutive features of one
+ * categorical column are written together from one table (levels+1 × width, float32) indexed by the row's code:
+ * one lookup per row and column instead of one call per row and feature.
+ */
+function encodeRows(fns: FeatureFn[], rows: ArrayLike<number>): Float32Array {
+  const n = fns.length;
+  const m = rows.length;
+  const X = new Float32Array(m * n);
+  // Blocks of features: [start, width); a categorical column's consecutive features share one float32 table.
+  const blocks: Array<{ j: number; w: number; fn: FeatureFn; table: Float32Array | null }> = [];
+  for (let j = 0; j < n; ) {
+    const fn = fns[j];
+    let w = 1;
+    let table: Float32Array | null = null;
+    if (fn.kind === 'codes') {
+      while (j + w < n) {
+        const next = fns[j + w];
+        if (next.kind !== 'codes' || next.codes !== fn.codes) break;
+        w++;
+      }
+      const levels = fn.byCode.length;
+      table = new Float32Array(levels * w);
+      for (let t = 0; t < w; t++) {
+        const byCode = (fns[j + t] as { byCode: Float64Array }).byCode;
+        for (let c = 0; c < levels; c++) table[c * w + t] = byCode[c];
+      }
+    }
+    blocks.push({ j, w, fn, table });
+    j += w;
+  }
+  // Rows in chunks whose part of X stays in cache while every block writes its columns.
+  const chunk = Math.max(1, Math.floor(65536 / Math.max(1, n)));
+  for (let i0 = 0; i0 < m; i0 += chunk) {
+    const i1 = Math.min(m, i0 + chunk);
+    for (const { j, w, fn, table } of blocks) {
+      if (fn.kind === 'numeric') {
+        const { values, fill, center, scale } = fn;
+        for (let i = i0, o = i0 * n + j; i < i1; i++, o += n) {
+          const v = values[rows[i]];
+          X[o] = scaled(v !== v ? fill : v, center, scale);
+        }
+      } else if (fn.kind === 'fn') {
+        const f = fn.f;
+        for (let i = i0, o = i0 * n + j; i < i1; i++, o += n) X[o] = f(rows[i]);
+      } else {
+        const codes = fn.codes;
+        const tab = table as Float32Array;
+        for (let i = i0, o = i0 * n + j; i < i1; i++, o += n) {
+          const src = (codes[rows[i]] + 1) * w;
+          for (let t = 0; t < w; t++) X[o + t] = tab[src + t];
+        }
+      }
+    }
+  }
+  return X;
+}
+
+/** out[i] = labels[rows[i]] (length rows.length). */
+function gather(labels: Int32Array, rows: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = labels[rows[i]];
+  return out;
+}
+
+/** Resolves every feature's source column, failing with all missing names at once. */
+function compileSpec(spec: PreprocessingSpec, table: ParsedTable, file: string | undefined): FeatureFn[] {
+  const byName = columnsByName(table);
+  const absent = [...new Set(spec.features.map((f) => f.source))].filter((s) => !byName.has(s));
+  if (absent.length > 0) {
+    const what = absent.length === 1 ? `column ${quoteList(absent)} is` : `columns ${quoteList(absent)} are`;
+    throw new LabError(
+      'schema-mismatch',
+      `${what} required by the model but missing${inFile(file)}; available columns: ${quoteList(table.columns.map((c) => c.name))}`,
+      { file, columnName: absent[0] },
+    );
+  }
+  return spec.features.map((f) => compileFeature(f, byName.get(f.source) as RawColumn, table, file));
+}
+
+// ───────────────────────────── Public API ─────────────────────────────
+
+export interface ResolvedOptions {
+  target: string;
+  features: Set<string> | null;
+  include: Set<string>;
+  numericImpute: NumericImpute;
+  categoricalImpute: CategoricalImpute;
+  encoding: CategoricalEncoding;
+  missingIndicators: boolean;
+  standardize: boolean;
+  testSize: number;
+  seed: number;
+  maxLevels: number;
+}
+
+function badConfig(message: string, file: string | undefined): LabError {
+  return new LabError('bad-config', message, { file });
+}
+
+/** Checks and completes the options (defaults as documented in PrepareOptions); LabError 'bad-config'. */
+export function resolveOptions(options: PrepareOptions, names: string[], file: string | undefined): ResolvedOptions {
+  // The preparation settings: defaults and checks from the settings schema (settings-schema.ts).
+  const settings: Record<string, unknown> = { ...PREPARE_DEFAULTS };
+  for (const s of settingsOf('prepare')) {
+    const value = options[s.key as PrepareSettingKey];
+    if (value === undefined) continue;
+    const problem = settingProblem(s, value);
+    if (problem !== null) throw badConfig(problem, file);
+    settings[s.key] = value;
+  }
+  const prepared = settings as unknown as typeof PREPARE_DEFAULTS;
+  const known = new Set(names);
+  const checkNames = (list: string[] | undefined, what: string): Set<string> | null => {
+    if (list === undefined) return null;
+    const unknown = list.filter((n) => !known.has(n));
+    if (unknown.length > 0) {
+      throw badConfig(
+        `${what} ${quoteList(unknown)} not found${inFile(file)}; available columns: ${quoteList(names)}`,
+        file,
+      );
+    }
+    if (list.includes(options.target)) {
+      throw badConfig(`'${options.target}' is the target, so it cannot also be in ${what}`, file);
+    }
+    return new Set(list);
+  };
+  return {
+    target: options.target,
+    features: checkNames(options.features, 'features'),
+    include: checkNames(options.include, 'include') ?? new Set(),
+    ...prepared,
+  };
+}
+
+/**
+ * Turns a parsed table into train/test splits for the model (see the module comment for the rules).
+ * `file` only names the source in error messages. Throws LabError: 'unknown-target', 'single-class-target',
+ * 'bad-config', 'too-few-rows', 'no-features'.
+ */
+export function prepareDataset(table: ParsedTable, options: PrepareOptions, file?: string): PreparedDataset {
+  const names = table.columns.map((c) => c.name);
+  const byName = columnsByName(table);
+  const targetCol = byName.get(options.target);
+  if (!targetCol) throw unknownTargetError(options.target, names, file);
+  const opts = resolveOptions(options, names, file);
+
+  const { classes, labels } = encodeTarget(targetCol, file);
+  if (classes.length < 2) throw singleClassError(targetCol.name, classes, file);
+  const { train, test } = stratifiedSplit(labels, classes, opts.testSize, opts.seed, targetCol.name, file);
+
+  const ctx = fitContext(opts, train, table.rowCount);
+  const report: ColumnReport[] = [];
+  const features: FeatureSpec[] = [];
+  for (const col of table.columns) {
+    const facts = columnFacts(col);
+    if (col === targetCol) {
+      report.push(targetReport(col, facts.distinct));
+      continue;
+    }
+    const fitted = prepareColumn(col, facts, byName.get(col.name) !== col, opts, ctx);
+    features.push(...fitted.features);
+    report.push(fitted.report);
+  }
+  if (features.length === 0) throw noFeaturesError(report, targetCol.name, file);
+
+  const preprocessing: PreprocessingSpec = { target: targetCol.name, features };
+  const fns = compileSpec(preprocessing, table, file);
+  const n = features.length;
+  const split = (rows: Int32Array): Split => ({
+    X: encodeRows(fns, rows),
+    y: gather(labels, rows),
+    m: rows.length,
+    sourceRows: rows,
+  });
+  return {
+    target: targetCol.name,
+    classes,
+    featureNames: features.map((f) => f.name),
+    n,
+    train: split(train),
+    test: split(test),
+    report,
+    preprocessing,
+    rows: table.rowCount,
+  };
+}
+
+// ───────────────────────────── Shared steps (also used by dataset-matrix.ts) ─────────────────────────────
+
+/** The 'unknown-target' error for a target name that is not a column. */
+export function unknownTargetError(target: string, names: string[], file: string | undefined): LabError {
+  return new LabError(
+    'unknown-target',
+    `target column '${target}' not found${inFile(file)}; available columns: ${quoteList(names)}`,
+    { file, columnName: target },
+  );
+}
+
+/** The 'single-class-target' error for a target with fewer than two classes. */
+export function singleClassError(target: string, classes: string[], file: string | undefined): LabError {
+  const what = classes.length === 0 ? 'has no values' : `has only one value '${classes[0]}'`;
+  return new LabError(
+    'single-class-target',
+    `column '${target}'${inFile(file)} ${what}; pick a column with at least two classes`,
+    { file, columnName: target },
+  );
+}
+
+/** The 'no-features' error, quoting why the first dropped columns were dropped. */
+export function noFeaturesError(report: ColumnReport[], target: string, file: string | undefined): LabError {
+  const why = report
+    .filter((r) => r.action === 'dropped')
+    .map((r) => `${r.name}: ${r.reason}`)
+    .slice(0, 6)
+    .join('; ');
+  return new LabError(
+    'no-features',
+    `no usable feature columns${inFile(file)} besides target '${target}'` +
+      (why ? ` (${why})` : '') +
+      `; force-include columns with include or add feature columns to the file`,
+    { file },
+  );
+}
+
+/** What fitting needs besides a column: the training rows and the resolved options. */
+export function fitContext(opts: ResolvedOptions, train: Int32Array, rowCount: number): FitContext {
+  return {
+    train,
+    rowCount,
+    numericImpute: opts.numericImpute,
+    categoricalImpute: opts.categoricalImpute,
+    encoding: opts.encoding,
+    missingIndicators: opts.missingIndicators,
+    standardize: opts.standardize,
+  };
+}
+
+/** Report entry of the target column (rows without a target are dropped). */
+export function targetReport(col: RawColumn, distinct: number): ColumnReport {
+  const entry: ColumnReport = { name: col.name, sourceType: col.kind, distinct, missing: col.missing, action: 'target', features: [] };
+  if (col.missing > 0) entry.imputed = `${col.missing} row${col.missing === 1 ? '' : 's'} without a target dropped`;
+  return entry;
+}
+
+/**
+ * What becomes of one non-target column: dropped (a later duplicate name, not selected, identifier-like unless
+ * included, or no training values — with the reason) or fitted into features (see fitNumeric / fitCategorical).
+ */
+export function prepareColumn(
+  col: RawColumn,
+  facts: ColumnFacts,
+  duplicate: boolean,
+  opts: ResolvedOptions,
+  ctx: FitContext,
+): FittedColumn {
+  const dropped = (reason: string): FittedColumn => ({
+    features: [],
+    report: { name: col.name, sourceType: col.kind, distinct: facts.distinct, missing: col.missing, action: 'dropped', reason, features: [] },
+  });
+  if (duplicate) return dropped('duplicate column name');
+  const included = opts.include.has(col.name);
+  if (!included && opts.features && !opts.features.has(col.name)) return dropped('not selected as a feature');
+  const reason = included ? null : dropReason(col, facts, ctx.rowCount, opts.maxLevels);
+  if (reason !== null) return dropped(opts.features ? `${reason} (add it to include to keep it)` : reason);
+  const fitted = col.kind === 'numeric' ? fitNumeric(col, facts.distinct, ctx) : fitCategorical(col, facts.distinct, ctx);
+  return fitted ?? dropped('no values in the training rows');
+}
+
+/**
+ * Rebuilds the model's X (m×n row-major float32, m = table.rowCount) from a new table with the fitted
+ * preprocessing; identical to the training X for the same rows. Unseen categorical levels give all-zero
+ * one-hot features. `y` (class indices into `classes`) is returned only when `classes` is given and the
+ * table has the target column. Throws LabError 'schema-mismatch' for a missing source column, a text
+ * value in a numeric column, an unknown label or a row without a label.
+ */
+export function applyPreprocessing(
+  spec: PreprocessingSpec,
+  table: ParsedTable,
+  classes?: string[],
+  file?: string,
+): { X: Float32Array; m: number; n: number; y: Int32Array | null } {
+  const fns = compileSpec(spec, table, file);
+  const m = table.rowCount;
+  const all = new Int32Array(m);
+  for (let i = 0; i < m; i++) all[i] = i;
+  const X = encodeRows(fns, all);
+  const targetCol = classes ? columnsByName(table).get(spec.target) : undefined;
+  let y: Int32Array | null = null;
+  if (classes && targetCol) {
+    y = new Int32Array(m);
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const fail = (r: number, problem: string): never => {
+      throw new LabError(
+        'schema-mismatch',
+        `${problem} at line ${lineOf(table, r)}${inFile(file)} in target column '${spec.target}'; ` +
+          `the model knows the classes ${quoteList(classes)}`,
+        { file, line: lineOf(table, r), columnName: spec.target },
+      );
+    };
+    if (targetCol.kind === 'numeric') {
+      for (let r = 0; r < m; r++) {
+        const v = targetCol.values[r];
+        if (Number.isNaN(v)) fail(r, 'missing label');
+        const c = index.get(numericLabel(v));
+        y[r] = c ?? fail(r, `unknown label '${numericLabel(v)}'`);
+      }
+    } else {
+      const codeToClass = targetCol.levels.map((l) => {
+        const direct = index.get(l);
+        if (direct !== undefined) return direct;
+        const asNumber = l.trim() === '' ? NaN : Number(l);
+        return Number.isFinite(asNumber) ? index.get(numericLabel(asNumber)) ?? -1 : -1;
+      });
+      for (let r = 0; r < m; r++) {
+        const code = targetCol.codes[r];
+        if (code < 0) fail(r, 'missing label');
+        const c = codeToClass[code];
+        y[r] = c >= 0 ? c : fail(r, `unknown label '${targetCol.levels[code]}'`);
+      }
+    }
+  }
+  return { X, m, n: spec.features.length, y };
+}
