@@ -315,3 +315,26 @@ describe('readCsvMatrixSync errors', () => {
     assert.match(e.message, /no column 'species'/);
   });
 });
+
+describe('one CSV syntax for both readers', () => {
+  test('header names (blank, repeated, clashing with a made-up name) and open errors are the general reader’s', async () => {
+    const { readCsvFile } = await import('../../src/engine/node/csv-file');
+    const text = 'label,a,a,,a_2,column4\n1,2,3,4,5,6\n0,1,2,3,4,5\n';
+    const path = file('names.csv', text);
+    const general = readCsvFile(path).columns.map((c) => c.name);
+    const m = readCsvMatrixSync(path, { label: 'label' });
+    assert.deepEqual(['label', ...m.featureNames], general);
+    assert.deepEqual(general, ['label', 'a', 'a_3', 'column4_2', 'a_2', 'column4']);
+    const missing = join(dir, 'nope.csv');
+    const messageOf = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'no error';
+    };
+    assert.equal(messageOf(() => readCsvMatrixSync(missing)), messageOf(() => readCsvFile(missing)));
+    assert.equal(messageOf(() => readCsvMatrixSync(dir)), messageOf(() => readCsvFile(dir)));
+  });
+});

@@ -40,23 +40,31 @@ export function readCsvFile(path: string, options: Omit<CsvOptions, 'file'> = {}
     bytes = readAll(fd, size);
   } catch (err) {
     if (err instanceof LabError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const name = basename(path);
-    let message: string;
-    if (err instanceof RangeError) {
-      message = `Cannot read ${path}: it is too large to hold in memory. Use a smaller file or a sample of its rows.`;
-    } else if (code === 'ENOENT') {
-      message = `Cannot find the CSV file ${path}. Check the path and the file name, or pick another file.`;
-    } else if (code === 'EISDIR') {
-      message = `${path} is a folder, not a CSV file. Pick a .csv file inside it.`;
-    } else if (code === 'EACCES' || code === 'EPERM') {
-      message = `Cannot read ${path}: permission denied. Allow reading ${name} or copy it somewhere readable.`;
-    } else {
-      message = `Cannot read ${path} (${code ?? (err as Error).message}). Check the file and try again.`;
-    }
-    throw new LabError('file-not-found', message, { file: path });
+    throw csvOpenError(path, err);
   } finally {
     if (fd >= 0) closeSync(fd);
   }
   return parseCsv(bytes, { ...options, file: path });
+}
+
+/**
+ * The one message of every reader for a CSV file that cannot be opened or read (missing, a folder, no permission,
+ * too large for memory, any other system error), as LabError 'file-not-found'.
+ */
+export function csvOpenError(path: string, err: unknown): LabError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const name = basename(path);
+  let message: string;
+  if (err instanceof RangeError) {
+    message = `Cannot read ${path}: it is too large to hold in memory. Use a smaller file or a sample of its rows.`;
+  } else if (code === 'ENOENT') {
+    message = `Cannot find the CSV file ${path}. Check the path and the file name, or pick another file.`;
+  } else if (code === 'EISDIR') {
+    message = `${path} is a folder, not a CSV file. Pick a .csv file inside it.`;
+  } else if (code === 'EACCES' || code === 'EPERM') {
+    message = `Cannot read ${path}: permission denied. Allow reading ${name} or copy it somewhere readable.`;
+  } else {
+    message = `Cannot read ${path} (${code ?? (err as Error).message}). Check the file and try again.`;
+  }
+  return new LabError('file-not-found', message, { file: path });
 }

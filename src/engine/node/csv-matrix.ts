@@ -29,7 +29,11 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { csvLayout, detectDelimiter, isMissingBytes, isNonFiniteBytes, nonFiniteNotice, parseNumberBytes } from '../data/csv';
+import { csvLayout, detectDelimiter } from '../data/csv';
+import { csvOpenError } from './csv-file';
+import {
+  CR, DOT, fieldEnd, headerNames, isMissingBytes, isNonFiniteBytes, LF, MINUS, nonFiniteNotice, parseNumberBytes, POW10, QUOTE, SPACE, TAB,
+} from '../data/csv-syntax';
 import { decodeFieldText, encodingName, shownText, sniffEncoding, SNIFF_BYTES } from '../data/text-encoding';
 import { LabError } from '../types';
 import type { CsvMatrix } from '../types';
@@ -50,16 +54,8 @@ export interface CsvMatrixOptions {
 }
 
 
-const LF = 10;
-const CR = 13;
-const QUOTE = 34;
-const SPACE = 32;
-const TAB = 9;
-const MINUS = 45;
-const DOT = 46;
 const DEFAULT_CHUNK = 1 << 20;
 /** Exact powers of ten 10⁰…10²² (every one is a double without rounding). */
-const POW10: number[] = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 const LABEL_NAMES = ['label', 'target', 'class', 'y'];
 
 const utf8 = new TextDecoder('utf-8');
@@ -108,31 +104,6 @@ class LineCounter {
     this.pendingLen = 0;
     return this.count;
   }
-}
-
-/** End of the field starting at p: the index of the delimiter or line end after it (quotes skipped). */
-function fieldEnd(b: Uint8Array, p: number, e: number, d: number): number {
-  let q = p;
-  while (q < e && (b[q] === SPACE || b[q] === TAB) && b[q] !== d) q++;
-  if (q < e && b[q] === QUOTE) {
-    q++;
-    for (;;) {
-      if (q >= e) return e;
-      if (b[q] === QUOTE) {
-        if (b[q + 1] === QUOTE && q + 1 < e) q += 2;
-        else {
-          q++;
-          break;
-        }
-      } else q++;
-    }
-  }
-  while (q < e) {
-    const c = b[q];
-    if (c === d || c === LF || c === CR) break;
-    q++;
-  }
-  return q;
 }
 
 /**
@@ -318,7 +289,7 @@ class MatrixBuilder {
         return !isMissingBytes(bytes, 0, n) && Number.isNaN(parseNumberBytes(bytes, 0, n)) && !isNonFiniteBytes(bytes, 0, n);
       });
     this.hasHeader = isHeader;
-    this.names = isHeader ? uniqueNames(texts) : texts.map((_, j) => `column${j + 1}`);
+    this.names = isHeader ? headerNames(texts) : texts.map((_, j) => `column${j + 1}`);
     if (isHeader) {
       this.line++;
       this.skippedLines++;
@@ -630,31 +601,6 @@ class MatrixBuilder {
   }
 }
 
-/** Header names: empty → `column<j>`, duplicates → `name_2`, … */
-function uniqueNames(fields: string[]): string[] {
-  const seen = new Set<string>();
-  return fields.map((f, j) => {
-    let base = f.trim() || `column${j + 1}`;
-    if (seen.has(base)) {
-      let q = 2;
-      while (seen.has(`${base}_${q}`)) q++;
-      base = `${base}_${q}`;
-    }
-    seen.add(base);
-    return base;
-  });
-}
-
-function openError(path: string, err: unknown): LabError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const message =
-    code === 'ENOENT'
-      ? `Cannot find the CSV file ${path}. Check the path and the file name, or pick another file.`
-      : code === 'EISDIR'
-        ? `${path} is a folder, not a CSV file. Pick a .csv file inside it.`
-        : `Cannot read ${path} (${code ?? (err as Error).message}). Check the file and try again.`;
-  return new LabError('file-not-found', message, { file: path });
-}
 
 /**
  * The text checks of text-encoding.ts on the first bytes of the file (`sniffEncoding`): LabError 'binary-file'
@@ -682,7 +628,7 @@ export function readCsvMatrixSync(path: string, opts: CsvMatrixOptions = {}): Cs
       throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
     }
   } catch (err) {
-    throw openError(path, err);
+    throw csvOpenError(path, err);
   }
   try {
     const bytes = fstatSync(fd).size;
@@ -720,11 +666,11 @@ export async function readCsvMatrix(path: string, opts: CsvMatrixOptions = {}): 
   try {
     fh = await open(path, 'r');
   } catch (err) {
-    throw openError(path, err);
+    throw csvOpenError(path, err);
   }
   try {
     const st = await fh.stat();
-    if (st.isDirectory()) throw openError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
+    if (st.isDirectory()) throw csvOpenError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
     const head = new Uint8Array(Math.min(st.size, SNIFF_BYTES));
     checkHead(head.subarray(0, (await fh.read(head, 0, head.length, 0)).bytesRead), path);
     const counter = new LineCounter();

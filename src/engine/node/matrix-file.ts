@@ -21,7 +21,8 @@
  * 5. prepareMatrixDataset accepts the labels (not a mix of numbers and text, no quotes in text labels).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { csvLayout, isNonFiniteBytes, nonFiniteNotice, parseCsv, parseNumberBytes } from '../data/csv';
+import { csvLayout, parseCsv } from '../data/csv';
+import { CR, isNonFiniteBytes, LF, nonFiniteNotice, parseNumberBytes, QUOTE, SPACE, TAB } from '../data/csv-syntax';
 import { readCsvMatrixSync } from './csv-matrix';
 import { decodeCsvBytes } from '../data/text-encoding';
 import { columnFacts, suggestTargetFrom, summarizeColumn, TARGET_NAMES, type ColumnSummary } from '../prepare/dataset';
@@ -34,11 +35,6 @@ export const HEAD_BYTES = 1 << 20;
 /** Bytes per read of the float32-exactness pass. */
 const CHUNK = 1 << 20;
 
-const LF = 10;
-const CR = 13;
-const QUOTE = 34;
-const SPACE = 32;
-const TAB = 9;
 
 /** The matrix path does not apply to this file (see the module comment); `message` says why. */
 export class MatrixFallback extends Error {
