@@ -79,6 +79,8 @@ export interface ComparisonRun {
 export interface SessionState {
   dataset: DatasetInfo;
   config: TrainConfig;
+  /** The pace of runs: updates per second, 0 = as fast as possible. */
+  updatesPerSecond: number;
   iteration: number;
   epoch: number;
   running: boolean;
@@ -163,6 +165,11 @@ export type WorkerRequest =
   | { id: number; type: 'run' }
   /** Stop a running `run` at the next update boundary. */
   | { id: number; type: 'pause' }
+  /**
+   * The pace of runs: at most this many updates a second, 0 = as fast as possible (MAX_UPDATES_PER_SECOND at
+   * most). Applies at once, also to a run in progress.
+   */
+  | { id: number; type: 'speed'; updatesPerSecond: number }
   /** Back to the initial weights (iteration 0). */
   | { id: number; type: 'reset' }
   /** Change training settings and reset (dataset kept). */
@@ -214,7 +221,8 @@ export type WorkerResult =
   | { type: 'predictions'; csv: string; rows: number }
   /** `saved` is null when even the trimmed session exceeds the size limit; `chars` = its JSON length. */
   | { type: 'snapshot'; saved: SavedSession | null; chars: number }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  | { type: 'speed'; updatesPerSecond: number };
 
 /** Which result each request type answers with: the one request→reply map of host and worker. */
 export interface ResultByRequest {
@@ -227,6 +235,7 @@ export interface ResultByRequest {
   goto: 'travel';
   run: 'state';
   pause: 'state';
+  speed: 'speed';
   reset: 'state';
   configure: 'state';
   evaluate: 'metrics';
@@ -283,10 +292,20 @@ export type FromWebview =
   | { type: 'setThreshold'; requestId: number; threshold: number }
   /** Train this many more epochs from where the run stopped (weights kept). */
   | { type: 'extend'; epochs: number }
+  /** The speed slider moved: runs make at most this many updates a second (0 = as fast as possible). */
+  | { type: 'speed'; updatesPerSecond: number }
   /** The timeline was moved: go to that iteration (the host answers with a new state). */
   | { type: 'goto'; iteration: number }
   /** Settings edited in the dashboard: re-train with them. */
   | { type: 'configure'; config: Partial<TrainConfig> };
+
+/** The fastest pace a run can be given other than "as fast as possible" (0). */
+export const MAX_UPDATES_PER_SECOND = 1000;
+
+/** A pace from anywhere (a setting, a webview): a finite number in [0, MAX_UPDATES_PER_SECOND], else null. */
+export function checkedSpeed(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_UPDATES_PER_SECOND ? v : null;
+}
 
 /** Exhaustiveness helper for `switch` over a union's `type`. */
 export function assertNever(x: never): never {

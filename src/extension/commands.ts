@@ -21,7 +21,7 @@ import * as vscode from 'vscode';
 import { NEWTON_MAX_PARAMS, resolveConfig } from '../engine/config';
 import type { PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
 import type { ComparisonRun, SessionState } from '../protocol';
-import { readPrepareOptions, readTrainConfig, SECTION } from './config';
+import { readPlayback, readPrepareOptions, readTrainConfig, SECTION } from './config';
 import { DashboardPanel } from './dashboardPanel';
 import type { Log } from './log';
 import { loadMemory } from './memory';
@@ -181,6 +181,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     if (include !== undefined && include.length > 0) prepare.include = include;
 
     if (!(await enoughMemoryFor(file, fileName))) return undefined;
+    const playback = readPlayback(uri);
+    await controller.setSpeed(playback.updatesPerSecond);
     log.info(`Training on ${file} → target ${quote(target)}${features ? `, features ${features.map((f) => quote(f)).join(', ')}` : ''}`);
     const state = await controller.load(file, prepare, config);
     log.preparationReport(state.dataset);
@@ -190,6 +192,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }
     if (options.showDashboard !== false) showDashboard(true);
     if (options.autoRun === false) return state;
+    if (playback.startPaused && options.wait !== true) {
+      showStatus(state.iteration, vscode.l10n.t('Paused at iteration 0: Run (F5) trains, Step (F10) makes one update'));
+      return state;
+    }
     if (options.wait) return controller.run();
     runInBackground();
     return state;

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { engineValue, SETTINGS_PREFIX, settingsOf } from '../engine/settings-schema';
 import type { PrepareOptions, TrainConfig } from '../engine/types';
+import { checkedSpeed } from '../protocol';
 
 export const SECTION = SETTINGS_PREFIX;
 
@@ -29,4 +30,21 @@ export function readTrainConfig(scope?: vscode.Uri): Partial<TrainConfig> {
 /** Preparation options from the settings (target and features come from the user's picks). */
 export function readPrepareOptions(scope?: vscode.Uri): Omit<PrepareOptions, 'target'> {
   return readGroup('prepare', scope) as Omit<PrepareOptions, 'target'>;
+}
+
+/** How runs play (VS Code-only settings, not training settings): their pace and whether a new session starts. */
+export interface Playback {
+  /** Updates per second; 0 = as fast as possible. */
+  updatesPerSecond: number;
+  /** A new session waits at iteration 0 for Run or Step instead of training at once. */
+  startPaused: boolean;
+}
+
+/** `logisticLab.updatesPerSecond` (a bad value reads as 0, as fast as possible) and `logisticLab.startPaused`. */
+export function readPlayback(scope?: vscode.Uri): Playback {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  return {
+    updatesPerSecond: checkedSpeed(c.get<unknown>('updatesPerSecond')) ?? 0,
+    startPaused: c.get<unknown>('startPaused') === true,
+  };
 }

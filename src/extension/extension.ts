@@ -97,6 +97,11 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
       case 'goto':
         void vscode.commands.executeCommand(COMMAND_IDS.goTo, msg.iteration);
         return;
+      case 'speed':
+        controller.setSpeed(msg.updatesPerSecond).then(undefined, (err: unknown) => {
+          reply({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        });
+        return;
       default:
         assertNever(msg);
     }

@@ -45,11 +45,15 @@ export interface SafeProgress {
 
 /** A progress notification (title and every reported message made safe). */
 export function withNotificationProgress<R>(
-  options: { title: string; cancellable?: boolean },
+  options: { title: string; cancellable?: boolean; location?: vscode.ProgressLocation },
   task: (progress: SafeProgress, token: vscode.CancellationToken) => Thenable<R>,
 ): Thenable<R> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: safeMessage(options.title), cancellable: options.cancellable },
+    {
+      location: options.location ?? vscode.ProgressLocation.Notification,
+      title: safeMessage(options.title),
+      cancellable: options.cancellable,
+    },
     (progress, token) =>
       task(
         {

@@ -1,8 +1,11 @@
 /**
- * A cancellable progress notification for long tasks (a run, the BCE-vs-MSE comparison). It appears only
- * when the task is still going after a short delay, so stepping and short runs stay quiet; Cancel pauses.
+ * Progress of long tasks (a run, the BCE-vs-MSE comparison), shown only when the task is still going after a short
+ * delay, so stepping and short runs stay quiet. While the dashboard is visible it has its own Pause and progress,
+ * so the progress goes to the status bar and never covers the dashboard; otherwise a cancellable notification
+ * (Cancel pauses).
  */
 import * as vscode from 'vscode';
+import { DashboardPanel } from './dashboardPanel';
 import { withNotificationProgress } from './notify';
 import type { LongTask, SessionController } from './sessionController';
 
@@ -24,8 +27,9 @@ export function watchLongTasks(controller: SessionController, delayMs = NOTIFICA
 
 function show(controller: SessionController, task: LongTask): void {
   const title = task.kind === 'run' ? vscode.l10n.t('Training logistic regression') : vscode.l10n.t('Comparing BCE and MSE');
+  const dashboardShown = DashboardPanel.instance?.panel.visible === true;
   void withNotificationProgress(
-    { title, cancellable: true },
+    { title, cancellable: !dashboardShown, location: dashboardShown ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification },
     async (progress, token) => {
       const subs: vscode.Disposable[] = [];
       token.onCancellationRequested(() => {

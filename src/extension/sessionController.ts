@@ -124,6 +124,12 @@ export class SessionController implements vscode.Disposable {
     return { rows: r.rows, columns: r.columns, suggested: r.suggested };
   }
 
+  /** The pace of runs (updates per second, 0 = as fast as possible); applies at once, also to a run in progress. */
+  async setSpeed(updatesPerSecond: number): Promise<void> {
+    const r = await this.worker.request({ type: 'speed', updatesPerSecond });
+    if (this.current) this.current = { ...this.current, updatesPerSecond: r.updatesPerSecond };
+  }
+
   /** Parses and prepares a CSV and starts a new session at iteration 0. On failure the old session stays. */
   async load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): Promise<SessionState> {
     // A new session supersedes a saved one still waiting (or being restored).

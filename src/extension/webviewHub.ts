@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { settingsOf } from '../engine/settings-schema';
 import type { TrainConfig } from '../engine/types';
 import type { FromWebview, ProgressInfo, SessionState, ToWebview, WebviewCommand } from '../protocol';
+import { checkedSpeed } from '../protocol';
 
 /** Minimum time between two progress messages to the webviews. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -172,6 +173,10 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
       return typeof raw.iteration === 'number' && Number.isInteger(raw.iteration) && raw.iteration >= 0
         ? { type: 'goto', iteration: raw.iteration }
         : null;
+    case 'speed': {
+      const v = checkedSpeed(raw.updatesPerSecond);
+      return v === null ? null : { type: 'speed', updatesPerSecond: v };
+    }
     case 'configure': {
       if (!isRecord(raw.config)) return null;
       const config: Record<string, unknown> = {};

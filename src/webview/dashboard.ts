@@ -91,7 +91,34 @@ timelineInput.addEventListener('change', () => {
   const target = Number(timelineInput.value);
   if (session && Number.isInteger(target) && target !== session.iteration) post({ type: 'goto', iteration: target });
 });
-app.replaceChildren(headerEl, toolbarEl, timelineEl, settingsEl, bannerEl, tabBar, main, emptyEl);
+/**
+ * The pace of runs: updates per second on a log-like scale, the last position "as fast as possible" (0). Moving it
+ * applies at once, also to a run in progress; the worker sends every update it makes at slow speeds.
+ */
+const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 0];
+const speedInput = h('input', {
+  type: 'range', id: 'speed', min: '0', max: String(SPEEDS.length - 1), step: '1', value: String(SPEEDS.length - 1),
+  'aria-label': 'Speed (updates per second)',
+}) as HTMLInputElement;
+const speedLabel = h('span', { class: 'timeline-label', id: 'speed-label' }, '');
+function speedText(ups: number): string {
+  return ups === 0 ? 'as fast as possible' : `${fmtInt(ups)} update${ups === 1 ? '' : 's'}/s`;
+}
+function speedIndex(ups: number): number {
+  if (ups === 0) return SPEEDS.length - 1;
+  let best = 0;
+  for (let i = 0; i < SPEEDS.length - 1; i++) if (Math.abs(Math.log(SPEEDS[i] / ups)) < Math.abs(Math.log(SPEEDS[best] / ups))) best = i;
+  return best;
+}
+speedInput.addEventListener('input', () => {
+  const ups = SPEEDS[Number(speedInput.value)] ?? 0;
+  speedLabel.textContent = speedText(ups);
+  if (session) session = { ...session, updatesPerSecond: ups };
+  post({ type: 'speed', updatesPerSecond: ups });
+});
+const speedEl = h('div', { class: 'timeline', id: 'speed-row', title: 'How fast Run trains: updates per second (the last position: as fast as possible)' },
+  h('span', { class: 'field-label' }, 'speed'), speedInput, speedLabel);
+app.replaceChildren(headerEl, toolbarEl, speedEl, timelineEl, settingsEl, bannerEl, tabBar, main, emptyEl);
 
 function context(state: SessionState): DashboardContext {
   return {
@@ -206,7 +233,11 @@ function toolbarButton(label: string, c: ToolbarCommand, key?: string, primary =
 function renderTimeline(): void {
   const s = session;
   timelineEl.hidden = !s;
+  speedEl.hidden = !s;
   if (!s) return;
+  const speedAt = String(speedIndex(s.updatesPerSecond));
+  if (document.activeElement !== speedInput && speedInput.value !== speedAt) speedInput.value = speedAt;
+  speedLabel.textContent = speedText(SPEEDS[Number(speedInput.value)] ?? 0);
   const max = String(Math.max(s.furthestIteration, s.iteration));
   if (timelineInput.max !== max) timelineInput.max = max;
   const dragging = document.activeElement === timelineInput && timelineInput.matches(':active');

@@ -137,3 +137,54 @@ test('Step Back and the timeline by mouse: the previous update again, number for
     await vs.stop();
   }
 });
+
+test('Start paused, then play at 5 updates a second: the curve grows slowly; the speed slider by mouse goes to full speed', { timeout: 240_000 }, async () => {
+  const vs = await startVsCode({
+    workspace: 'samples',
+    theme: 'Default Light Modern',
+    viewport: { width: 1400, height: 900 },
+    settings: { 'logisticLab.epochs': 1_000_000, 'logisticLab.startPaused': true, 'logisticLab.updatesPerSecond': 5 },
+  });
+  try {
+    const page = vs.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Logistic Lab"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await trainFromExplorer(page, 'titanic.csv', 'Survived', 'speed');
+    const frame = await dashboard(page);
+    await frame.waitForSelector('#status[data-state]', { timeout: 60_000 });
+    await page.waitForTimeout(1500);
+    assert.equal(await iteration(frame), 0, 'a new session waits at iteration 0');
+    assert.notEqual(await state(frame), 'running', 'not training before Run');
+    assert.equal(await frame.textContent('#speed-label'), '5 updates/s');
+    await screenshot(page, 'e2e-speed-1-start-paused');
+    await frame.locator('#btn-run').click();
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'running', undefined, { timeout: 10_000 });
+    await page.waitForTimeout(1000);
+    const curve = async (): Promise<string> => frame.evaluate(() => (document.querySelector('#loss-chart') as HTMLCanvasElement).toDataURL());
+    const i1 = await iteration(frame);
+    const c1 = await curve();
+    await page.waitForTimeout(2000);
+    const i2 = await iteration(frame);
+    const c2 = await curve();
+    assert.ok(i2 > i1, `the run goes on: ${i1} → ${i2}`);
+    assert.ok(i2 - i1 <= 20, `about 5 updates a second: ${i2 - i1} in 2 s`);
+    assert.notEqual(c2, c1, 'the loss curve was redrawn with the new points');
+    await screenshot(page, 'e2e-speed-2-slow');
+    // A click at the right end of the slider: as fast as possible, applied to the run in progress.
+    const box = (await frame.locator('#speed').boundingBox())!;
+    await page.mouse.click(box.x + box.width - 3, box.y + box.height / 2);
+    await frame.waitForFunction(() => document.querySelector('#speed-label')?.textContent === 'as fast as possible', undefined, { timeout: 5_000 });
+    const i3 = await iteration(frame);
+    await page.waitForTimeout(2000);
+    const i4 = await iteration(frame);
+    assert.ok(i4 - i3 > 100, `full speed after the slider moved: ${i4 - i3} updates in 2 s`);
+    await frame.locator('#btn-pause').click();
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'paused', undefined, { timeout: 5_000 });
+    await screenshot(page, 'e2e-speed-3-fast-paused');
+    assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
+  } catch (e) {
+    await screenshot(vs.page, 'e2e-speed-failure').catch(() => undefined);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
+});

@@ -35,6 +35,7 @@ import type {
   ResultOf,
   WorkerResult,
 } from '../../protocol';
+import { checkedSpeed, MAX_UPDATES_PER_SECOND } from '../../protocol';
 import { readCsvFile } from './csv-file';
 import { chooseKernel } from './kernel-choice';
 import { loadDataset, MATRIX_MIN_BYTES } from './load';
@@ -113,6 +114,8 @@ type Post = (msg: WorkerMessage) => void;
 export class LabWorker {
   private current: Loaded | null = null;
   private loop: Loop | null = null;
+  /** The pace of runs in updates a second; 0 = as fast as possible. */
+  private speed = 0;
   /** Requests waiting for the current loop to end, in arrival order. */
   private deferred: WorkerRequest[] = [];
   /** A parsed table kept between `describe` and the `load` of the same file. */
@@ -141,6 +144,7 @@ export class LabWorker {
           this.loop.onEnd.push(() => this.answer(req, () => this.stateResult()));
           return;
         case 'state':
+        case 'speed':
         case 'evaluate':
         case 'export':
         case 'describe':
@@ -220,6 +224,15 @@ export class LabWorker {
         return this.startRun(req);
       case 'pause':
         return this.answer(req, () => this.stateResult());
+      case 'speed':
+        return this.answer(req, () => {
+          const v = checkedSpeed(req.updatesPerSecond);
+          if (v === null) {
+            throw new LabError('bad-config', `updates per second must be a number from 0 to ${MAX_UPDATES_PER_SECOND} (0 = as fast as possible)`);
+          }
+          this.speed = v;
+          return { type: 'speed', updatesPerSecond: v };
+        });
       case 'reset':
         return this.answer(req, () => {
           const s = this.need();
@@ -470,15 +483,41 @@ export class LabWorker {
       this.post({ type: 'progress', progress: info });
     };
 
+    // The pace (this.speed updates a second, 0 = as fast as possible): update u counted from paceStart is due
+    // at paceStart + u·1000/speed. A change of speed, also mid-run, starts a new count.
+    let paceSpeed = -1;
+    let paceStart = 0;
+    let paceDone = 0;
     const slice = (): void => {
       if (this.current !== s || s.session !== session) loop.stop = true;
+      let wait = 0;
+      let did = 0;
       try {
         const t0 = performance.now();
         while (!loop.stop && !session.done && performance.now() - t0 < SLICE_MS) {
+          let limit = chunk;
+          const speed = this.speed;
+          if (speed > 0) {
+            if (paceSpeed !== speed) {
+              paceSpeed = speed;
+              paceStart = performance.now();
+              paceDone = 0;
+            }
+            const due = Math.floor(((performance.now() - paceStart) * speed) / 1000) + 1 - paceDone;
+            if (due <= 0) {
+              wait = (paceDone * 1000) / speed - (performance.now() - paceStart);
+              break;
+            }
+            limit = Math.min(chunk, due);
+          } else {
+            paceSpeed = -1;
+          }
           const c0 = performance.now();
-          const did = session.run(chunk);
+          const made = session.run(limit);
           const dt = performance.now() - c0;
-          if (did > 0) chunk = adaptChunk(chunk, did, dt);
+          paceDone += made;
+          did += made;
+          if (made > 0 && limit === chunk) chunk = adaptChunk(chunk, made, dt);
         }
       } catch (err) {
         this.endLoop(loop, () => this.fail(id, err));
@@ -488,8 +527,11 @@ export class LabWorker {
         this.endLoop(loop, () => this.answer(req, () => this.stateResult()));
         return;
       }
-      if (Date.now() - lastPost >= PROGRESS_MS) progress();
-      setImmediate(slice);
+      // Paced runs report every update they make (at most every PROGRESS_MS); fast runs every PROGRESS_MS.
+      const every = this.speed > 0 ? Math.min(PROGRESS_MS, 1000 / this.speed) : PROGRESS_MS;
+      if (did > 0 && Date.now() - lastPost >= every - 1) progress();
+      if (wait > 0) setTimeout(slice, Math.min(wait, SLICE_MS));
+      else setImmediate(slice);
     };
     setImmediate(slice);
   }
@@ -596,6 +638,7 @@ export class LabWorker {
     return {
       dataset: s.info,
       config: { ...session.config, threshold: s.threshold },
+      updatesPerSecond: this.speed,
       iteration: session.iteration,
       epoch: session.epoch,
       furthestIteration: session.furthestIteration,
