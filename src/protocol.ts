@@ -118,6 +118,9 @@ export interface ProgressInfo {
   history?: HistoryPoint[];
   /** The live verdict (sent about once a second while training runs). */
   convergence?: Convergence;
+  /** The current weights, and the decision boundary of a two-feature model (sent a few times a second). */
+  weights?: WeightsInfo;
+  boundary?: BoundaryInfo | null;
 }
 
 /**

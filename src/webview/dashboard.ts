@@ -28,7 +28,7 @@ import { renderData } from './lib/dashboard/data';
 import { renderEvaluation, renderMetricsBody } from './lib/dashboard/evaluation';
 import { renderStep } from './lib/dashboard/step';
 import { renderTraining, updateTrainingCharts } from './lib/dashboard/training';
-import { renderWeights } from './lib/dashboard/weights';
+import { renderWeights, updateWeights } from './lib/dashboard/weights';
 
 
 const TABS: Array<{ id: TabId; label: string }> = [
@@ -516,11 +516,19 @@ function onMessage(msg: ToWebview): void {
       const history = p.history ?? session.history.concat(p.newHistory);
       const convergence = p.convergence ?? session.convergence;
       session = { ...session, iteration: p.iteration, epoch: p.epoch, running: p.running, done: p.done, history, convergence };
+      if (p.weights) session = { ...session, weights: p.weights };
+      if (p.boundary !== undefined) session = { ...session, boundary: p.boundary };
       renderHeader();
       renderToolbar();
       if (host.viewState.tab === 'training' && panels.get('training')!.childElementCount > 0 && !dirty.has('training')) {
         updateTrainingCharts(scopedContext(context(session), 'training'));
       } else dirty.add('training');
+      // The weights tab follows the run (weight images, bars, table), updated in place.
+      if (p.weights) {
+        if (host.viewState.tab === 'weights' && panels.get('weights')!.childElementCount > 0 && !dirty.has('weights')) {
+          updateWeights(scopedContext(context(session), 'weights'));
+        } else dirty.add('weights');
+      }
       break;
     }
     case 'metrics':

@@ -68,6 +68,8 @@ const CHUNK_MS = 8;
 export const VERDICT_MS = 1000;
 /** Minimum time between two progress messages. */
 export const PROGRESS_MS = 100;
+/** Interval of the live views (weights, decision boundary) in progress messages. */
+export const LIVE_VIEW_MS = 400;
 export { MATRIX_MIN_BYTES } from './load';
 export { pixelColumns, pixelSide } from '../prepare/pixels';
 /** Identifier-like columns copied into prediction CSVs (e.g. PassengerId), at most this many (the first ones). */
@@ -458,6 +460,7 @@ export class LabWorker {
     let lastSent = base.length > 0 ? base[base.length - 1].iteration : -1;
     let lastPost = Date.now();
     let lastVerdict = 0;
+    let lastView = Date.now();
     let chunk = 1;
 
     const progress = (): void => {
@@ -469,6 +472,13 @@ export class LabWorker {
         done: session.done,
         newHistory: [],
       };
+      // The live views (weight images, the decision boundary) a few times a second.
+      if (Date.now() - lastView >= LIVE_VIEW_MS) {
+        const w = session.weights();
+        info.weights = { k: w.k, n: s.data.n, W: Array.from(w.W), b: Array.from(w.b) };
+        info.boundary = s.data.n === 2 ? boundary(s.data, w.W, w.b, w.k, s.threshold, this.kernel) : null;
+        lastView = Date.now();
+      }
       // The live verdict costs a gradient pass: about once a second.
       if (Date.now() - lastVerdict >= VERDICT_MS) {
         info.convergence = session.convergence();

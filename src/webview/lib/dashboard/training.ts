@@ -336,10 +336,21 @@ export function updateTrainingCharts(ctx: DashboardContext): void {
   if (k) fillKpis(k, state);
   document.getElementById('verdict-card')?.replaceWith(verdictCard(ctx));
   document.getElementById('beside-card')?.replaceWith(besideCard(state));
+  // The decision boundary of the current weights (sent a few times a second while training runs).
+  const boundaryChart = charts.get('boundary');
+  const grid = boundaryChart ? boundaryGrids.get(boundaryChart) : undefined;
+  if (boundaryChart && grid && state.boundary && grid.b !== state.boundary) {
+    grid.b = state.boundary;
+    boundaryChart.update('none');
+  }
 }
 
+/** The grid each boundary chart draws (replaced while training runs; the chart then redraws). */
+const boundaryGrids = new WeakMap<object, { b: BoundaryInfo }>();
+
 /** Decision-boundary plot: predicted class per grid cell as a tinted background, training points on top. */
-function renderBoundary(ctx: DashboardContext, root: HTMLElement, b: BoundaryInfo): void {
+function renderBoundary(ctx: DashboardContext, root: HTMLElement, initial: BoundaryInfo): void {
+  const shown = { b: initial };
   const { theme, state } = ctx;
   const classes = state.dataset.classes;
   const box = chartBox('chart-box tall');
@@ -347,12 +358,13 @@ function renderBoundary(ctx: DashboardContext, root: HTMLElement, b: BoundaryInf
   root.append(h('section', { class: 'card', id: 'boundary-card' },
     h('div', { class: 'card-head' }, h('h2', null, 'Decision boundary')),
     box.box,
-    h('p', { class: 'hint' }, `Background: the class the current model predicts at each point of the (${b.xName}, ${b.yName}) plane (standardised units). Dots: training rows, coloured by their true class.`)));
+    h('p', { class: 'hint' }, `Background: the class the current model predicts at each point of the (${initial.xName}, ${initial.yName}) plane (standardised units). Dots: training rows, coloured by their true class.`)));
 
   const gridPlugin: Plugin<'scatter'> = {
     id: 'boundaryGrid',
     beforeDatasetsDraw(chart) {
       const { ctx: g, chartArea: area, scales } = chart;
+      const b = shown.b;
       const xs = b.xs;
       const ys = b.ys;
       if (xs.length === 0 || ys.length === 0) return;
@@ -384,6 +396,7 @@ function renderBoundary(ctx: DashboardContext, root: HTMLElement, b: BoundaryInf
     },
   };
 
+  const b = initial;
   const datasets = classes.map((name, ci) => ({
     label: `${state.dataset.target} = ${name}`,
     data: b.points.filter((p) => p.c === ci).map((p) => ({ x: p.x, y: p.y })),
@@ -395,7 +408,7 @@ function renderBoundary(ctx: DashboardContext, root: HTMLElement, b: BoundaryInf
   const ext = (v: number[]): { min: number; max: number } => ({ min: Math.min(...v), max: Math.max(...v) });
   const xr = ext(b.xs);
   const yr = ext(b.ys);
-  ctx.charts.make('boundary', box.canvas, {
+  const chart = ctx.charts.make('boundary', box.canvas, {
     type: 'scatter',
     data: { datasets },
     options: {
@@ -410,5 +423,6 @@ function renderBoundary(ctx: DashboardContext, root: HTMLElement, b: BoundaryInf
     },
     plugins: [gridPlugin],
   });
+  boundaryGrids.set(chart, shown);
 }
 

@@ -59,12 +59,66 @@ function oddsCell(w: number, f: FeatureMeaning): HTMLElement {
 }
 
 /** Builds the Weights tab. */
-export function renderWeights(ctx: DashboardContext, root: HTMLElement): void {
+/** The weights of the shown class sorted by |w|, their table rows and headers, and what the page says about them. */
+function weightRows(ctx: DashboardContext): {
+  rows: Array<{ name: string; w: number; f: FeatureMeaning }>;
+  tableRows: Child[][];
+  headers: string[];
+  explain: string;
+  binary: boolean;
+  cls: number;
+} {
   const { state, view } = ctx;
   const { k, n, W, b } = state.weights;
   const names = state.dataset.featureNames;
   const binary = isBinary(state);
   const cls = binary ? 0 : Math.min(view.weightClass, k - 1);
+  const rows = Array.from({ length: n }, (_, j) => ({ name: names[j] ?? `x${j}`, w: W[cls * n + j], f: meaning(state.dataset, j) }));
+  rows.sort((p, q) => Math.abs(q.w) - Math.abs(p.w));
+  const scaled = rows.some((r) => r.f.sd !== null);
+  const referenced = rows.some((r) => versus(r.f) !== null);
+  const explain = binary
+    ? `A positive weight raises the odds of ${state.dataset.target} = ${state.dataset.classes[1] ?? '1'}; the odds ratio is the factor by which the odds change` +
+      (scaled ? ': per SD exp(w) when a standardised column grows by one standard deviation, per unit exp(w / SD) when it grows by one unit of the CSV' : ' when the feature grows by one unit') +
+      (referenced ? '; for an indicator Col=level, the odds of that level against the reference level of its column (vs …), other features equal.' : '.')
+    : `Scores z_c = W_c·x + b_c; a positive weight pushes the prediction towards ${state.dataset.classes[cls]}.` +
+      (referenced ? ' An indicator Col=level is measured against the reference level of its column (vs …).' : '');
+  const tableRows: Child[][] = rows.map((r) => binary
+    ? [label(r.name), fmt(r.w), oddsCell(r.w, r.f)]
+    : referenced ? [label(r.name), fmt(r.w), versus(r.f) ?? ''] : [label(r.name), fmt(r.w)]);
+  tableRows.push(binary
+    ? ['bias b', fmt(b[0]), h('span', { class: 'odds', title: 'exp(b): the odds when every feature is 0 (standardised columns at their mean, indicators at the reference level)' },
+      h('span', { class: 'odds-line' }, h('span', { class: 'odds-lead' }, 'odds'), ` ${fmt(Math.exp(b[0]), 4)}`))]
+    : referenced ? ['bias b', fmt(b[cls]), ''] : ['bias b', fmt(b[cls])]);
+  const headers = binary ? ['feature', 'w', 'odds ratio'] : referenced ? ['feature', 'w', 'against'] : ['feature', 'w'];
+  return { rows, tableRows, headers, explain, binary, cls };
+}
+
+/**
+ * New weights while training runs: the weight images, the bar chart and the table change in place (the class
+ * selector and the scroll position stay).
+ */
+export function updateWeights(ctx: DashboardContext): void {
+  if (ctx.state.dataset.pixelSide) document.getElementById('weight-images')?.replaceWith(weightImages(ctx));
+  const { rows, tableRows, headers } = weightRows(ctx);
+  const chart = ctx.charts.get('weights');
+  if (chart) {
+    chart.data.labels = rows.map((r) => r.name);
+    const ds = chart.data.datasets[0];
+    if (ds) {
+      ds.data = rows.map((r) => r.w);
+      (ds as { backgroundColor?: unknown }).backgroundColor = rows.map((r) => (r.w >= 0 ? ctx.theme.blue : ctx.theme.red));
+    }
+    chart.update('none');
+  }
+  document.getElementById('weights-table')?.replaceWith(table(headers, tableRows, { class: 'weights-table numeric', id: 'weights-table' }));
+}
+
+export function renderWeights(ctx: DashboardContext, root: HTMLElement): void {
+  const { state } = ctx;
+  const { k } = state.weights;
+  const binary = isBinary(state);
+  const cls = binary ? 0 : Math.min(ctx.view.weightClass, k - 1);
 
   if (state.dataset.pixelSide) root.append(weightImages(ctx));
 
@@ -78,29 +132,10 @@ export function renderWeights(ctx: DashboardContext, root: HTMLElement): void {
   }
   const head = h('div', { class: 'card-head' }, title);
 
-  const rows = Array.from({ length: n }, (_, j) => ({ name: names[j] ?? `x${j}`, w: W[cls * n + j], f: meaning(state.dataset, j) }));
-  rows.sort((p, q) => Math.abs(q.w) - Math.abs(p.w));
+  const { rows, tableRows, headers, explain } = weightRows(ctx);
   const box = chartBox('chart-box');
   box.canvas.id = 'weights-chart';
   box.box.style.height = `${Math.max(160, rows.length * 22 + 60)}px`;
-
-  const scaled = rows.some((r) => r.f.sd !== null);
-  const referenced = rows.some((r) => versus(r.f) !== null);
-  const explain = binary
-    ? `A positive weight raises the odds of ${state.dataset.target} = ${state.dataset.classes[1] ?? '1'}; the odds ratio is the factor by which the odds change` +
-      (scaled ? ': per SD exp(w) when a standardised column grows by one standard deviation, per unit exp(w / SD) when it grows by one unit of the CSV' : ' when the feature grows by one unit') +
-      (referenced ? '; for an indicator Col=level, the odds of that level against the reference level of its column (vs …), other features equal.' : '.')
-    : `Scores z_c = W_c·x + b_c; a positive weight pushes the prediction towards ${state.dataset.classes[cls]}.` +
-      (referenced ? ' An indicator Col=level is measured against the reference level of its column (vs …).' : '');
-
-  const tableRows: Child[][] = rows.map((r) => binary
-    ? [label(r.name), fmt(r.w), oddsCell(r.w, r.f)]
-    : referenced ? [label(r.name), fmt(r.w), versus(r.f) ?? ''] : [label(r.name), fmt(r.w)]);
-  tableRows.push(binary
-    ? ['bias b', fmt(b[0]), h('span', { class: 'odds', title: 'exp(b): the odds when every feature is 0 (standardised columns at their mean, indicators at the reference level)' },
-      h('span', { class: 'odds-line' }, h('span', { class: 'odds-lead' }, 'odds'), ` ${fmt(Math.exp(b[0]), 4)}`))]
-    : referenced ? ['bias b', fmt(b[cls]), ''] : ['bias b', fmt(b[cls])]);
-  const headers = binary ? ['feature', 'w', 'odds ratio'] : referenced ? ['feature', 'w', 'against'] : ['feature', 'w'];
 
   root.append(h('section', { class: 'card' },
     head,
@@ -151,7 +186,8 @@ function weightImages(ctx: DashboardContext): HTMLElement {
   const { k, n, W } = state.weights;
   let maxAbs = 0;
   for (const v of W) maxAbs = Math.max(maxAbs, Math.abs(v));
-  if (maxAbs === 0) maxAbs = 1;
+  const allZero = maxAbs === 0;
+  if (allZero) maxAbs = 1;
   const scale = Math.max(4, Math.floor(96 / side));
   const binary = isBinary(state);
   const tiles = Array.from({ length: k }, (_, c) => {
@@ -179,7 +215,9 @@ function weightImages(ctx: DashboardContext): HTMLElement {
   }
   return h('section', { class: 'card', id: 'weight-images' },
     h('div', { class: 'card-head' }, h('h2', null, 'Weight images')),
-    h('p', { class: 'hint' }, 'Each pixel is the weight of that pixel feature: blue pixels push towards the class, red pixels away from it.'),
+    h('p', { class: 'hint', id: 'weight-images-hint' }, allZero
+      ? 'Every weight is 0 (the start of the run): the images fill in as training runs.'
+      : 'Each pixel is the weight of that pixel feature: blue pixels push towards the class, red pixels away from it.'),
     h('div', { class: 'weight-tiles' }, ...tiles),
     h('div', { class: 'legend' }, h('span', null, fmt(-maxAbs, 3)), legend, h('span', null, `+${fmt(maxAbs, 3)}`)));
 }

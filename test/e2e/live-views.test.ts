@@ -1,0 +1,63 @@
+/**
+ * The live views follow a run in a real VS Code: on digits (8×8 pixels, 10 classes) the weight images and the
+ * weights table change while training runs (they were frozen until pause); on the two-feature toy problem the
+ * decision boundary is redrawn during the run. Screenshots: test-artifacts/screenshots/e2e-live-*.png.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
+import { screenshot, startVsCode, trainFromExplorer, webviewFrame } from './harness';
+
+const running = (frame: Frame): Promise<unknown> =>
+  frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'running', undefined, { timeout: 60_000 });
+const picture = (frame: Frame, sel: string): Promise<string> =>
+  frame.evaluate((s) => (document.querySelector(s) as HTMLCanvasElement).toDataURL(), sel);
+
+test('weight images and the decision boundary repaint while training runs', { timeout: 300_000 }, async () => {
+  const vs = await startVsCode({
+    workspace: 'samples',
+    theme: 'Default Dark Modern',
+    viewport: { width: 1400, height: 900 },
+    settings: { 'logisticLab.epochs': 1_000_000, 'logisticLab.updatesPerSecond': 20, 'logisticLab.learningRate': 0.05 },
+  });
+  try {
+    const page = vs.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Logistic Lab"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await trainFromExplorer(page, 'digits.csv', 'label', 'live');
+    let frame = await webviewFrame(page, '#app[data-page=dashboard]', 60_000);
+    await running(frame);
+    await frame.locator('#tabbtn-weights').click();
+    const tile = '#weight-images canvas[data-class="3"]';
+    await frame.waitForSelector(tile, { timeout: 10_000 });
+    const a = await picture(frame, tile);
+    const tableA = await frame.textContent('#weights-table');
+    await page.waitForTimeout(2000);
+    const b = await picture(frame, tile);
+    const tableB = await frame.textContent('#weights-table');
+    assert.equal(await frame.getAttribute('#status', 'data-state'), 'running', 'still training');
+    assert.notEqual(b, a, 'the weight image of class 3 changed during the run');
+    assert.notEqual(tableB, tableA, 'the weights table changed during the run');
+    await screenshot(page, 'e2e-live-1-digits-weights-running');
+    await frame.locator('#btn-pause').click();
+
+    await trainFromExplorer(page, 'toy_train.csv', 'y', 'live-toy');
+    frame = await webviewFrame(page, '#app[data-page=dashboard]', 60_000);
+    await running(frame);
+    await frame.locator('#tabbtn-training').click();
+    await frame.waitForSelector('#boundary-chart', { timeout: 10_000 });
+    await frame.locator('#boundary-chart').scrollIntoViewIfNeeded();
+    const c = await picture(frame, '#boundary-chart');
+    await page.waitForTimeout(2500);
+    const d = await picture(frame, '#boundary-chart');
+    assert.equal(await frame.getAttribute('#status', 'data-state'), 'running', 'still training');
+    assert.notEqual(d, c, 'the decision boundary was redrawn during the run');
+    await screenshot(page, 'e2e-live-2-boundary-running');
+    await frame.locator('#btn-pause').click();
+    assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
+  } catch (e) {
+    await screenshot(vs.page, 'e2e-live-failure').catch(() => undefined);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
+});
