@@ -295,12 +295,14 @@ export type FromWebview =
   | { type: 'setThreshold'; requestId: number; threshold: number }
   /** Train this many more epochs from where the run stopped (weights kept). */
   | { type: 'extend'; epochs: number }
+  /** Put `text` on the clipboard (e.g. the step's rows as TSV); `what` names it in the confirmation. */
+  | { type: 'copy'; what: 'rows'; text: string }
   /** The speed slider moved: runs make at most this many updates a second (0 = as fast as possible). */
   | { type: 'speed'; updatesPerSecond: number }
   /** The timeline was moved: go to that iteration (the host answers with a new state). */
   | { type: 'goto'; iteration: number }
   /** Settings edited in the dashboard: re-train with them. */
-  | { type: 'configure'; config: Partial<TrainConfig> };
+  | { type: 'configure'; config: Partial<TrainConfig>; /** false: wait at iteration 0 instead of training (default true). */ run?: boolean };
 
 /** The fastest pace a run can be given other than "as fast as possible" (0). */
 export const MAX_UPDATES_PER_SECOND = 1000;

@@ -40,6 +40,10 @@ export interface ParsedTable {
   hasHeader: boolean;
   /** What the reader did that the user should know (decoding, decimal commas, non-finite values); see csv.ts. */
   notices?: string[];
+  /** The CSV line (1-based) of row 0; row r is on line firstLine + r unless `lines` is given. */
+  firstLine?: number;
+  /** The CSV line of every row, when blank lines or line breaks inside quotes make them not consecutive. */
+  lines?: Int32Array;
 }
 
 /** Where in the input something went wrong (1-based row as a user sees it in an editor, column name/index). */
@@ -188,6 +192,11 @@ export interface PreparedDataset {
   preprocessing: PreprocessingSpec;
   /** Source rows in the file. */
   rows: number;
+  /**
+   * Where the rows are in the CSV, for naming them by line: row r (an index of `sourceRows`) is on line
+   * `each[r]`, or `first + r` without `each`. Absent when the reader could not tell (the matrix path).
+   */
+  csvLines?: { first: number; each?: Int32Array };
 }
 
 export interface Split {
@@ -370,7 +379,7 @@ export interface StepRecord {
   /** k: 1 for binary. */
   k: number;
   /** A few samples of the batch: x (n), z (k), a (k), y (class index), dz (k). */
-  samples: Array<{ row: number; x: number[]; z: number[]; a: number[]; y: number; dz: number[] }>;
+  samples: Array<{ row: number; line: number | null; x: number[]; z: number[]; a: number[]; y: number; dz: number[] }>;
   /** Full gradient of the objective (including the L2 term), k×n row-major, and k bias entries. */
   dW: number[];
   db: number[];
@@ -456,4 +465,7 @@ export interface CsvMatrix {
   nonFinite: Array<{ column: number; count: number; line: number }>;
   /** The general reader's notices for them (`nonFiniteNotice`), in column order. */
   notices: string[];
+  /** The CSV line of row 0, and whether row r is on line firstLine + r for every r (no blank lines between rows). */
+  firstLine: number;
+  consecutiveLines: boolean;
 }

@@ -11,6 +11,7 @@ import { assertNever, type FromWebview, type ToWebview } from '../protocol';
 import { COMMAND_IDS, registerCommands, reportError } from './commands';
 import { DashboardPanel } from './dashboardPanel';
 import { Log } from './log';
+import { setStatusMessage } from './notify';
 import { SessionStore } from './persistence';
 import { watchLongTasks } from './progressNotification';
 import { SessionController } from './sessionController';
@@ -89,13 +90,19 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
         });
         return;
       case 'configure':
-        void vscode.commands.executeCommand(COMMAND_IDS.configure, msg.config, true);
+        void vscode.commands.executeCommand(COMMAND_IDS.configure, msg.config, msg.run !== false);
         return;
       case 'extend':
         void vscode.commands.executeCommand(COMMAND_IDS.trainMore, msg.epochs);
         return;
       case 'goto':
         void vscode.commands.executeCommand(COMMAND_IDS.goTo, msg.iteration);
+        return;
+      case 'copy':
+        void vscode.env.clipboard.writeText(msg.text).then(() => {
+          const rows = Math.max(0, msg.text.split('\n').filter((l) => l !== '').length - 1);
+          setStatusMessage(vscode.l10n.t('Copied {0} rows as tab-separated text', String(rows)), 4000);
+        });
         return;
       case 'speed':
         controller.setSpeed(msg.updatesPerSecond).then(undefined, (err: unknown) => {

@@ -148,6 +148,9 @@ const COMMANDS: ReadonlySet<string> = new Set(Object.keys(COMMAND_LIST));
 const CONFIG_KEYS: ReadonlySet<string> = new Set(settingsOf('train').map((st) => st.key));
 
 /** A message from a page, checked field by field (pages are ours, but their input is not trusted). */
+/** Most characters a webview may put on the clipboard at once. */
+export const MAX_COPY_CHARS = 1_000_000;
+
 export function parseFromWebview(raw: unknown): FromWebview | null {
   if (!isRecord(raw) || typeof raw.type !== 'string') return null;
   switch (raw.type) {
@@ -173,6 +176,10 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
       return typeof raw.iteration === 'number' && Number.isInteger(raw.iteration) && raw.iteration >= 0
         ? { type: 'goto', iteration: raw.iteration }
         : null;
+    case 'copy':
+      return raw.what === 'rows' && typeof raw.text === 'string' && raw.text.length <= MAX_COPY_CHARS
+        ? { type: 'copy', what: 'rows', text: raw.text }
+        : null;
     case 'speed': {
       const v = checkedSpeed(raw.updatesPerSecond);
       return v === null ? null : { type: 'speed', updatesPerSecond: v };
@@ -186,7 +193,10 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
         config[k] = v;
       }
       // Values are validated by the engine's resolveConfig, which names the bad field.
-      return { type: 'configure', config: config as Partial<TrainConfig> };
+      if (raw.run !== undefined && typeof raw.run !== 'boolean') return null;
+      return raw.run === false
+        ? { type: 'configure', config: config as Partial<TrainConfig>, run: false }
+        : { type: 'configure', config: config as Partial<TrainConfig> };
     }
     default:
       return null;

@@ -188,3 +188,47 @@ test('Start paused, then play at 5 updates a second: the curve grows slowly; the
     await vs.stop();
   }
 });
+
+test('Hand-check mode by mouse: 4 rows per update from a random start, every row at full precision, contributions, Copy as TSV', { timeout: 240_000 }, async () => {
+  const vs = await startVsCode({
+    workspace: 'samples',
+    theme: 'Default Dark Modern',
+    viewport: { width: 1400, height: 900 },
+    settings: { 'logisticLab.epochs': 50, 'logisticLab.startPaused': true },
+  });
+  try {
+    const page = vs.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Logistic Lab"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await trainFromExplorer(page, 'titanic.csv', 'Survived', 'handcheck');
+    const frame = await dashboard(page);
+    await frame.waitForSelector('#status[data-state]', { timeout: 60_000 });
+    await frame.locator('#btn-step').click();
+    await frame.waitForSelector('#tab-step:not([hidden]) #hand-check-on', { timeout: 15_000 });
+    const full = await stepPanel(frame);
+    assert.match(full, /too many to show/, 'a full batch offers hand-check mode');
+    await frame.locator('#hand-check-on').click();
+    await frame.waitForFunction(() => Number((document.querySelector('#hdr-iteration .fact-value')?.textContent ?? '').replace(/[^\d]/g, '')) === 0,
+      undefined, { timeout: 15_000 });
+    assert.notEqual(await state(frame), 'running', 'hand-check mode waits at iteration 0');
+    await frame.locator('#btn-step').click();
+    await frame.waitForSelector('#tab-step:not([hidden]) #step-contributions', { timeout: 15_000 });
+    const text = await stepPanel(frame);
+    assert.match(text, /batch size m\s*4/, 'four rows per update');
+    assert.match(text, /Every row of this batch is shown at full precision/);
+    assert.match(text, /CSV line \d+/, 'rows named by their CSV line');
+    assert.ok(!/NaN|undefined/.test(text), 'no NaN or undefined');
+    // Four sample columns plus the label column in the (transposed) samples table.
+    assert.equal(await frame.locator('#step-samples thead th').count(), 5);
+    await screenshot(page, 'e2e-handcheck-1-step');
+    await frame.locator('#step-contributions').scrollIntoViewIfNeeded();
+    await screenshot(page, 'e2e-handcheck-2-contributions');
+    await frame.locator('#copy-tsv').click();
+    await page.locator('.statusbar', { hasText: 'Copied 4 rows as tab-separated text' }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
+  } catch (e) {
+    await screenshot(vs.page, 'e2e-handcheck-failure').catch(() => undefined);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
+});

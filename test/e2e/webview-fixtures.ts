@@ -121,7 +121,7 @@ function train(tr: Data, te: Data, names: string[], classes: string[], iters: nu
     const samples: StepRecord['samples'] = tr.X.slice(0, 5).map((x, i) => {
       const z = dot(x, w, b);
       const a = sigmoid(z);
-      return { row: i, x: x.slice(), z: [z], a: [a], y: tr.y[i], dz: [loss === 'bce' ? a - tr.y[i] : (a - tr.y[i]) * a * (1 - a)] };
+      return { row: i, line: i + 2, x: x.slice(), z: [z], a: [a], y: tr.y[i], dz: [loss === 'bce' ? a - tr.y[i] : (a - tr.y[i]) * a * (1 - a)] };
     });
     const wNew = w.map((v, j) => v - alpha * dW[j]);
     const bNew = b - alpha * db;
@@ -440,7 +440,7 @@ export function newtonState(steps?: number): SessionState {
   const samples: StepRecord['samples'] = tr.X.slice(0, 5).map((x, i) => {
     const z = dot(x, end.wBefore, end.bBefore);
     const a = sigmoid(z);
-    return { row: i, x: x.slice(), z: [z], a: [a], y: tr.y[i], dz: [a - tr.y[i]] };
+    return { row: i, line: i + 2, x: x.slice(), z: [z], a: [a], y: tr.y[i], dz: [a - tr.y[i]] };
   });
   const lastStep: StepRecord = {
     iteration: taken.length, epoch: taken.length, batch: tr.X.map((_, i) => i), m: tr.X.length, alpha: end.t, optimizer: 'newton', loss: 'bce',
@@ -572,7 +572,7 @@ export function digitsState(): SessionState {
   const a = e.map((v) => v / se);
   const lastStep: StepRecord = {
     iteration: 600, epoch: 13, batch: Array.from({ length: 32 }, (_, i) => i), m: 32, alpha: 0.1, optimizer: 'sgd', loss: 'bce',
-    featureNames: names, classes, k, samples: [{ row: 17, x: sampleX, z, a, y: 3, dz: a.map((v, c) => v - (c === 3 ? 1 : 0)) }],
+    featureNames: names, classes, k, samples: [{ row: 17, line: 19, x: sampleX, z, a, y: 3, dz: a.map((v, c) => v - (c === 3 ? 1 : 0)) }],
     dW: W.map(() => 0.01 * gauss(r)), db: classes.map(() => 0.01 * gauss(r)), WBefore: W, bBefore: classes.map((_, c) => 0.01 * c),
     WAfter: W, bAfter: classes.map((_, c) => 0.01 * c), lossBefore: 0.19, lossAfter: 0.185,
   };

@@ -662,7 +662,20 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   }
 
   const notices = [...text.notices, ...columnNotices.filter((n): n is string => n !== null)];
-  const table: ParsedTable = { columns, rowCount: total, delimiter, hasHeader };
+  // The CSV line of every row: kept only when blank lines, line breaks in quotes or a `sep=` line make it differ
+  // from the first row's line + row.
+  const lineList = cols.lines;
+  const firstRowLine = off ? firstLine : rows > 0 ? lineList[0] : firstLine + 1;
+  let consecutive = true;
+  for (let r = 0; r < rows && consecutive; r++) if (lineList[r] !== firstRowLine + off + r) consecutive = false;
+  const table: ParsedTable = { columns, rowCount: total, delimiter, hasHeader, firstLine: firstRowLine };
+  if (!consecutive) {
+    const each = new Int32Array(total);
+    if (off) each[0] = firstLine;
+    each.set(lineList.subarray(0, rows), off);
+    table.lines = each;
+  }
+  cols.lines = new Int32Array(0);
   if (notices.length > 0) table.notices = notices;
   return table;
 }
@@ -762,6 +775,8 @@ class Columns {
   /** Non-finite fields read as NaN while the column is numeric (not in `missing`), and the first one's line. */
   readonly nonFinite: Int32Array;
   readonly nonFiniteLine: Int32Array;
+  /** Physical line (1-based) where each row's record starts. */
+  lines: Int32Array;
   /** Details of a reading error: physical line and 0-based field index (ragged: the field count). */
   errLine = 0;
   errField = 0;
@@ -776,6 +791,7 @@ class Columns {
     this.needsText = new Uint8Array(ncols);
     this.nonFinite = new Int32Array(ncols);
     this.nonFiniteLine = new Int32Array(ncols);
+    this.lines = new Int32Array(cap);
     for (let j = 0; j < ncols; j++) {
       this.nums.push(new Float64Array(cap));
       this.codes.push(null);
@@ -787,6 +803,7 @@ class Columns {
   /** Doubles the capacity of every column. */
   grow(): void {
     const next = this.cap * 2;
+    this.lines = grow32(this.lines, next);
     for (let j = 0; j < this.ncols; j++) {
       if (this.kind[j] === 0) this.nums[j] = grow64(this.nums[j], next);
       else this.codes[j] = grow32(this.codes[j] as Int32Array, next);
@@ -863,6 +880,7 @@ function readRows(sc: Scanner, cols: Columns): number {
     const recordLine = sc.line;
     if (cols.rows === cols.cap) cols.grow();
     const row = cols.rows;
+    cols.lines[row] = recordLine;
     let p = sc.pos;
     let j = 0;
     for (;; j++) {

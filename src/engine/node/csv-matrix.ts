@@ -184,6 +184,9 @@ class MatrixBuilder {
   X: Float32Array = new Float32Array(0);
   cap = 0;
   m = 0;
+  /** CSV lines of the first and the last row read (consecutive lines ⇔ last − first = m − 1). */
+  firstRowLine = 0;
+  lastRowLine = 0;
   labels: Int32Array = new Int32Array(0);
   private readonly labelCodes = new Map<number | string, number>();
   readonly labelKeys: Array<number | string> = [];
@@ -498,6 +501,8 @@ class MatrixBuilder {
       } else {
         p++;
       }
+      if (m === 0) this.firstRowLine = line;
+      this.lastRowLine = line;
       m++;
     }
     this.m = m;
@@ -597,6 +602,8 @@ class MatrixBuilder {
       bytes,
       nonFinite,
       notices: nonFinite.map((v) => nonFiniteNotice(this.names[v.column], v.count, v.line)),
+      firstLine: this.firstRowLine,
+      consecutiveLines: m === 0 || this.lastRowLine - this.firstRowLine === m - 1,
     };
   }
 }

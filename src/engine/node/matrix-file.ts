@@ -306,6 +306,8 @@ function readMatrix(file: string, probe: HeadProbe, label: number): MatrixRead {
     throw err;
   }
   if (matrix.n + 1 !== names.length) throw new MatrixFallback('the column count differs from the head');
+  // Rows are named by their CSV line; the general reader keeps every row's line when they are not consecutive.
+  if (!matrix.consecutiveLines) throw new MatrixFallback('blank lines between rows');
   if (hasHeader && !headerHolds(probe, matrix, label)) {
     throw new MatrixFallback('the general reader would take the first line for data');
   }

@@ -237,6 +237,7 @@ export function prepareMatrixDataset(
     report,
     preprocessing,
     rows: m,
+    csvLines: { first: matrix.firstLine },
   };
 }
 

@@ -260,8 +260,10 @@ function fmt(x: number): string {
 }
 
 /** 1-based line of a 0-based data row, as seen in an editor (assumes one line per record). */
-function lineOf(table: ParsedTable, row: number): number {
-  return row + (table.hasHeader ? 2 : 1);
+/** The CSV line (1-based) of table row `row`. */
+export function lineOf(table: ParsedTable, row: number): number {
+  if (table.lines) return table.lines[row];
+  return row + (table.firstLine ?? (table.hasHeader ? 2 : 1));
 }
 
 /** First column with each name (later duplicates are ignored). */
@@ -894,6 +896,7 @@ export function prepareDataset(table: ParsedTable, options: PrepareOptions, file
     report,
     preprocessing,
     rows: table.rowCount,
+    csvLines: table.lines ? { first: lineOf(table, 0), each: table.lines } : { first: lineOf(table, 0) },
   };
 }
 

@@ -852,6 +852,14 @@ export class TrainingSession {
 
   // ───────────────────────────── Inspection ─────────────────────────────
 
+  /** The CSV line of training row i, or null when the reader could not tell. */
+  csvLine(i: number): number | null {
+    const lines = this.data.csvLines;
+    if (!lines) return null;
+    const r = this.data.train.sourceRows[i];
+    return lines.each ? lines.each[r] : lines.first + r;
+  }
+
   /** x, z, a (probabilities), y and dz = ∂ℓ_i/∂z_i (the kernel's r_i, from a one-row objective) of a few rows. */
   private sampleDetails(rows: number[]): StepRecord['samples'] {
     const { k, n } = this;
@@ -867,6 +875,7 @@ export class TrainingSession {
       this.objTrain.evaluate(this.W, this.b, one, gW1, gB1);
       return {
         row: i,
+        line: this.csvLine(i),
         x: Array.from(X.subarray(i * n, (i + 1) * n)),
         z: Array.from(z),
         a: Array.from(a),

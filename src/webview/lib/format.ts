@@ -46,3 +46,18 @@ export function fmtTerm(x: number, sig = 4): string {
   const s = fmt(x, sig);
   return x < 0 ? `(${s})` : s;
 }
+
+/**
+ * The shortest decimal that reads back as exactly `x`: for a float32 value (the kernels' numbers) the shortest
+ * that rounds to the same float32, else JavaScript's shortest float64 text. For hand checks at full precision.
+ */
+export function fmtExact(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Math.fround(x) === x) {
+    for (let p = 1; p <= 9; p++) {
+      const t = x.toPrecision(p);
+      if (Math.fround(Number(t)) === x) return String(Number(t));
+    }
+  }
+  return String(x);
+}

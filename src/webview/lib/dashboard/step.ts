@@ -10,7 +10,7 @@
  */
 import type { StepRecord } from '../../../engine/types';
 import { h, label as rowLabel, m, table, type Child } from '../dom';
-import { fmt, fmtInt, fmtTerm } from '../format';
+import { fmt, fmtExact, fmtInt, fmtTerm } from '../format';
 import { hscroll } from '../overflow';
 import type { DashboardContext } from './context';
 
@@ -104,20 +104,90 @@ export function renderStep(ctx: DashboardContext, root: HTMLElement): void {
   // 7. Objective.
   const jFormula = objectiveFormula(s, binary, lambda);
 
+  const weighted = ctx.state.config.classWeight !== null;
+  const handCheck = handCheckCard(ctx, s);
   root.append(
     header,
+    ...(handCheck ? [handCheck] : []),
     stepCard('1', 'Scores', zFormula, [zExample]),
     stepCard('2', 'Probabilities', aFormula, [aExample]),
     stepCard('3', 'Error of each row', dzFormula, [dzExample, samples]),
     stepCard('4', 'Gradient of the weights', dwFormula,
       [h('p', { class: 'numbers' }, `m = ${fmtInt(s.m)}`, lambda > 0 ? `, λ = ${fmt(lambda)}` : ', λ = 0 (no L2 term)',
         n > 0 ? '; one value per feature in the table of step 6.' : ''),
-      first && n > 0 ? h('p', { class: 'numbers', id: 'step-dw-example' }, dwExample(s, first, cls, lambda)) : null]),
+      first && n > 0 ? h('p', { class: 'numbers', id: 'step-dw-example' }, dwExample(s, first, cls, lambda)) : null,
+      wholeBatch(s) && n > 0 && !weighted ? contributionTable(s, cls, lambda) : null]),
     stepCard('5', 'Gradient of the bias', dbFormula, [h('p', { class: 'numbers', id: 'step-db' }, dbText)]),
     stepCard('6', so ? (so.method === 'newton' ? 'Newton update' : 'L-BFGS update') : 'Update', updFormula, updBody),
     stepCard('7', 'Objective', jFormula, [h('p', { class: 'numbers', id: 'step-objective' },
       `J before = ${fmt(s.lossBefore)}, J after = ${fmt(s.lossAfter)}, change = ${fmt(s.lossAfter - s.lossBefore)} (on this batch)`)]),
   );
+}
+
+/** Rows per update in hand-check mode: few enough that every number of an update fits on the page. */
+export const HAND_CHECK_ROWS = 4;
+
+/**
+ * Hand checks: with the whole batch on the page, a button copies its rows (CSV line, x, y, z, a, dz) as
+ * tab-separated text at full precision; otherwise a button re-trains in hand-check mode (HAND_CHECK_ROWS rows per
+ * update, mini-batch gradient descent, from small seeded random weights so that the first step is not trivial).
+ */
+function handCheckCard(ctx: DashboardContext, s: StepRecord): HTMLElement | null {
+  if (s.secondOrder) return null;
+  if (wholeBatch(s)) {
+    return h('section', { class: 'card hand-check', id: 'hand-check' },
+      h('p', null, `Every row of this batch is shown at full precision: the float32 values the kernels used, so a hand or spreadsheet
+        computation gives the same digits.`),
+      h('button', { id: 'copy-tsv', title: 'Copy the rows of this batch (CSV line, x, y, z, a, dz) as tab-separated text, for a spreadsheet',
+        onclick: () => ctx.post({ type: 'copy', what: 'rows', text: batchTsv(s) }) }, 'Copy rows as TSV'));
+  }
+  return h('section', { class: 'card hand-check', id: 'hand-check' },
+    h('p', null, `This batch has ${fmtInt(s.m)} rows, too many to show. Hand-check mode trains with ${HAND_CHECK_ROWS} rows per update
+      (mini-batch gradient descent) from small random weights, so every number of an update is on this page and the first step is not
+      the trivial z = 0, a = 0.5.`),
+    h('button', { id: 'hand-check-on', class: 'primary', title: 'Start again from iteration 0 with these settings (dataset kept), paused: Step (F10) makes one update',
+      onclick: () => ctx.post({ type: 'configure', config: { optimizer: 'sgd', batchSize: HAND_CHECK_ROWS, init: 'random' }, run: false }) },
+    `Hand-check mode (${HAND_CHECK_ROWS} rows, random start)`));
+}
+
+/** The batch's rows as TSV: CSV line, the features, y (class), then z, a, dz per class; full precision. */
+export function batchTsv(s: StepRecord): string {
+  const per = (name: string): string[] => (s.k === 1 ? [name] : s.classes.map((c) => `${name}[${c}]`));
+  const clean = (t: string): string => t.replace(/[\t\r\n]/g, ' ');
+  const head = ['line', ...s.featureNames.map(clean), 'y', ...per('z'), ...per('a'), ...per('dz')];
+  const rows = s.samples.map((x) => [
+    x.line !== null ? String(x.line) : '',
+    ...x.x.map(fmtExact),
+    clean(s.k === 1 ? String(x.y) : s.classes[x.y] ?? String(x.y)),
+    ...x.z.map(fmtExact), ...x.a.map(fmtExact), ...x.dz.map(fmtExact),
+  ]);
+  return [head, ...rows].map((r) => r.join('\t')).join('\n') + '\n';
+}
+
+/**
+ * dW as a sum of the rows' contributions (selected class c): per feature j, each row's x_ij·dz_i/m, their sum,
+ * the L2 term λW_j, and the recorded dW_j — the sum plus λW equals dW (to float32 rounding).
+ */
+function contributionTable(s: StepRecord, c: number, lambda: number): HTMLElement {
+  const n = s.featureNames.length;
+  const cname = s.k === 1 ? '' : `[${s.classes[c]}]`;
+  const head = h('tr', null, h('th', { scope: 'col' }, 'feature'),
+    ...s.samples.map((x) => h('th', { class: 'num', scope: 'col' }, x.line !== null ? `line ${fmtInt(x.line)}` : `row ${fmtInt(x.row + 1)}`)),
+    h('th', { class: 'num', scope: 'col' }, 'Σ (1/m)·x·dz'),
+    lambda > 0 ? h('th', { class: 'num', scope: 'col' }, '+ λW') : null,
+    h('th', { class: 'num', scope: 'col' }, `dW${cname}`));
+  const rows = s.featureNames.map((name, j) => {
+    const parts = s.samples.map((x) => (x.x[j] * x.dz[c]) / s.m);
+    const sum = parts.reduce((a, v) => a + v, 0);
+    return h('tr', null, h('th', { scope: 'row', class: 'feature' }, rowLabel(name)),
+      ...parts.map((v) => h('td', { class: 'num' }, fmt(v, 7))),
+      h('td', { class: 'num' }, fmt(sum, 7)),
+      lambda > 0 ? h('td', { class: 'num' }, fmt(lambda * s.WBefore[c * n + j], 7)) : null,
+      h('td', { class: 'num' }, fmt(s.dW[c * n + j], 7)));
+  });
+  return h('div', { id: 'step-contributions' },
+    h('p', { class: 'hint' }, `Each row's part of dW${cname}: x·dz/m per feature; the parts add up to dW${lambda > 0 ? ' with the L2 term λW' : ''} (to float32 rounding).`),
+    hscroll(h('table', { class: 'samples numeric transposed contributions' }, h('thead', null, head), h('tbody', null, ...rows)), 'Contributions to dW'));
 }
 
 function fact(label: string, value: string, id?: string): HTMLElement {
@@ -140,6 +210,16 @@ function classSelect(ctx: DashboardContext, s: StepRecord, cls: number): HTMLEle
 
 type Sample = StepRecord['samples'][number];
 
+/** A row as the user finds it: its line in the CSV (or its place in the training split when unknown). */
+function rowName(x: Sample): string {
+  return x.line !== null ? `CSV line ${fmtInt(x.line)}` : `training row ${fmtInt(x.row + 1)}`;
+}
+
+/** Every row of the batch is in the record: the panel can show them all at full precision. */
+function wholeBatch(s: StepRecord): boolean {
+  return s.samples.length === s.m && !s.secondOrder;
+}
+
 /** z for the first sample written out term by term with W before the update. */
 function workedZ(s: StepRecord, x: Sample, c: number): HTMLElement {
   const n = s.featureNames.length;
@@ -149,7 +229,7 @@ function workedZ(s: StepRecord, x: Sample, c: number): HTMLElement {
   if (shown < n) terms.push(`… (${n - shown} more terms)`);
   const name = s.k === 1 ? 'z' : `z[${s.classes[c]}]`;
   return h('p', { class: 'numbers', id: 'step-z-example' },
-    `Row ${fmtInt(x.row + 1)} of the training split: ${name} = ${terms.join(' + ')} + ${fmtTerm(s.bBefore[c])} = ${fmt(x.z[c])}`);
+    `${rowName(x)}: ${name} = ${terms.join(' + ')} + ${fmtTerm(s.bBefore[c])} = ${fmt(x.z[c])}`);
 }
 
 function workedA(s: StepRecord, x: Sample, c: number): HTMLElement {
@@ -184,7 +264,7 @@ function dwExample(s: StepRecord, x: Sample, c: number, lambda: number): string 
   const name = s.featureNames[0];
   const cname = s.k === 1 ? '' : `[${s.classes[c]}]`;
   const l2 = lambda > 0 ? ` + λ·W = … + ${fmt(lambda)}×${fmtTerm(s.WBefore[c * n])}` : '';
-  return `For ${name}${cname}: row ${fmtInt(x.row + 1)} adds x·dz = ${fmtTerm(x.x[0])}×${fmtTerm(x.dz[c])} = ${fmt(x.x[0] * x.dz[c])} to the sum; ` +
+  return `For ${name}${cname}: ${rowName(x)} adds x·dz = ${fmtTerm(x.x[0])}×${fmtTerm(x.dz[c])} = ${fmt(x.x[0] * x.dz[c])} to the sum; ` +
     `dW = (1/${fmtInt(s.m)})·(sum over all ${fmtInt(s.m)} rows)${l2} = ${fmt(s.dW[c * n])}`;
 }
 
@@ -201,22 +281,26 @@ function sampleTable(s: StepRecord, c: number): HTMLElement {
   const binary = s.k === 1;
   const suffix = binary ? '' : `[${s.classes[c]}]`;
   const label = (x: Sample): string => (binary ? String(x.y) : (s.classes[x.y] ?? String(x.y)));
+  // The whole batch: every number at full precision (the float32 the kernels used), for an exact hand check.
+  const num = wholeBatch(s) ? fmtExact : (v: number): string => fmt(v, 4);
   const outputs: Array<[string, (x: Sample) => string]> = [
-    [`z${suffix}`, (x) => fmt(x.z[c], 4)],
-    [`a${suffix}`, (x) => fmt(x.a[c], 4)],
+    [`z${suffix}`, (x) => num(x.z[c])],
+    [`a${suffix}`, (x) => num(x.a[c])],
     ['y', label],
-    [`dz${suffix}`, (x) => fmt(x.dz[c], 4)],
+    [`dz${suffix}`, (x) => num(x.dz[c])],
   ];
   const n = s.featureNames.length;
+  const lineHead = s.samples.every((x) => x.line !== null) ? 'CSV line' : 'row';
+  const where = (x: Sample): string => fmtInt(lineHead === 'CSV line' && x.line !== null ? x.line : x.row + 1);
   let tbl: HTMLTableElement;
   if (n <= SAMPLE_ROWS_UP_TO) {
-    const headers: Child[] = ['row', ...s.featureNames, ...outputs.map(([name]) => name)];
-    const rows = s.samples.map((x) => [fmtInt(x.row + 1), ...x.x.map((v) => fmt(v, 4)), ...outputs.map(([, f]) => f(x))]);
+    const headers: Child[] = [lineHead, ...s.featureNames, ...outputs.map(([name]) => name)];
+    const rows = s.samples.map((x) => [where(x), ...x.x.map((v) => num(v)), ...outputs.map(([, f]) => f(x))]);
     tbl = table(headers, rows, { class: 'samples numeric', id: 'step-samples' });
   } else {
-    const head = h('tr', null, h('th', { scope: 'col' }, 'row'), ...s.samples.map((x) => h('th', { class: 'num', scope: 'col' }, fmtInt(x.row + 1))));
+    const head = h('tr', null, h('th', { scope: 'col' }, lineHead), ...s.samples.map((x) => h('th', { class: 'num', scope: 'col' }, where(x))));
     const featureRows = s.featureNames.map((name, j) => h('tr', null,
-      h('th', { scope: 'row', class: 'feature' }, rowLabel(name)), ...s.samples.map((x) => h('td', { class: 'num' }, fmt(x.x[j], 4)))));
+      h('th', { scope: 'row', class: 'feature' }, rowLabel(name)), ...s.samples.map((x) => h('td', { class: 'num' }, num(x.x[j])))));
     const outputRows = outputs.map(([name, f], i) => h('tr', { class: i === 0 ? 'outputs' : null },
       h('th', { scope: 'row' }, name), ...s.samples.map((x) => h('td', { class: name === 'y' && !binary ? 'num class-name' : 'num' }, f(x)))));
     tbl = h('table', { class: 'samples numeric transposed', id: 'step-samples' }, h('thead', null, head), h('tbody', null, ...featureRows, ...outputRows));
