@@ -67,6 +67,35 @@ export interface BoundaryInfo {
   points: Array<{ x: number; y: number; c: number }>;
 }
 
+/**
+ * The loss landscape around the current model: the training cost J over two parameters p (x) and q (y), the
+ * others at their current values, with the run's path and the optimum; and J along p for BCE and for MSE.
+ * Parameters index θ = [W (k×n row-major), b (k)].
+ */
+export interface LandscapeInfo {
+  p: number;
+  q: number;
+  xName: string;
+  yName: string;
+  /** The model's loss: J is its objective (with λ). */
+  loss: LossKind;
+  xs: number[];
+  ys: number[];
+  /** J per grid point, row-major ys.length × xs.length. */
+  J: number[];
+  /** (θ_p, θ_q) at the recorded history points and now (last); empty before the model has a path (too many parameters). */
+  path: Array<{ iteration: number; x: number; y: number }>;
+  /** The path is known only for models of at most this many parameters. */
+  pathLimit: number;
+  /** (W*_p, W*_q) of the exact optimum when known and finite. */
+  optimum: { x: number; y: number } | null;
+  /** Training rows J was computed on (every ⌈m/rows⌉-th row when fewer than all), of the split's m. */
+  rows: number;
+  totalRows: number;
+  /** J along parameter p (the others at their current values) for both losses, each on its own scale. */
+  slice: { ts: number[]; bce: number[]; mse: number[]; current: number };
+}
+
 /** One run of the BCE-vs-MSE comparison. */
 export interface ComparisonRun {
   loss: LossKind;
@@ -168,6 +197,8 @@ export type WorkerRequest =
   | { id: number; type: 'run' }
   /** Stop a running `run` at the next update boundary. */
   | { id: number; type: 'pause' }
+  /** The loss landscape over parameters p and q (indices of θ = [W, b]). */
+  | { id: number; type: 'landscape'; p: number; q: number }
   /**
    * The pace of runs: at most this many updates a second, 0 = as fast as possible (MAX_UPDATES_PER_SECOND at
    * most). Applies at once, also to a run in progress.
@@ -225,7 +256,8 @@ export type WorkerResult =
   /** `saved` is null when even the trimmed session exceeds the size limit; `chars` = its JSON length. */
   | { type: 'snapshot'; saved: SavedSession | null; chars: number }
   | { type: 'closed' }
-  | { type: 'speed'; updatesPerSecond: number };
+  | { type: 'speed'; updatesPerSecond: number }
+  | { type: 'landscape'; landscape: LandscapeInfo };
 
 /** Which result each request type answers with: the one request→reply map of host and worker. */
 export interface ResultByRequest {
@@ -239,6 +271,7 @@ export interface ResultByRequest {
   run: 'state';
   pause: 'state';
   speed: 'speed';
+  landscape: 'landscape';
   reset: 'state';
   configure: 'state';
   evaluate: 'metrics';
@@ -267,6 +300,8 @@ export type ToWebview =
   | { type: 'metrics'; requestId?: number; test: ConfusionMetrics | null; train: ConfusionMetrics }
   /** An error to show inline (also shown as a VS Code notification by the host). */
   | { type: 'error'; message: string }
+  /** The answer to a webview's `landscape` request (null with `error` when it could not be computed). */
+  | { type: 'landscape'; requestId: number; landscape: LandscapeInfo | null; error?: string }
   /** The user stepped (Step, F10 from any tab, Step Back, Go to Iteration, the timeline): show the Step tab. */
   | { type: 'showStep' }
   /** Host is busy with a long task (loading, comparing); null clears. */
@@ -297,6 +332,8 @@ export type FromWebview =
   | { type: 'extend'; epochs: number }
   /** Put `text` on the clipboard (e.g. the step's rows as TSV); `what` names it in the confirmation. */
   | { type: 'copy'; what: 'rows'; text: string }
+  /** The Landscape tab wants J over parameters p and q; the host answers with `landscape` and the same requestId. */
+  | { type: 'landscape'; requestId: number; p: number; q: number }
   /** The speed slider moved: runs make at most this many updates a second (0 = as fast as possible). */
   | { type: 'speed'; updatesPerSecond: number }
   /** The timeline was moved: go to that iteration (the host answers with a new state). */

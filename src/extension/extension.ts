@@ -98,6 +98,12 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
       case 'goto':
         void vscode.commands.executeCommand(COMMAND_IDS.goTo, msg.iteration);
         return;
+      case 'landscape':
+        controller.landscape(msg.p, msg.q).then(
+          (landscape) => reply({ type: 'landscape', requestId: msg.requestId, landscape }),
+          (err: unknown) => reply({ type: 'landscape', requestId: msg.requestId, landscape: null, error: err instanceof Error ? err.message : String(err) }),
+        );
+        return;
       case 'copy':
         void vscode.env.clipboard.writeText(msg.text).then(() => {
           const rows = Math.max(0, msg.text.split('\n').filter((l) => l !== '').length - 1);

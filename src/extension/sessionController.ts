@@ -13,7 +13,7 @@
  */
 import * as vscode from 'vscode';
 import type { ConfusionMetrics, PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
-import type { ColumnInfo, ComparisonRun, ProgressInfo, SavedSession, SessionState } from '../protocol';
+import type { ColumnInfo, ComparisonRun, LandscapeInfo, ProgressInfo, SavedSession, SessionState } from '../protocol';
 import type { Log } from './log';
 import { MAX_SAVED_CHARS, RUN_SAVE_INTERVAL_MS, SAVE_DELAY_MS, staleReason, type SessionStore } from './persistence';
 import { WorkerFailure, type WorkerClient } from './workerClient';
@@ -122,6 +122,13 @@ export class SessionController implements vscode.Disposable {
   async describe(file: string): Promise<DescribedFile> {
     const r = await this.withBusy(`Reading ${baseName(file)}…`, () => this.worker.request({ type: 'describe', file }));
     return { rows: r.rows, columns: r.columns, suggested: r.suggested };
+  }
+
+  /** The loss landscape of the current model over parameters p and q (see LandscapeInfo). */
+  async landscape(p: number, q: number): Promise<LandscapeInfo> {
+    this.requireSession();
+    const r = await this.worker.request({ type: 'landscape', p, q });
+    return r.landscape;
   }
 
   /** The pace of runs (updates per second, 0 = as fast as possible); applies at once, also to a run in progress. */

@@ -176,6 +176,11 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
       return typeof raw.iteration === 'number' && Number.isInteger(raw.iteration) && raw.iteration >= 0
         ? { type: 'goto', iteration: raw.iteration }
         : null;
+    case 'landscape':
+      return typeof raw.requestId === 'number' && Number.isInteger(raw.p) && Number.isInteger(raw.q) &&
+        (raw.p as number) >= 0 && (raw.q as number) >= 0
+        ? { type: 'landscape', requestId: raw.requestId, p: raw.p as number, q: raw.q as number }
+        : null;
     case 'copy':
       return raw.what === 'rows' && typeof raw.text === 'string' && raw.text.length <= MAX_COPY_CHARS
         ? { type: 'copy', what: 'rows', text: raw.text }

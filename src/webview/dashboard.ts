@@ -14,7 +14,7 @@ import {
   type AnySetting,
 } from '../engine/settings-schema';
 import type { ConfusionMetrics, OptimizerKind, TrainConfig } from '../engine/types';
-import type { FromWebview, SessionState, ToWebview } from '../protocol';
+import type { FromWebview, LandscapeInfo, SessionState, ToWebview } from '../protocol';
 import { applyChartDefaults, ChartRegistry } from './lib/charts';
 import { exposeDebugHook } from './lib/debug';
 import { h } from './lib/dom';
@@ -29,6 +29,7 @@ import { renderEvaluation, renderMetricsBody } from './lib/dashboard/evaluation'
 import { renderStep } from './lib/dashboard/step';
 import { renderTraining, updateTrainingCharts } from './lib/dashboard/training';
 import { renderWeights, updateWeights } from './lib/dashboard/weights';
+import { defaultPair, renderLandscape, updateLandscape, type LandscapePair } from './lib/dashboard/landscape';
 
 
 const TABS: Array<{ id: TabId; label: string }> = [
@@ -36,6 +37,7 @@ const TABS: Array<{ id: TabId; label: string }> = [
   { id: 'step', label: 'Step' },
   { id: 'evaluation', label: 'Evaluation' },
   { id: 'weights', label: 'Weights' },
+  { id: 'landscape', label: 'Landscape' },
   { id: 'compare', label: 'BCE vs MSE' },
   { id: 'data', label: 'Data' },
 ];
@@ -138,9 +140,14 @@ function post(msg: FromWebview): void {
   host.post(msg);
 }
 
+/** Tabs that follow each step themselves (the landscape's point moves): a step keeps them instead of showing the Step tab. */
+function followsSteps(): boolean {
+  return host.viewState.tab === 'landscape';
+}
+
 function command(c: Extract<FromWebview, { type: 'command' }>['command']): void {
   post({ type: 'command', command: c });
-  if (c === 'step' && host.viewState.tab !== 'step') selectTab('step');
+  if (c === 'step' && host.viewState.tab !== 'step' && !followsSteps()) selectTab('step');
   if (c === 'compare' && host.viewState.tab !== 'compare') selectTab('compare');
 }
 
@@ -438,7 +445,48 @@ function drawTab(tab: TabId, panel: HTMLElement): void {
     case 'weights': renderWeights(scoped, panel); break;
     case 'compare': renderCompare(scoped, panel); break;
     case 'data': renderData(scoped, panel); break;
+    case 'landscape': {
+      const pair = landscapePair(session);
+      const fresh = landscapeData && landscapeData.p === pair.p && landscapeData.q === pair.q ? landscapeData : null;
+      renderLandscape(scoped, panel, pair, fresh, landscapeError, (next) => {
+        host.updateView({ landscape: { ...next, dataset: datasetKey(session!) } });
+        landscapeData = null;
+        landscapeError = null;
+        renderTab('landscape');
+      });
+      if (!fresh || fresh.path[fresh.path.length - 1]?.iteration !== session.iteration) requestLandscape();
+      break;
+    }
   }
+}
+
+// ───────────────────────────── Landscape ─────────────────────────────
+
+let landscapeData: LandscapeInfo | null = null;
+let landscapeError: string | null = null;
+let landscapeRequest = 0;
+let landscapeAsked = 0;
+
+function datasetKey(s: SessionState): string {
+  return `${s.dataset.filePath}\u0000${s.dataset.target}\u0000${s.weights.k}\u0000${s.weights.n}`;
+}
+
+/** The chosen pair when it belongs to this dataset, else the default pair. */
+function landscapePair(s: SessionState): LandscapePair {
+  const v = host.viewState.landscape;
+  const count = s.weights.k * (s.weights.n + 1);
+  if (v && v.dataset === datasetKey(s) && v.p < count && v.q < count) return { p: v.p, q: v.q };
+  const pair = defaultPair(s);
+  host.updateView({ landscape: { ...pair, dataset: datasetKey(s) } });
+  return pair;
+}
+
+/** Asks the worker (through the host) for J over the pair at the current parameters; the newest answer wins. */
+function requestLandscape(): void {
+  if (!session) return;
+  const pair = landscapePair(session);
+  landscapeAsked = Date.now();
+  post({ type: 'landscape', requestId: ++landscapeRequest, p: pair.p, q: pair.q });
 }
 
 /** A context whose chart names are prefixed with the tab, so re-drawing one tab keeps the others' charts. */
@@ -523,6 +571,8 @@ function onMessage(msg: ToWebview): void {
       if (host.viewState.tab === 'training' && panels.get('training')!.childElementCount > 0 && !dirty.has('training')) {
         updateTrainingCharts(scopedContext(context(session), 'training'));
       } else dirty.add('training');
+      // The landscape follows the run about once a second.
+      if (host.viewState.tab === 'landscape' && Date.now() - landscapeAsked > 1000) requestLandscape();
       // The weights tab follows the run (weight images, bars, table), updated in place.
       if (p.weights) {
         if (host.viewState.tab === 'weights' && panels.get('weights')!.childElementCount > 0 && !dirty.has('weights')) {
@@ -545,8 +595,17 @@ function onMessage(msg: ToWebview): void {
       renderBanners();
       renderToolbar();
       break;
+    case 'landscape': {
+      if (msg.requestId !== landscapeRequest) break; // a newer request is on its way
+      landscapeData = msg.landscape;
+      landscapeError = msg.landscape ? null : msg.error ?? 'The landscape could not be computed.';
+      if (host.viewState.tab !== 'landscape') break;
+      const scoped = session ? scopedContext(context(session), 'landscape') : null;
+      if (!(scoped && msg.landscape && updateLandscape(scoped, msg.landscape))) renderTab('landscape');
+      break;
+    }
     case 'showStep':
-      if (host.viewState.tab !== 'step') selectTab('step');
+      if (host.viewState.tab !== 'step' && !followsSteps()) selectTab('step');
       break;
   }
 }

@@ -150,7 +150,7 @@ async function checkDashboard(vs: VsCodeSession, themeTag: string): Promise<void
   if (themeTag === 'dark') await checkPanelWidths(vs, themeTag);
 }
 
-const TABS = ['training', 'step', 'evaluation', 'weights', 'compare', 'data'];
+const TABS = ['training', 'step', 'evaluation', 'weights', 'landscape', 'compare', 'data'];
 
 /**
  * The dashboard at panel widths of 420 and 600 px (window resized, dashboard beside the CSV editor): in every tab

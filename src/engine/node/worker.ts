@@ -46,7 +46,7 @@ import { setThreadNice } from './parallel-kernel';
 import { parseModel, predictTable, predictionsToCsv, serializeModel } from '../model/model-io';
 import { TrainingSession } from '../train/session';
 import { fitSavedSession } from '../train/saved-session';
-import { boundary, datasetInfo } from '../train/view-state';
+import { boundary, datasetInfo, landscapeView } from '../train/view-state';
 import { optimumAffordable } from '../solve/solver';
 import { isFirstOrder } from '../train/optimizers';
 import { LabError } from '../types';
@@ -147,6 +147,7 @@ export class LabWorker {
           return;
         case 'state':
         case 'speed':
+        case 'landscape':
         case 'evaluate':
         case 'export':
         case 'describe':
@@ -226,6 +227,11 @@ export class LabWorker {
         return this.startRun(req);
       case 'pause':
         return this.answer(req, () => this.stateResult());
+      case 'landscape':
+        return this.answer(req, () => {
+          const s = this.need();
+          return { type: 'landscape', landscape: landscapeView(s.session, s.data, req.p, req.q) };
+        });
       case 'speed':
         return this.answer(req, () => {
           const v = checkedSpeed(req.updatesPerSecond);

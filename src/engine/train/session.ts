@@ -73,6 +73,8 @@ export const STEP_SAMPLES = 5;
 export const STEP_BATCH_ROWS = 1024;
 /** Standard deviation of the seeded normal initial weights for init 'random' (biases start at 0). */
 export const RANDOM_INIT_SCALE = 0.01;
+/** Models with at most this many parameters keep θ at every history point (the loss landscape's path). */
+export const TRACE_MAX_PARAMS = 4096;
 
 export interface SessionOptions {
   /** Hot-loop implementation (default: the TypeScript reference kernel). */
@@ -221,6 +223,8 @@ export class TrainingSession {
   private order: Int32Array;
   private orderEpoch = -1;
   private points: HistoryPoint[] = [];
+  /** θ = [W, b] (float32) at each history point, for models of at most TRACE_MAX_PARAMS parameters. */
+  private trace: Array<{ iteration: number; theta: Float32Array }> = [];
   private stride = 1;
   private started = false;
   private startLoss: number | null = null;
@@ -366,6 +370,7 @@ export class TrainingSession {
     this.pos = 0;
     this.orderEpoch = -1;
     this.points = [];
+    this.trace = [];
     this.stride = this.config.logEvery > 0 && !this.historyPerEpoch ? this.config.logEvery : 1;
     this.started = false;
     this.startLoss = null;
@@ -494,6 +499,7 @@ export class TrainingSession {
     this.gradCache = null;
     this.paramVersion++;
     this.points = this.points.filter((p) => p.iteration <= cp.iteration);
+    this.trace = this.trace.filter((t) => t.iteration <= cp.iteration);
     const last = this.points[this.points.length - 1];
     // A point at the checkpoint whose training cost was left to the next gradient pass gets it from the replay.
     this.pendingLoss = last && last.iteration === cp.iteration && Number.isNaN(last.trainCost) ? last : null;
@@ -745,8 +751,7 @@ export class TrainingSession {
     const point = this.makePoint();
     this.startLoss = point.trainLoss;
     this.lastEpochLoss = point.trainLoss;
-    this.points.push(point);
-    this.pointVersion = this.paramVersion;
+    this.pushPoint(point);
     this.started = true;
   }
 
@@ -839,6 +844,10 @@ export class TrainingSession {
   private pushPoint(point: HistoryPoint): void {
     this.points.push(point);
     this.pointVersion = this.paramVersion;
+    if (this.theta.length <= TRACE_MAX_PARAMS) {
+      const lastTrace = this.trace[this.trace.length - 1];
+      if (!lastTrace || lastTrace.iteration < point.iteration) this.trace.push({ iteration: point.iteration, theta: Float32Array.from(this.theta) });
+    }
     if (this.points.length > MAX_HISTORY) {
       this.stride *= 2;
       const s = this.stride;
@@ -846,6 +855,8 @@ export class TrainingSession {
       this.points = this.points.filter(
         (p) => p === first || (this.historyPerEpoch ? p.epoch : p.iteration) % s === 0,
       );
+      const kept = new Set(this.points.map((p) => p.iteration));
+      this.trace = this.trace.filter((t) => kept.has(t.iteration));
       if (this.pendingLoss && this.points[this.points.length - 1] !== this.pendingLoss) this.pendingLoss = null;
     }
   }
@@ -991,6 +1002,21 @@ export class TrainingSession {
     });
     this.opt = { W: r.W, b: r.b, converged: r.converged, separable: r.separable, cost: r.objective, iterations: r.iterations };
     return this.opt;
+  }
+
+  /**
+   * The parameters θ = [W (k×n), b (k)] along the run: at the recorded history points (models of at most
+   * TRACE_MAX_PARAMS parameters; empty for larger ones), ending at the current θ.
+   */
+  parameterPath(): Array<{ iteration: number; theta: Float32Array }> {
+    const path = this.trace.filter((t) => t.iteration < this.iter);
+    path.push({ iteration: this.iter, theta: Float32Array.from(this.theta) });
+    return path;
+  }
+
+  /** The training rows' weights s_i of the objective (class weights), or null when all are 1. */
+  trainRowWeights(): Float32Array | null {
+    return this.objTrain.sampleWeights;
   }
 
   /** The optimum if it was computed already (no computation). */

@@ -5,7 +5,10 @@
 import { predictLabels } from '../model/metrics';
 import { predictProbabilities } from '../model/model-io';
 import { pixelSide } from '../prepare/pixels';
-import type { BoundaryInfo, DatasetInfo } from '../../protocol';
+import type { BoundaryInfo, DatasetInfo, LandscapeInfo } from '../../protocol';
+import { linspace, objectiveGrid, objectiveSlice, type LandscapeInput } from '../model/landscape';
+import { LabError } from '../types';
+import { TRACE_MAX_PARAMS, type TrainingSession } from './session';
 import type { LinearKernel, PreparedDataset } from '../types';
 
 /** Cells per side of the decision-boundary grid. */
@@ -85,4 +88,82 @@ export function boundary(
 function baseName(file: string): string {
   const parts = file.split(/[\\/]/);
   return parts[parts.length - 1] || file;
+}
+
+/** Grid points per side of the landscape's contour. */
+export const LANDSCAPE_CELLS = 33;
+/** Points of the BCE/MSE slice. */
+export const LANDSCAPE_SLICE_POINTS = 121;
+/** Most rows × classes the landscape evaluates per grid point (every ⌈m/rows⌉-th training row beyond). */
+export const LANDSCAPE_MAX_ROW_CLASSES = 20_000;
+
+/** The name of parameter p of θ = [W (k×n), b (k)]: w[feature] / b (binary), W[class, feature] / b[class]. */
+export function parameterName(p: number, featureNames: string[], classes: string[], k: number): string {
+  const n = featureNames.length;
+  if (p < k * n) return k === 1 ? `w[${featureNames[p]}]` : `W[${classes[Math.floor(p / n)]}, ${featureNames[p % n]}]`;
+  return k === 1 ? 'b' : `b[${classes[p - k * n]}]`;
+}
+
+/** [lo, hi] around `values`: their range padded by 30 % on each side, at least `minSpan` wide. */
+function paddedRange(values: number[], minSpan: number): [number, number] {
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  const span = Math.max(hi - lo, minSpan);
+  const mid = (lo + hi) / 2;
+  lo = mid - span / 2;
+  hi = mid + span / 2;
+  return [lo - 0.3 * span, hi + 0.3 * span];
+}
+
+/**
+ * The loss landscape of the session's current model over parameters p and q (see LandscapeInfo): J on a
+ * LANDSCAPE_CELLS² grid spanning the run's path, the current point and the optimum; J along p for both losses.
+ */
+export function landscapeView(session: TrainingSession, data: PreparedDataset, p: number, q: number): LandscapeInfo {
+  const k = session.k;
+  const n = data.n;
+  const count = k * (n + 1);
+  for (const v of [p, q]) {
+    if (!Number.isInteger(v) || v < 0 || v >= count) {
+      throw new LabError('bad-config', `landscape parameters must be whole numbers from 0 to ${count - 1} (got ${v})`);
+    }
+  }
+  const path = session.parameterPath();
+  const theta = path[path.length - 1].theta;
+  const m = data.train.m;
+  const take = Math.max(1, Math.min(m, Math.floor(LANDSCAPE_MAX_ROW_CLASSES / k)));
+  let rows: Int32Array | null = null;
+  if (take < m) {
+    const step = Math.ceil(m / take);
+    rows = Int32Array.from({ length: Math.ceil(m / step) }, (_, i) => i * step);
+  }
+  const input: LandscapeInput = {
+    X: data.train.X, y: data.train.y, n, k, rows, weights: session.trainRowWeights(), theta, l2: session.config.l2,
+  };
+  const opt = session.knownOptimum();
+  const optimum = opt && opt.converged
+    ? { x: p < k * n ? opt.W[p] : opt.b[p - k * n], y: q < k * n ? opt.W[q] : opt.b[q - k * n] }
+    : null;
+  const pts = path.map((t) => ({ iteration: t.iteration, x: t.theta[p], y: t.theta[q] }));
+  const [x0, x1] = paddedRange([...pts.map((t) => t.x), ...(optimum ? [optimum.x] : [])], 1);
+  const [y0, y1] = paddedRange([...pts.map((t) => t.y), ...(optimum ? [optimum.y] : [])], 1);
+  const xs = linspace(x0, x1, LANDSCAPE_CELLS);
+  const ys = linspace(y0, y1, LANDSCAPE_CELLS);
+  const J = objectiveGrid(input, p, q, xs, ys, session.config.loss);
+  const tp = theta[p];
+  const reach = Math.max(6, 3 * Math.abs(tp), optimum ? 2 * Math.abs(optimum.x - tp) : 0);
+  const ts = linspace(tp - reach, tp + reach, LANDSCAPE_SLICE_POINTS);
+  return {
+    p, q,
+    xName: parameterName(p, data.featureNames, data.classes, k),
+    yName: parameterName(q, data.featureNames, data.classes, k),
+    loss: session.config.loss,
+    xs, ys, J: Array.from(J),
+    path: pts,
+    pathLimit: TRACE_MAX_PARAMS,
+    optimum,
+    rows: rows ? rows.length : m,
+    totalRows: m,
+    slice: { ts, bce: Array.from(objectiveSlice(input, p, ts, 'bce')), mse: Array.from(objectiveSlice(input, p, ts, 'mse')), current: tp },
+  };
 }

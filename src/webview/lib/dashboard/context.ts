@@ -3,7 +3,7 @@ import type { FromWebview, SessionState } from '../../../protocol';
 import type { Charts } from '../charts';
 import type { Theme } from '../theme';
 
-export type TabId = 'training' | 'step' | 'evaluation' | 'weights' | 'compare' | 'data';
+export type TabId = 'training' | 'step' | 'evaluation' | 'weights' | 'landscape' | 'compare' | 'data';
 
 /** View state of the dashboard (persisted with setState; never training data). */
 export interface DashboardView {
@@ -17,6 +17,8 @@ export interface DashboardView {
   weightClass: number;
   settingsOpen: boolean;
   scrollY: number;
+  /** The Landscape tab's parameters (indices of θ = [W, b]) and the dataset they were chosen for. */
+  landscape: { p: number; q: number; dataset: string } | null;
 }
 
 export const DEFAULT_VIEW: DashboardView = {
@@ -27,6 +29,7 @@ export const DEFAULT_VIEW: DashboardView = {
   weightClass: 0,
   settingsOpen: false,
   scrollY: 0,
+  landscape: null,
 };
 
 export interface DashboardContext {
