@@ -206,8 +206,8 @@ export type WorkerRequest =
   | { id: number; type: 'speed'; updatesPerSecond: number }
   /** Back to the initial weights (iteration 0). */
   | { id: number; type: 'reset' }
-  /** Change training settings and reset (dataset kept). */
-  | { id: number; type: 'configure'; config: Partial<TrainConfig> }
+  /** Change training settings and reset (dataset kept); `keepWeights`: start from the current weights instead of `init`. */
+  | { id: number; type: 'configure'; config: Partial<TrainConfig>; keepWeights?: boolean }
   /** Metrics of the test split (train when there is none) at another threshold. */
   | { id: number; type: 'evaluate'; threshold: number }
   /** Train the same data with BCE and with MSE and return both histories. */
@@ -339,7 +339,14 @@ export type FromWebview =
   /** The timeline was moved: go to that iteration (the host answers with a new state). */
   | { type: 'goto'; iteration: number }
   /** Settings edited in the dashboard: re-train with them. */
-  | { type: 'configure'; config: Partial<TrainConfig>; /** false: wait at iteration 0 instead of training (default true). */ run?: boolean };
+  | {
+      type: 'configure';
+      config: Partial<TrainConfig>;
+      /** false: wait at iteration 0 instead of training (default true). */
+      run?: boolean;
+      /** Start the new settings from the current weights ("Apply") instead of the initial ones ("Apply and restart"). */
+      keepWeights?: boolean;
+    };
 
 /** The fastest pace a run can be given other than "as fast as possible" (0). */
 export const MAX_UPDATES_PER_SECOND = 1000;

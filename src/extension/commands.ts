@@ -304,14 +304,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return controller.run();
   };
 
-  const configure = async (config?: Partial<TrainConfig>, autoRun = true): Promise<SessionState> => {
+  const configure = async (config?: Partial<TrainConfig>, autoRun = true, keepWeights = false): Promise<SessionState> => {
     if (config === undefined) {
       await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:logistic-lab.logistic-regression-lab`);
       return controller.state ?? Promise.reject(new Error(vscode.l10n.t('No training session yet.')));
     }
     await controller.restorePending();
     resolveConfig({ ...(controller.state?.config ?? {}), ...config });
-    const state = await controller.configure(config);
+    const state = await controller.configure(config, keepWeights);
     if (autoRun) runInBackground();
     return state;
   };
@@ -452,8 +452,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(ids.predict, guarded('Predict', predict)),
     vscode.commands.registerCommand(
       ids.configure,
-      guarded('Configure', (config?: unknown, autoRun?: unknown) =>
-        configure(config === undefined ? undefined : (config as Partial<TrainConfig>), autoRun !== false),
+      guarded('Configure', (config?: unknown, autoRun?: unknown, keepWeights?: unknown) =>
+        configure(config === undefined ? undefined : (config as Partial<TrainConfig>), autoRun !== false, keepWeights === true),
       ),
     ),
     vscode.commands.registerCommand(

@@ -245,10 +245,10 @@ export class SessionController implements vscode.Disposable {
   }
 
   /** New training settings (validated by the engine), then back to iteration 0. */
-  async configure(config: Partial<TrainConfig>): Promise<SessionState> {
+  async configure(config: Partial<TrainConfig>, keepWeights = false): Promise<SessionState> {
     await this.ensureRestored();
     this.requireSession();
-    const r = await this.worker.request({ type: 'configure', config });
+    const r = await this.worker.request({ type: 'configure', config, keepWeights });
     this.setState(r.state);
     return r.state;
   }

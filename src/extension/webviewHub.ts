@@ -199,9 +199,11 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
       }
       // Values are validated by the engine's resolveConfig, which names the bad field.
       if (raw.run !== undefined && typeof raw.run !== 'boolean') return null;
-      return raw.run === false
-        ? { type: 'configure', config: config as Partial<TrainConfig>, run: false }
-        : { type: 'configure', config: config as Partial<TrainConfig> };
+      if (raw.keepWeights !== undefined && typeof raw.keepWeights !== 'boolean') return null;
+      const out: Extract<FromWebview, { type: 'configure' }> = { type: 'configure', config: config as Partial<TrainConfig> };
+      if (raw.run === false) out.run = false;
+      if (raw.keepWeights === true) out.keepWeights = true;
+      return out;
     }
     default:
       return null;

@@ -315,6 +315,15 @@ function settingField(s: AnySetting & { form: { label: string; hint: string } },
     h('input', { type: 'number', name: s.key, value: String(value), required: true, oninput: () => { settingsEdited = true; }, ...attrs }));
 }
 
+/** Set while the new settings' session is on its way (cleared by its state at iteration 0, or after 15 s). */
+let applying: number | undefined;
+function endApplying(): void {
+  if (applying === undefined) return;
+  window.clearTimeout(applying);
+  applying = undefined;
+  busyLabel = null;
+}
+
 function renderSettings(): void {
   if (!session) {
     settingsEl.hidden = true;
@@ -327,12 +336,16 @@ function renderSettings(): void {
   const form: HTMLFormElement = h('form', { id: 'settings-form', novalidate: true },
     ...FORM_SETTINGS.map((s) => settingField(s, c, () => syncRateField(form))),
     h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'primary' }, 'Apply and reset'),
+      h('button', { type: 'submit', class: 'primary', id: 'apply-keep', 'data-keep': 'true',
+        title: 'Train on with the new settings from the current weights (history and iteration count start again)' }, 'Apply'),
+      h('button', { type: 'submit', id: 'apply-restart', 'data-keep': 'false',
+        title: 'Start again from the initial weights with the new settings' }, 'Apply and restart'),
       h('button', { type: 'button', onclick: () => { settingsEdited = false; renderSettings(); } }, 'Revert'),
       message));
   syncRateField(form);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    const keepWeights = ((e as SubmitEvent).submitter as HTMLElement | null)?.dataset.keep === 'true';
     const result = readSettings(form);
     if (typeof result === 'string') {
       message.textContent = result;
@@ -341,7 +354,12 @@ function renderSettings(): void {
     }
     message.textContent = '';
     settingsEdited = false;
-    post({ type: 'configure', config: result });
+    // Until the new session's state arrives the old verdict must not stand for the new settings.
+    busyLabel = keepWeights ? 'Applying the settings from the current weights…' : 'Restarting with the new settings…';
+    applying = window.setTimeout(endApplying, 15_000);
+    renderBanners();
+    renderToolbar();
+    post(keepWeights ? { type: 'configure', config: result, keepWeights: true } : { type: 'configure', config: result });
   });
   settingsEl.replaceChildren(h('summary', null, 'Settings'), form);
   settingsEl.open = host.viewState.settingsOpen;
@@ -545,6 +563,7 @@ function applyMetrics(train: ConfusionMetrics, test: ConfusionMetrics | null): v
 function onMessage(msg: ToWebview): void {
   switch (msg.type) {
     case 'state': {
+      if (applying !== undefined && msg.state && msg.state.iteration === 0) endApplying();
       const first = session === null;
       const prevStep = session?.lastStep?.iteration ?? null;
       session = msg.state;

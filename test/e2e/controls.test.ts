@@ -217,6 +217,10 @@ test('Hand-check mode by mouse: 4 rows per update from a random start, every row
     assert.match(text, /Every row of this batch is shown at full precision/);
     assert.match(text, /CSV line \d+/, 'rows named by their CSV line');
     assert.ok(!/NaN|undefined/.test(text), 'no NaN or undefined');
+    // No box of the step panel scrolls vertically (formula boxes used to show tiny ▲▼ scrollbars).
+    const vertical = await frame.$$eval('#tab-step .hscroll', (els) =>
+      els.filter((e) => e.scrollHeight > e.clientHeight + 1 || getComputedStyle(e).overflowY === 'auto').map((e) => e.getAttribute('aria-label')));
+    assert.deepEqual(vertical, [], 'no vertical scrolling in the step panel');
     // Four sample columns plus the label column in the (transposed) samples table.
     assert.equal(await frame.locator('#step-samples thead th').count(), 5);
     await screenshot(page, 'e2e-handcheck-1-step');
@@ -227,6 +231,45 @@ test('Hand-check mode by mouse: 4 rows per update from a random start, every row
     assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
   } catch (e) {
     await screenshot(vs.page, 'e2e-handcheck-failure').catch(() => undefined);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
+});
+
+test('Settings by mouse: Apply trains on from the current weights, Apply and restart starts again', { timeout: 240_000 }, async () => {
+  const vs = await startVsCode({
+    workspace: 'samples',
+    theme: 'Default Light Modern',
+    viewport: { width: 1400, height: 900 },
+    settings: { 'logisticLab.epochs': 30, 'logisticLab.learningRate': 0.5 },
+  });
+  try {
+    const page = vs.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Logistic Lab"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await trainFromExplorer(page, 'titanic.csv', 'Survived', 'apply');
+    const frame = await dashboard(page);
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 60_000 });
+    const cost = async (): Promise<number> => Number(((await frame.textContent('#kpi-train-cost .kpi-value')) ?? '').trim());
+    const trainedCost = await cost();
+    await frame.locator('#settings > summary').click();
+    await frame.locator('#field-learningRate input').fill('0.05');
+    await frame.locator('#apply-keep').click();
+    await frame.waitForFunction(() => Number((document.querySelector('#hdr-iteration .fact-value')?.textContent ?? '').replace(/[^\d]/g, '')) === 0
+      || document.querySelector('#status')?.getAttribute('data-state') === 'running', undefined, { timeout: 20_000 });
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 60_000 });
+    const keptCost = await cost();
+    assert.ok(keptCost <= trainedCost + 1e-4, `Apply goes on from the trained weights: J ${trainedCost} → ${keptCost}`);
+    await screenshot(page, 'e2e-apply-1-kept');
+    await frame.locator('#tabbtn-training').click();
+    if (!(await frame.$eval('#settings', (d) => (d as HTMLDetailsElement).open))) await frame.locator('#settings > summary').click();
+    await frame.locator('#apply-restart').click();
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 60_000 });
+    const restartedCost = await cost();
+    assert.ok(restartedCost > keptCost + 0.01, `Apply and restart starts from W = 0 with α = 0.05: J ${restartedCost} after 30 epochs (kept: ${keptCost})`);
+    assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
+  } catch (e) {
+    await screenshot(vs.page, 'e2e-apply-failure').catch(() => undefined);
     throw e;
   } finally {
     await vs.stop();

@@ -252,7 +252,9 @@ export class LabWorker {
         return this.answer(req, () => {
           const s = this.need();
           const config: Partial<TrainConfig> = { ...s.session.config, ...req.config };
-          const session = new TrainingSession(s.data, config, { kernel: this.kernel, computeOptimum: s.computeOptimum });
+          const w = s.session.weights();
+          const start = req.keepWeights ? [...w.W, ...w.b] : undefined;
+          const session = new TrainingSession(s.data, config, { kernel: this.kernel, computeOptimum: s.computeOptimum, start });
           s.session = session;
           s.threshold = session.config.threshold;
           s.lastStep = null;

@@ -81,6 +81,11 @@ export interface SessionOptions {
   kernel?: LinearKernel;
   /** Solve for the exact optimum and record distances to it in the history (default true; loss 'bce' only). */
   computeOptimum?: boolean;
+  /**
+   * θ = [W (k×n), b (k)] at iteration 0 instead of the `init` rule, e.g. the weights of a previous run continued
+   * with new settings ("Apply"); reset and going back return to it.
+   */
+  start?: ArrayLike<number>;
 }
 
 /** Everything needed to continue a session exactly where it was (JSON-serialisable). */
@@ -223,6 +228,8 @@ export class TrainingSession {
   private order: Int32Array;
   private orderEpoch = -1;
   private points: HistoryPoint[] = [];
+  /** θ at iteration 0 when given (SessionOptions.start), else null: the `init` rule. */
+  private readonly start: Float64Array | null = null;
   /** θ = [W, b] (float32) at each history point, for models of at most TRACE_MAX_PARAMS parameters. */
   private trace: Array<{ iteration: number; theta: Float32Array }> = [];
   private stride = 1;
@@ -257,6 +264,12 @@ export class TrainingSession {
   constructor(data: PreparedDataset, config: Partial<TrainConfig> = {}, options: SessionOptions = {}) {
     this.config = resolveConfig(config);
     this.data = data;
+    if (options.start) {
+      if (options.start.length !== (data.classes.length === 2 ? 1 : data.classes.length) * (data.n + 1)) {
+        throw new RangeError(`TrainingSession: start has ${options.start.length} parameters, the model ${(data.classes.length === 2 ? 1 : data.classes.length) * (data.n + 1)}`);
+      }
+      this.start = Float64Array.from(options.start);
+    }
     this.K = data.classes.length;
     if (this.K < 2) throw new LabError('single-class-target', `target '${data.target}' has fewer than 2 classes`);
     this.k = this.K === 2 ? 1 : this.K;
@@ -357,7 +370,9 @@ export class TrainingSession {
    */
   reset(): void {
     this.theta64.fill(0);
-    if (this.config.init === 'random') {
+    if (this.start) {
+      this.theta64.set(this.start);
+    } else if (this.config.init === 'random') {
       const rng = createRng(deriveSeed(this.config.seed, INIT_STREAM));
       for (let q = 0; q < this.W.length; q++) this.theta64[q] = RANDOM_INIT_SCALE * normal(rng);
     }
