@@ -96,6 +96,33 @@ export interface LandscapeInfo {
   slice: { ts: number[]; bce: number[]; mse: number[]; current: number };
 }
 
+/** The information view of the current model on one split (see engine/model/information.ts), in nats. */
+export interface InformationView {
+  m: number;
+  /** The split's log loss: the same number as everywhere else (the mean of the rows' information). */
+  crossEntropy: number;
+  labelEntropy: number;
+  classes: string[];
+  shares: number[];
+  meanPredicted: number[];
+  marginalCrossEntropy: number;
+  marginalKl: number;
+  edges: number[];
+  counts: number[];
+  worst: Array<{ line: number | null; row: number; label: string; probability: number; information: number }>;
+}
+
+/** One prepared row (what-if view): x as the model sees it (standardised, indicators), label and CSV line. */
+export interface RowInfo {
+  split: 'train' | 'test';
+  index: number;
+  /** Rows in the split. */
+  m: number;
+  x: number[];
+  label: string;
+  line: number | null;
+}
+
 /** One run of the BCE-vs-MSE comparison. */
 export interface ComparisonRun {
   loss: LossKind;
@@ -132,6 +159,8 @@ export interface SessionState {
   baseline: BaselineSummary;
   lastStep: StepRecord | null;
   boundary: BoundaryInfo | null;
+  /** −log a of the true class per row, the labels' entropy, cross-entropy = entropy + KL: training and test split. */
+  information: { train: InformationView | null; test: InformationView | null };
   comparison: ComparisonRun[] | null;
 }
 
@@ -197,6 +226,8 @@ export type WorkerRequest =
   | { id: number; type: 'run' }
   /** Stop a running `run` at the next update boundary. */
   | { id: number; type: 'pause' }
+  /** One prepared row of a split (its features x as the model sees them, its label and CSV line), for the what-if view. */
+  | { id: number; type: 'row'; split: 'train' | 'test'; index: number }
   /** The loss landscape over parameters p and q (indices of θ = [W, b]). */
   | { id: number; type: 'landscape'; p: number; q: number }
   /**
@@ -257,7 +288,8 @@ export type WorkerResult =
   | { type: 'snapshot'; saved: SavedSession | null; chars: number }
   | { type: 'closed' }
   | { type: 'speed'; updatesPerSecond: number }
-  | { type: 'landscape'; landscape: LandscapeInfo };
+  | { type: 'landscape'; landscape: LandscapeInfo }
+  | { type: 'row'; row: RowInfo };
 
 /** Which result each request type answers with: the one request→reply map of host and worker. */
 export interface ResultByRequest {
@@ -272,6 +304,7 @@ export interface ResultByRequest {
   pause: 'state';
   speed: 'speed';
   landscape: 'landscape';
+  row: 'row';
   reset: 'state';
   configure: 'state';
   evaluate: 'metrics';
@@ -300,6 +333,8 @@ export type ToWebview =
   | { type: 'metrics'; requestId?: number; test: ConfusionMetrics | null; train: ConfusionMetrics }
   /** An error to show inline (also shown as a VS Code notification by the host). */
   | { type: 'error'; message: string }
+  /** The answer to a webview's `row` request (null with `error` when there is no such row). */
+  | { type: 'row'; requestId: number; row: RowInfo | null; error?: string }
   /** The answer to a webview's `landscape` request (null with `error` when it could not be computed). */
   | { type: 'landscape'; requestId: number; landscape: LandscapeInfo | null; error?: string }
   /** The user stepped (Step, F10 from any tab, Step Back, Go to Iteration, the timeline): show the Step tab. */
@@ -332,6 +367,8 @@ export type FromWebview =
   | { type: 'extend'; epochs: number }
   /** Put `text` on the clipboard (e.g. the step's rows as TSV); `what` names it in the confirmation. */
   | { type: 'copy'; what: 'rows'; text: string }
+  /** The what-if view wants row `index` of a split; the host answers with `row` and the same requestId. */
+  | { type: 'row'; requestId: number; split: 'train' | 'test'; index: number }
   /** The Landscape tab wants J over parameters p and q; the host answers with `landscape` and the same requestId. */
   | { type: 'landscape'; requestId: number; p: number; q: number }
   /** The speed slider moved: runs make at most this many updates a second (0 = as fast as possible). */

@@ -98,6 +98,12 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
       case 'goto':
         void vscode.commands.executeCommand(COMMAND_IDS.goTo, msg.iteration);
         return;
+      case 'row':
+        controller.row(msg.split, msg.index).then(
+          (row) => reply({ type: 'row', requestId: msg.requestId, row }),
+          (err: unknown) => reply({ type: 'row', requestId: msg.requestId, row: null, error: err instanceof Error ? err.message : String(err) }),
+        );
+        return;
       case 'landscape':
         controller.landscape(msg.p, msg.q).then(
           (landscape) => reply({ type: 'landscape', requestId: msg.requestId, landscape }),

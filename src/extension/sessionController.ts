@@ -13,7 +13,7 @@
  */
 import * as vscode from 'vscode';
 import type { ConfusionMetrics, PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
-import type { ColumnInfo, ComparisonRun, LandscapeInfo, ProgressInfo, SavedSession, SessionState } from '../protocol';
+import type { ColumnInfo, ComparisonRun, LandscapeInfo, ProgressInfo, RowInfo, SavedSession, SessionState } from '../protocol';
 import type { Log } from './log';
 import { MAX_SAVED_CHARS, RUN_SAVE_INTERVAL_MS, SAVE_DELAY_MS, staleReason, type SessionStore } from './persistence';
 import { WorkerFailure, type WorkerClient } from './workerClient';
@@ -122,6 +122,12 @@ export class SessionController implements vscode.Disposable {
   async describe(file: string): Promise<DescribedFile> {
     const r = await this.withBusy(`Reading ${baseName(file)}…`, () => this.worker.request({ type: 'describe', file }));
     return { rows: r.rows, columns: r.columns, suggested: r.suggested };
+  }
+
+  /** One prepared row of a split (what-if view). */
+  async row(split: 'train' | 'test', index: number): Promise<RowInfo> {
+    this.requireSession();
+    return (await this.worker.request({ type: 'row', split, index })).row;
   }
 
   /** The loss landscape of the current model over parameters p and q (see LandscapeInfo). */
@@ -532,6 +538,9 @@ export class SessionController implements vscode.Disposable {
     if (s) {
       const history = p.history ? p.history.slice() : s.history.concat(p.newHistory);
       this.current = { ...s, iteration: p.iteration, epoch: p.epoch, running: p.running, done: p.done, history };
+      if (p.convergence) this.current.convergence = p.convergence;
+      if (p.weights) this.current.weights = p.weights;
+      if (p.boundary !== undefined) this.current.boundary = p.boundary;
       if (this.runPromise && Date.now() >= this.nextRunSave) {
         this.nextRunSave = Date.now() + RUN_SAVE_INTERVAL_MS;
         this.scheduleSave();

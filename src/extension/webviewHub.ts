@@ -9,6 +9,8 @@ import { settingsOf } from '../engine/settings-schema';
 import type { TrainConfig } from '../engine/types';
 import type { FromWebview, ProgressInfo, SessionState, ToWebview, WebviewCommand } from '../protocol';
 import { checkedSpeed } from '../protocol';
+import { cloneProgress, mergeProgress } from './progress-merge';
+
 
 /** Minimum time between two progress messages to the webviews. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -115,20 +117,6 @@ export class WebviewHub implements vscode.Disposable {
   }
 }
 
-function cloneProgress(p: ProgressInfo): ProgressInfo {
-  const out: ProgressInfo = { ...p, newHistory: p.newHistory.slice() };
-  if (p.history) out.history = p.history.slice();
-  return out;
-}
-
-/** `a` then `b` as one update: a full history stays full (with b's points appended), else points concatenate. */
-export function mergeProgress(a: ProgressInfo, b: ProgressInfo): ProgressInfo {
-  const base = { iteration: b.iteration, epoch: b.epoch, running: b.running, done: b.done };
-  if (b.history) return { ...base, newHistory: [], history: b.history.slice() };
-  if (a.history) return { ...base, newHistory: [], history: a.history.concat(b.newHistory) };
-  return { ...base, newHistory: a.newHistory.concat(b.newHistory) };
-}
-
 /** Every command a page may ask for (a Record, so a new WebviewCommand that is not listed is a type error). */
 const COMMAND_LIST: Record<WebviewCommand, true> = {
   train: true,
@@ -175,6 +163,10 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
     case 'goto':
       return typeof raw.iteration === 'number' && Number.isInteger(raw.iteration) && raw.iteration >= 0
         ? { type: 'goto', iteration: raw.iteration }
+        : null;
+    case 'row':
+      return typeof raw.requestId === 'number' && (raw.split === 'train' || raw.split === 'test') && Number.isInteger(raw.index) && (raw.index as number) >= 0
+        ? { type: 'row', requestId: raw.requestId, split: raw.split, index: raw.index as number }
         : null;
     case 'landscape':
       return typeof raw.requestId === 'number' && Number.isInteger(raw.p) && Number.isInteger(raw.q) &&

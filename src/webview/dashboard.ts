@@ -30,6 +30,7 @@ import { renderStep } from './lib/dashboard/step';
 import { renderTraining, updateTrainingCharts } from './lib/dashboard/training';
 import { renderWeights, updateWeights } from './lib/dashboard/weights';
 import { defaultPair, renderLandscape, updateLandscape, type LandscapePair } from './lib/dashboard/landscape';
+import { updateWhatIf, whatIfCard, type WhatIfState } from './lib/dashboard/whatif';
 
 
 const TABS: Array<{ id: TabId; label: string }> = [
@@ -460,7 +461,11 @@ function drawTab(tab: TabId, panel: HTMLElement): void {
     case 'training': renderTraining(scoped, panel); break;
     case 'step': renderStep(scoped, panel); break;
     case 'evaluation': renderEvaluation(scoped, panel, onThreshold); break;
-    case 'weights': renderWeights(scoped, panel); break;
+    case 'weights':
+      renderWeights(scoped, panel);
+      panel.append(whatIfCard(scoped, whatIf, whatIfHandlers));
+      if (!whatIf.row && !whatIf.error) requestRow('train', 0);
+      break;
     case 'compare': renderCompare(scoped, panel); break;
     case 'data': renderData(scoped, panel); break;
     case 'landscape': {
@@ -477,6 +482,31 @@ function drawTab(tab: TabId, panel: HTMLElement): void {
     }
   }
 }
+
+// ───────────────────────────── What-if ─────────────────────────────
+
+const whatIf: WhatIfState = { row: null, x: null, error: null };
+let rowRequest = 0;
+
+function requestRow(split: 'train' | 'test', index: number): void {
+  post({ type: 'row', requestId: ++rowRequest, split, index });
+}
+
+/** Redraws the what-if card in place (the rest of the Weights tab stays). */
+function redrawWhatIf(): void {
+  if (!session || host.viewState.tab !== 'weights') return;
+  const old = document.getElementById('whatif-card');
+  const scoped = scopedContext(context(session), 'weights');
+  if (old) old.replaceWith(whatIfCard(scoped, whatIf, whatIfHandlers));
+}
+
+const whatIfHandlers = {
+  load: (split: 'train' | 'test', index: number): void => requestRow(split, index),
+  edit: (x: number[]): void => {
+    whatIf.x = x;
+    redrawWhatIf();
+  },
+};
 
 // ───────────────────────────── Landscape ─────────────────────────────
 
@@ -563,6 +593,11 @@ function applyMetrics(train: ConfusionMetrics, test: ConfusionMetrics | null): v
 function onMessage(msg: ToWebview): void {
   switch (msg.type) {
     case 'state': {
+      if (msg.state && whatIf.row && (session?.dataset.filePath !== msg.state.dataset.filePath || session?.weights.n !== msg.state.weights.n)) {
+        whatIf.row = null;
+        whatIf.x = null;
+        whatIf.error = null;
+      }
       if (applying !== undefined && msg.state && msg.state.iteration === 0) endApplying();
       const first = session === null;
       const prevStep = session?.lastStep?.iteration ?? null;
@@ -596,6 +631,7 @@ function onMessage(msg: ToWebview): void {
       if (p.weights) {
         if (host.viewState.tab === 'weights' && panels.get('weights')!.childElementCount > 0 && !dirty.has('weights')) {
           updateWeights(scopedContext(context(session), 'weights'));
+          updateWhatIf(scopedContext(context(session), 'weights'), whatIf);
         } else dirty.add('weights');
       }
       break;
@@ -614,6 +650,14 @@ function onMessage(msg: ToWebview): void {
       renderBanners();
       renderToolbar();
       break;
+    case 'row': {
+      if (msg.requestId !== rowRequest) break;
+      whatIf.row = msg.row;
+      whatIf.x = msg.row ? msg.row.x.slice() : null;
+      whatIf.error = msg.row ? null : msg.error ?? 'That row could not be loaded.';
+      redrawWhatIf();
+      break;
+    }
     case 'landscape': {
       if (msg.requestId !== landscapeRequest) break; // a newer request is on its way
       landscapeData = msg.landscape;

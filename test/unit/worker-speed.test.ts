@@ -40,22 +40,27 @@ test('at 10 updates a second a run makes about 10 a second and reports each; spe
   h.send({ id: 2, type: 'speed', updatesPerSecond: 10 });
   assert.deepEqual(await h.result(2), { type: 'speed', updatesPerSecond: 10 });
   h.send({ id: 3, type: 'run' });
-  await sleep(1200);
-  const slow = h.progress.length > 0 ? h.progress[h.progress.length - 1].iteration : 0;
-  // 1.2 s at 10/s: about 12 updates (a loaded machine may make fewer, never a burst of hundreds).
-  assert.ok(slow >= 3 && slow <= 16, `iterations after 1.2 s at 10/s: ${slow}`);
-  const seen = new Set(h.progress.map((p) => p.iteration));
-  assert.ok(seen.size >= slow - 2, `a progress report for (nearly) every update: ${seen.size} reports for ${slow} updates`);
-  h.send({ id: 4, type: 'speed', updatesPerSecond: 0 });
-  await h.result(4);
-  await sleep(600);
-  h.send({ id: 5, type: 'pause' });
-  const paused = await h.result(5);
-  assert.equal(paused.type, 'state');
-  const fast = paused.type === 'state' ? paused.state.iteration : 0;
-  assert.ok(fast > slow + 50, `as fast as possible after the change: ${fast} updates (was ${slow})`);
-  assert.equal(paused.type === 'state' ? paused.state.updatesPerSecond : -1, 0);
-  await h.result(3);
+  try {
+    await sleep(1200);
+    const slow = h.progress.length > 0 ? h.progress[h.progress.length - 1].iteration : 0;
+    // 1.2 s at 10/s: about 12 updates (a busy machine may make fewer; never a burst of hundreds).
+    assert.ok(slow >= 2 && slow <= 20, `iterations after 1.2 s at 10/s: ${slow}`);
+    const seen = new Set(h.progress.map((p) => p.iteration));
+    assert.ok(seen.size >= Math.floor(slow / 2), `a progress report for (nearly) every update: ${seen.size} reports for ${slow} updates`);
+    h.send({ id: 4, type: 'speed', updatesPerSecond: 0 });
+    await h.result(4);
+    await sleep(600);
+    h.send({ id: 5, type: 'pause' });
+    const paused = await h.result(5);
+    assert.equal(paused.type, 'state');
+    const fast = paused.type === 'state' ? paused.state.iteration : 0;
+    assert.ok(fast > slow + 50, `as fast as possible after the change: ${fast} updates (was ${slow})`);
+    assert.equal(paused.type === 'state' ? paused.state.updatesPerSecond : -1, 0);
+  } finally {
+    // Whatever failed, the run stops (else it trains its 100000 epochs and the test process never ends).
+    h.send({ id: 6, type: 'pause' });
+    await h.result(3);
+  }
 });
 
 test('a speed outside 0…1000 is refused with the range, and the pace stays', async () => {
@@ -70,4 +75,19 @@ test('a speed outside 0…1000 is refused with the range, and the pace stays', a
   h.send({ id: 3, type: 'load', file: sample, prepare: { target: 'Survived' }, config: {} });
   const r = await h.result(3);
   assert.equal(r.type === 'state' ? r.state.updatesPerSecond : -1, 5);
+});
+
+test('merged progress keeps the newest live verdict, weights and boundary of the updates it merges', async () => {
+  const { mergeProgress } = await import('../../src/extension/progress-merge');
+  const w1 = { k: 1, n: 2, W: [1, 2], b: [0] };
+  const w2 = { k: 1, n: 2, W: [3, 4], b: [1] };
+  const base = { epoch: 0, running: true, done: false, newHistory: [] };
+  const a = { ...base, iteration: 1, weights: w1, boundary: null };
+  const b = { ...base, iteration: 2 };
+  const c = { ...base, iteration: 3, weights: w2 };
+  const ab = mergeProgress(a, b);
+  assert.deepEqual(ab.weights, w1, 'weights of the earlier update are not lost');
+  assert.equal(ab.boundary, null);
+  assert.deepEqual(mergeProgress(ab, c).weights, w2, 'the newest weights win');
+  assert.equal(mergeProgress(ab, c).iteration, 3);
 });

@@ -46,7 +46,7 @@ import { setThreadNice } from './parallel-kernel';
 import { parseModel, predictTable, predictionsToCsv, serializeModel } from '../model/model-io';
 import { TrainingSession } from '../train/session';
 import { fitSavedSession } from '../train/saved-session';
-import { boundary, datasetInfo, landscapeView } from '../train/view-state';
+import { boundary, datasetInfo, informationView, landscapeView } from '../train/view-state';
 import { optimumAffordable } from '../solve/solver';
 import { isFirstOrder } from '../train/optimizers';
 import { LabError } from '../types';
@@ -148,6 +148,7 @@ export class LabWorker {
         case 'state':
         case 'speed':
         case 'landscape':
+        case 'row':
         case 'evaluate':
         case 'export':
         case 'describe':
@@ -227,6 +228,26 @@ export class LabWorker {
         return this.startRun(req);
       case 'pause':
         return this.answer(req, () => this.stateResult());
+      case 'row':
+        return this.answer(req, () => {
+          const s = this.need();
+          const split = req.split === 'test' ? s.data.test : s.data.train;
+          if (!Number.isInteger(req.index) || req.index < 0 || req.index >= split.m) {
+            throw new LabError('bad-config', `the ${req.split === 'test' ? 'test' : 'training'} split has rows 1 to ${split.m} (got ${req.index + 1})`);
+          }
+          const n = s.data.n;
+          const r = split.sourceRows[req.index];
+          const lines = s.data.csvLines;
+          return {
+            type: 'row',
+            row: {
+              split: req.split, index: req.index, m: split.m,
+              x: Array.from(split.X.subarray(req.index * n, (req.index + 1) * n)),
+              label: s.data.classes[split.y[req.index]],
+              line: lines ? (lines.each ? lines.each[r] : lines.first + r) : null,
+            },
+          };
+        });
       case 'landscape':
         return this.answer(req, () => {
           const s = this.need();
@@ -673,6 +694,7 @@ export class LabWorker {
       baseline: session.baseline(),
       lastStep: s.lastStep,
       boundary: data.n === 2 ? boundary(data, w.W, w.b, w.k, s.threshold, this.kernel) : null,
+      information: { train: informationView(session, data, 'train', this.kernel), test: informationView(session, data, 'test', this.kernel) },
       comparison: s.comparison,
     };
   }

@@ -5,7 +5,8 @@
 import { predictLabels } from '../model/metrics';
 import { predictProbabilities } from '../model/model-io';
 import { pixelSide } from '../prepare/pixels';
-import type { BoundaryInfo, DatasetInfo, LandscapeInfo } from '../../protocol';
+import type { BoundaryInfo, DatasetInfo, InformationView, LandscapeInfo } from '../../protocol';
+import { informationSummary } from '../model/information';
 import { linspace, objectiveGrid, objectiveSlice, type LandscapeInput } from '../model/landscape';
 import { LabError } from '../types';
 import { TRACE_MAX_PARAMS, type TrainingSession } from './session';
@@ -165,5 +166,31 @@ export function landscapeView(session: TrainingSession, data: PreparedDataset, p
     rows: rows ? rows.length : m,
     totalRows: m,
     slice: { ts, bce: Array.from(objectiveSlice(input, p, ts, 'bce')), mse: Array.from(objectiveSlice(input, p, ts, 'mse')), current: tp },
+  };
+}
+
+/** The information view of the session's model on a split, with the worst rows named by CSV line and class. */
+export function informationView(session: TrainingSession, data: PreparedDataset, split: 'train' | 'test', kernel: LinearKernel): InformationView | null {
+  const s = split === 'train' ? data.train : data.test;
+  const w = session.weights();
+  const info = informationSummary(s, data.n, w.k, data.classes.length, w.W, w.b, kernel);
+  if (!info) return null;
+  const line = (row: number): number | null => {
+    if (!data.csvLines) return null;
+    const r = s.sourceRows[row];
+    return data.csvLines.each ? data.csvLines.each[r] : data.csvLines.first + r;
+  };
+  return {
+    m: info.m,
+    crossEntropy: session.logLoss(split),
+    labelEntropy: info.labelEntropy,
+    classes: data.classes.slice(),
+    shares: info.shares,
+    meanPredicted: info.meanPredicted,
+    marginalCrossEntropy: info.marginalCrossEntropy,
+    marginalKl: info.marginalKl,
+    edges: info.edges,
+    counts: info.counts,
+    worst: info.worst.map((x) => ({ line: line(x.row), row: x.row, label: data.classes[s.y[x.row]], probability: x.probability, information: x.information })),
   };
 }

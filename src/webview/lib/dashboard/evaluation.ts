@@ -11,6 +11,7 @@ import { hscroll } from '../overflow';
 import { secondColor } from '../palette';
 import { mix, textOn } from '../theme';
 import { isBinary, type DashboardContext } from './context';
+import { informationCard } from './information';
 
 /** The metrics shown: the chosen split, falling back to train when there is no test set. */
 export function shownMetrics(ctx: DashboardContext): { metrics: ConfusionMetrics; split: 'test' | 'train' } {
@@ -54,6 +55,9 @@ export function renderEvaluation(ctx: DashboardContext, root: HTMLElement, onThr
   const body = h('div', { id: 'metrics-body' });
   root.append(h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Confusion matrix'), controls), body));
   renderMetricsBody(ctx, body);
+  const shownSplit = shownMetrics(ctx).split;
+  const info = informationCard(ctx, shownSplit === 'test' ? state.information.test : state.information.train, shownSplit);
+  if (info) root.append(info);
 }
 
 /** (Re)draws the matrix, the metric tables and the ROC curve from the current metrics. */
