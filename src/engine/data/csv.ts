@@ -884,12 +884,14 @@ function readRows(sc: Scanner, cols: Columns): number {
     let p = sc.pos;
     let j = 0;
     for (;; j++) {
+      // The fast paths take a field ending at q (the byte there, c, is the delimiter, a line end or −1 for the end
+      // of input); `taken` says one did, and the shared code below moves past its end.
+      let taken = false;
+      let q = p;
+      let c = q < n ? b[q] : -1;
       if (j < ncols && kind[j] === 0) {
-        // Fast path on locals for the common field: an unquoted `[-]digits[.digits]`, ≤ 15 digits,
-        // directly followed by the delimiter, a line end or the end of input. Value = mantissa / 10^fraction
-        // digits (one correctly rounded division of exact operands).
-        let q = p;
-        let c = q < n ? b[q] : -1;
+        // A number: an unquoted `[-]digits[.digits]`, ≤ 15 digits, directly followed by the delimiter, a line end
+        // or the end of input. Value = mantissa / 10^fraction digits (one correctly rounded division of exact operands).
         const neg = c === 45;
         if (neg) c = ++q < n ? b[q] : -1;
         let mant = 0;
@@ -912,41 +914,29 @@ function readRows(sc: Scanner, cols: Columns): number {
         if (digits !== 0 && digits <= 15 && (c === delim || c === LF || c === CR || c === -1)) {
           const v = frac === 0 ? mant : mant / POW10[frac];
           nums[j][row] = neg ? -v : v;
-          if (c === delim) {
-            p = q + 1;
-            continue;
-          }
-          if (c !== -1) {
-            sc.line++;
-            q++;
-            if (c === CR && q < n && b[q] === LF) q++;
-          }
-          p = q;
-          break;
+          taken = true;
+        }
+      } else if (j < ncols && kind[j] === 1 && c !== QUOTE && c !== SPACE && c !== TAB) {
+        // A text field: unquoted, not starting or ending with padding, looked up by its bytes.
+        while (c !== delim && c !== LF && c !== CR && c !== -1) c = ++q < n ? b[q] : -1;
+        const last = q > p ? b[q - 1] : -1;
+        if (last !== SPACE && last !== TAB) {
+          cols.storeText(j, row, b, p, q);
+          taken = true;
         }
       }
-      if (j < ncols && kind[j] === 1) {
-        // Fast path for a text field: unquoted, not starting or ending with padding, looked up by its bytes.
-        let q = p;
-        let c = q < n ? b[q] : -1;
-        if (c !== QUOTE && c !== SPACE && c !== TAB) {
-          while (c !== delim && c !== LF && c !== CR && c !== -1) c = ++q < n ? b[q] : -1;
-          const last = q > p ? b[q - 1] : -1;
-          if (last !== SPACE && last !== TAB) {
-            cols.storeText(j, row, b, p, q);
-            if (c === delim) {
-              p = q + 1;
-              continue;
-            }
-            if (c !== -1) {
-              sc.line++;
-              q++;
-              if (c === CR && q < n && b[q] === LF) q++;
-            }
-            p = q;
-            break;
-          }
+      if (taken) {
+        if (c === delim) {
+          p = q + 1;
+          continue;
         }
+        if (c !== -1) {
+          sc.line++;
+          q++;
+          if (c === CR && q < n && b[q] === LF) q++;
+        }
+        p = q;
+        break;
       }
       sc.pos = p;
       const r = sc.nextField();
