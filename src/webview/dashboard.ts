@@ -375,6 +375,24 @@ function syncRateField(form: HTMLFormElement): void {
   const exact = isExactFit(optimizer);
   if (input) input.disabled = exact;
   if (label) label.textContent = exact ? 'α: not used by newton/lbfgs' : (settingOf('learningRate')?.form?.label ?? 'learning rate α');
+  // The stable bound for these data, on the field itself: gradient descent's cost falls at every step for α < 2/L.
+  const field = form.querySelector('#field-learningRate');
+  if (!field) return;
+  let note = field.querySelector<HTMLElement>('#rate-bound');
+  const bound = session?.convergence.stableRate ?? null;
+  if (exact || bound === null || !Number.isFinite(bound)) {
+    note?.remove();
+    return;
+  }
+  if (!note) {
+    note = h('span', { class: 'field-bound', id: 'rate-bound' });
+    field.append(note);
+    input?.addEventListener('input', () => syncRateField(form));
+  }
+  const alpha = input ? Number(input.value) : NaN;
+  const over = Number.isFinite(alpha) && alpha >= bound;
+  note.textContent = over ? `≥ 2/L = ${fmt(bound, 3)}: the cost can rise` : `stable for α < 2/L = ${fmt(bound, 3)}`;
+  note.classList.toggle('warn', over);
 }
 
 /**

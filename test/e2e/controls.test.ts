@@ -253,6 +253,12 @@ test('Settings by mouse: Apply trains on from the current weights, Apply and res
     const cost = async (): Promise<number> => Number(((await frame.textContent('#kpi-train-cost .kpi-value')) ?? '').trim());
     const trainedCost = await cost();
     await frame.locator('#settings > summary').click();
+    // The stable bound of these data on the α field, and a warning above it.
+    assert.match((await frame.textContent('#rate-bound')) ?? '', /stable for α < 2\/L = 3\.7\d/);
+    await frame.locator('#field-learningRate input').fill('100');
+    await frame.waitForSelector('#rate-bound.warn', { timeout: 5_000 });
+    assert.match((await frame.textContent('#rate-bound')) ?? '', /the cost can rise/);
+    await frame.locator('#settings').screenshot({ path: 'test-artifacts/screenshots/e2e-apply-0-rate-bound.png' });
     await frame.locator('#field-learningRate input').fill('0.05');
     await frame.locator('#apply-keep').click();
     await frame.waitForFunction(() => Number((document.querySelector('#hdr-iteration .fact-value')?.textContent ?? '').replace(/[^\d]/g, '')) === 0
@@ -263,8 +269,11 @@ test('Settings by mouse: Apply trains on from the current weights, Apply and res
     await screenshot(page, 'e2e-apply-1-kept');
     await frame.locator('#tabbtn-training').click();
     if (!(await frame.$eval('#settings', (d) => (d as HTMLDetailsElement).open))) await frame.locator('#settings > summary').click();
+    const keptText = (await frame.textContent('#kpi-train-cost .kpi-value')) ?? '';
     await frame.locator('#apply-restart').click();
-    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 60_000 });
+    // The restarted run's own end: another cost, then done.
+    await frame.waitForFunction((t) => (document.querySelector('#kpi-train-cost .kpi-value')?.textContent ?? t) !== t
+      && document.querySelector('#status')?.getAttribute('data-state') === 'done', keptText, { timeout: 60_000 });
     const restartedCost = await cost();
     assert.ok(restartedCost > keptCost + 0.01, `Apply and restart starts from W = 0 with α = 0.05: J ${restartedCost} after 30 epochs (kept: ${keptCost})`);
     assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
