@@ -8,6 +8,7 @@
  * Shapes: X m×n row-major, W k×n, b k (k = 1 binary: a = p(class 1)), y class indices. Pure.
  */
 import type { LinearKernel, Split } from '../types';
+import { rowLoss } from './landscape';
 
 /** A summary of −log a_true over a split (see the module comment). */
 export interface InformationSummary {
@@ -31,19 +32,6 @@ export const INFORMATION_BINS = 24;
 /** Rows listed as the most surprising. */
 export const INFORMATION_WORST = 5;
 
-/** −log a_y from the scores z (k of them; k = 1: z of class 1), stably: softplus / logsumexp. */
-function information(z: Float32Array, o: number, k: number, y: number): number {
-  if (k === 1) {
-    const s = y === 1 ? -z[o] : z[o]; // −log σ(z) = softplus(−z); −log(1 − σ(z)) = softplus(z)
-    return s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s));
-  }
-  let mx = -Infinity;
-  for (let c = 0; c < k; c++) if (z[o + c] > mx) mx = z[o + c];
-  let se = 0;
-  for (let c = 0; c < k; c++) se += Math.exp(z[o + c] - mx);
-  return mx + Math.log(se) - z[o + y];
-}
-
 /** The information view of the model (W, b) on `split` (K classes; k = 1 for binary). */
 export function informationSummary(split: Split, n: number, k: number, K: number, W: Float32Array, b: Float32Array, kernel: LinearKernel): InformationSummary | null {
   const m = split.m;
@@ -56,7 +44,7 @@ export function informationSummary(split: Split, n: number, k: number, K: number
   let sum = 0;
   for (let i = 0; i < m; i++) {
     const y = split.y[i];
-    const v = information(z, i * k, k, y);
+    const v = rowLoss(z, i * k, k, y, 'bce'); // −log a_y, from the scores
     info[i] = v;
     sum += v;
     shares[y] += 1 / m;

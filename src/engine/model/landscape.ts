@@ -42,22 +42,26 @@ function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
-/** ℓ(z, y) of one row (z: its k scores) for the loss. */
-function rowLoss(z: Float64Array, k: number, y: number, loss: LossKind): number {
+/**
+ * ℓ(z, y) of one row for the loss, its k scores at z[o … o+k) (k = 1: the score of class 1):
+ *   binary:  bce softplus(z) − y z = −log a_y,   mse ½(σ(z) − y)²
+ *   softmax: bce logsumexp(z) − z_y = −log a_y, mse ½‖softmax(z) − e_y‖²
+ */
+export function rowLoss(z: ArrayLike<number>, o: number, k: number, y: number, loss: LossKind): number {
   if (k === 1) {
     const t = y === 1 ? 1 : 0;
-    if (loss === 'bce') return softplus(z[0]) - t * z[0];
-    const d = sigmoid(z[0]) - t;
+    if (loss === 'bce') return softplus(z[o]) - t * z[o];
+    const d = sigmoid(z[o]) - t;
     return 0.5 * d * d;
   }
   let mx = -Infinity;
-  for (let c = 0; c < k; c++) if (z[c] > mx) mx = z[c];
+  for (let c = 0; c < k; c++) if (z[o + c] > mx) mx = z[o + c];
   let se = 0;
-  for (let c = 0; c < k; c++) se += Math.exp(z[c] - mx);
-  if (loss === 'bce') return mx + Math.log(se) - z[y];
+  for (let c = 0; c < k; c++) se += Math.exp(z[o + c] - mx);
+  if (loss === 'bce') return mx + Math.log(se) - z[o + y];
   let sq = 0;
   for (let c = 0; c < k; c++) {
-    const d = Math.exp(z[c] - mx) / se - (c === y ? 1 : 0);
+    const d = Math.exp(z[o + c] - mx) / se - (c === y ? 1 : 0);
     sq += d * d;
   }
   return 0.5 * sq;
@@ -106,7 +110,7 @@ export function objectiveGrid(input: LandscapeInput, p: number, q: number, xs: A
         z[P.c] += u * xp[i];
         z[Q.c] += v * xq[i];
         const w = weights ? weights[rowAt(i)] : 1;
-        sum += w * rowLoss(z, k, y[rowAt(i)], loss);
+        sum += w * rowLoss(z, 0, k, y[rowAt(i)], loss);
       }
       // (λ/2)‖W‖² with W_p and W_q replaced (biases are not penalised; p = q counts once).
       let penalty = sqW;
@@ -121,6 +125,13 @@ export function objectiveGrid(input: LandscapeInput, p: number, q: number, xs: A
 /** J along parameter p alone at each value of `ts` (the others at θ), for the given loss. */
 export function objectiveSlice(input: LandscapeInput, p: number, ts: ArrayLike<number>, loss: LossKind): Float64Array {
   return objectiveGrid(input, p, p, ts, [input.theta[p]], loss);
+}
+
+/** The name of parameter p of θ = [W (k×n), b (k)]: w[feature] / b (binary), W[class, feature] / b[class]. */
+export function parameterName(p: number, featureNames: string[], classes: string[], k: number): string {
+  const n = featureNames.length;
+  if (p < k * n) return k === 1 ? `w[${featureNames[p]}]` : `W[${classes[Math.floor(p / n)]}, ${featureNames[p % n]}]`;
+  return k === 1 ? 'b' : `b[${classes[p - k * n]}]`;
 }
 
 /** `count` evenly spaced values from lo to hi (inclusive). */

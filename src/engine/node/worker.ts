@@ -40,7 +40,7 @@ import { readCsvFile } from './csv-file';
 import { chooseKernel } from './kernel-choice';
 import { loadDataset, MATRIX_MIN_BYTES } from './load';
 import { readModelFile } from './model-file';
-import { describeColumns, suggestTarget } from '../prepare/dataset';
+import { describeColumns, splitRowLine, suggestTarget } from '../prepare/dataset';
 import { describeCsvMatrix, MatrixFallback, type MatrixRead } from './matrix-file';
 import { setThreadNice } from './parallel-kernel';
 import { parseModel, predictTable, predictionsToCsv, serializeModel } from '../model/model-io';
@@ -236,15 +236,13 @@ export class LabWorker {
             throw new LabError('bad-config', `the ${req.split === 'test' ? 'test' : 'training'} split has rows 1 to ${split.m} (got ${req.index + 1})`);
           }
           const n = s.data.n;
-          const r = split.sourceRows[req.index];
-          const lines = s.data.csvLines;
           return {
             type: 'row',
             row: {
               split: req.split, index: req.index, m: split.m,
               x: Array.from(split.X.subarray(req.index * n, (req.index + 1) * n)),
               label: s.data.classes[split.y[req.index]],
-              line: lines ? (lines.each ? lines.each[r] : lines.first + r) : null,
+              line: splitRowLine(s.data, split, req.index),
             },
           };
         });
@@ -273,8 +271,11 @@ export class LabWorker {
         return this.answer(req, () => {
           const s = this.need();
           const config: Partial<TrainConfig> = { ...s.session.config, ...req.config };
-          const w = s.session.weights();
-          const start = req.keepWeights ? [...w.W, ...w.b] : undefined;
+          let start: number[] | undefined;
+          if (req.keepWeights) {
+            const w = s.session.weights();
+            start = [...w.W, ...w.b];
+          }
           const session = new TrainingSession(s.data, config, { kernel: this.kernel, computeOptimum: s.computeOptimum, start });
           s.session = session;
           s.threshold = session.config.threshold;

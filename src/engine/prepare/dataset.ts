@@ -260,6 +260,14 @@ function fmt(x: number): string {
 }
 
 /** 1-based line of a 0-based data row, as seen in an editor (assumes one line per record). */
+/** The CSV line (1-based) of row i of a split of `data`, or null when the reader could not tell (PreparedDataset.csvLines). */
+export function splitRowLine(data: PreparedDataset, split: Split, i: number): number | null {
+  const lines = data.csvLines;
+  if (!lines) return null;
+  const r = split.sourceRows[i];
+  return lines.each ? lines.each[r] : lines.first + r;
+}
+
 /** The CSV line (1-based) of table row `row`. */
 export function lineOf(table: ParsedTable, row: number): number {
   if (table.lines) return table.lines[row];

@@ -46,6 +46,7 @@ import {
 import { accuracy, confusionMetrics } from '../model/metrics';
 import { exportModel as buildModel, predictProbabilities, probabilitiesFromScores } from '../model/model-io';
 import { Objective } from '../model/objective';
+import { splitRowLine } from '../prepare/dataset';
 import { createOptimizer, isFirstOrder, type Optimizer, type OptimizerState } from './optimizers';
 import { createRng, normal, shuffleInPlace } from '../random';
 import { ExactSolver, solveExact } from '../solve/solver';
@@ -880,10 +881,7 @@ export class TrainingSession {
 
   /** The CSV line of training row i, or null when the reader could not tell. */
   csvLine(i: number): number | null {
-    const lines = this.data.csvLines;
-    if (!lines) return null;
-    const r = this.data.train.sourceRows[i];
-    return lines.each ? lines.each[r] : lines.first + r;
+    return splitRowLine(this.data, this.data.train, i);
   }
 
   /** x, z, a (probabilities), y and dz = ∂ℓ_i/∂z_i (the kernel's r_i, from a one-row objective) of a few rows. */

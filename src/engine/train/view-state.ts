@@ -5,9 +5,10 @@
 import { predictLabels } from '../model/metrics';
 import { predictProbabilities } from '../model/model-io';
 import { pixelSide } from '../prepare/pixels';
+import { splitRowLine } from '../prepare/dataset';
 import type { BoundaryInfo, DatasetInfo, InformationView, LandscapeInfo } from '../../protocol';
 import { informationSummary } from '../model/information';
-import { linspace, objectiveGrid, objectiveSlice, type LandscapeInput } from '../model/landscape';
+import { linspace, objectiveGrid, objectiveSlice, parameterName, type LandscapeInput } from '../model/landscape';
 import { LabError } from '../types';
 import { TRACE_MAX_PARAMS, type TrainingSession } from './session';
 import type { LinearKernel, PreparedDataset } from '../types';
@@ -98,13 +99,6 @@ export const LANDSCAPE_SLICE_POINTS = 121;
 /** Most rows × classes the landscape evaluates per grid point (every ⌈m/rows⌉-th training row beyond). */
 export const LANDSCAPE_MAX_ROW_CLASSES = 20_000;
 
-/** The name of parameter p of θ = [W (k×n), b (k)]: w[feature] / b (binary), W[class, feature] / b[class]. */
-export function parameterName(p: number, featureNames: string[], classes: string[], k: number): string {
-  const n = featureNames.length;
-  if (p < k * n) return k === 1 ? `w[${featureNames[p]}]` : `W[${classes[Math.floor(p / n)]}, ${featureNames[p % n]}]`;
-  return k === 1 ? 'b' : `b[${classes[p - k * n]}]`;
-}
-
 /** [lo, hi] around `values`: their range padded by 30 % on each side, at least `minSpan` wide. */
 function paddedRange(values: number[], minSpan: number): [number, number] {
   let lo = Math.min(...values);
@@ -175,11 +169,6 @@ export function informationView(session: TrainingSession, data: PreparedDataset,
   const w = session.weights();
   const info = informationSummary(s, data.n, w.k, data.classes.length, w.W, w.b, kernel);
   if (!info) return null;
-  const line = (row: number): number | null => {
-    if (!data.csvLines) return null;
-    const r = s.sourceRows[row];
-    return data.csvLines.each ? data.csvLines.each[r] : data.csvLines.first + r;
-  };
   return {
     m: info.m,
     crossEntropy: session.logLoss(split),
@@ -191,6 +180,6 @@ export function informationView(session: TrainingSession, data: PreparedDataset,
     marginalKl: info.marginalKl,
     edges: info.edges,
     counts: info.counts,
-    worst: info.worst.map((x) => ({ line: line(x.row), row: x.row, label: data.classes[s.y[x.row]], probability: x.probability, information: x.information })),
+    worst: info.worst.map((x) => ({ line: splitRowLine(data, s, x.row), row: x.row, label: data.classes[s.y[x.row]], probability: x.probability, information: x.information })),
   };
 }

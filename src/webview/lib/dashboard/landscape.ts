@@ -6,6 +6,7 @@
  * The numbers come from the worker (LandscapeInfo); this module only draws them and asks for new ones.
  */
 import type { Plugin } from 'chart.js';
+import { parameterName } from '../../../engine/model/landscape';
 import type { LandscapeInfo, SessionState } from '../../../protocol';
 import { chartBox, lineDataset } from '../charts';
 import { h } from '../dom';
@@ -22,12 +23,7 @@ export interface LandscapePair {
 /** Every parameter's name, in θ order. */
 export function parameterNames(state: SessionState): string[] {
   const { k, n } = state.weights;
-  const f = state.dataset.featureNames;
-  const c = state.dataset.classes;
-  const out: string[] = [];
-  for (let p = 0; p < k * n; p++) out.push(k === 1 ? `w[${f[p]}]` : `W[${c[Math.floor(p / n)]}, ${f[p % n]}]`);
-  for (let t = 0; t < k; t++) out.push(k === 1 ? 'b' : `b[${c[t]}]`);
-  return out;
+  return Array.from({ length: k * (n + 1) }, (_, p) => parameterName(p, state.dataset.featureNames, state.dataset.classes, k));
 }
 
 /** The default pair: the two weights largest in magnitude now (the first two while all are 0); w and b for one feature. */
