@@ -38,11 +38,12 @@ export interface DatasetInfo {
   /** Side of the square image when features are pixels (e.g. 8 for digits p0…p63), else null. */
   pixelSide: number | null;
   /**
-   * Per feature (same order as featureNames): its source column, kind, and the scale it was divided by (the
-   * training standard deviation of a standardised numeric column, else 1) — so a weight per standard deviation
-   * w can also be read per raw unit of the column, w / scale.
+   * Per feature (same order as featureNames): its source column, kind, and the preparation's scaling
+   * x = (raw − center) / scale (the training mean and standard deviation of a standardised numeric column, else 0
+   * and 1) — so a weight per standard deviation w can also be read per raw unit of the column, w / scale, and a
+   * row can be shown in the column's own units, raw = x·scale + center.
    */
-  features: Array<{ source: string; kind: 'numeric' | 'one-hot' | 'missing-indicator'; scale: number }>;
+  features: Array<{ source: string; kind: 'numeric' | 'one-hot' | 'missing-indicator'; center: number; scale: number }>;
   /** What the reader did that the user should know (decoded as Windows-1252, decimal commas, non-finite values). */
   notices: string[];
 }
@@ -55,16 +56,28 @@ export interface WeightsInfo {
   b: number[];
 }
 
-/** Grid of predicted probabilities for a 2-feature decision-boundary plot (standardised feature space). */
+/**
+ * The decision boundary over two features (indices x, y of the model's features) in raw units of their columns,
+ * the other features at their training means (see engine/train/view-state.ts `boundary`).
+ */
 export interface BoundaryInfo {
+  x: number;
+  y: number;
   xName: string;
   yName: string;
+  /** 'means': the model has other features, held at their training means; 'none': it has only these two. */
+  others: 'means' | 'none';
+  /** The decision threshold of a binary model (null for softmax). */
+  threshold: number | null;
+  /** Raw values of the two features along the axes. */
   xs: number[];
   ys: number[];
   /** Predicted class index per grid cell, row-major ys.length × xs.length. */
   grid: number[];
-  /** Training points: x, y coordinates and class index. */
-  points: Array<{ x: number; y: number; c: number }>;
+  /** Per grid cell: binary p(classes[1]); softmax: the probability of the predicted class. */
+  probability: number[];
+  /** Training points: raw x, y, class index and row index in the training split. */
+  points: Array<{ x: number; y: number; c: number; row: number }>;
 }
 
 /**
@@ -176,7 +189,7 @@ export interface ProgressInfo {
   history?: HistoryPoint[];
   /** The live verdict (sent about once a second while training runs). */
   convergence?: Convergence;
-  /** The current weights, and the decision boundary of a two-feature model (sent a few times a second). */
+  /** The current weights, and the decision boundary over the chosen two features (sent a few times a second). */
   weights?: WeightsInfo;
   boundary?: BoundaryInfo | null;
 }
@@ -230,6 +243,8 @@ export type WorkerRequest =
   | { id: number; type: 'row'; split: 'train' | 'test'; index: number }
   /** The loss landscape over parameters p and q (indices of θ = [W, b]). */
   | { id: number; type: 'landscape'; p: number; q: number }
+  /** The decision boundary over features x and y (indices of the model's features); later states and progress show this pair. */
+  | { id: number; type: 'boundary'; x: number; y: number }
   /**
    * The pace of runs: at most this many updates a second, 0 = as fast as possible (MAX_UPDATES_PER_SECOND at
    * most). Applies at once, also to a run in progress.
@@ -289,6 +304,7 @@ export type WorkerResult =
   | { type: 'closed' }
   | { type: 'speed'; updatesPerSecond: number }
   | { type: 'landscape'; landscape: LandscapeInfo }
+  | { type: 'boundary'; boundary: BoundaryInfo | null }
   | { type: 'row'; row: RowInfo };
 
 /** Which result each request type answers with: the one request→reply map of host and worker. */
@@ -304,6 +320,7 @@ export interface ResultByRequest {
   pause: 'state';
   speed: 'speed';
   landscape: 'landscape';
+  boundary: 'boundary';
   row: 'row';
   reset: 'state';
   configure: 'state';
@@ -337,6 +354,8 @@ export type ToWebview =
   | { type: 'row'; requestId: number; row: RowInfo | null; error?: string }
   /** The answer to a webview's `landscape` request (null with `error` when it could not be computed). */
   | { type: 'landscape'; requestId: number; landscape: LandscapeInfo | null; error?: string }
+  /** The answer to a webview's `boundary` request (null with `error` when it could not be computed). */
+  | { type: 'boundary'; requestId: number; boundary: BoundaryInfo | null; error?: string }
   /** The user stepped (Step, F10 from any tab, Step Back, Go to Iteration, the timeline): show the Step tab. */
   | { type: 'showStep' }
   /** Host is busy with a long task (loading, comparing); null clears. */
@@ -371,6 +390,8 @@ export type FromWebview =
   | { type: 'row'; requestId: number; split: 'train' | 'test'; index: number }
   /** The Landscape tab wants J over parameters p and q; the host answers with `landscape` and the same requestId. */
   | { type: 'landscape'; requestId: number; p: number; q: number }
+  /** The boundary chart's features were chosen; the host answers with `boundary` and the same requestId. */
+  | { type: 'boundary'; requestId: number; x: number; y: number }
   /** The speed slider moved: runs make at most this many updates a second (0 = as fast as possible). */
   | { type: 'speed'; updatesPerSecond: number }
   /** The timeline was moved: go to that iteration (the host answers with a new state). */

@@ -110,6 +110,12 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
           (err: unknown) => reply({ type: 'landscape', requestId: msg.requestId, landscape: null, error: err instanceof Error ? err.message : String(err) }),
         );
         return;
+      case 'boundary':
+        controller.boundary(msg.x, msg.y).then(
+          (boundary) => reply({ type: 'boundary', requestId: msg.requestId, boundary }),
+          (err: unknown) => reply({ type: 'boundary', requestId: msg.requestId, boundary: null, error: err instanceof Error ? err.message : String(err) }),
+        );
+        return;
       case 'copy':
         void vscode.env.clipboard.writeText(msg.text).then(() => {
           const rows = Math.max(0, msg.text.split('\n').filter((l) => l !== '').length - 1);

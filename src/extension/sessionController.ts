@@ -13,7 +13,7 @@
  */
 import * as vscode from 'vscode';
 import type { ConfusionMetrics, PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
-import type { ColumnInfo, ComparisonRun, LandscapeInfo, ProgressInfo, RowInfo, SavedSession, SessionState } from '../protocol';
+import type { BoundaryInfo, ColumnInfo, ComparisonRun, LandscapeInfo, ProgressInfo, RowInfo, SavedSession, SessionState } from '../protocol';
 import type { Log } from './log';
 import { MAX_SAVED_CHARS, RUN_SAVE_INTERVAL_MS, SAVE_DELAY_MS, staleReason, type SessionStore } from './persistence';
 import { WorkerFailure, type WorkerClient } from './workerClient';
@@ -135,6 +135,14 @@ export class SessionController implements vscode.Disposable {
     this.requireSession();
     const r = await this.worker.request({ type: 'landscape', p, q });
     return r.landscape;
+  }
+
+  /** The decision boundary over features x and y; later states and progress show this pair. */
+  async boundary(x: number, y: number): Promise<BoundaryInfo | null> {
+    this.requireSession();
+    const r = await this.worker.request({ type: 'boundary', x, y });
+    if (this.current) this.current = { ...this.current, boundary: r.boundary };
+    return r.boundary;
   }
 
   /** The pace of runs (updates per second, 0 = as fast as possible); applies at once, also to a run in progress. */

@@ -173,6 +173,11 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
         (raw.p as number) >= 0 && (raw.q as number) >= 0
         ? { type: 'landscape', requestId: raw.requestId, p: raw.p as number, q: raw.q as number }
         : null;
+    case 'boundary':
+      return typeof raw.requestId === 'number' && Number.isInteger(raw.x) && Number.isInteger(raw.y) &&
+        (raw.x as number) >= 0 && (raw.y as number) >= 0
+        ? { type: 'boundary', requestId: raw.requestId, x: raw.x as number, y: raw.y as number }
+        : null;
     case 'copy':
       return raw.what === 'rows' && typeof raw.text === 'string' && raw.text.length <= MAX_COPY_CHARS
         ? { type: 'copy', what: 'rows', text: raw.text }

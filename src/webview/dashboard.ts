@@ -28,6 +28,7 @@ import { renderData } from './lib/dashboard/data';
 import { renderEvaluation, renderMetricsBody } from './lib/dashboard/evaluation';
 import { renderStep } from './lib/dashboard/step';
 import { renderTraining, updateTrainingCharts } from './lib/dashboard/training';
+import type { BoundaryHandlers } from './lib/dashboard/boundary';
 import { renderWeights, updateWeights } from './lib/dashboard/weights';
 import { defaultPair, renderLandscape, updateLandscape, type LandscapePair } from './lib/dashboard/landscape';
 import { updateWhatIf, whatIfCard, type WhatIfState } from './lib/dashboard/whatif';
@@ -476,7 +477,7 @@ function drawTab(tab: TabId, panel: HTMLElement): void {
   const scoped = scopedContext(ctx, tab);
   panel.replaceChildren();
   switch (tab) {
-    case 'training': renderTraining(scoped, panel); break;
+    case 'training': renderTraining(scoped, panel, boundaryHandlers); break;
     case 'step': renderStep(scoped, panel); break;
     case 'evaluation': renderEvaluation(scoped, panel, onThreshold); break;
     case 'weights':
@@ -525,6 +526,24 @@ const whatIfHandlers = {
     redrawWhatIf();
   },
 };
+
+// ───────────────────────────── Decision boundary ─────────────────────────────
+
+let boundaryRequest = 0;
+
+const boundaryHandlers: BoundaryHandlers = {
+  choose: (x: number, y: number): void => {
+    post({ type: 'boundary', requestId: ++boundaryRequest, x, y });
+  },
+  inspect: (row: number): void => {
+    whatIfScroll = true;
+    selectTab('weights');
+    requestRow('train', row);
+  },
+};
+
+/** Set when a boundary dot was clicked: the What-if card scrolls into view once its row arrives. */
+let whatIfScroll = false;
 
 // ───────────────────────────── Landscape ─────────────────────────────
 
@@ -641,7 +660,7 @@ function onMessage(msg: ToWebview): void {
       renderHeader();
       renderToolbar();
       if (host.viewState.tab === 'training' && panels.get('training')!.childElementCount > 0 && !dirty.has('training')) {
-        updateTrainingCharts(scopedContext(context(session), 'training'));
+        updateTrainingCharts(scopedContext(context(session), 'training'), boundaryHandlers);
       } else dirty.add('training');
       // The landscape follows the run about once a second.
       if (host.viewState.tab === 'landscape' && Date.now() - landscapeAsked > 1000) requestLandscape();
@@ -674,6 +693,23 @@ function onMessage(msg: ToWebview): void {
       whatIf.x = msg.row ? msg.row.x.slice() : null;
       whatIf.error = msg.row ? null : msg.error ?? 'That row could not be loaded.';
       redrawWhatIf();
+      if (whatIfScroll) {
+        whatIfScroll = false;
+        document.getElementById('whatif-card')?.scrollIntoView({ block: 'start' });
+      }
+      break;
+    }
+    case 'boundary': {
+      if (msg.requestId !== boundaryRequest || !session) break; // a newer request is on its way
+      if (!msg.boundary) {
+        errorText = msg.error ?? 'The decision boundary could not be computed.';
+        renderBanners();
+        break;
+      }
+      session = { ...session, boundary: msg.boundary };
+      if (host.viewState.tab === 'training' && panels.get('training')!.childElementCount > 0 && !dirty.has('training')) {
+        updateTrainingCharts(scopedContext(context(session), 'training'), boundaryHandlers);
+      } else dirty.add('training');
       break;
     }
     case 'landscape': {

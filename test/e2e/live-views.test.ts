@@ -109,3 +109,63 @@ test('what-if by mouse: a row through the model, live while training, an edited 
     await vs.stop();
   }
 });
+
+interface ScatterSnap { datasets: Array<{ label: string; data: Array<{ x: number; y: number }>; pixels?: Array<{ x: number; y: number }> }>; titles: Record<string, string> }
+const boundarySnap = (frame: Frame): Promise<ScatterSnap> =>
+  frame.evaluate(() => (window as unknown as { __lrLab: { charts(): Record<string, ScatterSnap> } }).__lrLab.charts()['training:boundary']);
+
+test('decision boundary over any two features by mouse: choose them, read p under the pointer, click a dot into What if', { timeout: 240_000 }, async () => {
+  const vs = await startVsCode({
+    workspace: 'samples',
+    theme: 'Default Dark Modern',
+    viewport: { width: 1400, height: 900 },
+    settings: { 'logisticLab.epochs': 300 },
+  });
+  try {
+    const page = vs.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Logistic Lab"]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await trainFromExplorer(page, 'titanic.csv', 'Survived', 'boundary');
+    const frame = await webviewFrame(page, '#app[data-page=dashboard]', 60_000);
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 60_000 });
+    await frame.locator('#tabbtn-training').click();
+    await frame.waitForSelector('#boundary-chart', { timeout: 10_000 });
+    // Another pair of features, chosen in the card's selects.
+    await frame.locator('#boundary-x').selectOption({ label: 'Age' });
+    await frame.waitForFunction(() => /over Age and/.test(document.querySelector('#boundary-chart')?.getAttribute('aria-label') ?? ''), undefined, { timeout: 10_000 });
+    await frame.locator('#boundary-y').selectOption({ label: 'Fare' });
+    await frame.waitForFunction(() => document.querySelector('#boundary-chart')?.getAttribute('aria-label') === 'Decision boundary over Age and Fare', undefined, { timeout: 10_000 });
+    const snap = await boundarySnap(frame);
+    assert.deepEqual([snap.titles.x, snap.titles.y], ['Age', 'Fare'], 'axes named by the chosen columns');
+    const ages = snap.datasets.flatMap((d) => d.data.map((p) => p.x));
+    assert.ok(Math.max(...ages) > 60 && Math.min(...ages) < 5, `raw ages on the x axis (${Math.min(...ages)}…${Math.max(...ages)})`);
+    await frame.locator('#boundary-card').scrollIntoViewIfNeeded();
+    // Hover: the readout gives p under the pointer.
+    const box = (await frame.locator('#boundary-chart').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55);
+    await frame.waitForFunction(() => /p\(Survived = 1\) = 0\.\d+ → predicts [01]/.test(document.querySelector('#boundary-readout')?.textContent ?? ''), undefined, { timeout: 5000 });
+    await screenshot(page, 'e2e-boundary-1-age-fare');
+    // Click a dot of a survivor: What if shows that row.
+    const ds = snap.datasets.findIndex((d) => /= 1$/.test(d.label));
+    const at = snap.datasets[ds].pixels!.findIndex((p) => p.x > 40 && p.y > 40 && p.x < box.width - 20 && p.y < box.height - 40);
+    const px = snap.datasets[ds].pixels![at];
+    const value = snap.datasets[ds].data[at];
+    await page.mouse.click(box.x + px.x, box.y + px.y);
+    await frame.waitForSelector('#tab-weights:not([hidden])', { timeout: 10_000 });
+    await frame.waitForFunction(() => /CSV line \d+, true class/.test(document.querySelector('#whatif-source')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    assert.match((await frame.textContent('#whatif-source')) ?? '', /true class 1/, 'the clicked survivor');
+    // Its Age and Fare, in the columns' own units in What if, are the dot's coordinates.
+    const cells = await frame.evaluate(() => Array.from(document.querySelectorAll('#whatif-table tbody tr')).map((tr) => [tr.querySelector('th')?.textContent ?? '', (tr.querySelector('input') as HTMLInputElement | null)?.value ?? '']));
+    const raw = cells.map(([, v]) => v);
+    const ageRow = cells.findIndex(([n]) => n === 'Age');
+    const fareRow = cells.findIndex(([n]) => n === 'Fare');
+    assert.ok(Math.abs(Number(raw[ageRow]) - value.x) < 0.01 * Math.max(1, value.x), `Age ${raw[ageRow]} vs dot ${value.x}`);
+    assert.ok(Math.abs(Number(raw[fareRow]) - value.y) < 0.01 * Math.max(1, value.y), `Fare ${raw[fareRow]} vs dot ${value.y}`);
+    await screenshot(page, 'e2e-boundary-2-whatif');
+    assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
+  } catch (e) {
+    await screenshot(vs.page, 'e2e-boundary-failure').catch(() => undefined);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
+});

@@ -298,9 +298,9 @@ function prepare(encoding: Encoding): Prepared {
   const embLevels = encoding === 'reference' ? ['Q', 'S'] : ['C', 'Q', 'S'];
   const names = [...NUMERIC, ...sexLevels.map((l) => `Sex=${l}`), ...embLevels.map((l) => `Embarked=${l}`)];
   const features: DatasetInfo['features'] = [
-    ...NUMERIC.map((source, j) => ({ source, kind: 'numeric' as const, scale: std[j] })),
-    ...sexLevels.map(() => ({ source: 'Sex', kind: 'one-hot' as const, scale: 1 })),
-    ...embLevels.map(() => ({ source: 'Embarked', kind: 'one-hot' as const, scale: 1 })),
+    ...NUMERIC.map((source, j) => ({ source, kind: 'numeric' as const, center: mean[j], scale: std[j] })),
+    ...sexLevels.map(() => ({ source: 'Sex', kind: 'one-hot' as const, center: 0, scale: 1 })),
+    ...embLevels.map(() => ({ source: 'Embarked', kind: 'one-hot' as const, center: 0, scale: 1 })),
   ];
   const row = (p: Raw): number[] => [
     ...numericOf(p).map((v, j) => (v - mean[j]) / std[j]),
@@ -489,8 +489,18 @@ export function toyState(): SessionState {
   const xs = Array.from({ length: 41 }, (_, i) => -0.1 + i * 0.03);
   const ys = Array.from({ length: 41 }, (_, i) => 0.3 + i * 0.035);
   const grid: number[] = [];
-  for (const yy of ys) for (const xx of xs) grid.push(sigmoid(t.w[0] * xx + t.w[1] * yy + t.b) >= 0.5 ? 1 : 0);
-  const boundary: BoundaryInfo = { xName: 'x1', yName: 'x2', xs, ys, grid, points: X.map(([a, b2], i) => ({ x: a, y: b2, c: y[i] })) };
+  const probability: number[] = [];
+  for (const yy of ys) {
+    for (const xx of xs) {
+      const p = sigmoid(t.w[0] * xx + t.w[1] * yy + t.b);
+      grid.push(p >= 0.5 ? 1 : 0);
+      probability.push(p);
+    }
+  }
+  const boundary: BoundaryInfo = {
+    x: 0, y: 1, xName: 'x1', yName: 'x2', others: 'none', threshold: 0.5, xs, ys, grid, probability,
+    points: X.map(([a, b2], i) => ({ x: a, y: b2, c: y[i], row: i })),
+  };
   const history = t.history.filter((p) => p.iteration % 100 === 0);
   const config: TrainConfig = { ...CONFIG, learningRate: 0.05, epochs: 2000 };
   const last = history[history.length - 1];
@@ -503,7 +513,7 @@ export function toyState(): SessionState {
         { name: 'x2', sourceType: 'numeric', distinct: 8, missing: 0, action: 'kept', features: ['x2'], scaling: 'none' },
         { name: 'y', sourceType: 'numeric', distinct: 2, missing: 0, action: 'target', features: [] },
       ],
-      features: [{ source: 'x1', kind: 'numeric', scale: 1 }, { source: 'x2', kind: 'numeric', scale: 1 }],
+      features: [{ source: 'x1', kind: 'numeric', center: 0, scale: 1 }, { source: 'x2', kind: 'numeric', center: 0, scale: 1 }],
       notices: [],
     },
     config,
@@ -601,7 +611,7 @@ export function digitsState(): SessionState {
         scaling: constant.has(j) ? 'centred only (mean 0; constant in training rows)' : `z-score (mean ${sig4(4 + 3 * Math.sin(j))}, std ${sig4(4.5 + Math.cos(j))})`,
       })),
       { name: 'label', sourceType: 'numeric', distinct: 10, missing: 0, action: 'target', features: [] }],
-      features: names.map((name, j) => ({ source: name, kind: 'numeric' as const, scale: constant.has(j) ? 1 : 4.5 + Math.cos(j) })),
+      features: names.map((name, j) => ({ source: name, kind: 'numeric' as const, center: constant.has(j) ? 0 : 4, scale: constant.has(j) ? 1 : 4.5 + Math.cos(j) })),
       notices: [],
     },
     config,

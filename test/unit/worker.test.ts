@@ -13,8 +13,6 @@ import { jsKernel } from '../../src/engine/kernels/kernel-js';
 import { LabWorker } from '../../src/engine/node/worker';
 import { optimumAffordable } from '../../src/engine/solve/solver';
 import { pixelColumns, pixelSide } from '../../src/engine/prepare/pixels';
-import { boundary } from '../../src/engine/train/view-state';
-import type { PreparedDataset } from '../../src/engine/types';
 import type { HistoryPoint } from '../../src/engine/types';
 import type { SavedSession, SessionState, WorkerMessage, WorkerRequest, WorkerResult } from '../../src/protocol';
 
@@ -234,46 +232,6 @@ describe('pixel images', () => {
       Array.from({ length: 64 }, (_, i) => `p${i}`),
     );
     assert.equal(r.state.weights.k, 10);
-  });
-});
-
-describe('decision boundary', () => {
-  test('grid cells hold the class of σ(w·x + b) ≥ threshold, computed here independently', () => {
-    // Four training points spanning [−1, 3] × [0, 2].
-    const X = Float32Array.from([-1, 0, 3, 2, 0, 1, 2, 1]);
-    const data = {
-      classes: ['no', 'yes'],
-      featureNames: ['a', 'b'],
-      n: 2,
-      train: { X, y: Int32Array.from([0, 1, 0, 1]), m: 4, sourceRows: Int32Array.from([0, 1, 2, 3]) },
-    } as unknown as PreparedDataset;
-    const W = Float32Array.from([1.5, -2]);
-    const b = Float32Array.from([0.25]);
-    for (const threshold of [0.5, 0.8]) {
-      const g = boundary(data, W, b, 1, threshold, jsKernel);
-      assert.equal(g.xName, 'a');
-      assert.equal(g.yName, 'b');
-      assert.ok(g.xs[0] < -1 && g.xs[g.xs.length - 1] > 3, 'x range covers the data with a margin');
-      assert.ok(g.ys[0] < 0 && g.ys[g.ys.length - 1] > 2, 'y range covers the data with a margin');
-      assert.equal(g.grid.length, g.xs.length * g.ys.length);
-      const zCut = Math.log(threshold / (1 - threshold)); // σ(z) ≥ t ⇔ z ≥ logit(t)
-      let checked = 0;
-      for (let r = 0; r < g.ys.length; r++) {
-        for (let c = 0; c < g.xs.length; c++) {
-          const z = 1.5 * g.xs[c] - 2 * g.ys[r] + 0.25;
-          if (Math.abs(z - zCut) < 1e-4) continue;
-          assert.equal(g.grid[r * g.xs.length + c], z >= zCut ? 1 : 0, `cell (${r}, ${c})`);
-          checked++;
-        }
-      }
-      assert.ok(checked > g.grid.length * 0.9);
-      assert.deepEqual(g.points, [
-        { x: -1, y: 0, c: 0 },
-        { x: 3, y: 2, c: 1 },
-        { x: 0, y: 1, c: 0 },
-        { x: 2, y: 1, c: 1 },
-      ]);
-    }
   });
 });
 

@@ -9,7 +9,7 @@
  * answered between slices. A run streams `progress` at most every PROGRESS_MS.
  *
  * Besides the session, the worker computes the view data of a state: metrics at the current threshold,
- * the 2-feature decision-boundary grid, and the pixel side of image datasets (columns p0…pN, N = s²).
+ * the decision boundary over two chosen features, and the pixel side of image datasets (columns p0…pN, N = s²).
  *
  * Persistence across window reloads: `snapshot` answers a size-bounded SavedSession (file, its size and
  * mtime when read, preparation options, threshold, session snapshot); `restore` re-reads and re-prepares
@@ -46,7 +46,7 @@ import { setThreadNice } from './parallel-kernel';
 import { parseModel, predictTable, predictionsToCsv, serializeModel } from '../model/model-io';
 import { TrainingSession } from '../train/session';
 import { fitSavedSession } from '../train/saved-session';
-import { boundary, datasetInfo, informationView, landscapeView } from '../train/view-state';
+import { boundary, datasetInfo, defaultBoundaryPair, informationView, landscapeView } from '../train/view-state';
 import { optimumAffordable } from '../solve/solver';
 import { isFirstOrder } from '../train/optimizers';
 import { LabError } from '../types';
@@ -90,6 +90,8 @@ interface Loaded {
   computeOptimum: boolean;
   lastStep: StepRecord | null;
   comparison: ComparisonRun[] | null;
+  /** The two features the decision boundary shows (chosen in the dashboard). */
+  boundaryPair: [number, number];
 }
 
 /**
@@ -148,6 +150,7 @@ export class LabWorker {
         case 'state':
         case 'speed':
         case 'landscape':
+        case 'boundary':
         case 'row':
         case 'evaluate':
         case 'export':
@@ -250,6 +253,14 @@ export class LabWorker {
         return this.answer(req, () => {
           const s = this.need();
           return { type: 'landscape', landscape: landscapeView(s.session, s.data, req.p, req.q) };
+        });
+      case 'boundary':
+        return this.answer(req, () => {
+          const s = this.need();
+          const w = s.session.weights();
+          const b = boundary(s.data, w.W, w.b, w.k, s.threshold, [req.x, req.y]);
+          s.boundaryPair = [req.x, req.y];
+          return { type: 'boundary', boundary: b };
         });
       case 'speed':
         return this.answer(req, () => {
@@ -366,6 +377,7 @@ export class LabWorker {
       computeOptimum,
       lastStep: null,
       comparison: null,
+      boundaryPair: defaultBoundaryPair(data),
     };
     this.tableCache = null;
     return this.stateResult();
@@ -444,6 +456,7 @@ export class LabWorker {
       computeOptimum,
       lastStep: saved.lastStep,
       comparison: saved.comparison,
+      boundaryPair: defaultBoundaryPair(data),
     };
     this.tableCache = null;
     return this.stateResult();
@@ -506,7 +519,7 @@ export class LabWorker {
       if (Date.now() - lastView >= LIVE_VIEW_MS) {
         const w = session.weights();
         info.weights = { k: w.k, n: s.data.n, W: Array.from(w.W), b: Array.from(w.b) };
-        info.boundary = s.data.n === 2 ? boundary(s.data, w.W, w.b, w.k, s.threshold, this.kernel) : null;
+        info.boundary = boundary(s.data, w.W, w.b, w.k, s.threshold, s.boundaryPair);
         lastView = Date.now();
       }
       // The live verdict costs a gradient pass: about once a second.
@@ -694,7 +707,7 @@ export class LabWorker {
       optimum: s.computeOptimum ? session.optimumSummary() : null,
       baseline: session.baseline(),
       lastStep: s.lastStep,
-      boundary: data.n === 2 ? boundary(data, w.W, w.b, w.k, s.threshold, this.kernel) : null,
+      boundary: boundary(data, w.W, w.b, w.k, s.threshold, s.boundaryPair),
       information: { train: informationView(session, data, 'train', this.kernel), test: informationView(session, data, 'test', this.kernel) },
       comparison: s.comparison,
     };

@@ -1,9 +1,7 @@
 /**
- * What the webviews draw besides the session's own numbers: the dataset facts and the decision-boundary grid of a
- * two-feature model. Pure TypeScript.
+ * What the webviews draw besides the session's own numbers: the dataset facts, the decision boundary over two
+ * features, the loss landscape and the information view. Pure TypeScript.
  */
-import { predictLabels } from '../model/metrics';
-import { predictProbabilities } from '../model/model-io';
 import { pixelSide } from '../prepare/pixels';
 import { splitRowLine } from '../prepare/dataset';
 import type { BoundaryInfo, DatasetInfo, InformationView, LandscapeInfo } from '../../protocol';
@@ -31,16 +29,61 @@ export function datasetInfo(file: string, data: PreparedDataset, notices: string
     mTest: data.test.m,
     report: data.report,
     pixelSide: pixelSide(data.featureNames),
-    features: data.preprocessing.features.map((f) => ({ source: f.source, kind: f.kind, scale: f.scale })),
+    features: data.preprocessing.features.map((f) => ({ source: f.source, kind: f.kind, center: f.center, scale: f.scale })),
     notices,
   };
 }
 
+/** Column means of each split's X (model units), computed once per split. */
+const columnMeans = new WeakMap<Float32Array, Float64Array>();
+
+/** mean[j] = (1/m)·Σᵢ X[i, j] of a row-major m×n X, float64 accumulation; cached per X. */
+export function featureMeans(X: Float32Array, m: number, n: number): Float64Array {
+  const cached = columnMeans.get(X);
+  if (cached && cached.length === n) return cached;
+  const sum = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) sum[j] += X[o + j];
+  }
+  if (m > 0) for (let j = 0; j < n; j++) sum[j] /= m;
+  columnMeans.set(X, sum);
+  return sum;
+}
+
 /**
- * Decision-boundary grid for a 2-feature model, in the model's (standardised) feature space:
- * xs, ys = BOUNDARY_CELLS evenly spaced values over the training range plus 10 % margin; grid[r·|xs| + c]
- * = predicted class at (xs[c], ys[r]) (binary: p ≥ threshold; softmax: argmax). Points: training rows
- * (evenly subsampled to BOUNDARY_MAX_POINTS) with their true class.
+ * The default pair of features a boundary shows: the first two numeric features that vary over the training rows,
+ * else the first two features that vary, else features 0 and 1.
+ */
+export function defaultBoundaryPair(data: PreparedDataset): [number, number] {
+  const { X, m } = data.train;
+  const n = data.n;
+  const varies = (j: number): boolean => {
+    const first = X[j];
+    for (let i = 1; i < m; i++) if (X[i * n + j] !== first) return true;
+    return false;
+  };
+  const numeric: number[] = [];
+  const other: number[] = [];
+  for (let j = 0; j < n && numeric.length < 2; j++) {
+    if (!varies(j)) continue;
+    if (data.preprocessing.features[j]?.kind === 'numeric') numeric.push(j);
+    else if (other.length < 2) other.push(j);
+  }
+  const pick = numeric.length >= 2 ? numeric : [...numeric, ...other].sort((a, c) => a - c);
+  if (pick.length >= 2) return [pick[0], pick[1]];
+  return [0, 1];
+}
+
+/**
+ * The decision boundary over features (fx, fy), in raw units of their columns, the other features held at their
+ * training means x̄ (model units). With u = (rawX − center_x)/scale_x and v likewise (the preparation's scaling):
+ *   z_c(u, v) = b_c + Σ_{j ∉ {fx, fy}} W[c, j]·x̄_j + W[c, fx]·u + W[c, fy]·v            (W: k×n, b: k)
+ *   binary: p = σ(z), class = p ≥ threshold;   softmax: p = softmax(z), class = argmax p (lowest index on ties).
+ * xs, ys = BOUNDARY_CELLS values over the training rows' raw range plus 10 %; grid[r·|xs| + c] = class at
+ * (xs[c], ys[r]) and probability[…] its p (binary: p(classes[1]); softmax: p of the predicted class). Points: training
+ * rows (evenly subsampled to BOUNDARY_MAX_POINTS) at their raw (x, y), with true class and row index. Null when
+ * the model has fewer than two features.
  */
 export function boundary(
   data: PreparedDataset,
@@ -48,42 +91,88 @@ export function boundary(
   b: Float32Array,
   k: number,
   threshold: number,
-  kernel: LinearKernel,
-): BoundaryInfo {
+  pair: [number, number] = defaultBoundaryPair(data),
+): BoundaryInfo | null {
+  const n = data.n;
+  if (n < 2) return null;
+  const [fx, fy] = pair;
+  for (const f of pair) {
+    if (!Number.isInteger(f) || f < 0 || f >= n) throw new LabError('bad-config', `boundary features must be whole numbers from 0 to ${n - 1} (got ${f})`);
+  }
+  if (fx === fy) throw new LabError('bad-config', 'the boundary needs two different features');
   const { X, y, m } = data.train;
+  const spec = data.preprocessing.features;
+  const cx = spec[fx]?.center ?? 0;
+  const sx = spec[fx]?.scale ?? 1;
+  const cy = spec[fy]?.center ?? 0;
+  const sy = spec[fy]?.scale ?? 1;
+  const rawX = (v: number): number => v * sx + cx;
+  const rawY = (v: number): number => v * sy + cy;
   let x0 = Infinity;
   let x1 = -Infinity;
   let y0 = Infinity;
   let y1 = -Infinity;
   for (let i = 0; i < m; i++) {
-    const a = X[2 * i];
-    const c = X[2 * i + 1];
+    const a = rawX(X[i * n + fx]);
+    const c = rawY(X[i * n + fy]);
     if (a < x0) x0 = a;
     if (a > x1) x1 = a;
     if (c < y0) y0 = c;
     if (c > y1) y1 = c;
   }
-  if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
-  if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
+  if (!(x1 > x0)) [x0, x1] = Number.isFinite(x0) ? [x0 - 1, x0 + 1] : [-1, 1];
+  if (!(y1 > y0)) [y0, y1] = Number.isFinite(y0) ? [y0 - 1, y0 + 1] : [-1, 1];
   const padX = 0.1 * (x1 - x0);
   const padY = 0.1 * (y1 - y0);
   const N = BOUNDARY_CELLS;
-  const axis = (lo: number, hi: number): number[] => Array.from({ length: N }, (_, i) => lo + ((hi - lo) * i) / (N - 1));
-  const xs = axis(x0 - padX, x1 + padX);
-  const ys = axis(y0 - padY, y1 + padY);
-  const G = new Float32Array(N * N * 2);
+  const xs = linspace(x0 - padX, x1 + padX, N);
+  const ys = linspace(y0 - padY, y1 + padY, N);
+  // z at the means of the other features.
+  const mean = featureMeans(X, m, n);
+  const z0 = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let s = b[c];
+    for (let j = 0; j < n; j++) if (j !== fx && j !== fy) s += W[c * n + j] * mean[j];
+    z0[c] = s;
+  }
+  const grid = new Array<number>(N * N);
+  const probability = new Array<number>(N * N);
+  const z = new Float64Array(k);
   for (let r = 0; r < N; r++) {
-    for (let c = 0; c < N; c++) {
-      G[2 * (r * N + c)] = xs[c];
-      G[2 * (r * N + c) + 1] = ys[r];
+    const v = (ys[r] - cy) / sy;
+    for (let col = 0; col < N; col++) {
+      const u = (xs[col] - cx) / sx;
+      for (let c = 0; c < k; c++) z[c] = z0[c] + W[c * n + fx] * u + W[c * n + fy] * v;
+      const cell = r * N + col;
+      if (k === 1) {
+        const p = z[0] >= 0 ? 1 / (1 + Math.exp(-z[0])) : Math.exp(z[0]) / (1 + Math.exp(z[0]));
+        grid[cell] = p >= threshold ? 1 : 0;
+        probability[cell] = round4(p);
+      } else {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (z[c] > z[best]) best = c;
+        let se = 0;
+        for (let c = 0; c < k; c++) se += Math.exp(z[c] - z[best]);
+        grid[cell] = best;
+        probability[cell] = round4(1 / se);
+      }
     }
   }
-  const P = predictProbabilities(G, N * N, 2, k, W, b, kernel);
-  const grid = Array.from(predictLabels(P, N * N, data.classes.length, threshold));
   const stride = Math.max(1, Math.ceil(m / BOUNDARY_MAX_POINTS));
   const points: BoundaryInfo['points'] = [];
-  for (let i = 0; i < m; i += stride) points.push({ x: X[2 * i], y: X[2 * i + 1], c: y[i] });
-  return { xName: data.featureNames[0], yName: data.featureNames[1], xs, ys, grid, points };
+  for (let i = 0; i < m; i += stride) points.push({ x: rawX(X[i * n + fx]), y: rawY(X[i * n + fy]), c: y[i], row: i });
+  return {
+    x: fx, y: fy,
+    xName: data.featureNames[fx], yName: data.featureNames[fy],
+    others: n > 2 ? 'means' : 'none',
+    threshold: k === 1 ? threshold : null,
+    xs, ys, grid, probability, points,
+  };
+}
+
+/** v to 4 decimals (the shading needs no more; keeps the messages small). */
+function round4(v: number): number {
+  return Math.round(v * 1e4) / 1e4;
 }
 
 /** The last part of a path ('/' or '\\' separated). */

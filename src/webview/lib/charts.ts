@@ -41,9 +41,11 @@ export function applyChartDefaults(theme: Theme): void {
 export interface ChartSnapshot {
   type: string;
   labels: string[];
-  datasets: Array<{ label: string; data: unknown[] }>;
+  datasets: Array<{ label: string; data: unknown[]; pixels?: Array<{ x: number; y: number }> }>;
   /** Scale id → type ('linear', 'logarithmic', 'category', …). */
   scales: Record<string, string>;
+  /** Scale id → its title as drawn ('' when none). */
+  titles: Record<string, string>;
 }
 
 /** Creating and finding charts by name (a page-wide registry or a prefixed view of it). */
@@ -100,8 +102,19 @@ export class ChartRegistry implements Charts {
       out[name] = {
         type: String((c.config as { type?: unknown }).type ?? ''),
         labels: (c.data.labels ?? []).map((l) => String(l)),
-        datasets: c.data.datasets.map((d) => ({ label: String(d.label ?? ''), data: [...(d.data as unknown[])] })),
+        datasets: c.data.datasets.map((d, i) => ({
+          label: String(d.label ?? ''),
+          data: [...(d.data as unknown[])],
+          // Where a scatter chart drew its points (CSS pixels in the canvas), so a test can click one as a person would.
+          ...(String((c.config as { type?: unknown }).type) === 'scatter'
+            ? { pixels: c.getDatasetMeta(i).data.map((el) => ({ x: el.x, y: el.y })) }
+            : {}),
+        })),
         scales: Object.fromEntries(Object.entries(c.scales).map(([id, scale]) => [id, String(scale.type)])),
+        titles: Object.fromEntries(Object.entries(c.scales).map(([id, scale]) => {
+          const t = (scale.options as { title?: { display?: boolean; text?: unknown } }).title;
+          return [id, t?.display ? String(t.text ?? '') : ''];
+        })),
       };
     }
     return out;

@@ -4,25 +4,25 @@
  * the training cost J (what the optimiser minimises: mean loss + penalty, class weights) and of the mean log loss
  * on the training and test rows, accuracy, the model beside the exact optimum W* and the majority-class baseline,
  * the gap J − J* on a logarithmic axis (with ‖W − W*‖ only when W* is unique), and the decision boundary for
- * 2-feature data. The curves, the verdict and the numbers are updated in place while training runs
+ * any two chosen features (see boundary.ts). The curves, the verdict and the numbers are updated in place while training runs
  * (see {@link updateTrainingCharts}).
  */
 import { NEWTON_MAX_PARAMS } from '../../../engine/config';
-import type { BoundaryInfo, SessionState } from '../../../protocol';
-import { chartBox, iterationAxis, lineDataset, points, valueAxis, type Plugin } from '../charts';
+import type { SessionState } from '../../../protocol';
+import { chartBox, iterationAxis, lineDataset, points, valueAxis } from '../charts';
 import { h, label as rowLabel, table, type Child } from '../dom';
 import { fmt, fmtInt, fmtPct, MISSING } from '../format';
 import { hscroll } from '../overflow';
-import { classColor, seriesColors } from '../palette';
-import { mix } from '../theme';
+import { seriesColors } from '../palette';
 import { verdictColor } from '../verdict';
+import { boundaryCard, updateBoundary, type BoundaryHandlers } from './boundary';
 import type { DashboardContext } from './context';
 
 /** Values of J − J* at or below 0 (the optimum reached to rounding) are drawn at this floor of the log axis. */
 export const GAP_FLOOR = 1e-16;
 
 /** Builds the Training tab into `root`. */
-export function renderTraining(ctx: DashboardContext, root: HTMLElement): void {
+export function renderTraining(ctx: DashboardContext, root: HTMLElement, boundaryHandlers: BoundaryHandlers): void {
   const { state, view } = ctx;
   const kpis = h('div', { class: 'kpis', id: 'training-kpis' });
   fillKpis(kpis, state);
@@ -85,7 +85,7 @@ export function renderTraining(ctx: DashboardContext, root: HTMLElement): void {
   });
 
   renderGap(ctx, root);
-  if (state.boundary) renderBoundary(ctx, root, state.boundary);
+  if (state.boundary) root.append(boundaryCard(ctx, state.boundary, boundaryHandlers));
 }
 
 function isThresholded(state: SessionState): boolean {
@@ -312,7 +312,7 @@ function renderGap(ctx: DashboardContext, root: HTMLElement): void {
 }
 
 /** Replaces the data of the live charts, the verdict box, the numbers and the table after a progress message. */
-export function updateTrainingCharts(ctx: DashboardContext): void {
+export function updateTrainingCharts(ctx: DashboardContext, boundaryHandlers: BoundaryHandlers): void {
   const { state, charts } = ctx;
   const c = seriesColors(ctx.theme);
   const pairs: Array<[string, Line[]]> = [
@@ -337,92 +337,7 @@ export function updateTrainingCharts(ctx: DashboardContext): void {
   document.getElementById('verdict-card')?.replaceWith(verdictCard(ctx));
   document.getElementById('beside-card')?.replaceWith(besideCard(state));
   // The decision boundary of the current weights (sent a few times a second while training runs).
-  const boundaryChart = charts.get('boundary');
-  const grid = boundaryChart ? boundaryGrids.get(boundaryChart) : undefined;
-  if (boundaryChart && grid && state.boundary && grid.b !== state.boundary) {
-    grid.b = state.boundary;
-    boundaryChart.update('none');
-  }
+  updateBoundary(ctx, boundaryHandlers);
 }
 
-/** The grid each boundary chart draws (replaced while training runs; the chart then redraws). */
-const boundaryGrids = new WeakMap<object, { b: BoundaryInfo }>();
-
-/** Decision-boundary plot: predicted class per grid cell as a tinted background, training points on top. */
-function renderBoundary(ctx: DashboardContext, root: HTMLElement, initial: BoundaryInfo): void {
-  const shown = { b: initial };
-  const { theme, state } = ctx;
-  const classes = state.dataset.classes;
-  const box = chartBox('chart-box tall');
-  box.canvas.id = 'boundary-chart';
-  root.append(h('section', { class: 'card', id: 'boundary-card' },
-    h('div', { class: 'card-head' }, h('h2', null, 'Decision boundary')),
-    box.box,
-    h('p', { class: 'hint' }, `Background: the class the current model predicts at each point of the (${initial.xName}, ${initial.yName}) plane (standardised units). Dots: training rows, coloured by their true class.`)));
-
-  const gridPlugin: Plugin<'scatter'> = {
-    id: 'boundaryGrid',
-    beforeDatasetsDraw(chart) {
-      const { ctx: g, chartArea: area, scales } = chart;
-      const b = shown.b;
-      const xs = b.xs;
-      const ys = b.ys;
-      if (xs.length === 0 || ys.length === 0) return;
-      const edges = (v: number[], i: number): [number, number] => {
-        const lo = i === 0 ? v[0] - (v[1] - v[0]) / 2 : (v[i - 1] + v[i]) / 2;
-        const hi = i === v.length - 1 ? v[i] + (v[i] - v[i - 1]) / 2 : (v[i] + v[i + 1]) / 2;
-        return [lo, hi];
-      };
-      const tints = classes.map((_, ci) => mix(theme.background, classColor(theme, ci), theme.kind.startsWith('high-contrast') ? 0.35 : 0.22));
-      g.save();
-      g.beginPath();
-      g.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
-      g.clip();
-      for (let r = 0; r < ys.length; r++) {
-        const [y0, y1] = ys.length > 1 ? edges(ys, r) : [ys[0] - 0.5, ys[0] + 0.5];
-        for (let c = 0; c < xs.length; c++) {
-          const [x0, x1] = xs.length > 1 ? edges(xs, c) : [xs[0] - 0.5, xs[0] + 0.5];
-          const cls = b.grid[r * xs.length + c];
-          // Solid tints (mixed with the background) so overlapping cell edges leave no seams.
-          g.fillStyle = tints[cls] ?? theme.background;
-          const px0 = scales.x.getPixelForValue(x0);
-          const px1 = scales.x.getPixelForValue(x1);
-          const py0 = scales.y.getPixelForValue(y0);
-          const py1 = scales.y.getPixelForValue(y1);
-          g.fillRect(Math.min(px0, px1), Math.min(py0, py1), Math.abs(px1 - px0) + 0.5, Math.abs(py1 - py0) + 0.5);
-        }
-      }
-      g.restore();
-    },
-  };
-
-  const b = initial;
-  const datasets = classes.map((name, ci) => ({
-    label: `${state.dataset.target} = ${name}`,
-    data: b.points.filter((p) => p.c === ci).map((p) => ({ x: p.x, y: p.y })),
-    backgroundColor: classColor(theme, ci),
-    borderColor: theme.background,
-    borderWidth: 1,
-    pointRadius: 4,
-  }));
-  const ext = (v: number[]): { min: number; max: number } => ({ min: Math.min(...v), max: Math.max(...v) });
-  const xr = ext(b.xs);
-  const yr = ext(b.ys);
-  const chart = ctx.charts.make('boundary', box.canvas, {
-    type: 'scatter',
-    data: { datasets },
-    options: {
-      scales: {
-        x: { type: 'linear', min: xr.min, max: xr.max, title: { display: true, text: b.xName } },
-        y: { type: 'linear', min: yr.min, max: yr.max, title: { display: true, text: b.yName } },
-      },
-      plugins: {
-        legend: { labels: { usePointStyle: true, boxHeight: 8 } },
-        tooltip: { callbacks: { label: (it) => `${it.dataset.label}: (${fmt(it.parsed.x)}, ${fmt(it.parsed.y)})` } },
-      },
-    },
-    plugins: [gridPlugin],
-  });
-  boundaryGrids.set(chart, shown);
-}
 

@@ -2,7 +2,8 @@
  * What-if card (Weights tab): one row through the current model. Each feature's contribution w_j·x_j as a bar,
  * z = Σ w_j x_j + b, a = σ(z) (softmax: every class's score and probability) and the prediction — recomputed live
  * as the weights change during a run. The row is a training or test row (by its number, or a random one) with x as
- * the model sees it (standardised numbers, 0/1 indicators); any x can be edited to ask "what if".
+ * the model sees it (standardised numbers, 0/1 indicators) and in its columns' own units; any value can be edited
+ * (numbers in their own units) to ask "what if".
  */
 import type { RowInfo, SessionState } from '../../../protocol';
 import { chartBox } from '../charts';
@@ -21,6 +22,29 @@ export interface WhatIfState {
 export interface WhatIfHandlers {
   load(split: 'train' | 'test', index: number): void;
   edit(x: number[]): void;
+}
+
+type FeatureScale = SessionState['dataset']['features'][number] | undefined;
+
+/** raw = x·scale + center: a model value in its column's own units (see DatasetInfo.features). */
+export function rawValue(f: FeatureScale, x: number): number {
+  return f ? x * f.scale + f.center : x;
+}
+
+/** x = (raw − center) / scale: a value in the column's units as the model sees it. */
+export function modelValue(f: FeatureScale, raw: number): number {
+  return f ? (raw - f.center) / f.scale : raw;
+}
+
+/**
+ * A raw value from float32 model units, to the 6 significant digits float32 carries relative to the column's
+ * scale (22 rather than 21.999998, and 0 rather than 4.9e-8 for a column of sd 0.8 and mean 0.38).
+ */
+function fmtRaw(v: number, f: FeatureScale): string {
+  const size = Math.max(Math.abs(v), f ? Math.abs(f.center) + f.scale : 0);
+  if (!(size > 0) || !Number.isFinite(size)) return String(v);
+  const step = 10 ** (Math.floor(Math.log10(size)) - 5);
+  return String(Number((Math.round(v / step) * step).toPrecision(12)));
 }
 
 /** Bars shown: the largest contributions; the rest are summed into one bar. */
@@ -70,7 +94,7 @@ export function whatIfCard(ctx: DashboardContext, wi: WhatIfState, handlers: Wha
   const controls = h('div', { class: 'landscape-controls' },
     h('label', null, splitSelect, ' ', rowInput, ` of ${fmtInt(m)}`),
     h('button', { id: 'whatif-random', onclick: () => handlers.load(split, Math.floor(Math.random() * Math.max(1, m))) }, 'Random row'),
-    wi.row && wi.x ? h('button', { id: 'whatif-revert', onclick: () => handlers.edit(wi.row!.x.slice()) }, 'Undo edits') : null);
+    wi.row && wi.x && wi.x.some((v, j) => v !== wi.row!.x[j]) ? h('button', { id: 'whatif-revert', onclick: () => handlers.edit(wi.row!.x.slice()) }, 'Undo edits') : null);
   const card = h('section', { class: 'card', id: 'whatif-card' },
     h('div', { class: 'card-head' }, h('h2', null, 'What if: one row through the model'), controls));
   if (wi.error) {
@@ -89,27 +113,34 @@ export function whatIfCard(ctx: DashboardContext, wi: WhatIfState, handlers: Wha
   const edited = x.some((v, j) => v !== row.x[j]);
   card.append(h('p', { class: 'hint', id: 'whatif-source' },
     `${row.line !== null ? `CSV line ${fmtInt(row.line)}` : `${row.split === 'test' ? 'test' : 'training'} row ${fmtInt(row.index + 1)}`}, `,
-    `true class ${row.label}${edited ? ' — with your edits of x' : ''}. x is the row as the model sees it (standardised numbers, 0/1 indicators); `,
-    'edit any value to see what the model would say.'));
+    `true class ${row.label}${edited ? ' — with your edits' : ''}. Value: the row in its columns' own units (0/1 for an indicator); `,
+    'x: as the model sees it, x = (value − mean) / sd for a standardised column. Edit any value to see what the model would say.'));
   const result = h('p', { class: 'numbers', id: 'whatif-result' });
   const box = chartBox('chart-box');
   box.canvas.id = 'whatif-chart';
-  const inputs = names.map((name, j) => h('tr', null,
-    h('th', { scope: 'row', class: 'feature' }, rowLabel(name)),
-    h('td', { class: 'num' }, h('input', {
-      type: 'number', step: 'any', value: fmtExact(x[j]), class: 'whatif-x', 'aria-label': `x of ${name}`,
-      onchange: (e: Event) => {
-        const v = Number((e.target as HTMLInputElement).value);
-        if (!Number.isFinite(v)) return;
-        const next = x.slice();
-        next[j] = v;
-        handlers.edit(next);
-      },
-    })),
-    h('td', { class: 'num', id: `whatif-w-${j}` }, ''),
-    h('td', { class: 'num', id: `whatif-c-${j}` }, '')));
+  const features = state.dataset.features;
+  const inputs = names.map((name, j) => {
+    const f = features[j];
+    const numeric = f?.kind === 'numeric';
+    return h('tr', null,
+      h('th', { scope: 'row', class: 'feature' }, rowLabel(name)),
+      h('td', { class: 'num' }, h('input', {
+        type: 'number', step: 'any', value: numeric ? fmtRaw(rawValue(f, x[j]), f) : fmtExact(x[j]), class: 'whatif-x',
+        'aria-label': numeric ? `${name} in its column's units` : `x of ${name} (0 or 1)`,
+        onchange: (e: Event) => {
+          const v = Number((e.target as HTMLInputElement).value);
+          if (!Number.isFinite(v)) return;
+          const next = x.slice();
+          next[j] = numeric ? modelValue(f, v) : v;
+          handlers.edit(next);
+        },
+      })),
+      h('td', { class: 'num whatif-model' }, fmt(x[j], 4)),
+      h('td', { class: 'num', id: `whatif-w-${j}` }, ''),
+      h('td', { class: 'num', id: `whatif-c-${j}` }, ''));
+  });
   const tbl = h('table', { class: 'numeric', id: 'whatif-table' },
-    h('thead', null, h('tr', null, ...['feature', 'x', binary ? 'w' : `w (${state.dataset.classes[cls]})`, 'w·x'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', null, h('tr', null, ...['feature', 'value', 'x', binary ? 'w' : `w (${state.dataset.classes[cls]})`, 'w·x'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, ...inputs));
   card.append(result, h('div', { class: 'grid-2 weights-layout' }, box.box, hscroll(tbl, 'What-if row')));
   box.box.style.height = `${Math.max(160, Math.min(SHOWN_BARS + 1, names.length) * 22 + 60)}px`;
