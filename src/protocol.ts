@@ -7,6 +7,7 @@
  */
 import type { BaselineSummary, Convergence } from './engine/train/convergence';
 import type { OptimumSummary, SessionSnapshot } from './engine/train/session';
+import type { RateSweepResult } from './engine/train/rate-sweep';
 import type {
   ColumnReport,
   ConfusionMetrics,
@@ -144,6 +145,18 @@ export interface ComparisonRun {
   trainAccuracy: number;
 }
 
+/** A run made earlier on the same data with other settings (kept by the host for the Training tab's overlay). */
+export interface EarlierRun {
+  /** The settings in words. */
+  label: string;
+  config: TrainConfig;
+  /** Its training cost J per iteration (thinned). */
+  curve: Array<{ iteration: number; trainCost: number }>;
+  finalCost: number;
+  iterations: number;
+  verdict: Convergence['verdict'];
+}
+
 /** Everything a webview needs to draw itself from scratch (webviews keep only view state). */
 export interface SessionState {
   dataset: DatasetInfo;
@@ -175,6 +188,10 @@ export interface SessionState {
   /** −log a of the true class per row, the labels' entropy, cross-entropy = entropy + KL: training and test split. */
   information: { train: InformationView | null; test: InformationView | null };
   comparison: ComparisonRun[] | null;
+  /** The last learning-rate sweep of this dataset (with the settings it ran with), or null. */
+  sweep: RateSweepResult | null;
+  /** Runs made earlier on the same data with other settings, newest first (added by the host; absent from the worker). */
+  earlierRuns?: EarlierRun[];
 }
 
 /** A compact live update while training runs (throttled). */
@@ -258,6 +275,8 @@ export type WorkerRequest =
   | { id: number; type: 'evaluate'; threshold: number }
   /** Train the same data with BCE and with MSE and return both histories. */
   | { id: number; type: 'compare' }
+  /** Train briefly at each α of a log grid around 2/L (same data, settings and start) and return each final cost. */
+  | { id: number; type: 'sweep' }
   /** The model as versioned JSON text. */
   | { id: number; type: 'export' }
   /** Apply a saved model (read by the worker from modelFile, off the host's thread) to a CSV; returns the predictions. */
@@ -297,6 +316,7 @@ export type WorkerResult =
   /** `metrics` = test split (train when there is none); `train`/`test` = both splits at that threshold. */
   | { type: 'metrics'; metrics: ConfusionMetrics; train: ConfusionMetrics; test: ConfusionMetrics | null }
   | { type: 'comparison'; runs: ComparisonRun[] }
+  | { type: 'sweep'; sweep: RateSweepResult }
   | { type: 'model'; json: string }
   | { type: 'predictions'; csv: string; rows: number }
   /** `saved` is null when even the trimmed session exceeds the size limit; `chars` = its JSON length. */
@@ -326,6 +346,7 @@ export interface ResultByRequest {
   configure: 'state';
   evaluate: 'metrics';
   compare: 'comparison';
+  sweep: 'sweep';
   export: 'model';
   predict: 'predictions';
   state: 'state';
@@ -371,6 +392,7 @@ export type WebviewCommand =
   | 'pause'
   | 'reset'
   | 'compare'
+  | 'sweep'
   | 'export'
   | 'showDashboard';
 
@@ -384,6 +406,8 @@ export type FromWebview =
   | { type: 'setThreshold'; requestId: number; threshold: number }
   /** Train this many more epochs from where the run stopped (weights kept). */
   | { type: 'extend'; epochs: number }
+  /** Forget the earlier runs overlaid on the Training tab. */
+  | { type: 'clearEarlierRuns' }
   /** Put `text` on the clipboard (e.g. the step's rows as TSV); `what` names it in the confirmation. */
   | { type: 'copy'; what: 'rows'; text: string }
   /** The what-if view wants row `index` of a split; the host answers with `row` and the same requestId. */

@@ -54,3 +54,15 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   }
   return out;
 }
+
+/** A run's settings in words, e.g. "gd · α 0.5 · full batch · λ 0.01 · MSE". */
+export function runLabel(c: TrainConfig, mTrain: number): string {
+  const parts: string[] = [c.optimizer];
+  if (c.optimizer !== 'newton' && c.optimizer !== 'lbfgs') parts.push(`α ${c.learningRate}`);
+  if (c.optimizer !== 'newton' && c.optimizer !== 'lbfgs') parts.push(c.batchSize > 0 && c.batchSize < mTrain ? `batch ${c.batchSize}` : 'full batch');
+  if (c.l2 > 0) parts.push(`λ ${c.l2}`);
+  if (c.loss === 'mse') parts.push('MSE');
+  if (c.classWeight === 'balanced') parts.push('balanced');
+  if (c.init === 'random') parts.push(`random start (seed ${c.seed})`);
+  return parts.join(' · ');
+}

@@ -7,7 +7,7 @@
  * - `logisticLab.step()` → StepRecord of exactly one update
  * - `logisticLab.stepEpoch()`, `pause()`, `reset()`, `configure(config, autoRun?)` → SessionState
  * - `logisticLab.run()` → SessionState when the run ends (while a run is going: that run's promise)
- * - `logisticLab.compare()` → ComparisonRun[];  `export(uri?)`, `predict(model?, csv?, out?)` → the written Uri
+ * - `logisticLab.compare()` → ComparisonRun[];  `sweep()` → RateSweepResult (final cost per learning rate);  `export(uri?)`, `predict(model?, csv?, out?)` → the written Uri
  * - `logisticLab.state()` → the current SessionState or undefined;  `closeSession()` → undefined (also forgets
  *   the session saved for window reloads)
  *
@@ -21,6 +21,7 @@ import * as vscode from 'vscode';
 import { NEWTON_MAX_PARAMS, resolveConfig } from '../engine/config';
 import type { PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
 import type { ComparisonRun, SessionState } from '../protocol';
+import type { RateSweepResult } from '../engine/train/rate-sweep';
 import { readPlayback, readPrepareOptions, readTrainConfig, SECTION } from './config';
 import { DashboardPanel } from './dashboardPanel';
 import type { Log } from './log';
@@ -64,6 +65,7 @@ export const COMMAND_IDS = {
   reset: 'logisticLab.reset',
   showDashboard: 'logisticLab.showDashboard',
   compare: 'logisticLab.compare',
+  sweep: 'logisticLab.sweep',
   export: 'logisticLab.export',
   predict: 'logisticLab.predict',
   configure: 'logisticLab.configure',
@@ -348,6 +350,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return controller.compare();
   };
 
+  const sweep = async (): Promise<RateSweepResult> => {
+    if (!DashboardPanel.instance) showDashboard(true);
+    return controller.sweep();
+  };
+
   const exportModel = async (target?: unknown): Promise<vscode.Uri | undefined> => {
     const json = await controller.exportModel();
     let uri = toUri(target);
@@ -446,6 +453,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand(ids.compare, guarded('Compare', compare)),
+    vscode.commands.registerCommand(ids.sweep, guarded('Sweep the learning rate', sweep)),
     vscode.commands.registerCommand(ids.fitOptimum, guarded('Fit optimum', fitOptimum)),
     vscode.commands.registerCommand(ids.openSample, guarded('Open sample', openSample)),
     vscode.commands.registerCommand(ids.export, guarded('Export', exportModel)),

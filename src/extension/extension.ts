@@ -110,6 +110,9 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
           (err: unknown) => reply({ type: 'landscape', requestId: msg.requestId, landscape: null, error: err instanceof Error ? err.message : String(err) }),
         );
         return;
+      case 'clearEarlierRuns':
+        controller.clearEarlierRuns();
+        return;
       case 'boundary':
         controller.boundary(msg.x, msg.y).then(
           (boundary) => reply({ type: 'boundary', requestId: msg.requestId, boundary }),

@@ -26,7 +26,9 @@ export function watchLongTasks(controller: SessionController, delayMs = NOTIFICA
 }
 
 function show(controller: SessionController, task: LongTask): void {
-  const title = task.kind === 'run' ? vscode.l10n.t('Training logistic regression') : vscode.l10n.t('Comparing BCE and MSE');
+  const title = task.kind === 'run'
+    ? vscode.l10n.t('Training logistic regression')
+    : task.kind === 'sweep' ? vscode.l10n.t('Sweeping the learning rate') : vscode.l10n.t('Comparing BCE and MSE');
   const dashboardShown = DashboardPanel.instance?.panel.visible === true;
   void withNotificationProgress(
     { title, cancellable: !dashboardShown, location: dashboardShown ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification },

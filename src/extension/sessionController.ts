@@ -13,7 +13,9 @@
  */
 import * as vscode from 'vscode';
 import type { ConfusionMetrics, PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
-import type { BoundaryInfo, ColumnInfo, ComparisonRun, LandscapeInfo, ProgressInfo, RowInfo, SavedSession, SessionState } from '../protocol';
+import type { RateSweepResult } from '../engine/train/rate-sweep';
+import { nextEarlierRuns } from './earlier-runs';
+import type { EarlierRun, BoundaryInfo, ColumnInfo, ComparisonRun, LandscapeInfo, ProgressInfo, RowInfo, SavedSession, SessionState } from '../protocol';
 import type { Log } from './log';
 import { MAX_SAVED_CHARS, RUN_SAVE_INTERVAL_MS, SAVE_DELAY_MS, staleReason, type SessionStore } from './persistence';
 import { WorkerFailure, type WorkerClient } from './workerClient';
@@ -30,7 +32,7 @@ export interface DescribedFile {
 
 /** A long task started by the controller, for progress notifications. */
 export interface LongTask {
-  kind: 'run' | 'compare';
+  kind: 'run' | 'compare' | 'sweep';
   done: Promise<unknown>;
 }
 
@@ -38,7 +40,10 @@ export class SessionController implements vscode.Disposable {
   private current: SessionState | undefined;
   private runPromise: Promise<SessionState> | undefined;
   private comparePromise: Promise<ComparisonRun[]> | undefined;
+  private sweepPromise: Promise<RateSweepResult> | undefined;
   private busyLabel: string | null = null;
+  /** Runs made earlier on the same data with other settings (see earlier-runs.ts). */
+  private earlier: EarlierRun[] = [];
   private contextKeys = { hasSession: false, running: false };
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -89,6 +94,7 @@ export class SessionController implements vscode.Disposable {
       worker.onDidCrash(({ failure, failedRequests }) => {
         this.runPromise = undefined;
         this.comparePromise = undefined;
+        this.sweepPromise = undefined;
         this.setBusy(null);
         // When requests failed with the crash, their callers report it; otherwise say so here.
         if (this.current && failedRequests === 0) this.lostEmitter.fire(failure);
@@ -135,6 +141,15 @@ export class SessionController implements vscode.Disposable {
     this.requireSession();
     const r = await this.worker.request({ type: 'landscape', p, q });
     return r.landscape;
+  }
+
+  /** Forgets the earlier runs overlaid on the Training tab. */
+  clearEarlierRuns(): void {
+    this.earlier = [];
+    if (this.current) {
+      this.current = { ...this.current, earlierRuns: [] };
+      this.stateEmitter.fire(this.current);
+    }
   }
 
   /** The decision boundary over features x and y; later states and progress show this pair. */
@@ -306,6 +321,25 @@ export class SessionController implements vscode.Disposable {
     return p;
   }
 
+  /** Trains briefly at each α of a log grid around 2/L and stores the final costs in the state. */
+  sweep(): Promise<RateSweepResult> {
+    if (this.sweepPromise) return this.sweepPromise;
+    if (this.awaitingRestore) return this.ensureRestored().then(() => this.sweep());
+    this.requireSession();
+    const p = (async (): Promise<RateSweepResult> => {
+      try {
+        const r = await this.withBusy('Sweeping the learning rate…', () => this.worker.request({ type: 'sweep' }));
+        if (this.current) this.setState({ ...this.current, sweep: r.sweep });
+        return r.sweep;
+      } finally {
+        this.sweepPromise = undefined;
+      }
+    })();
+    this.sweepPromise = p;
+    this.taskEmitter.fire({ kind: 'sweep', done: p });
+    return p;
+  }
+
   /** The current model as versioned JSON text. */
   async exportModel(): Promise<string> {
     await this.ensureRestored();
@@ -326,7 +360,7 @@ export class SessionController implements vscode.Disposable {
     await this.ensureRestored();
     if (!this.current) return undefined;
     const r = await this.worker.request({ type: 'state' });
-    this.current = r.state;
+    this.current = { ...r.state, earlierRuns: this.earlier };
     return r.state;
   }
 
@@ -336,6 +370,7 @@ export class SessionController implements vscode.Disposable {
     if (this.worker.alive) await this.worker.request({ type: 'close' });
     this.runPromise = undefined;
     this.comparePromise = undefined;
+    this.sweepPromise = undefined;
     this.setState(undefined);
   }
 
@@ -441,6 +476,7 @@ export class SessionController implements vscode.Disposable {
     this.endSession(false);
     this.runPromise = undefined;
     this.comparePromise = undefined;
+    this.sweepPromise = undefined;
     this.setBusy(null);
     this.setState(undefined, false);
   }
@@ -465,6 +501,10 @@ export class SessionController implements vscode.Disposable {
 
   /** A new state (undefined: no session); `save` schedules saving it for a window reload. */
   private setState(state: SessionState | undefined, save = true): void {
+    if (state) {
+      this.earlier = nextEarlierRuns(this.current, state, this.earlier);
+      state = { ...state, earlierRuns: this.earlier };
+    } else this.earlier = [];
     this.current = state;
     void this.updateContextKeys();
     this.stateEmitter.fire(state ?? null);

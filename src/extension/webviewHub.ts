@@ -127,6 +127,7 @@ const COMMAND_LIST: Record<WebviewCommand, true> = {
   pause: true,
   reset: true,
   compare: true,
+  sweep: true,
   export: true,
   showDashboard: true,
 };
@@ -173,6 +174,8 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
         (raw.p as number) >= 0 && (raw.q as number) >= 0
         ? { type: 'landscape', requestId: raw.requestId, p: raw.p as number, q: raw.q as number }
         : null;
+    case 'clearEarlierRuns':
+      return { type: 'clearEarlierRuns' };
     case 'boundary':
       return typeof raw.requestId === 'number' && Number.isInteger(raw.x) && Number.isInteger(raw.y) &&
         (raw.x as number) >= 0 && (raw.y as number) >= 0

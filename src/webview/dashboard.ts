@@ -40,7 +40,7 @@ const TABS: Array<{ id: TabId; label: string }> = [
   { id: 'evaluation', label: 'Evaluation' },
   { id: 'weights', label: 'Weights' },
   { id: 'landscape', label: 'Landscape' },
-  { id: 'compare', label: 'BCE vs MSE' },
+  { id: 'compare', label: 'Compare' },
   { id: 'data', label: 'Data' },
 ];
 
@@ -150,7 +150,7 @@ function followsSteps(): boolean {
 function command(c: Extract<FromWebview, { type: 'command' }>['command']): void {
   post({ type: 'command', command: c });
   if (c === 'step' && host.viewState.tab !== 'step' && !followsSteps()) selectTab('step');
-  if (c === 'compare' && host.viewState.tab !== 'compare') selectTab('compare');
+  if ((c === 'compare' || c === 'sweep') && host.viewState.tab !== 'compare') selectTab('compare');
 }
 
 // ───────────────────────────── Header, toolbar, settings ─────────────────────────────

@@ -403,6 +403,7 @@ export function titanicState(iters = 60, opts: TitanicOptions = {}): SessionStat
     lastStep: { ...t.last, classes },
     boundary: null,
     comparison,
+    sweep: null,
   };
 }
 
@@ -474,6 +475,7 @@ export function newtonState(steps?: number): SessionState {
     lastStep,
     boundary: null,
     comparison: null,
+    sweep: null,
   };
 }
 
@@ -531,6 +533,7 @@ export function toyState(): SessionState {
     lastStep: t.last,
     boundary,
     comparison: null,
+    sweep: null,
   };
 }
 
@@ -624,6 +627,6 @@ export function digitsState(): SessionState {
     convergence,
     optimum: { cost: jStar, trainLoss: jStar, testLoss: 0.13, trainAccuracy: 0.992, testAccuracy: 0.967, iterations: 41, unique: false },
     baseline: baselineSummary(classes, yTrain, yTest),
-    lastStep, boundary: null, comparison: null,
+    lastStep, boundary: null, comparison: null, sweep: null,
   };
 }

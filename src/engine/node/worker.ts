@@ -49,6 +49,7 @@ import { fitSavedSession } from '../train/saved-session';
 import { boundary, datasetInfo, defaultBoundaryPair, informationView, landscapeView } from '../train/view-state';
 import { optimumAffordable } from '../solve/solver';
 import { isFirstOrder } from '../train/optimizers';
+import { RateSweep, type RateSweepResult } from '../train/rate-sweep';
 import { LabError } from '../types';
 import type {
   HistoryPoint,
@@ -90,6 +91,8 @@ interface Loaded {
   computeOptimum: boolean;
   lastStep: StepRecord | null;
   comparison: ComparisonRun[] | null;
+  /** The last learning-rate sweep. */
+  sweep: RateSweepResult | null;
   /** The two features the decision boundary shows (chosen in the dashboard). */
   boundaryPair: [number, number];
 }
@@ -105,9 +108,9 @@ export interface ReadPath {
   fallback: string | null;
 }
 
-/** A long loop in progress (run or compare). */
+/** A long loop in progress (run, compare or sweep). */
 interface Loop {
-  kind: 'run' | 'compare';
+  kind: 'run' | 'compare' | 'sweep';
   stop: boolean;
   /** Called once the loop has ended and its request was answered. */
   onEnd: Array<() => void>;
@@ -306,6 +309,8 @@ export class LabWorker {
         });
       case 'compare':
         return this.startCompare(req);
+      case 'sweep':
+        return this.startSweep(req);
       case 'export':
         return this.answer(req, () => {
           const s = this.need();
@@ -377,6 +382,7 @@ export class LabWorker {
       computeOptimum,
       lastStep: null,
       comparison: null,
+      sweep: null,
       boundaryPair: defaultBoundaryPair(data),
     };
     this.tableCache = null;
@@ -456,6 +462,7 @@ export class LabWorker {
       computeOptimum,
       lastStep: saved.lastStep,
       comparison: saved.comparison,
+      sweep: null,
       boundaryPair: defaultBoundaryPair(data),
     };
     this.tableCache = null;
@@ -660,6 +667,48 @@ export class LabWorker {
     setImmediate(slice);
   }
 
+  /** Trains one short run per α of the sweep's grid (same data, settings and start), taking turns in slices. */
+  private startSweep(req: { id: number; type: 'sweep' }): void {
+    const id = req.id;
+    let s: Loaded;
+    let sweep: RateSweep;
+    try {
+      s = this.need();
+      sweep = new RateSweep(s.session, s.data, this.kernel);
+    } catch (err) {
+      this.fail(id, err);
+      return;
+    }
+    const loop: Loop = { kind: 'sweep', stop: false, onEnd: [] };
+    this.loop = loop;
+    let chunk = 1;
+    const slice = (): void => {
+      try {
+        const t0 = performance.now();
+        while (!loop.stop && !sweep.done && performance.now() - t0 < SLICE_MS) {
+          const c0 = performance.now();
+          const did = sweep.advance(chunk);
+          if (did > 0) chunk = adaptChunk(chunk, did, (performance.now() - c0) * sweep.total);
+        }
+      } catch (err) {
+        this.endLoop(loop, () => this.fail(id, err));
+        return;
+      }
+      if (loop.stop || sweep.done) {
+        this.endLoop(loop, () =>
+          this.answer(req, () => {
+            const result = sweep.result();
+            if (this.current === s) s.sweep = result;
+            return { type: 'sweep', sweep: result };
+          }),
+        );
+        return;
+      }
+      setImmediate(slice);
+    };
+    setImmediate(slice);
+  }
+
   /** Ends a loop: answers its request, then waiters, then the requests that waited for it. */
   private endLoop(loop: Loop, answer: () => void): void {
     this.loop = null;
@@ -710,6 +759,7 @@ export class LabWorker {
       boundary: boundary(data, w.W, w.b, w.k, s.threshold, s.boundaryPair),
       information: { train: informationView(session, data, 'train', this.kernel), test: informationView(session, data, 'test', this.kernel) },
       comparison: s.comparison,
+      sweep: s.sweep,
     };
   }
 

@@ -1058,6 +1058,11 @@ export class TrainingSession {
     return this.smooth;
   }
 
+  /** θ = [W, b] at iteration 0 when the session was given one (`SessionOptions.start`), else undefined (the `init` rule). */
+  startParameters(): number[] | undefined {
+    return this.start ? Array.from(this.start) : undefined;
+  }
+
   /** ‖∇J‖₂ (dW and db together) over all training rows at the current parameters (one pass, cached). */
   gradientNorm(): number {
     const key = `${this.paramVersion}:${this.iter}`;

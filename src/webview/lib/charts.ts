@@ -8,7 +8,7 @@ import type { ChartConfiguration, ChartDataset, ChartType, Plugin, ScaleOptionsB
 import { cssVar, type Theme, withAlpha } from './theme';
 
 export { Chart };
-export type { ChartConfiguration, ChartDataset, Plugin };
+export type { ChartConfiguration, ChartDataset, Plugin, Tick };
 
 /** A point of a line chart: x = iteration (or fpr …), y = value. */
 export interface XY {

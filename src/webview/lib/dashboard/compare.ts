@@ -1,6 +1,6 @@
 /**
- * Compare tab: the same data trained with binary cross-entropy and with squared error (MSE), curves overlaid.
- * Explains why BCE is preferred (convex, unbounded penalty for confident mistakes).
+ * Compare tab: the same data trained with binary cross-entropy and with squared error (MSE), curves overlaid —
+ * why BCE is preferred (convex, unbounded penalty for confident mistakes) — and the learning-rate sweep (sweep.ts).
  */
 import type { ComparisonRun } from '../../../protocol';
 import { chartBox, iterationAxis, lineDataset, points, valueAxis } from '../charts';
@@ -8,6 +8,7 @@ import { h } from '../dom';
 import { fmt, fmtInt, fmtPct } from '../format';
 import { hscroll } from '../overflow';
 import type { DashboardContext } from './context';
+import { sweepCard } from './sweep';
 
 const LABEL: Record<string, string> = { bce: 'cross-entropy (BCE)', mse: 'squared error (MSE)' };
 
@@ -23,7 +24,8 @@ export function renderCompare(ctx: DashboardContext, root: HTMLElement): void {
     root.append(h('section', { class: 'card', id: 'compare-empty' },
       h('div', { class: 'card-head' }, h('h2', null, 'Cross-entropy vs squared error')),
       intro,
-      h('button', { class: 'primary', onclick: () => ctx.post({ type: 'command', command: 'compare' }) }, 'Compare BCE vs MSE')));
+      h('button', { class: 'primary', onclick: () => ctx.post({ type: 'command', command: 'compare' }) }, 'Compare BCE vs MSE')),
+    sweepCard(ctx));
     return;
   }
   const color = (r: ComparisonRun): string => (r.loss === 'bce' ? theme.blue : theme.red);
@@ -56,6 +58,7 @@ export function renderCompare(ctx: DashboardContext, root: HTMLElement): void {
       h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Accuracy')), acc.box,
         h('p', { class: 'hint' }, 'Solid: training rows; dashed: test rows.'))),
   );
+  root.append(sweepCard(ctx));
   ctx.charts.make('compare-loss', loss.canvas, {
     type: 'line',
     data: { datasets: runs.map((r) => lineDataset(LABEL[r.loss] ?? r.loss, points(r.history, (p) => p.iteration, (p) => p.trainCost), color(r))) },

@@ -7,7 +7,7 @@
  * any two chosen features (see boundary.ts). The curves, the verdict and the numbers are updated in place while training runs
  * (see {@link updateTrainingCharts}).
  */
-import { NEWTON_MAX_PARAMS } from '../../../engine/config';
+import { NEWTON_MAX_PARAMS, runLabel } from '../../../engine/config';
 import type { SessionState } from '../../../protocol';
 import { chartBox, iterationAxis, lineDataset, points, valueAxis } from '../charts';
 import { h, label as rowLabel, table, type Child } from '../dom';
@@ -17,6 +17,7 @@ import { seriesColors } from '../palette';
 import { verdictColor } from '../verdict';
 import { boundaryCard, updateBoundary, type BoundaryHandlers } from './boundary';
 import type { DashboardContext } from './context';
+import { runsCard, updateRuns } from './runs';
 
 /** Values of J − J* at or below 0 (the optimum reached to rounding) are drawn at this floor of the log axis. */
 export const GAP_FLOOR = 1e-16;
@@ -65,6 +66,8 @@ export function renderTraining(ctx: DashboardContext, root: HTMLElement, boundar
         h('p', { class: 'hint' }, `Share of rows predicted correctly${isThresholded(state) ? ` (threshold ${fmt(state.config.threshold)})` : ''}.`))),
     besideCard(state),
   );
+  const runs = runsCard(ctx, runLabel(state.config, state.dataset.mTrain));
+  if (runs) root.append(runs);
 
   const colors = seriesColors(ctx.theme);
   ctx.charts.make('loss', loss.canvas, {
@@ -336,6 +339,7 @@ export function updateTrainingCharts(ctx: DashboardContext, boundaryHandlers: Bo
   if (k) fillKpis(k, state);
   document.getElementById('verdict-card')?.replaceWith(verdictCard(ctx));
   document.getElementById('beside-card')?.replaceWith(besideCard(state));
+  updateRuns(ctx);
   // The decision boundary of the current weights (sent a few times a second while training runs).
   updateBoundary(ctx, boundaryHandlers);
 }
