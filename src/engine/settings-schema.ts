@@ -337,7 +337,7 @@ const LIST = [
     type: 'enum',
     choices: [
       { value: 'zeros', description: 'W = 0, b = 0.' },
-      { value: 'random', description: 'Small seeded random weights.' },
+      { value: 'random', description: 'Seeded random weights W ~ N(0, 1/n): z starts spread around 0, so the first update is not the trivial one from zeros.' },
     ],
     default: 'zeros',
     label: 'initialisation',

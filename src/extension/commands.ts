@@ -186,6 +186,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const playback = readPlayback(uri);
     await controller.setSpeed(playback.updatesPerSecond);
     log.info(`Training on ${file} → target ${quote(target)}${features ? `, features ${features.map((f) => quote(f)).join(', ')}` : ''}`);
+    // The dashboard opens at once and shows "Preparing …" with a spinner while a big file is read and prepared.
+    if (options.showDashboard !== false) showDashboard(true);
     const state = await controller.load(file, prepare, config);
     log.preparationReport(state.dataset);
     // How the file was read when it was not plain UTF-8 numbers and text: decoding, decimal commas, non-finite values.

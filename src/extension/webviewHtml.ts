@@ -52,7 +52,7 @@ export function buildHtml(webview: vscode.Webview, extensionUri: vscode.Uri, pag
 <title>${escapeHtml(page.title)}</title>
 </head>
 <body>
-<div id="app"></div>
+<div id="app"><p class="loading boot"><span class="spinner" aria-hidden="true"></span>Loading…</p></div>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

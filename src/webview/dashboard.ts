@@ -424,7 +424,8 @@ function capitalise(s: string): string {
 
 function renderBanners(): void {
   bannerEl.replaceChildren(
-    busyLabel ? h('div', { class: 'banner busy', id: 'busy' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), busyLabel) : '',
+    // Without a session the empty state shows the busy label (renderEmpty).
+    busyLabel && session ? h('div', { class: 'banner busy', id: 'busy' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), busyLabel) : '',
     errorText ? h('div', { class: 'banner error', id: 'error', role: 'alert' }, h('span', null, errorText),
       h('button', { class: 'link', onclick: () => { errorText = null; renderBanners(); }, 'aria-label': 'Dismiss' }, '✕')) : '',
   );
@@ -436,6 +437,10 @@ function renderEmpty(): void {
   tabBar.hidden = show;
   main.hidden = show;
   if (!show) return;
+  if (busyLabel) {
+    emptyEl.replaceChildren(h('p', { class: 'loading', id: 'empty-busy', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), busyLabel));
+    return;
+  }
   emptyEl.replaceChildren(
     h('h2', null, 'No model yet'),
     h('p', null, 'Right-click a CSV file in the Explorer and choose “Train Logistic Regression…”, or pick one here.'),
@@ -685,6 +690,7 @@ function onMessage(msg: ToWebview): void {
     case 'busy':
       busyLabel = msg.label;
       renderBanners();
+      renderEmpty();
       renderToolbar();
       break;
     case 'row': {

@@ -93,11 +93,12 @@ function renderFacts(): void {
   const c = s.convergence;
   // The verdict: final once the run is over, else the live one (shown once training has started).
   const verdict = s.iteration > 0 || c.final
+    // The short label keeps the row on one line in a narrow sidebar; the headline is its tooltip (the dashboard says more).
     ? h('div', { class: 'fact verdict', id: 'sb-verdict', 'data-verdict': c.verdict },
       h('span', { class: 'fact-label' }, c.final ? 'verdict' : 'so far'),
-      h('span', { class: 'fact-value' },
+      h('span', { class: 'fact-value', title: c.headline || VERDICT_LABEL[c.verdict] },
         h('span', { class: 'dot', 'aria-hidden': 'true', style: { backgroundColor: verdictColor(theme, c.verdict) } }),
-        c.headline || VERDICT_LABEL[c.verdict]))
+        VERDICT_LABEL[c.verdict]))
     : null;
   el.replaceChildren(
     row('status', st, 'sb-status'),

@@ -201,6 +201,25 @@ describe('dashboard page', () => {
     }
   });
 
+  test('before the first session: "Preparing …" with a spinner instead of "No model yet" while the host loads', async () => {
+    const { page, errors } = await open('dashboard', 'dark');
+    try {
+      await sendToPage(page, { type: 'state', state: null });
+      await page.waitForSelector('#btn-train');
+      await sendToPage(page, { type: 'busy', label: 'Preparing census.csv…' });
+      await page.waitForSelector('#empty-busy .spinner');
+      assert.equal((await page.textContent('#empty-busy'))?.trim(), 'Preparing census.csv…');
+      assert.equal(await page.locator('#btn-train').count(), 0, 'no "Train on a CSV…" while a file is being prepared');
+      assert.equal(await page.locator('#busy').count(), 0, 'one busy indicator, not two');
+      await shot(page, 'dashboard-preparing-dark');
+      await sendToPage(page, { type: 'busy', label: null });
+      await page.waitForSelector('#btn-train');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('busy and error banners; charts follow the panel width', async () => {
     const { page, errors } = await open('dashboard', 'light', { width: 1200, height: 800 });
     try {
@@ -617,6 +636,12 @@ describe('sidebar page', () => {
         assert.ok(px.matching > 100, `sidebar curve drawn (${px.matching})`);
         assert.equal(await page.textContent('#sb-iteration .fact-value'), '40');
         assert.match((await page.textContent('#sb-verdict'))!, /so far.*not converged/);
+        const lines = await page.evaluate(() => {
+          const el = document.querySelector('#sb-verdict .fact-value') as HTMLElement;
+          return el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight);
+        });
+        assert.ok(lines < 1.5, `the verdict stays on one line in a 320 px sidebar (${lines.toFixed(2)} lines)`);
+        assert.match((await page.getAttribute('#sb-verdict .fact-value', 'title'))!, /.{20,}/, 'the headline is its tooltip');
         await sendToPage(page, { type: 'state', state: newtonState() });
         await page.waitForFunction(() => document.querySelector('#sb-verdict')?.getAttribute('data-verdict') === 'converged');
         assert.match((await page.textContent('#sb-verdict'))!, /^verdict.*converged$/);

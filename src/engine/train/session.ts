@@ -72,8 +72,14 @@ export const DIVERGENCE_FACTOR = 1e6;
 export const STEP_SAMPLES = 5;
 /** At most this many batch row indices are listed in a StepRecord (m is always the full batch size). */
 export const STEP_BATCH_ROWS = 1024;
-/** Standard deviation of the seeded normal initial weights for init 'random' (biases start at 0). */
-export const RANDOM_INIT_SCALE = 0.01;
+/**
+ * Standard deviation of the seeded normal initial weights for init 'random' (biases start at 0): 1/√n for n
+ * features (LeCun), so that with standardised features z = w·x + b starts with a spread of about 1 — a ≈ σ(±1), not
+ * 0.5 — and the first update is not the trivial one from zeros.
+ */
+export function randomInitScale(n: number): number {
+  return 1 / Math.sqrt(Math.max(1, n));
+}
 /** Models with at most this many parameters keep θ at every history point (the loss landscape's path). */
 export const TRACE_MAX_PARAMS = 4096;
 
@@ -366,7 +372,7 @@ export class TrainingSession {
   }
 
   /**
-   * Back to the initial parameters: zeros, or (init 'random') W_cj ~ N(0, 0.01²) from the seed, b = 0.
+   * Back to the initial parameters: zeros, or (init 'random') W_cj ~ N(0, 1/n) from the seed, b = 0.
    * Iteration and epoch 0, optimiser state and history cleared.
    */
   reset(): void {
@@ -375,7 +381,8 @@ export class TrainingSession {
       this.theta64.set(this.start);
     } else if (this.config.init === 'random') {
       const rng = createRng(deriveSeed(this.config.seed, INIT_STREAM));
-      for (let q = 0; q < this.W.length; q++) this.theta64[q] = RANDOM_INIT_SCALE * normal(rng);
+      const scale = randomInitScale(this.data.n);
+      for (let q = 0; q < this.W.length; q++) this.theta64[q] = scale * normal(rng);
     }
     this.theta.set(this.theta64);
     this.optimizer?.reset();
