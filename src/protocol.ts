@@ -160,6 +160,8 @@ export interface EarlierRun {
 /** Everything a webview needs to draw itself from scratch (webviews keep only view state). */
 export interface SessionState {
   dataset: DatasetInfo;
+  /** The preparation options the dataset was prepared with (as asked for: target, split, scaling, coding …). */
+  prepare: PrepareOptions;
   config: TrainConfig;
   /** The pace of runs: updates per second, 0 = as fast as possible. */
   updatesPerSecond: number;
@@ -424,6 +426,8 @@ export type FromWebview =
   | {
       type: 'configure';
       config: Partial<TrainConfig>;
+      /** Preparation settings that changed (test size, seed, standardisation): the file is prepared again, from the start. */
+      prepare?: Partial<PrepareOptions>;
       /** false: wait at iteration 0 instead of training (default true). */
       run?: boolean;
       /** Start the new settings from the current weights ("Apply") instead of the initial ones ("Apply and restart"). */

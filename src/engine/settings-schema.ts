@@ -127,7 +127,7 @@ const LIST = [
     must: 'a whole number ≥ 0 (0 = full batch)',
     example: '32',
     flag: 'batch-size',
-    form: { label: 'batch size', hint: '0 = full batch' },
+    form: { label: 'batch size', hint: 'Rows per update; 0 = full batch: all training rows, one update per epoch' },
   },
   {
     key: 'optimizer',
@@ -209,6 +209,7 @@ const LIST = [
     must: 'at least 0 and below 1',
     example: '0.2',
     flag: 'test-size',
+    form: { label: 'test size', hint: 'Share of the rows held out for testing, 0 to <1 (0.2 = 20 %); changing it re-reads the file and restarts' },
   },
   {
     key: 'seed',
@@ -222,6 +223,7 @@ const LIST = [
     must: 'a whole number in [0, 4294967295]',
     example: '42',
     flag: 'seed',
+    form: { label: 'seed', hint: 'Whole number: the split, the shuffles and the random start (same seed, same result); changing it re-splits and restarts' },
   },
   {
     key: 'standardize',
@@ -233,6 +235,7 @@ const LIST = [
     must: 'true or false',
     example: 'false',
     flag: 'no-standardize',
+    form: { label: 'standardise', hint: 'z-scores (x − mean) / sd from the training rows; changing it re-prepares and restarts' },
   },
   {
     key: 'threshold',
@@ -246,6 +249,7 @@ const LIST = [
     must: 'a number in [0, 1]',
     example: '0.5',
     flag: 'threshold',
+    form: { label: 'threshold', hint: 'Binary: predict the positive class when σ(z) ≥ threshold, 0 to 1 (metrics only, not training)' },
   },
   {
     key: 'momentum',
@@ -260,6 +264,7 @@ const LIST = [
     must: 'a number in [0, 1)',
     example: '0.9',
     flag: 'momentum',
+    form: { label: 'momentum β', hint: 'momentum optimizer: share of the last step kept, 0 to <1' },
   },
   {
     key: 'beta1',
@@ -274,6 +279,7 @@ const LIST = [
     must: 'a number in [0, 1)',
     example: '0.9',
     flag: 'beta1',
+    form: { label: 'Adam β₁', hint: 'Adam: decay of the gradient average, 0 to <1' },
   },
   {
     key: 'beta2',
@@ -288,6 +294,7 @@ const LIST = [
     must: 'a number in [0, 1)',
     example: '0.999',
     flag: 'beta2',
+    form: { label: 'Adam β₂', hint: 'Adam: decay of the squared-gradient average, 0 to <1' },
   },
   {
     key: 'epsilon',
@@ -301,6 +308,7 @@ const LIST = [
     must: 'a positive number',
     example: '1e-8',
     flag: 'epsilon',
+    form: { label: 'Adam ε', hint: 'Adam: added to √v so the step never divides by 0 (> 0)' },
   },
   {
     key: 'classWeight',
@@ -316,6 +324,7 @@ const LIST = [
     must: "'balanced' or 'none'",
     example: "'balanced'",
     flag: 'class-weight',
+    form: { label: 'class weight', hint: 'balanced: rows weighted m / (K·m_c) so every class counts the same' },
   },
   {
     key: 'tolerance',
@@ -330,6 +339,7 @@ const LIST = [
     must: 'a number from 0 to 1 (0 = train all epochs)',
     example: '1e-6',
     flag: 'tolerance',
+    form: { label: 'tolerance', hint: 'Stop when J changes less than this between epochs (absolute, 0 = never stop early)' },
   },
   {
     key: 'init',
@@ -345,6 +355,7 @@ const LIST = [
     must: "'zeros' or 'random'",
     example: "'zeros'",
     flag: 'init',
+    form: { label: 'start', hint: 'zeros: W = 0, b = 0; random: seeded W ~ N(0, 1/n)' },
   },
   {
     key: 'logEvery',

@@ -308,14 +308,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     return controller.run();
   };
 
-  const configure = async (config?: Partial<TrainConfig>, autoRun = true, keepWeights = false): Promise<SessionState> => {
+  const configure = async (
+    config?: Partial<TrainConfig>, autoRun = true, keepWeights = false, prepare?: Partial<PrepareOptions>,
+  ): Promise<SessionState> => {
     if (config === undefined) {
       await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:logistic-lab.logistic-regression-lab`);
       return controller.state ?? Promise.reject(new Error(vscode.l10n.t('No training session yet.')));
     }
     await controller.restorePending();
     resolveConfig({ ...(controller.state?.config ?? {}), ...config });
-    const state = await controller.configure(config, keepWeights);
+    // Other preparation settings (test size, seed, standardisation): the file is prepared again and training restarts.
+    const state = prepare && Object.keys(prepare).length > 0
+      ? await controller.reprepare(prepare, config)
+      : await controller.configure(config, keepWeights);
     if (autoRun) runInBackground();
     return state;
   };
@@ -462,8 +467,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(ids.predict, guarded('Predict', predict)),
     vscode.commands.registerCommand(
       ids.configure,
-      guarded('Configure', (config?: unknown, autoRun?: unknown, keepWeights?: unknown) =>
-        configure(config === undefined ? undefined : (config as Partial<TrainConfig>), autoRun !== false, keepWeights === true),
+      guarded('Configure', (config?: unknown, autoRun?: unknown, keepWeights?: unknown, prepare?: unknown) =>
+        configure(
+          config === undefined ? undefined : (config as Partial<TrainConfig>), autoRun !== false, keepWeights === true,
+          typeof prepare === 'object' && prepare !== null ? (prepare as Partial<PrepareOptions>) : undefined,
+        ),
       ),
     ),
     vscode.commands.registerCommand(

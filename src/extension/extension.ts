@@ -90,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): LogisticLabApi {
         });
         return;
       case 'configure':
-        void vscode.commands.executeCommand(COMMAND_IDS.configure, msg.config, msg.run !== false, msg.keepWeights === true);
+        void vscode.commands.executeCommand(COMMAND_IDS.configure, msg.config, msg.run !== false, msg.keepWeights === true, msg.prepare);
         return;
       case 'extend':
         void vscode.commands.executeCommand(COMMAND_IDS.trainMore, msg.epochs);

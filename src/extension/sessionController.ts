@@ -282,6 +282,17 @@ export class SessionController implements vscode.Disposable {
     return r.state;
   }
 
+  /**
+   * The same file prepared again with other preparation options (test size, seed, standardisation …) and a new
+   * session with these training settings at iteration 0; on failure the old session stays.
+   */
+  async reprepare(prepare: Partial<PrepareOptions>, config: Partial<TrainConfig>): Promise<SessionState> {
+    await this.ensureRestored();
+    this.requireSession();
+    const cur = this.current!;
+    return this.load(cur.dataset.filePath, { ...cur.prepare, ...prepare }, { ...cur.config, ...config });
+  }
+
   /** Metrics of both splits at another decision threshold (binary). */
   async evaluate(threshold: number, requestId?: number): Promise<{ train: ConfusionMetrics; test: ConfusionMetrics | null }> {
     await this.ensureRestored();

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { settingsOf } from '../engine/settings-schema';
-import type { TrainConfig } from '../engine/types';
+import type { PrepareOptions, TrainConfig } from '../engine/types';
 import type { FromWebview, ProgressInfo, SessionState, ToWebview, WebviewCommand } from '../protocol';
 import { checkedSpeed } from '../protocol';
 import { cloneProgress, mergeProgress } from './progress-merge';
@@ -135,6 +135,8 @@ const COMMANDS: ReadonlySet<string> = new Set(Object.keys(COMMAND_LIST));
 
 /** The training settings a page may set: the settings schema's training group (one list for every caller). */
 const CONFIG_KEYS: ReadonlySet<string> = new Set(settingsOf('train').map((st) => st.key));
+/** The preparation settings a page may change: the schema's preparation settings shown in the dashboard form. */
+const PREPARE_FORM_KEYS: ReadonlySet<string> = new Set(settingsOf('prepare').filter((st) => st.form !== undefined).map((st) => st.key));
 
 /** A message from a page, checked field by field (pages are ours, but their input is not trusted). */
 /** Most characters a webview may put on the clipboard at once. */
@@ -201,6 +203,17 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
       if (raw.run !== undefined && typeof raw.run !== 'boolean') return null;
       if (raw.keepWeights !== undefined && typeof raw.keepWeights !== 'boolean') return null;
       const out: Extract<FromWebview, { type: 'configure' }> = { type: 'configure', config: config as Partial<TrainConfig> };
+      if (raw.prepare !== undefined) {
+        if (!isRecord(raw.prepare)) return null;
+        const prepare: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(raw.prepare)) {
+          if (!PREPARE_FORM_KEYS.has(k)) return null;
+          if (typeof v !== 'number' && typeof v !== 'boolean') return null;
+          prepare[k] = v;
+        }
+        // Values are validated by the preparation, which names the bad field.
+        if (Object.keys(prepare).length > 0) out.prepare = prepare as Partial<PrepareOptions>;
+      }
       if (raw.run === false) out.run = false;
       if (raw.keepWeights === true) out.keepWeights = true;
       return out;

@@ -13,7 +13,7 @@ import {
   type AnyNumberSetting,
   type AnySetting,
 } from '../engine/settings-schema';
-import type { ConfusionMetrics, OptimizerKind, TrainConfig } from '../engine/types';
+import type { ConfusionMetrics, OptimizerKind, PrepareOptions, TrainConfig } from '../engine/types';
 import type { FromWebview, LandscapeInfo, SessionState, ToWebview } from '../protocol';
 import { applyChartDefaults, ChartRegistry } from './lib/charts';
 import { exposeDebugHook } from './lib/debug';
@@ -293,20 +293,31 @@ function isExactFit(o: string): boolean {
 let settingsEdited = false;
 
 /** One field of the form: a number input with the setting's bounds, or a select of its choices. */
-function settingField(s: AnySetting & { form: { label: string; hint: string } }, c: TrainConfig, onOptimizer: () => void): HTMLElement {
-  const value = settingsValue(s, (c as unknown as Record<string, unknown>)[s.key]);
+/**
+ * The value a setting has now: training settings (and the seed) from the session's config, preparation settings
+ * from the options the dataset was prepared with (the schema's default when not given).
+ */
+function currentSetting(s: AnySetting, st: SessionState): unknown {
+  if (s.group === 'prepare') return (st.prepare as unknown as Record<string, unknown>)[s.key] ?? s.default;
+  return (st.config as unknown as Record<string, unknown>)[s.key];
+}
+
+function settingField(s: AnySetting & { form: { label: string; hint: string } }, st: SessionState, onOptimizer: () => void): HTMLElement {
+  const value = settingsValue(s, currentSetting(s, st));
   const label = h('span', { class: 'field-label' }, s.form.label);
+  // What the setting means and its unit, under the field (also its tooltip).
+  const hint = h('span', { class: 'field-hint' }, s.form.hint);
   if (s.type === 'enum') {
     const onchange = (): void => {
       settingsEdited = true;
       if (s.key === 'optimizer') onOptimizer();
     };
     return h('label', { class: 'field', title: s.form.hint, id: `field-${s.key}` }, label,
-      h('select', { name: s.key, onchange }, ...s.choices.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label ?? o.value))));
+      h('select', { name: s.key, onchange }, ...s.choices.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label ?? o.value))), hint);
   }
   if (s.type === 'boolean') {
     return h('label', { class: 'field', title: s.form.hint, id: `field-${s.key}` }, label,
-      h('input', { type: 'checkbox', name: s.key, checked: value === true, onchange: () => { settingsEdited = true; } }));
+      h('input', { type: 'checkbox', name: s.key, checked: value === true, onchange: () => { settingsEdited = true; } }), hint);
   }
   // The bounds of the setting as the input's min and max (the form validates itself: novalidate).
   const b = s as AnyNumberSetting & { min?: number; max?: number };
@@ -314,7 +325,7 @@ function settingField(s: AnySetting & { form: { label: string; hint: string } },
   if (b.min !== undefined) attrs.min = String(b.min);
   if (b.max !== undefined) attrs.max = String(b.max);
   return h('label', { class: 'field', title: s.form.hint, id: `field-${s.key}` }, label,
-    h('input', { type: 'number', name: s.key, value: String(value), required: true, oninput: () => { settingsEdited = true; }, ...attrs }));
+    h('input', { type: 'number', name: s.key, value: String(value), required: true, oninput: () => { settingsEdited = true; }, ...attrs }), hint);
 }
 
 /** Set while the new settings' session is on its way (cleared by its state at iteration 0, or after 15 s). */
@@ -333,10 +344,11 @@ function renderSettings(): void {
   }
   settingsEl.hidden = false;
   if (settingsEdited) return; // don't overwrite what the user is typing
-  const c = session.config;
+  const st = session;
   const message = h('span', { class: 'form-message', id: 'settings-message', role: 'status' });
   const form: HTMLFormElement = h('form', { id: 'settings-form', novalidate: true },
-    ...FORM_SETTINGS.map((s) => settingField(s, c, () => syncRateField(form))),
+    ...FORM_SETTINGS.map((s) => settingField(s, st, () => syncRateField(form))),
+    h('p', { class: 'hint form-note' }, 'Changing the test size, the seed or standardisation prepares the data again and restarts.'),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'primary', id: 'apply-keep', 'data-keep': 'true',
         title: 'Train on with the new settings from the current weights (history and iteration count start again)' }, 'Apply'),
@@ -356,12 +368,17 @@ function renderSettings(): void {
     }
     message.textContent = '';
     settingsEdited = false;
+    const { config, prepare } = result;
+    const reprepare = Object.keys(prepare).length > 0;
     // Until the new session's state arrives the old verdict must not stand for the new settings.
-    busyLabel = keepWeights ? 'Applying the settings from the current weights…' : 'Restarting with the new settings…';
+    busyLabel = reprepare
+      ? 'Preparing the data again with the new settings…'
+      : keepWeights ? 'Applying the settings from the current weights…' : 'Restarting with the new settings…';
     applying = window.setTimeout(endApplying, 15_000);
     renderBanners();
     renderToolbar();
-    post(keepWeights ? { type: 'configure', config: result, keepWeights: true } : { type: 'configure', config: result });
+    // New data (split, scaling) cannot keep the old weights: a re-preparation always restarts.
+    post(reprepare ? { type: 'configure', config, prepare } : keepWeights ? { type: 'configure', config, keepWeights: true } : { type: 'configure', config });
   });
   settingsEl.replaceChildren(h('summary', null, 'Settings'), form);
   settingsEl.open = host.viewState.settingsOpen;
@@ -387,7 +404,8 @@ function syncRateField(form: HTMLFormElement): void {
   }
   if (!note) {
     note = h('span', { class: 'field-bound', id: 'rate-bound' });
-    field.append(note);
+    if (input) input.after(note);
+    else field.append(note);
     input?.addEventListener('input', () => syncRateField(form));
   }
   const alpha = input ? Number(input.value) : NaN;
@@ -400,8 +418,10 @@ function syncRateField(form: HTMLFormElement): void {
  * Validated settings, or a message saying what is wrong: each field checked against its setting's type, bounds
  * and choices (the settings schema). A disabled field (α under newton / lbfgs) with an invalid value is left out.
  */
-function readSettings(form: HTMLFormElement): Partial<TrainConfig> | string {
+/** The form's values: training settings, and the preparation settings that differ from the dataset's (or a message). */
+function readSettings(form: HTMLFormElement): { config: Partial<TrainConfig>; prepare: Partial<PrepareOptions> } | string {
   const config: Record<string, unknown> = {};
+  const prepare: Record<string, unknown> = {};
   for (const s of FORM_SETTINGS) {
     const el = form.elements.namedItem(s.key) as HTMLInputElement | HTMLSelectElement;
     const raw = el.value.trim();
@@ -411,11 +431,14 @@ function readSettings(form: HTMLFormElement): Partial<TrainConfig> | string {
       const what = s.type === 'enum' ? `one of ${s.choices.map((o) => o.label ?? o.value).join(', ')}` : rangeText(s as AnyNumberSetting);
       return `${capitalise(s.form.label)} must be ${what}.`;
     }
-    config[s.key] = engineValue(s, value);
+    const v = engineValue(s, value);
+    if (s.group !== 'prepare') config[s.key] = v;
+    // The seed also splits the rows: a new seed, like a new test size or scaling, prepares the data again.
+    if (s.group !== 'train' && session && v !== currentSetting(s, session)) prepare[s.key] = v;
   }
   const optimizer = String(config.optimizer);
   if (isExactFit(optimizer) && config.loss !== 'bce') return `${optimizer} fits the cross-entropy optimum: choose loss cross-entropy (or a gradient optimizer for squared error).`;
-  return config as Partial<TrainConfig>;
+  return { config: config as Partial<TrainConfig>, prepare: prepare as Partial<PrepareOptions> };
 }
 
 function capitalise(s: string): string {

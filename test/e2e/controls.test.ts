@@ -276,6 +276,26 @@ test('Settings by mouse: Apply trains on from the current weights, Apply and res
       && document.querySelector('#status')?.getAttribute('data-state') === 'done', keptText, { timeout: 60_000 });
     const restartedCost = await cost();
     assert.ok(restartedCost > keptCost + 0.01, `Apply and restart starts from W = 0 with α = 0.05: J ${restartedCost} after 30 epochs (kept: ${keptCost})`);
+    // Every training setting is in the form with its meaning as a tooltip; the preparation ones prepare the data again.
+    if (!(await frame.$eval('#settings', (d) => (d as HTMLDetailsElement).open))) await frame.locator('#settings > summary').click();
+    for (const key of ['testSize', 'seed', 'standardize', 'threshold', 'classWeight', 'tolerance', 'init', 'momentum', 'beta1', 'beta2', 'epsilon']) {
+      assert.equal(await frame.locator(`#field-${key}`).count(), 1, `the ${key} field`);
+      assert.ok(((await frame.getAttribute(`#field-${key}`, 'title')) ?? '').length > 15, `${key} says what it means`);
+    }
+    assert.match((await frame.getAttribute('#field-batchSize', 'title')) ?? '', /0 = full batch: all training rows, one update per epoch/);
+    await frame.locator('#settings').screenshot({ path: 'test-artifacts/screenshots/e2e-apply-2-form.png' });
+    await frame.locator('#field-testSize input').fill('0.5');
+    await frame.locator('#field-classWeight select').selectOption('balanced');
+    await frame.locator('#tabbtn-data').click();
+    await frame.locator('#apply-keep').click();
+    // The file is prepared again: half the rows train.
+    await frame.waitForFunction(() => Math.abs(Number((document.querySelector('#tab-data .kpi:nth-child(2) .kpi-value')?.textContent ?? '').replace(/[^\d]/g, '')) - 445.5) <= 2,
+      undefined, { timeout: 30_000 });
+    await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'done', undefined, { timeout: 60_000 });
+    await screenshot(page, 'e2e-apply-3-reprepared');
+    if (!(await frame.$eval('#settings', (d) => (d as HTMLDetailsElement).open))) await frame.locator('#settings > summary').click();
+    assert.equal(await frame.inputValue('#field-testSize input'), '0.5', 'the form shows the new test size');
+    assert.equal(await frame.inputValue('#field-classWeight select'), 'balanced', 'and the new class weight');
     assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
   } catch (e) {
     await screenshot(vs.page, 'e2e-apply-failure').catch(() => undefined);

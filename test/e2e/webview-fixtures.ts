@@ -379,6 +379,7 @@ export function titanicState(iters = 60, opts: TitanicOptions = {}): SessionStat
   const last = t.history[t.history.length - 1];
   const ref = encoding === 'reference' ? prep : prepare('reference');
   return {
+    prepare: { target: 'Survived' },
     dataset: {
       fileName: 'titanic.csv', filePath: '/data/samples/titanic.csv', target: opts.hostileNames ? 'Survived<script>' : 'Survived', classes,
       featureNames: names, rows: 891, mTrain: 712, mTest: 179, pixelSide: null, report: prep.report, features: prep.features, notices: [],
@@ -456,6 +457,7 @@ export function newtonState(steps?: number): SessionState {
   };
   const last = history[history.length - 1];
   return {
+    prepare: { target: 'Survived' },
     dataset: {
       fileName: 'titanic.csv', filePath: '/data/samples/titanic.csv', target: 'Survived', classes,
       featureNames: names, rows: 891, mTrain: 712, mTest: 179, pixelSide: null, report: prep.report, features: prep.features, notices: [],
@@ -507,6 +509,7 @@ export function toyState(): SessionState {
   const config: TrainConfig = { ...CONFIG, learningRate: 0.05, epochs: 2000 };
   const last = history[history.length - 1];
   return {
+    prepare: { target: 'y' },
     dataset: {
       fileName: 'toy_train.csv', filePath: '/data/samples/toy_train.csv', target: 'y', classes: ['0', '1'], featureNames: ['x1', 'x2'],
       rows: 8, mTrain: 8, mTest: 4, pixelSide: null,
@@ -606,6 +609,7 @@ export function digitsState(): SessionState {
   const yTrain = Int32Array.from({ length: 1437 }, (_, i) => i % k);
   const yTest = Int32Array.from({ length: total }, (_, i) => i % k);
   return {
+    prepare: { target: 'label' },
     dataset: {
       fileName: 'digits.csv', filePath: '/data/samples/digits.csv', target: 'label', classes, featureNames: names, rows: 1797,
       mTrain: 1437, mTest: total, pixelSide: side,

@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/vscode/codeServer';
 import type { FromWebview } from '../../src/protocol';
+import type { TrainConfig } from '../../src/engine/types';
+import { SETTINGS } from '../../src/engine/settings-schema';
 import { countColorPixels } from './canvas-check';
 import { lowContrast, textContrast } from './contrast-check';
 import { formatProblems, layoutProblems } from './layout-check';
@@ -64,6 +66,13 @@ async function shot(page: Page, name: string): Promise<void> {
 
 function ys(s: ChartSnap, i: number): number[] {
   return s.datasets[i].data.map((p) => (typeof p === 'number' ? p : p.y));
+}
+
+/** The training settings the dashboard form shows (the schema's form fields that are not preparation settings). */
+function pick(c: TrainConfig): Partial<TrainConfig> {
+  const out: Record<string, unknown> = {};
+  for (const st of SETTINGS) if (st.form && st.group !== 'prepare') out[st.key] = (c as unknown as Record<string, unknown>)[st.key];
+  return out as Partial<TrainConfig>;
 }
 
 describe('dashboard page', () => {
@@ -272,8 +281,22 @@ describe('dashboard page', () => {
       await page.click('#settings-form button[type=submit]');
       const conf = (await posted(page)).find((m) => m.type === 'configure');
       assert.ok(conf && conf.type === 'configure');
-      assert.deepEqual(conf.config, { learningRate: 0.5, epochs: 200, batchSize: 0, optimizer: 'adam', l2: 0.01, loss: 'bce' });
+      const st = titanicState(5);
+      assert.deepEqual(conf.config, { ...pick(st.config), learningRate: 0.5, optimizer: 'adam', l2: 0.01 });
+      assert.equal(conf.prepare, undefined, 'the preparation settings did not change');
+      assert.equal(conf.keepWeights, true, 'Apply keeps the weights');
       await shot(page, 'dashboard-settings-light');
+      // A new test size prepares the data again: it goes as `prepare` and never keeps the weights.
+      await sendToPage(page, { type: 'state', state: titanicState(5) });
+      await page.fill('input[name=testSize]', '0.3');
+      await page.uncheck('input[name=standardize]');
+      await page.click('#apply-keep');
+      const re = (await posted(page)).filter((m) => m.type === 'configure').pop();
+      assert.ok(re && re.type === 'configure');
+      assert.deepEqual(re.prepare, { testSize: 0.3, standardize: false });
+      assert.equal(re.keepWeights, undefined);
+      assert.equal(await page.locator('#busy').textContent(), 'Preparing the data again with the new settings…');
+      await sendToPage(page, { type: 'state', state: titanicState(5) });
 
       // Exact fits: newton and lbfgs are offered; α is disabled and says it is not used.
       const options = await page.$$eval('select[name=optimizer] option', (os) => os.map((o) => (o as HTMLOptionElement).value));

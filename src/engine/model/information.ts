@@ -7,6 +7,7 @@
  *   marginal                H(p, q̄) = −Σ_c p_c log q̄_c = H(p) + D(p ‖ q̄),  q̄ = (1/m) Σ_i a_i (the mean prediction)
  * Shapes: X m×n row-major, W k×n, b k (k = 1 binary: a = p(class 1)), y class indices. Pure.
  */
+import { rowProbabilities } from './link';
 import type { LinearKernel, Split } from '../types';
 import { rowLoss } from './landscape';
 
@@ -48,17 +49,8 @@ export function informationSummary(split: Split, n: number, k: number, K: number
     info[i] = v;
     sum += v;
     shares[y] += 1 / m;
-    if (k === 1) {
-      const p1 = 1 / (1 + Math.exp(-z[i]));
-      meanPredicted[1] += p1 / m;
-      meanPredicted[0] += (1 - p1) / m;
-    } else {
-      let mx = -Infinity;
-      for (let c = 0; c < k; c++) if (z[i * k + c] > mx) mx = z[i * k + c];
-      let se = 0;
-      for (let c = 0; c < k; c++) se += Math.exp(z[i * k + c] - mx);
-      for (let c = 0; c < k; c++) meanPredicted[c] += Math.exp(z[i * k + c] - mx) / se / m;
-    }
+    const p = rowProbabilities(z, i * k, k);
+    for (let c = 0; c < K; c++) meanPredicted[c] += p[c] / m;
   }
   let labelEntropy = 0;
   let marginalCrossEntropy = 0;

@@ -10,6 +10,7 @@
  * their classes: z_r,c(p) += u·x_r,j(p) (x = 1 for a bias), so each grid point costs O(rows·k), not O(rows·n·k).
  * Computed in float64 from the float32 X. Pure: no Node, no vscode.
  */
+import { sigmoid } from './link';
 import type { LossKind } from '../types';
 
 /** The rows and parameters the landscape is computed from. */
@@ -36,10 +37,6 @@ function locate(p: number, n: number, k: number): { c: number; j: number } {
 
 function softplus(z: number): number {
   return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
-
-function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
 /**

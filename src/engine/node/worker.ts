@@ -739,6 +739,7 @@ export class LabWorker {
     const optimum = s.computeOptimum ? session.optimum() : null;
     return {
       dataset: s.info,
+      prepare: { ...s.prepare },
       config: { ...session.config, threshold: s.threshold },
       updatesPerSecond: this.speed,
       iteration: session.iteration,

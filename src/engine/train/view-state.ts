@@ -6,6 +6,7 @@ import { pixelSide } from '../prepare/pixels';
 import { splitRowLine } from '../prepare/dataset';
 import type { BoundaryInfo, DatasetInfo, InformationView, LandscapeInfo } from '../../protocol';
 import { informationSummary } from '../model/information';
+import { rowProbabilities } from '../model/link';
 import { linspace, objectiveGrid, objectiveSlice, parameterName, type LandscapeInput } from '../model/landscape';
 import { LabError } from '../types';
 import { TRACE_MAX_PARAMS, type TrainingSession } from './session';
@@ -144,17 +145,15 @@ export function boundary(
       const u = (xs[col] - cx) / sx;
       for (let c = 0; c < k; c++) z[c] = z0[c] + W[c * n + fx] * u + W[c * n + fy] * v;
       const cell = r * N + col;
+      const p = rowProbabilities(z, 0, k);
       if (k === 1) {
-        const p = z[0] >= 0 ? 1 / (1 + Math.exp(-z[0])) : Math.exp(z[0]) / (1 + Math.exp(z[0]));
-        grid[cell] = p >= threshold ? 1 : 0;
-        probability[cell] = round4(p);
+        grid[cell] = p[1] >= threshold ? 1 : 0;
+        probability[cell] = round4(p[1]);
       } else {
         let best = 0;
-        for (let c = 1; c < k; c++) if (z[c] > z[best]) best = c;
-        let se = 0;
-        for (let c = 0; c < k; c++) se += Math.exp(z[c] - z[best]);
+        for (let c = 1; c < k; c++) if (p[c] > p[best]) best = c;
         grid[cell] = best;
-        probability[cell] = round4(1 / se);
+        probability[cell] = round4(p[best]);
       }
     }
   }

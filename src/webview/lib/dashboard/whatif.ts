@@ -11,6 +11,7 @@ import { h, label as rowLabel } from '../dom';
 import { fmt, fmtExact, fmtInt, fmtPct } from '../format';
 import { hscroll } from '../overflow';
 import { isBinary, type DashboardContext } from './context';
+import { rowProbabilities } from '../../../engine/model/link';
 
 /** What the card shows: the loaded row and the user's edits of its x. */
 export interface WhatIfState {
@@ -61,14 +62,8 @@ export function whatIfNumbers(state: SessionState, x: number[], cls: number): {
     return s;
   });
   const contributions = Array.from({ length: n }, (_, j) => W[cls * n + j] * x[j]);
-  if (k === 1) {
-    const a = z[0] >= 0 ? 1 / (1 + Math.exp(-z[0])) : Math.exp(z[0]) / (1 + Math.exp(z[0]));
-    return { contributions, z, probs: [1 - a, a], predicted: a >= state.config.threshold ? 1 : 0 };
-  }
-  const mx = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - mx));
-  const se = e.reduce((s, v) => s + v, 0);
-  const probs = e.map((v) => v / se);
+  const probs = rowProbabilities(z, 0, k);
+  if (k === 1) return { contributions, z, probs, predicted: probs[1] >= state.config.threshold ? 1 : 0 };
   let predicted = 0;
   for (let c = 1; c < k; c++) if (probs[c] > probs[predicted]) predicted = c;
   return { contributions, z, probs, predicted };
