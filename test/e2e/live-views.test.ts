@@ -87,6 +87,14 @@ test('what-if by mouse: a row through the model, live while training, an edited 
     await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'paused', undefined, { timeout: 10_000 });
     // The paused state redraws the tab once; then the card stays.
     await page.waitForTimeout(800);
+    // Step by mouse: one update; back on the Weights tab What if shows the new model's numbers for the same row.
+    const beforeStep = (await frame.textContent('#whatif-result')) ?? '';
+    await frame.locator('#btn-step').click();
+    await frame.waitForSelector('#tab-step:not([hidden])', { timeout: 10_000 });
+    await frame.locator('#tabbtn-weights').click();
+    await frame.waitForFunction((b) => /prediction at threshold/.test(document.querySelector('#whatif-result')?.textContent ?? '') &&
+      (document.querySelector('#whatif-result')?.textContent ?? '') !== b, beforeStep, { timeout: 10_000 });
+    assert.equal((await frame.textContent('#whatif-source')) ?? '', source, 'the same row after the step');
     await frame.locator('#whatif-card').scrollIntoViewIfNeeded();
     const before = (await frame.textContent('#whatif-result')) ?? '';
     const input = frame.locator('#whatif-table input.whatif-x').first();

@@ -179,8 +179,9 @@ export function boundaryCard(ctx: DashboardContext, b: BoundaryInfo, handlers: B
     data: { datasets },
     options: {
       scales: {
-        x: { type: 'linear', min: xr.min, max: xr.max, title: { display: true, text: b.xName } },
-        y: { type: 'linear', min: yr.min, max: yr.max, title: { display: true, text: b.yName } },
+        // Round ticks only (the grid's own ends, e.g. −51.2, are no labels).
+        x: { type: 'linear', min: xr.min, max: xr.max, ticks: { includeBounds: false }, title: { display: true, text: b.xName } },
+        y: { type: 'linear', min: yr.min, max: yr.max, ticks: { includeBounds: false }, title: { display: true, text: b.yName } },
       },
       plugins: {
         legend: { labels: { usePointStyle: true, boxHeight: 8 } },
