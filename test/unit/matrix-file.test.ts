@@ -8,10 +8,10 @@ import { describeColumns, prepareDataset, suggestTarget } from '../../src/engine
 import {
   describeCsvMatrix,
   HEAD_BYTES,
-  MatrixFallback,
   numbersExactInFloat32,
   prepareCsvMatrix,
   probeHead,
+  type MatrixAnswer,
 } from '../../src/engine/node/matrix-file';
 import { createRng } from '../../src/engine/random';
 import type { PrepareOptions } from '../../src/engine/types';
@@ -19,7 +19,7 @@ import type { PrepareOptions } from '../../src/engine/types';
 /**
  * The matrix path for files: whenever prepareCsvMatrix / describeCsvMatrix answer, the answer deep-equals the
  * general path's (readCsvFile + prepareDataset / describeColumns / suggestTarget) on the same file; otherwise
- * they throw MatrixFallback. Files exercise header rules, delimiters, quotes, BOM, CRLF, text labels, and the
+ * they fall back with the reason. Files exercise header rules, delimiters, quotes, BOM, CRLF, text labels, and the
  * cases that must fall back (decimals not exact in float32, text features, missing labels, mixed labels).
  */
 
@@ -40,17 +40,26 @@ function assertSameAsGeneral(path: string, target: string, extra: Array<Partial<
   for (const e of extra) {
     const options: PrepareOptions = { target, ...e };
     const expected = prepareDataset(readCsvFile(path), options, path);
-    assert.deepStrictEqual(prepareCsvMatrix(path, options), expected, `${path} ${JSON.stringify(options)}`);
+    assert.deepStrictEqual(value(prepareCsvMatrix(path, options)), expected, `${path} ${JSON.stringify(options)}`);
   }
   const table = readCsvFile(path);
-  const d = describeCsvMatrix(path);
+  const d = value(describeCsvMatrix(path));
   assert.deepStrictEqual(d.columns, describeColumns(table), `${path} describe`);
   assert.equal(d.suggested, suggestTarget(table));
   assert.equal(d.rows, table.rowCount);
 }
 
-function fallsBack(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => e instanceof MatrixFallback && pattern.test(e.message));
+/** The value of an answer that must not fall back. */
+function value<T>(a: MatrixAnswer<T>): T {
+  if (!a.ok) assert.fail(`the matrix path fell back: ${a.fallback}`);
+  return a.value;
+}
+
+/** The answer falls back, with a reason matching `pattern` (and no exception). */
+function fallsBack(fn: () => MatrixAnswer<unknown>, pattern: RegExp): void {
+  const a = fn();
+  assert.equal(a.ok, false, 'falls back');
+  if (!a.ok) assert.match(a.fallback, pattern);
 }
 
 /** Rows of small integers and k/4 fractions (exact in float32), some missing, a label from `labels`. */
@@ -87,13 +96,13 @@ describe('matrix path equals the general path', () => {
 
   test('no header: columns named column1…N', () => {
     const path = file('noheader.csv', numericRows(100, ['1', '2'], 4).join('\n'));
-    assert.equal(probeHead(path).hasHeader, false);
+    assert.equal(value(probeHead(path)).hasHeader, false);
     assertSameAsGeneral(path, 'column4');
   });
 
   test('numbers as column names ("label,1,2,3")', () => {
     const path = file('numeric-names.csv', ['label,1,2,3', ...numericRows(90, ['0', '1'], 5).map((r) => r.split(',').reverse().join(','))].join('\n'));
-    assert.equal(probeHead(path).hasHeader, true);
+    assert.equal(value(probeHead(path)).hasHeader, true);
     assertSameAsGeneral(path, 'label');
   });
 
@@ -103,7 +112,7 @@ describe('matrix path equals the general path', () => {
     for (let i = 0; i < 80; i++) lines.push(`${i + 1},0,${Math.floor(rng() * 256)},${Math.floor(rng() * 256)},255,${i % 2}`);
     const path = file('pixels.csv', lines.join('\n'));
     assertSameAsGeneral(path, 'label', [{}, { include: ['p0', 'p1', 'p2', 'p3'] }]);
-    const adjusted = prepareCsvMatrix(path, { target: 'label' }, (names, o) => ({ ...o, include: names.filter((n) => n.startsWith('p')) }));
+    const adjusted = value(prepareCsvMatrix(path, { target: 'label' }, (names, o) => ({ ...o, include: names.filter((n) => n.startsWith('p')) })));
     assert.deepStrictEqual(adjusted.featureNames, ['p0', 'p1', 'p2', 'p3']);
   });
 });
@@ -115,7 +124,7 @@ describe('matrix path and the general reader agree on hostile text', () => {
     const table = readCsvFile(path);
     assert.equal(table.notices?.length, 1);
     assertSameAsGeneral(path, 'label');
-    assert.deepEqual(describeCsvMatrix(path).read.matrix.notices, table.notices);
+    assert.deepEqual(value(describeCsvMatrix(path)).read.matrix.notices, table.notices);
     let notices: string[] = [];
     prepareCsvMatrix(path, { target: 'label' }, undefined, null, (n) => (notices = n));
     assert.deepEqual(notices, table.notices);
@@ -144,7 +153,7 @@ describe('matrix path falls back', () => {
     fallsBack(() => prepareCsvMatrix(file('bigid.csv', ids.join('\n')), { target: 'label' }), /not exact in float32/);
     // …while decimal labels need not be float32 numbers (the label column is not checked).
     const path = file('declabel.csv', 'a,label\n1,0.1\n2,0.2\n3,0.1\n4,0.2\n');
-    assert.deepStrictEqual(prepareCsvMatrix(path, { target: 'label', testSize: 0 }), prepareDataset(readCsvFile(path), { target: 'label', testSize: 0 }, path));
+    assert.deepStrictEqual(value(prepareCsvMatrix(path, { target: 'label', testSize: 0 })), prepareDataset(readCsvFile(path), { target: 'label', testSize: 0 }, path));
   });
 
   test('text in a feature column, in the head or after it', () => {

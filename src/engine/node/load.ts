@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { readCsvFile } from './csv-file';
 import { prepareDataset } from '../prepare/dataset';
-import { MatrixFallback, prepareCsvMatrix, type MatrixRead } from './matrix-file';
+import { prepareCsvMatrix, type MatrixRead } from './matrix-file';
 import { withImagePixels } from '../prepare/pixels';
 import type { ParsedTable, PrepareOptions, PreparedDataset } from '../types';
 
@@ -44,14 +44,10 @@ export function loadDataset(file: string, prepare: PrepareOptions, options: Load
   const t0 = performance.now();
   let fallback: string | null = null;
   if (!options.table && fileSize(file) >= (options.matrixMinBytes ?? MATRIX_MIN_BYTES)) {
-    try {
-      let notices: string[] = [];
-      const data = prepareCsvMatrix(file, prepare, withImagePixels, options.matrix ?? null, (n) => { notices = n; });
-      return { data, path: 'matrix', fallback: null, readSeconds: (performance.now() - t0) / 1000, prepareSeconds: 0, notices };
-    } catch (err) {
-      if (!(err instanceof MatrixFallback)) throw err;
-      fallback = err.message;
-    }
+    let notices: string[] = [];
+    const got = prepareCsvMatrix(file, prepare, withImagePixels, options.matrix ?? null, (n) => { notices = n; });
+    if (got.ok) return { data: got.value, path: 'matrix', fallback: null, readSeconds: (performance.now() - t0) / 1000, prepareSeconds: 0, notices };
+    fallback = got.fallback;
   }
   const table = options.table ?? readCsvFile(file);
   const t2 = performance.now();

@@ -1,9 +1,10 @@
 /**
  * Node side of the matrix path for large CSV files: decides whether a file can be read straight into a float32
  * matrix (csv-matrix.ts) and prepared in place (dataset-matrix.ts) with exactly the result of the general path
- * (readCsvFile + prepareDataset / describeColumns), and does it. Whenever that cannot be guaranteed it throws
- * {@link MatrixFallback} with the reason, and the caller uses the general path (which also reports the file's
- * real errors — ragged rows, unterminated quotes, a missing file — in its own words).
+ * (readCsvFile + prepareDataset / describeColumns), and does it. Its answers are {@link MatrixAnswer}s: the value,
+ * or — whenever that cannot be guaranteed — the reason, and the caller uses the general path (which also reports the
+ * file's real errors — ragged rows, unterminated quotes, a missing file — in its own words). The choice of path is
+ * data, not an exception.
  *
  * Conditions, checked in this order (each cheap before the expensive ones):
  * 1. The head of the file (first MiB, whole records) read by the general reader: same delimiter rule (first
@@ -36,12 +37,20 @@ export const HEAD_BYTES = 1 << 20;
 const CHUNK = 1 << 20;
 
 
-/** The matrix path does not apply to this file (see the module comment); `message` says why. */
-export class MatrixFallback extends Error {
-  constructor(why: string) {
-    super(why);
-    this.name = 'MatrixFallback';
-  }
+/** The matrix path's answer: its value, or why it does not apply to this file and the general path must be used. */
+export type MatrixAnswer<T> = { ok: true; value: T } | { ok: false; fallback: string };
+
+function answer<T>(value: T): MatrixAnswer<T> {
+  return { ok: true, value };
+}
+
+function fallback(why: string): { ok: false; fallback: string } {
+  return { ok: false, fallback: why };
+}
+
+/** The message of a reader's or decoder's error, as the reason to fall back. */
+function reason(err: unknown): string {
+  return err instanceof LabError ? err.message : String(err);
 }
 
 type FieldKind = 'number' | 'missing' | 'text';
@@ -86,34 +95,34 @@ function readHead(file: string): { bytes: Uint8Array; size: number } {
 }
 
 /**
- * Reads the head of a file with the general reader (see the module comment, step 1). Throws MatrixFallback when
- * the head is not whole records of a CSV the general reader accepts.
+ * Reads the head of a file with the general reader (see the module comment, step 1). Falls back when the head is
+ * not whole records of a CSV the general reader accepts.
  */
-export function probeHead(file: string): HeadProbe {
+export function probeHead(file: string): MatrixAnswer<HeadProbe> {
   let head: { bytes: Uint8Array; size: number };
   try {
     head = readHead(file);
   } catch (err) {
-    throw new MatrixFallback(`cannot read the file (${(err as Error).message})`);
+    return fallback(`cannot read the file (${(err as Error).message})`);
   }
   const { bytes, size } = head;
   // Whole records only.
   let end = bytes.length;
   if (bytes.length < size) {
     end = Math.max(bytes.lastIndexOf(LF), bytes.lastIndexOf(CR)) + 1;
-    if (end <= 0) throw new MatrixFallback(`the first line is longer than ${HEAD_BYTES} bytes`);
+    if (end <= 0) return fallback(`the first line is longer than ${HEAD_BYTES} bytes`);
   }
   const part = bytes.subarray(0, end);
   let text;
   try {
     text = decodeCsvBytes(part, file);
   } catch (err) {
-    throw new MatrixFallback(err instanceof LabError ? err.message : String(err));
+    return fallback(reason(err));
   }
-  if (text.encoding !== 'utf-8') throw new MatrixFallback(`the file is ${text.notices[0] ?? 'not UTF-8'}`);
+  if (text.encoding !== 'utf-8') return fallback(`the file is ${text.notices[0] ?? 'not UTF-8'}`);
   // The delimiter exactly as parseCsv chooses it for the whole file: the head holds the first 64 KiB of it.
   const layout = csvLayout(bytes, text.begin);
-  if (layout.declared) throw new MatrixFallback('the first line declares the delimiter (sep=)');
+  if (layout.declared) return fallback('the first line declares the delimiter (sep=)');
   const delimiter = layout.delimiter;
   let plain;
   let detected;
@@ -121,7 +130,7 @@ export function probeHead(file: string): HeadProbe {
     plain = parseCsv(part, { delimiter, hasHeader: false });
     detected = parseCsv(part, { delimiter });
   } catch (err) {
-    throw new MatrixFallback(err instanceof LabError ? err.message : String(err));
+    return fallback(reason(err));
   }
   const firstKinds: FieldKind[] = [];
   const firstTexts: Array<string | null> = [];
@@ -143,7 +152,7 @@ export function probeHead(file: string): HeadProbe {
       firstTexts.push(isNumber || nonFinite ? null : level);
     }
   }
-  return {
+  return answer({
     delimiter,
     hasHeader: detected.hasHeader,
     names: detected.columns.map((c) => c.name),
@@ -151,7 +160,7 @@ export function probeHead(file: string): HeadProbe {
     firstTexts,
     textColumns: detected.columns.flatMap((c, j) => (c.kind === 'categorical' ? [j] : [])),
     headFacts: detected.columns.map((c) => ({ missing: c.missing, distinct: columnFacts(c).distinct })),
-  };
+  });
 }
 
 /**
@@ -293,28 +302,28 @@ function exactField(b: Uint8Array, s: number, e: number): boolean {
 }
 
 /** The matrix of a file with the general reader's names (see the module comment, steps 2–4). */
-function readMatrix(file: string, probe: HeadProbe, label: number): MatrixRead {
+function readMatrix(file: string, probe: HeadProbe, label: number): MatrixAnswer<MatrixRead> {
   const { delimiter, hasHeader, names } = probe;
   if (!numbersExactInFloat32(file, delimiter, hasHeader, label)) {
-    throw new MatrixFallback('some numbers are not exact in float32 (decimals such as 0.1)');
+    return fallback('some numbers are not exact in float32 (decimals such as 0.1)');
   }
   let matrix;
   try {
     matrix = readCsvMatrixSync(file, { label, delimiter, hasHeader });
   } catch (err) {
-    if (err instanceof LabError) throw new MatrixFallback(err.message);
+    if (err instanceof LabError) return fallback(err.message);
     throw err;
   }
-  if (matrix.n + 1 !== names.length) throw new MatrixFallback('the column count differs from the head');
+  if (matrix.n + 1 !== names.length) return fallback('the column count differs from the head');
   // Rows are named by their CSV line; the general reader keeps every row's line when they are not consecutive.
-  if (!matrix.consecutiveLines) throw new MatrixFallback('blank lines between rows');
+  if (!matrix.consecutiveLines) return fallback('blank lines between rows');
   if (hasHeader && !headerHolds(probe, matrix, label)) {
-    throw new MatrixFallback('the general reader would take the first line for data');
+    return fallback('the general reader would take the first line for data');
   }
   const featureNames = names.filter((_, c) => c !== label);
   // The notices in the general reader's words, with its column names.
   const notices = matrix.nonFinite.map((v) => nonFiniteNotice(names[v.column], v.count, v.line));
-  return { matrix: { ...matrix, featureNames, labelName: names[label], labelIndex: label, notices }, names };
+  return answer({ matrix: { ...matrix, featureNames, labelName: names[label], labelIndex: label, notices }, names });
 }
 
 /**
@@ -336,7 +345,7 @@ function headerHolds(probe: HeadProbe, matrix: { X: Float32Array; m: number; n: 
 /**
  * Reads and prepares a large CSV through the matrix path, exactly as prepareDataset on readCsvFile would.
  * `adjust` may change the options once the column names are known (e.g. force-including pixel columns).
- * Throws MatrixFallback when the general path must be used, LabError for preparation errors (the same as
+ * Falls back when the general path must be used; throws LabError for preparation errors (the same as
  * prepareDataset's). `cached` is a matrix already read by {@link describeCsvMatrix}; it is used (and consumed)
  * when its label is the target. `onNotices` receives the reader's notices (those readCsvFile would give in
  * `notices`; empty when there are none) before the preparation.
@@ -347,21 +356,25 @@ export function prepareCsvMatrix(
   adjust: (names: string[], options: PrepareOptions) => PrepareOptions = (_, o) => o,
   cached: MatrixRead | null = null,
   onNotices: (notices: string[]) => void = () => undefined,
-): PreparedDataset {
+): MatrixAnswer<PreparedDataset> {
   let read = cached && cached.names[cached.matrix.labelIndex] === options.target ? cached : null;
   if (!read) {
-    const probe = probeHead(file);
+    const head = probeHead(file);
+    if (!head.ok) return head;
+    const probe = head.value;
     const label = probe.names.indexOf(options.target);
-    if (label < 0) throw new MatrixFallback(`no column '${options.target}'`);
+    if (label < 0) return fallback(`no column '${options.target}'`);
     const text = probe.textColumns.filter((c) => c !== label);
-    if (text.length > 0) throw new MatrixFallback(`column '${probe.names[text[0]]}' holds text`);
-    read = readMatrix(file, probe, label);
+    if (text.length > 0) return fallback(`column '${probe.names[text[0]]}' holds text`);
+    const got = readMatrix(file, probe, label);
+    if (!got.ok) return got;
+    read = got.value;
   }
   onNotices(read.matrix.notices);
   try {
-    return prepareMatrixDataset(read.matrix, adjust(read.names, options), file);
+    return answer(prepareMatrixDataset(read.matrix, adjust(read.names, options), file));
   } catch (err) {
-    if (err instanceof MatrixPathUnsupported) throw new MatrixFallback(err.message);
+    if (err instanceof MatrixPathUnsupported) return fallback(err.message);
     throw err;
   }
 }
@@ -392,19 +405,23 @@ function describeLabel(probe: HeadProbe): number {
  * Column summaries of a large CSV through the matrix path, equal to describeColumns / suggestTarget on
  * readCsvFile. The label column of the matrix is the head's only text column, else the first column named like
  * a target (target, label, class, y, …), else the last column. Returns the matrix too, for a later
- * prepareCsvMatrix with that target. Throws MatrixFallback when the general path must be used.
+ * prepareCsvMatrix with that target. Falls back when the general path must be used.
  */
-export function describeCsvMatrix(file: string): { rows: number; columns: ColumnSummary[]; suggested: string | null; read: MatrixRead } {
-  const probe = probeHead(file);
+export function describeCsvMatrix(file: string): MatrixAnswer<{ rows: number; columns: ColumnSummary[]; suggested: string | null; read: MatrixRead }> {
+  const head = probeHead(file);
+  if (!head.ok) return head;
+  const probe = head.value;
   const { names } = probe;
-  if (probe.textColumns.length > 1) throw new MatrixFallback(`columns '${names[probe.textColumns[1]]}' and more hold text`);
+  if (probe.textColumns.length > 1) return fallback(`columns '${names[probe.textColumns[1]]}' and more hold text`);
   const label = describeLabel(probe);
-  const read = readMatrix(file, probe, label);
+  const got = readMatrix(file, probe, label);
+  if (!got.ok) return got;
+  const read = got.value;
   const { matrix } = read;
   const { m, n } = matrix;
   const kind = labelKind(matrix.classes);
   if (kind === 'mixed' || (kind === 'text' && matrix.classes.some((c) => c.includes('"')))) {
-    throw new MatrixFallback(`the labels of column '${names[label]}' mix numbers and text or hold quotes`);
+    return fallback(`the labels of column '${names[label]}' mix numbers and text or hold quotes`);
   }
   let labelColumn: RawColumn;
   if (kind === 'numeric') {
@@ -420,5 +437,5 @@ export function describeCsvMatrix(file: string): { rows: number; columns: Column
     columns.push(summarizeColumn({ kind: 'numeric', name: matrix.featureNames[j], values, missing }, m));
   });
   if (label === n) columns.push(summarizeColumn(labelColumn, m));
-  return { rows: m, columns, suggested: suggestTargetFrom(columns), read };
+  return answer({ rows: m, columns, suggested: suggestTargetFrom(columns), read });
 }

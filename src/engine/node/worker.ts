@@ -41,7 +41,7 @@ import { chooseKernel } from './kernel-choice';
 import { loadDataset, MATRIX_MIN_BYTES } from './load';
 import { readModelFile } from './model-file';
 import { describeColumns, splitRowLine, suggestTarget } from '../prepare/dataset';
-import { describeCsvMatrix, MatrixFallback, type MatrixRead } from './matrix-file';
+import { describeCsvMatrix, type MatrixRead } from './matrix-file';
 import { setThreadNice } from './parallel-kernel';
 import { parseModel, predictTable, predictionsToCsv, serializeModel } from '../model/model-io';
 import { TrainingSession } from '../train/session';
@@ -351,15 +351,14 @@ export class LabWorker {
     if ((fileStat(file)?.size ?? 0) >= this.matrixMinBytes) {
       this.tableCache = null;
       this.matrixCache = null;
-      try {
-        const d = describeCsvMatrix(file);
+      const got = describeCsvMatrix(file);
+      if (got.ok) {
+        const d = got.value;
         this.matrixCache = { file, stamp: fileStamp(file), read: d.read };
         this.lastRead = { request: 'describe', path: 'matrix', fallback: null };
         return { type: 'columns', rows: d.rows, columns: d.columns, suggested: d.suggested };
-      } catch (err) {
-        if (!(err instanceof MatrixFallback)) throw err;
-        fallback = err.message;
       }
+      fallback = got.fallback;
     }
     const table = this.readTable(file, true);
     this.lastRead = { request: 'describe', path: 'table', fallback };
