@@ -10,6 +10,7 @@ import { chartBox, type Plugin } from '../charts';
 import { h } from '../dom';
 import { fmt, fmtPct } from '../format';
 import { classColor } from '../palette';
+import { levelSegments } from '../contour';
 import { mix } from '../theme';
 import type { DashboardContext } from './context';
 
@@ -114,25 +115,9 @@ export function boundaryCard(ctx: DashboardContext, b: BoundaryInfo, handlers: B
       g.beginPath();
       const t = bb.threshold;
       if (t !== null) {
-        const f = (r: number, c: number): number => bb.probability[r * nx + c] - t;
-        for (let r = 0; r + 1 < ny; r++) {
-          for (let c = 0; c + 1 < nx; c++) {
-            const corners: Array<[number, number, number]> = [
-              [xs[c], ys[r], f(r, c)], [xs[c + 1], ys[r], f(r, c + 1)], [xs[c + 1], ys[r + 1], f(r + 1, c + 1)], [xs[c], ys[r + 1], f(r + 1, c)],
-            ];
-            const hits: Array<[number, number]> = [];
-            for (let e = 0; e < 4; e++) {
-              const [ax, ay, fa] = corners[e];
-              const [bx, by, fb] = corners[(e + 1) % 4];
-              if ((fa < 0) === (fb < 0)) continue;
-              const u = fa / (fa - fb);
-              hits.push([ax + u * (bx - ax), ay + u * (by - ay)]);
-            }
-            for (let i = 0; i + 1 < hits.length; i += 2) {
-              g.moveTo(px(hits[i][0]), py(hits[i][1]));
-              g.lineTo(px(hits[i + 1][0]), py(hits[i + 1][1]));
-            }
-          }
+        for (const [ax, ay, bx, by] of levelSegments(xs, ys, bb.probability, t)) {
+          g.moveTo(px(ax), py(ay));
+          g.lineTo(px(bx), py(by));
         }
       } else {
         for (let r = 0; r < ny; r++) {

@@ -5,6 +5,7 @@
  * confident mistake costs at most ½ and gives almost no gradient) and BCE's steady growth can both be seen.
  * The numbers come from the worker (LandscapeInfo); this module only draws them and asks for new ones.
  */
+import { levelSegments } from '../contour';
 import type { Plugin } from 'chart.js';
 import { parameterName } from '../../../engine/model/landscape';
 import type { LandscapeInfo, SessionState } from '../../../protocol';
@@ -36,34 +37,6 @@ export function defaultPair(state: SessionState): LandscapePair {
 
 /** The grid and path a contour chart draws (replaced in place when new numbers arrive). */
 const shown = new WeakMap<object, { data: LandscapeInfo }>();
-
-/** Marching squares: the segments of the level line J = level over the grid (in parameter units). */
-function levelSegments(d: LandscapeInfo, level: number): Array<[number, number, number, number]> {
-  const { xs, ys, J } = d;
-  const nx = xs.length;
-  const out: Array<[number, number, number, number]> = [];
-  const at = (r: number, a: number): number => J[r * nx + a];
-  const cross = (x0: number, y0: number, v0: number, x1: number, y1: number, v1: number): [number, number] => {
-    const t = (level - v0) / (v1 - v0);
-    return [x0 + t * (x1 - x0), y0 + t * (y1 - y0)];
-  };
-  for (let r = 0; r + 1 < ys.length; r++) {
-    for (let a = 0; a + 1 < nx; a++) {
-      const c: Array<[number, number, number]> = [
-        [xs[a], ys[r], at(r, a)], [xs[a + 1], ys[r], at(r, a + 1)], [xs[a + 1], ys[r + 1], at(r + 1, a + 1)], [xs[a], ys[r + 1], at(r + 1, a)],
-      ];
-      const pts: Array<[number, number]> = [];
-      for (let e = 0; e < 4; e++) {
-        const [x0, y0, v0] = c[e];
-        const [x1, y1, v1] = c[(e + 1) % 4];
-        if ((v0 < level) !== (v1 < level)) pts.push(cross(x0, y0, v0, x1, y1, v1));
-      }
-      if (pts.length >= 2) out.push([pts[0][0], pts[0][1], pts[1][0], pts[1][1]]);
-      if (pts.length === 4) out.push([pts[2][0], pts[2][1], pts[3][0], pts[3][1]]);
-    }
-  }
-  return out;
-}
 
 /** Contour levels: evenly spaced in √(J − J_min), so the valley floor gets as many lines as the walls. */
 function levels(d: LandscapeInfo, count: number): number[] {
@@ -193,7 +166,7 @@ function drawContour(ctx: DashboardContext, canvas: HTMLCanvasElement, data: Lan
       g.lineWidth = 1;
       g.beginPath();
       for (const level of levels(d, 9)) {
-        for (const [ax, ay, bx, by] of levelSegments(d, level)) {
+        for (const [ax, ay, bx, by] of levelSegments(d.xs, d.ys, d.J, level)) {
           g.moveTo(scales.x.getPixelForValue(ax), scales.y.getPixelForValue(ay));
           g.lineTo(scales.x.getPixelForValue(bx), scales.y.getPixelForValue(by));
         }
