@@ -372,7 +372,7 @@ export class SessionController implements vscode.Disposable {
     if (!this.current) return undefined;
     const r = await this.worker.request({ type: 'state' });
     this.current = { ...r.state, earlierRuns: this.earlier };
-    return r.state;
+    return this.current;
   }
 
   /** Ends the session and frees the worker's memory; the saved session is forgotten too. */

@@ -213,6 +213,25 @@ describe('training', function () {
     assert.equal(state?.comparison?.length, 2);
     assert.ok(state?.boundary, 'a 2-feature dataset has a decision boundary');
   });
+
+  it('Sweep the Learning Rate returns the final cost of each α, keeps it in the state and keeps earlier runs for the overlay', async () => {
+    await exec('logisticLab.train', sampleUri('titanic.csv'), {
+      target: 'Survived', prepare: PREPARE, config: { epochs: 20, learningRate: 0.05 }, autoRun: false, showDashboard: false,
+    });
+    const sweep = await exec<{ runs: Array<{ learningRate: number; finalCost: number | null; diverged: boolean }>; best: number | null; stableRate: number | null } | undefined>('logisticLab.sweep');
+    assert.equal(sweep?.runs.length, 13);
+    assert.ok(sweep?.stableRate && sweep.best, 'a bound and a best rate');
+    const state = await exec<SessionState | undefined>('logisticLab.state');
+    assert.deepEqual(state?.sweep?.runs, sweep?.runs, 'the state carries the sweep');
+    assert.equal(state?.iteration, 0, 'the sweep leaves the session where it was');
+    // A run, then other settings: the first run is kept for the overlay.
+    await exec('logisticLab.run');
+    await exec('logisticLab.configure', { learningRate: sweep!.best! }, false);
+    const after = await exec<SessionState | undefined>('logisticLab.state');
+    assert.equal(after?.earlierRuns?.length, 1);
+    assert.match(after!.earlierRuns![0].label, /^gd · α 0\.05 · full batch$/);
+    assert.equal(after!.earlierRuns![0].iterations, 20);
+  });
 });
 
 describe('going back', function () {
