@@ -73,7 +73,7 @@ describe('learning-rate sweep', () => {
     const data = titanic();
     const base = new TrainingSession(data, { learningRate: 0.1, epochs: 200 }, { kernel: jsKernel, computeOptimum: false });
     const sweep = new RateSweep(base, data, jsKernel);
-    while (!sweep.done) sweep.advance(7);
+    while (!sweep.runs.done) sweep.runs.advance(7);
     const r = sweep.result();
     assert.equal(r.epochs, SWEEP_MAX_EPOCHS);
     assert.ok(r.stableRate !== null && r.stableRate > 0);
@@ -105,7 +105,7 @@ describe('learning-rate sweep', () => {
     const data = titanic();
     const base = new TrainingSession(data, { learningRate: 1e6, epochs: 30, optimizer: 'momentum' }, { kernel: jsKernel, computeOptimum: false });
     const sweep = new RateSweep(base, data, jsKernel);
-    while (!sweep.done) sweep.advance(5);
+    while (!sweep.runs.done) sweep.runs.advance(5);
     const r = sweep.result();
     const top = r.runs[r.runs.length - 1];
     assert.equal(top.learningRate, 1e8, 'momentum: a grid around its own α');

@@ -50,6 +50,7 @@ import { boundary, datasetInfo, defaultBoundaryPair, informationView, landscapeV
 import { optimumAffordable } from '../solve/solver';
 import { isFirstOrder } from '../train/optimizers';
 import { RateSweep, type RateSweepResult } from '../train/rate-sweep';
+import { SideBySide } from '../train/side-by-side';
 import { LabError } from '../types';
 import type {
   HistoryPoint,
@@ -597,110 +598,77 @@ export class LabWorker {
 
   /** Trains fresh BCE and MSE sessions side by side (same data, settings and start) to the configured epochs. */
   private startCompare(req: { id: number; type: 'compare' }): void {
-    const id = req.id;
-    let s: Loaded;
-    try {
-      s = this.need();
-    } catch (err) {
-      this.fail(id, err);
-      return;
-    }
-    const loop: Loop = { kind: 'compare', stop: false, onEnd: [] };
-    this.loop = loop;
-    let runners: Array<{ loss: 'bce' | 'mse'; session: TrainingSession; failed: boolean }>;
-    try {
-      runners = (['bce', 'mse'] as const).map((loss) => ({
-        loss,
-        // The comparison is of two losses under gradient descent: an exact fit (cross-entropy only) compares with 'gd'.
-        session: new TrainingSession(
-          s.data,
-          { ...s.session.config, loss, optimizer: isFirstOrder(s.session.config.optimizer) ? s.session.config.optimizer : 'gd' },
-          { kernel: this.kernel, computeOptimum: false },
-        ),
-        failed: false,
-      }));
-    } catch (err) {
-      this.endLoop(loop, () => this.fail(id, err));
-      return;
-    }
-    let chunk = 1;
-    const finished = (): boolean => runners.every((r) => r.failed || r.session.done);
-    const slice = (): void => {
-      try {
-        const t0 = performance.now();
-        while (!loop.stop && !finished() && performance.now() - t0 < SLICE_MS) {
-          for (const r of runners) {
-            if (r.failed || r.session.done) continue;
-            const c0 = performance.now();
-            try {
-              const did = r.session.run(chunk);
-              if (did > 0) chunk = adaptChunk(chunk, did, (performance.now() - c0) * runners.length);
-            } catch (err) {
-              // A diverging run (e.g. MSE with a large α) keeps its history up to the divergence.
-              if (err instanceof LabError && err.code === 'divergence') r.failed = true;
-              else throw err;
-            }
-          }
-        }
-      } catch (err) {
-        this.endLoop(loop, () => this.fail(id, err));
-        return;
-      }
-      if (loop.stop || finished()) {
-        this.endLoop(loop, () =>
-          this.answer(req, () => {
-            const runs: ComparisonRun[] = runners.map((r) => ({
-              loss: r.loss,
-              history: r.session.history(),
-              trainAccuracy: r.session.evaluate('train', s.threshold).accuracy,
-              testAccuracy: s.data.test.m > 0 ? r.session.evaluate('test', s.threshold).accuracy : null,
-            }));
-            if (this.current === s) s.comparison = runs;
-            return { type: 'comparison', runs };
-          }),
-        );
-        return;
-      }
-      setImmediate(slice);
-    };
-    setImmediate(slice);
+    this.startSideBySide(req, (s) => {
+      const losses = ['bce', 'mse'] as const;
+      // The comparison is of two losses under gradient descent: an exact fit (cross-entropy only) compares with 'gd'.
+      const optimizer = isFirstOrder(s.session.config.optimizer) ? s.session.config.optimizer : 'gd';
+      const group = new SideBySide(losses.map((loss) =>
+        new TrainingSession(s.data, { ...s.session.config, loss, optimizer }, { kernel: this.kernel, computeOptimum: false })));
+      return {
+        group,
+        finish: () => {
+          const runs: ComparisonRun[] = group.sessions.map((r, i) => ({
+            loss: losses[i],
+            history: r.history(),
+            trainAccuracy: r.evaluate('train', s.threshold).accuracy,
+            testAccuracy: s.data.test.m > 0 ? r.evaluate('test', s.threshold).accuracy : null,
+          }));
+          if (this.current === s) s.comparison = runs;
+          return { type: 'comparison', runs };
+        },
+      };
+    });
   }
 
-  /** Trains one short run per α of the sweep's grid (same data, settings and start), taking turns in slices. */
+  /** Trains one short run per α of the sweep's grid (same data, settings and start) side by side. */
   private startSweep(req: { id: number; type: 'sweep' }): void {
+    this.startSideBySide(req, (s) => {
+      const sweep = new RateSweep(s.session, s.data, this.kernel);
+      return {
+        group: sweep.runs,
+        finish: () => {
+          const result = sweep.result();
+          if (this.current === s) s.sweep = result;
+          return { type: 'sweep', sweep: result };
+        },
+      };
+    });
+  }
+
+  /**
+   * The loop of `compare` and `sweep`: the sessions `make` builds train side by side in slices of at most SLICE_MS
+   * (chunks adapted to the time an update takes) until all end or the loop is stopped; then `finish` answers.
+   */
+  private startSideBySide<T extends 'compare' | 'sweep'>(
+    req: { id: number; type: T },
+    make: (s: Loaded) => { group: SideBySide; finish: () => ResultOf<T> },
+  ): void {
     const id = req.id;
-    let s: Loaded;
-    let sweep: RateSweep;
+    let work: { group: SideBySide; finish: () => ResultOf<T> };
     try {
-      s = this.need();
-      sweep = new RateSweep(s.session, s.data, this.kernel);
+      work = make(this.need());
     } catch (err) {
       this.fail(id, err);
       return;
     }
-    const loop: Loop = { kind: 'sweep', stop: false, onEnd: [] };
+    const { group, finish } = work;
+    const loop: Loop = { kind: req.type, stop: false, onEnd: [] };
     this.loop = loop;
     let chunk = 1;
     const slice = (): void => {
       try {
         const t0 = performance.now();
-        while (!loop.stop && !sweep.done && performance.now() - t0 < SLICE_MS) {
+        while (!loop.stop && !group.done && performance.now() - t0 < SLICE_MS) {
           const c0 = performance.now();
-          const did = sweep.advance(chunk);
-          if (did > 0) chunk = adaptChunk(chunk, did, (performance.now() - c0) * sweep.total);
+          const did = group.advance(chunk);
+          if (did > 0) chunk = adaptChunk(chunk, did, (performance.now() - c0) * group.sessions.length);
         }
       } catch (err) {
         this.endLoop(loop, () => this.fail(id, err));
         return;
       }
-      if (loop.stop || sweep.done) {
-        this.endLoop(loop, () =>
-          this.answer(req, () => {
-            const result = sweep.result();
-            if (this.current === s) s.sweep = result;
-            return { type: 'sweep', sweep: result };
-          }),
-        );
+      if (loop.stop || group.done) {
+        this.endLoop(loop, () => this.answer(req, finish));
         return;
       }
       setImmediate(slice);

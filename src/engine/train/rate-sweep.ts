@@ -2,9 +2,10 @@
  * Learning rate, seen: the same data, settings and start trained briefly at each α of a logarithmic grid around
  * the stable bound 2/L, and the training cost J each run ends at. Too small an α barely moves J, the best α is just
  * below 2/L (for full-batch gradient descent), and above it J oscillates or diverges. Pure TypeScript: the worker
- * runs a sweep in slices (see {@link RateSweep.advance}).
+ * runs a sweep's sessions side by side in slices (side-by-side.ts).
  */
-import { LabError, type LinearKernel, type PreparedDataset, type TrainConfig } from '../types';
+import type { LinearKernel, PreparedDataset, TrainConfig } from '../types';
+import { SideBySide } from './side-by-side';
 import { isFirstOrder } from './optimizers';
 import { TrainingSession } from './session';
 
@@ -71,15 +72,13 @@ export function sweepEpochs(m: number, n: number, k: number, budget: number): nu
   return Math.max(1, Math.min(budget, SWEEP_MAX_EPOCHS, Math.max(SWEEP_MIN_EPOCHS, affordable)));
 }
 
-/** A sweep in progress: one short session per α, advanced a chunk of updates at a time. */
+/** A sweep in progress: one short session per α, side by side, advanced a chunk of updates at a time. */
 export class RateSweep {
-  private readonly sessions: TrainingSession[];
-  private readonly failed: boolean[];
+  readonly runs: SideBySide;
   private readonly stableRate: number | null;
   readonly epochs: number;
   private readonly config: TrainConfig;
   private readonly current: number;
-  private next = 0;
 
   /**
    * `base`: the session whose data, settings and start θ the runs share (an exact fit's sweep uses gradient
@@ -96,51 +95,18 @@ export class RateSweep {
     const start = base.startParameters();
     // The bound 2/L is a property of plain gradient descent: momentum and Adam get a grid around their own α.
     const plain = optimizer === 'gd' || optimizer === 'sgd';
-    this.sessions = sweepRates(plain ? this.stableRate : null, c.learningRate).map((learningRate) =>
-      new TrainingSession(data, { ...this.config, learningRate }, { kernel, computeOptimum: false, start }));
-    this.failed = this.sessions.map(() => false);
-  }
-
-  /** Whether every run has ended (its epochs done, or diverged). */
-  get done(): boolean {
-    return this.sessions.every((s, i) => this.failed[i] || s.done);
-  }
-
-  /** Runs finished so far, for a progress message. */
-  get finished(): number {
-    return this.sessions.filter((s, i) => this.failed[i] || s.done).length;
-  }
-
-  get total(): number {
-    return this.sessions.length;
-  }
-
-  /** Makes up to `updates` updates of the next unfinished run (runs take turns); returns the updates made. */
-  advance(updates: number): number {
-    for (let tries = 0; tries < this.sessions.length; tries++) {
-      const i = this.next;
-      this.next = (this.next + 1) % this.sessions.length;
-      const s = this.sessions[i];
-      if (this.failed[i] || s.done) continue;
-      const before = s.iteration;
-      try {
-        s.run(updates);
-      } catch (err) {
-        if (err instanceof LabError && err.code === 'divergence') this.failed[i] = true;
-        else throw err;
-      }
-      return Math.max(1, s.iteration - before);
-    }
-    return 0;
+    this.runs = new SideBySide(sweepRates(plain ? this.stableRate : null, c.learningRate).map((learningRate) =>
+      new TrainingSession(data, { ...this.config, learningRate }, { kernel, computeOptimum: false, start })));
   }
 
   /** The sweep so far (runs not yet ended report their cost so far). */
   result(): RateSweepResult {
-    const runs = this.sessions.map((s, i): SweepRun => {
+    const runs = this.runs.sessions.map((s, i): SweepRun => {
       const hist = s.history();
       const last = hist[hist.length - 1];
+      const diverged = this.runs.diverged(i);
       const cost = last && Number.isFinite(last.trainCost) ? last.trainCost : null;
-      return { learningRate: s.config.learningRate, finalCost: this.failed[i] ? null : cost, iterations: s.iteration, diverged: this.failed[i] };
+      return { learningRate: s.config.learningRate, finalCost: diverged ? null : cost, iterations: s.iteration, diverged };
     });
     const lowest = (from: SweepRun[]): SweepRun | null => {
       let best: SweepRun | null = null;
@@ -150,7 +116,7 @@ export class RateSweep {
     const best = lowest(runs);
     const stable = this.stableRate;
     const bestStable = stable !== null ? lowest(runs.filter((r) => r.learningRate < stable)) : null;
-    const first = this.sessions[0].history()[0];
+    const first = this.runs.sessions[0].history()[0];
     return {
       runs,
       epochs: this.epochs,
