@@ -387,6 +387,16 @@ describe('dashboard page', () => {
       const px = await countColorPixels(page, '#boundary-chart', THEME_VARS.light['--vscode-charts-orange']);
       assert.ok(px.matching > 30, 'class-1 points drawn');
       await shot(page, 'dashboard-toy-training-light');
+      // High contrast: the boundary card readable too (shaded background, the line, the dots).
+      for (const hc of ['high-contrast', 'high-contrast-light'] as const) {
+        await switchTheme(page, hc);
+        await page.waitForFunction(() => document.querySelector('#boundary-chart') !== null);
+        // Class 1 is the theme's orange, or its yellow or red where the orange is a blue (Light High Contrast).
+        const counts = await Promise.all((['--vscode-charts-orange', '--vscode-charts-yellow', '--vscode-charts-red'] as const)
+          .map((v) => countColorPixels(page, '#boundary-chart', THEME_VARS[hc][v], 20)));
+        assert.ok(Math.max(...counts.map((c) => c.matching)) > 30, `class-1 points drawn in ${hc}`);
+        await page.locator('#boundary-card').screenshot({ path: path.join(SHOTS, `dashboard-toy-boundary-${hc}.png`) });
+      }
       assert.deepEqual(errors, []);
     } finally {
       await page.close();

@@ -51,7 +51,7 @@ export function boundaryCard(ctx: DashboardContext, b: BoundaryInfo, handlers: B
     box.box,
     readout,
     h('p', { class: 'hint' },
-      `Axes in the columns’ own units. Background: the class the current model predicts, darker where it is surer; ${line}.${others} `,
+      `Axes in the columns’ own units. Background: the class the current model predicts, more strongly tinted where it is surer; ${line}.${others} `,
       'Dots: training rows, coloured by their true class. Click a dot to load its row into What if (Weights tab).'));
 
   const cellAt = (bb: BoundaryInfo, vx: number, vy: number): number | null => {
