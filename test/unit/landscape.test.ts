@@ -25,7 +25,7 @@ function direct(data: PreparedDataset, k: number, theta: Float32Array, loss: Los
   return obj.evaluate(theta.subarray(0, k * n), theta.subarray(k * n), null);
 }
 
-for (const [name, target] of [['titanic.csv', 'Survived'], ['iris.csv', 'species']] as const) {
+for (const [name, target] of [['titanic.csv', 'Survived'], ['iris.csv', 'species'], ['digits.csv', 'label']] as const) {
   test(`${name}: J on the grid equals the objective evaluated directly (both losses, λ, class weights)`, () => {
     const data = load(name, target);
     const K = data.classes.length;
@@ -36,28 +36,29 @@ for (const [name, target] of [['titanic.csv', 'Survived'], ['iris.csv', 'species
       session.run(7);
       const theta = session.parameterPath().at(-1)!.theta;
       const input: LandscapeInput = { X: data.train.X, y: data.train.y, n, k, rows: null, weights: session.trainRowWeights(), theta, l2 };
-      const p = 1;
-      const q = k * n + (k - 1); // a bias
-      const xs = [-2, -0.5, 0.75, 3].map(Math.fround);
-      const ys = [-1, 0.25, 2].map(Math.fround);
-      const grid = objectiveGrid(input, p, q, xs, ys, loss);
-      ys.forEach((yv, r) => xs.forEach((xv, a) => {
-        const t = Float32Array.from(theta);
-        t[p] = xv;
-        t[q] = yv;
-        const want = direct(data, k, t, loss, l2, classWeight);
-        const got = grid[r * xs.length + a];
-        assert.ok(Math.abs(got - want) <= 1e-6 * Math.max(1, Math.abs(want)), `${loss} λ=${l2} ${classWeight}: J(${xv}, ${yv}) = ${got}, objective ${want}`);
-      }));
-      for (const other of ['bce', 'mse'] as const) {
-        const ts = [-4, 0, 5].map(Math.fround);
-        const slice = objectiveSlice(input, p, ts, other);
-        ts.forEach((tv, i) => {
+      // Two classes' parameters (a weight of class 0, the last class's bias), and two of one class (softmax).
+      for (const [p, q] of k > 1 ? [[1, k * n + (k - 1)], [1, n + 2]] : [[1, k * n + (k - 1)]]) {
+        const xs = [-2, -0.5, 0.75, 3].map(Math.fround);
+        const ys = [-1, 0.25, 2].map(Math.fround);
+        const grid = objectiveGrid(input, p, q, xs, ys, loss);
+        ys.forEach((yv, r) => xs.forEach((xv, a) => {
           const t = Float32Array.from(theta);
-          t[p] = tv;
-          const want = direct(data, k, t, other, l2, classWeight);
-          assert.ok(Math.abs(slice[i] - want) <= 1e-6 * Math.max(1, Math.abs(want)), `slice ${other} at ${tv}: ${slice[i]} vs ${want}`);
-        });
+          t[p] = xv;
+          t[q] = yv;
+          const want = direct(data, k, t, loss, l2, classWeight);
+          const got = grid[r * xs.length + a];
+          assert.ok(Math.abs(got - want) <= 1e-6 * Math.max(1, Math.abs(want)), `${loss} λ=${l2} ${classWeight}: J(${xv}, ${yv}) = ${got}, objective ${want}`);
+        }));
+        for (const other of ['bce', 'mse'] as const) {
+          const ts = [-4, 0, 5].map(Math.fround);
+          const slice = objectiveSlice(input, p, ts, other);
+          ts.forEach((tv, i) => {
+            const t = Float32Array.from(theta);
+            t[p] = tv;
+            const want = direct(data, k, t, other, l2, classWeight);
+            assert.ok(Math.abs(slice[i] - want) <= 1e-6 * Math.max(1, Math.abs(want)), `slice ${other} at ${tv}: ${slice[i]} vs ${want}`);
+          });
+        }
       }
     }
   });

@@ -96,18 +96,56 @@ export function objectiveGrid(input: LandscapeInput, p: number, q: number, xs: A
   const tp = theta[p];
   const tq = theta[q];
   const out = new Float64Array(xs.length * ys.length);
+  // Softmax: only the scores of classes P.c and Q.c move, so each row's other classes are summed once,
+  // rest_i = Σ_{c ∉ {P.c, Q.c}} e^(z_c − M_i) (and Σ e^(2(z_c − M_i)) for MSE), M_i = their largest score; then
+  // lse = log(rest_i e^M_i + e^z_P + e^z_Q), bce ℓ = lse − z_y, mse ℓ = ½(Σ_c a_c² − 2 a_y + 1) — O(1) per row and
+  // grid point instead of O(k).
+  const moved = k > 1 ? movedClassSums(z0, m, k, P.c, Q.c, loss === 'mse') : null;
   const z = new Float64Array(k);
   for (let r = 0; r < ys.length; r++) {
     for (let a = 0; a < xs.length; a++) {
       const u = xs[a] - tp;
       const v = ys[r] - tq;
       let sum = 0;
-      for (let i = 0; i < m; i++) {
-        for (let c = 0; c < k; c++) z[c] = z0[i * k + c];
-        z[P.c] += u * xp[i];
-        z[Q.c] += v * xq[i];
-        const w = weights ? weights[rowAt(i)] : 1;
-        sum += w * rowLoss(z, 0, k, y[rowAt(i)], loss);
+      if (moved) {
+        const { M, rest, rest2 } = moved;
+        const A = P.c;
+        const B = Q.c;
+        for (let i = 0; i < m; i++) {
+          let za = z0[i * k + A] + u * xp[i];
+          let zb = z0[i * k + B] + v * xq[i];
+          if (A === B) za += v * xq[i];
+          const hasB = B !== A;
+          const mi = M[i];
+          let top = za;
+          if (hasB && zb > top) top = zb;
+          if (rest[i] > 0 && mi > top) top = mi;
+          let se = Math.exp(za - top) + (rest[i] > 0 ? rest[i] * Math.exp(mi - top) : 0);
+          if (hasB) se += Math.exp(zb - top);
+          const lse = top + Math.log(se);
+          const yi = y[rowAt(i)];
+          const zy = yi === A ? za : hasB && yi === B ? zb : z0[i * k + yi];
+          let l: number;
+          if (loss === 'bce') l = lse - zy;
+          else {
+            const ea = Math.exp(za - lse);
+            let sq = ea * ea + (rest2 && rest[i] > 0 ? rest2[i] * Math.exp(2 * (mi - lse)) : 0);
+            if (hasB) {
+              const eb = Math.exp(zb - lse);
+              sq += eb * eb;
+            }
+            l = 0.5 * (sq - 2 * Math.exp(zy - lse) + 1);
+          }
+          sum += (weights ? weights[rowAt(i)] : 1) * l;
+        }
+      } else {
+        for (let i = 0; i < m; i++) {
+          for (let c = 0; c < k; c++) z[c] = z0[i * k + c];
+          z[P.c] += u * xp[i];
+          z[Q.c] += v * xq[i];
+          const w = weights ? weights[rowAt(i)] : 1;
+          sum += w * rowLoss(z, 0, k, y[rowAt(i)], loss);
+        }
       }
       // (λ/2)‖W‖² with W_p and W_q replaced (biases are not penalised; p = q counts once).
       let penalty = sqW;
@@ -117,6 +155,36 @@ export function objectiveGrid(input: LandscapeInput, p: number, q: number, xs: A
     }
   }
   return out;
+}
+
+/**
+ * Per row i of the scores z0 (m×k): M_i = the largest score of the classes other than a and b (−∞ when there are
+ * none), rest_i = Σ_{c ∉ {a, b}} e^(z_ic − M_i) and, with `squares`, rest2_i = Σ_{c ∉ {a, b}} e^(2(z_ic − M_i)).
+ */
+function movedClassSums(z0: Float64Array, m: number, k: number, a: number, b: number, squares: boolean): {
+  M: Float64Array; rest: Float64Array; rest2: Float64Array | null;
+} {
+  const M = new Float64Array(m);
+  const rest = new Float64Array(m);
+  const rest2 = squares ? new Float64Array(m) : null;
+  for (let i = 0; i < m; i++) {
+    const o = i * k;
+    let mx = -Infinity;
+    for (let c = 0; c < k; c++) if (c !== a && c !== b && z0[o + c] > mx) mx = z0[o + c];
+    M[i] = mx;
+    if (mx === -Infinity) continue;
+    let s = 0;
+    let s2 = 0;
+    for (let c = 0; c < k; c++) {
+      if (c === a || c === b) continue;
+      const e = Math.exp(z0[o + c] - mx);
+      s += e;
+      s2 += e * e;
+    }
+    rest[i] = s;
+    if (rest2) rest2[i] = s2;
+  }
+  return { M, rest, rest2 };
 }
 
 /** J along parameter p alone at each value of `ts` (the others at θ), for the given loss. */
