@@ -468,6 +468,22 @@ function meanStd(values: Float64Array, rows: Int32Array, fill: number): { mean: 
 /** Mean and population std of v / s over `rows` (missing read as fill), two passes in row order. */
 function meanStdScaled(values: Float64Array, rows: Int32Array, fill: number, s: number): { mean: number; std: number } {
   const m = rows.length;
+  if (s === 1) {
+    // The common case, without the divisions (v / 1 is v exactly: the same sums).
+    let sum1 = 0;
+    for (let t = 0; t < m; t++) {
+      const v = values[rows[t]];
+      sum1 += v !== v ? fill : v;
+    }
+    const mean1 = sum1 / m;
+    let ss1 = 0;
+    for (let t = 0; t < m; t++) {
+      const v = values[rows[t]];
+      const d = (v !== v ? fill : v) - mean1;
+      ss1 += d * d;
+    }
+    return { mean: mean1, std: Math.sqrt(ss1 / m) };
+  }
   let sum = 0;
   for (let t = 0; t < m; t++) {
     const v = values[rows[t]];
@@ -499,6 +515,8 @@ export interface FitContext {
   encoding: CategoricalEncoding;
   missingIndicators: boolean;
   standardize: boolean;
+  /** Room for one column's training values, reused from column to column (grown as needed). */
+  scratch?: Float64Array;
 }
 
 function missingNote(col: RawColumn, rowCount: number): string {
@@ -521,7 +539,8 @@ export function fitNumeric(
 ): FittedColumn | null {
   const values = col.values;
   const train = ctx.train;
-  const present = new Float64Array(train.length);
+  if (!ctx.scratch || ctx.scratch.length < train.length) ctx.scratch = new Float64Array(train.length);
+  const present = ctx.scratch;
   let count = 0;
   for (let t = 0; t < train.length; t++) {
     const v = values[train[t]];
