@@ -86,7 +86,9 @@ export type LabErrorCode =
   | 'bad-model'
   | 'schema-mismatch'
   | 'too-many-classes'
-  | 'write-failed';
+  | 'write-failed'
+  /** Only asked for by the matrix path (CsvMatrixOptions.exactFloat32), which then uses the general reader. */
+  | 'inexact-float32';
 
 // ───────────────────────────── Preparation ─────────────────────────────
 

@@ -8,7 +8,6 @@ import { describeColumns, prepareDataset, suggestTarget } from '../../src/engine
 import {
   describeCsvMatrix,
   HEAD_BYTES,
-  numbersExactInFloat32,
   prepareCsvMatrix,
   probeHead,
   type MatrixAnswer,
@@ -184,26 +183,30 @@ describe('matrix path falls back', () => {
   });
 });
 
-describe('numbersExactInFloat32', () => {
-  test('finds the one inexact number anywhere, whatever the chunk size; skips the header and the label column', () => {
-    const base = ['h1,h2,0.1', '1,2,0.3', '"3" , 4.5,0.7', '', '  ', '-7,+8,0.9'];
-    for (const [text, header, expected] of [
-      [base.join('\n'), true, true],
-      [base.join('\r\n') + '\r\n', true, true],
-      [base.join('\r'), true, true],
-      ['\uFEFF' + base.join('\n'), true, true],
-      [[...base, '1,0.1,2'].join('\n'), true, false],
-      [[...base, '"0.2",1,2'].join('\n'), true, false],
-      [[...base, '16777217,1,1'].join('\n'), true, false],
-      [[...base, '16777216,1e3,-2.5e-1'].join('\n'), true, true],
-      [['0.1,1,1', '2,2,2'].join('\n'), true, true],
-      [['0.1,1,1', '2,2,2'].join('\n'), false, false],
-      [['1,"a,0.1",3', '2,x,4'].join('\n'), false, true],
-    ] as Array<[string, boolean, boolean]>) {
+describe('float32 exactness decides the path', () => {
+  test('one inexact feature value anywhere falls back (in the head or far beyond it); the label column and text do not count', () => {
+    const base = ['h1,h2,label', '1,2,0.3', '"3",4.5,0.7', '', '-7,8,0.9', '16777216,1e3,0.1'];
+    const cases: Array<[string, boolean]> = [
+      [base.join('\n'), true],
+      [base.join('\r\n') + '\r\n', true],
+      ['\uFEFF' + base.join('\n'), true],
+      [[...base, '1,0.1,2'].join('\n'), false],
+      [[...base, '"0.2",1,2'].join('\n'), false],
+      [[...base, '16777217,1,1'].join('\n'), false],
+      [[...base, '16777216,-2.5e-1,1'].join('\n'), true],
+    ];
+    for (const [text, exact] of cases) {
       const path = file('exact.csv', text);
-      for (const chunk of [1, 2, 3, 5, 8, 64, 1 << 20]) {
-        assert.equal(numbersExactInFloat32(path, ',', header, 2, chunk), expected, `${JSON.stringify(text)} header ${header} chunk ${chunk}`);
-      }
+      const a = prepareCsvMatrix(path, { target: 'label', testSize: 0 });
+      if (exact) assert.ok(a.ok || !/not exact in float32/.test(a.fallback), `${JSON.stringify(text)}: ${a.ok ? 'ok' : a.fallback}`);
+      else assert.ok(!a.ok && /not exact in float32/.test(a.fallback), `${JSON.stringify(text)} falls back for inexactness`);
     }
+    // Beyond the head (the first MiB): the matrix read finds it as it parses, and names the line.
+    const rows = ['a,b,label', ...Array.from({ length: 300_000 }, (_, i) => `${i % 100},${i % 7},${i % 2}`)];
+    const late = [...rows, '3,0.1,1', '4,5,0'].join('\n');
+    assert.ok(late.length > HEAD_BYTES);
+    fallsBack(() => prepareCsvMatrix(file('late-decimal.csv', late), { target: 'label' }), new RegExp(`not exact in float32.*line ${rows.length + 1}`));
+    const fine = file('late-fine.csv', [...rows, '3,0.5,1', '4,5,0'].join('\n'));
+    assertSameAsGeneral(fine, 'label', [{ testSize: 0 }]);
   });
 });

@@ -51,6 +51,12 @@ export interface CsvMatrixOptions {
   chunkSize?: number;
   /** Allocates the m×n matrix, e.g. `kernel.allocMatrix` to parse straight into a kernel's memory. */
   allocate?: (length: number) => Float32Array;
+  /**
+   * Refuse a feature value that float32 cannot hold exactly (Math.fround(v) ≠ v, e.g. 0.1 or 16777217) with
+   * LabError 'inexact-float32' naming its line: the matrix path of matrix-file.ts needs the general reader's
+   * float64 values exactly. Checked as the values are parsed, in the same pass.
+   */
+  exactFloat32?: boolean;
 }
 
 
@@ -384,6 +390,7 @@ class MatrixBuilder {
     let p = s;
     let lastLabel = NaN;
     let lastCode = -1;
+    const exact = this.opts.exactFloat32 === true;
     while (p < e) {
       let c = b[p];
       if (c === LF) {
@@ -476,6 +483,7 @@ class MatrixBuilder {
             labels[m] = lastCode;
           }
         } else {
+          if (exact && val === val && Math.fround(val) !== val) this.inexact(line);
           X[o++] = val;
         }
         col++;
@@ -507,6 +515,14 @@ class MatrixBuilder {
     }
     this.m = m;
     this.line = line;
+  }
+
+  private inexact(line: number): never {
+    throw new LabError(
+      'inexact-float32',
+      `some numbers are not exact in float32 (decimals such as 0.1; the first at line ${line})`,
+      { file: this.file, line },
+    );
   }
 
   private ragged(line: number, got: number): never {

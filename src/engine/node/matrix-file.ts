@@ -12,9 +12,10 @@
  *    must be plain UTF-8 text without a `sep=` line (`decodeCsvBytes`): binary files, UTF-16 and Windows-1252
  *    fall back, and the general reader reports or decodes them. (Later bytes that are not UTF-8 can only be in
  *    labels, where the matrix reader refuses them: step 3.)
- * 2. Every number in the other columns is exact in float32 (one streaming pass, O(chunk) memory): then the
- *    matrix holds exactly the general reader's float64 values and every statistic, drop rule and X value
- *    matches. Decimals such as 0.1 are not (the general path is used for them).
+ * 2. Every number in the other columns is exact in float32 — checked on the head's values, then by the matrix read
+ *    itself as it parses (`exactFloat32`, no separate pass over the file): then the matrix holds exactly the
+ *    general reader's float64 values and every statistic, drop rule and X value matches. Decimals such as 0.1
+ *    are not (the general path is used for them).
  * 3. The matrix read (explicit delimiter, header flag and label column) succeeds: every other field a number,
  *    a missing marker or non-finite (missing, as in the general reader, with the same notices: `matrix.notices`),
  *    every label present, finite and UTF-8.
@@ -23,7 +24,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { csvLayout, parseCsv } from '../data/csv';
-import { CR, isNonFiniteBytes, LF, nonFiniteNotice, parseNumberBytes, QUOTE, SPACE, TAB } from '../data/csv-syntax';
+import { CR, isNonFiniteBytes, LF, nonFiniteNotice, parseNumberBytes } from '../data/csv-syntax';
 import { readCsvMatrixSync } from './csv-matrix';
 import { decodeCsvBytes } from '../data/text-encoding';
 import { columnFacts, suggestTargetFrom, summarizeColumn, TARGET_NAMES, type ColumnSummary } from '../prepare/dataset';
@@ -33,8 +34,6 @@ import type { PrepareOptions, PreparedDataset, RawColumn } from '../types';
 
 /** Bytes of the file's head read by the general reader to type the columns. */
 export const HEAD_BYTES = 1 << 20;
-/** Bytes per read of the float32-exactness pass. */
-const CHUNK = 1 << 20;
 
 
 /** The matrix path's answer: its value, or why it does not apply to this file and the general path must be used. */
@@ -69,6 +68,8 @@ export interface HeadProbe {
   textColumns: number[];
   /** Missing fields and distinct values of each column in the head's data rows. */
   headFacts: Array<{ missing: number; distinct: number }>;
+  /** Columns with a number in the head's data rows that float32 cannot hold exactly (e.g. 0.1). */
+  inexactColumns: number[];
 }
 
 /** The matrix of a file with the general reader's column names, and the label's position among them. */
@@ -160,156 +161,28 @@ export function probeHead(file: string): MatrixAnswer<HeadProbe> {
     firstTexts,
     textColumns: detected.columns.flatMap((c, j) => (c.kind === 'categorical' ? [j] : [])),
     headFacts: detected.columns.map((c) => ({ missing: c.missing, distinct: columnFacts(c).distinct })),
+    inexactColumns: detected.columns.flatMap((c, j) => (c.kind === 'numeric' && !exactInFloat32(c.values) ? [j] : [])),
   });
 }
 
-/**
- * Whether every number in the data fields of the file, except those of column `skip`, is exactly a float32
- * (Math.fround(v) === v for the value the CSV readers parse). Streams the file (O(chunk) memory); fields are
- * split on the delimiter and line ends with quotes respected within a line; text and missing fields are
- * ignored. The first non-blank line is skipped when `hasHeader`. `chunk` is the read size in bytes.
- */
-export function numbersExactInFloat32(file: string, delimiter: string, hasHeader: boolean, skip: number, chunk = CHUNK): boolean {
-  const d = delimiter.charCodeAt(0);
-  const fd = openSync(file, 'r');
-  try {
-    let buf = new Uint8Array(chunk + 1);
-    let carry = 0;
-    let pos = 0;
-    let skipLine = hasHeader;
-    let first = true;
-    for (;;) {
-      if (buf.length - carry < chunk + 1) {
-        const bigger = new Uint8Array(buf.length * 2);
-        bigger.set(buf.subarray(0, carry));
-        buf = bigger;
-      }
-      const got = readSync(fd, buf, carry, chunk, pos);
-      pos += got;
-      let e = carry + got;
-      if (got === 0) {
-        if (carry === 0) return true;
-        buf[e++] = LF;
-      }
-      let cut = e;
-      while (cut > 0 && buf[cut - 1] !== LF && buf[cut - 1] !== CR) cut--;
-      if (cut === 0) {
-        carry = e;
-        continue;
-      }
-      let s = 0;
-      if (first) {
-        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) s = 3;
-        first = false;
-      }
-      if (skipLine) {
-        const after = firstLineEnd(buf, s, cut);
-        if (after < 0) s = cut;
-        else {
-          s = after;
-          skipLine = false;
-        }
-      }
-      if (!exactLines(buf, s, cut, d, skip)) return false;
-      buf.copyWithin(0, cut, e);
-      carry = e - cut;
-      if (got === 0) return true;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Position after the first non-blank line in b[s, e) (e is after a line end), or −1 when all are blank. */
-function firstLineEnd(b: Uint8Array, s: number, e: number): number {
-  let p = s;
-  let blank = true;
-  while (p < e) {
-    const c = b[p++];
-    if (c === LF || c === CR) {
-      if (c === CR && p < e && b[p] === LF) p++;
-      if (!blank) return p;
-    } else if (c !== SPACE && c !== TAB) {
-      blank = false;
-    }
-  }
-  return -1;
-}
-
-/** The float32-exactness check over complete lines b[s, e) (b[e − 1] is a line end). */
-function exactLines(b: Uint8Array, s: number, e: number, d: number, skip: number): boolean {
-  let p = s;
-  let j = 0;
-  while (p < e) {
-    // Fast path: `[-]digits` with at most 7 digits (|v| < 2²⁴, exact) ending at the delimiter or the line end.
-    let q = p;
-    let c = b[q];
-    if (c === 45) c = b[++q];
-    const ds = q;
-    while (c >= 48 && c <= 57) c = b[++q];
-    if (q > ds && q - ds <= 7 && (c === d || c === LF || c === CR)) {
-      p = q;
-    } else {
-      // Any other field: leading spaces, then a quoted or a plain field.
-      while (p < e && (b[p] === SPACE || b[p] === TAB) && b[p] !== d) p++;
-      let fs: number;
-      let fe: number;
-      if (p < e && b[p] === QUOTE) {
-        fs = ++p;
-        while (p < e && b[p] !== LF && b[p] !== CR) {
-          if (b[p] === QUOTE) {
-            if (p + 1 < e && b[p + 1] === QUOTE) p += 2;
-            else break;
-          } else p++;
-        }
-        fe = p;
-        if (p < e && b[p] === QUOTE) p++;
-        while (p < e && b[p] !== d && b[p] !== LF && b[p] !== CR) p++;
-      } else {
-        fs = p;
-        while (p < e && b[p] !== d && b[p] !== LF && b[p] !== CR) p++;
-        fe = p;
-      }
-      if (j !== skip && !exactField(b, fs, fe)) return false;
-    }
-    if (p < e && b[p] === d) {
-      p++;
-      j++;
-      continue;
-    }
-    // Line end (and any blank lines after it).
-    while (p < e && (b[p] === LF || b[p] === CR)) p++;
-    j = 0;
+/** Whether every value (NaN aside) is exactly a float32: Math.fround(v) === v. */
+function exactInFloat32(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v && Math.fround(v) !== v) return false;
   }
   return true;
-}
-
-/** True unless b[s, e) is a number that float32 cannot hold exactly. */
-function exactField(b: Uint8Array, s: number, e: number): boolean {
-  // Short integers (at most 7 digits, |v| < 2²⁴) are exact: the common case, decided without parsing.
-  let p = s;
-  if (p < e && (b[p] === 45 || b[p] === 43)) p++;
-  let digits = 0;
-  while (p < e && b[p] >= 48 && b[p] <= 57) {
-    p++;
-    digits++;
-  }
-  let q = p;
-  while (q < e && (b[q] === SPACE || b[q] === TAB)) q++;
-  if (q === e && digits > 0 && digits <= 7) return true;
-  const v = parseNumberBytes(b, s, e);
-  return Number.isNaN(v) || Math.fround(v) === v;
 }
 
 /** The matrix of a file with the general reader's names (see the module comment, steps 2–4). */
 function readMatrix(file: string, probe: HeadProbe, label: number): MatrixAnswer<MatrixRead> {
   const { delimiter, hasHeader, names } = probe;
-  if (!numbersExactInFloat32(file, delimiter, hasHeader, label)) {
-    return fallback('some numbers are not exact in float32 (decimals such as 0.1)');
-  }
+  // Decimals in the head fall back at once; the matrix read checks the rest as it parses them.
+  const inexact = probe.inexactColumns.find((c) => c !== label);
+  if (inexact !== undefined) return fallback(`some numbers are not exact in float32 (decimals such as 0.1, in column '${names[inexact]}')`);
   let matrix;
   try {
-    matrix = readCsvMatrixSync(file, { label, delimiter, hasHeader });
+    matrix = readCsvMatrixSync(file, { label, delimiter, hasHeader, exactFloat32: true });
   } catch (err) {
     if (err instanceof LabError) return fallback(err.message);
     throw err;
