@@ -3,7 +3,8 @@
  * Fashion-MNIST and on mixed tabular data, in one run, printing tables of medians (min–max) and ratios against the
  * targets: the Fashion-MNIST table, then the tabular one (bench/tabular.ts).
  *
- *   node out/bench/run.js [--only fashion|tabular|prepare|fit|cli] [--json F]
+ *   node out/bench/run.js [--only fashion|image-prepare|tabular|prepare|fit|cli] [--json F]
+ *     image-prepare: Fashion-MNIST's training CSV through loadDataset against pandas + ColumnTransformer (also part of fashion)
  *     Fashion-MNIST: [--train P --test Q] [--reps N] [--lbfgs-reps N] [--no-lbfgs] [--threads T]
  *     tabular:       [--rows N (1000000)] [--tabular-reps N (3)] [--classes 2,10 (2)] [--cli-softmax]
  *   node out/bench/run.js --bounds [--rows N (5000000)]   the scale and resource bounds only
@@ -38,7 +39,7 @@ import { TrainingSession } from '../src/engine/train/session';
 import type { PreparedDataset, TrainConfig } from '../src/engine/types';
 import { arg, fmtStats, printTable, Python, PYTHON, pythonAvailable, pythonEnv, quiet, ratioCell, runJson, stats, type Json, type Row } from './common';
 import { makeFashionCsvs } from './make-fashion';
-import { childLoad, printPart, runBounds, runTabular } from './tabular';
+import { childLoad, printPart, runBounds, runImagePrepare, runTabular } from './tabular';
 
 const FOOTWEAR = new Set([5, 7, 9]);
 const LR = 0.1;
@@ -394,12 +395,26 @@ async function main(): Promise<void> {
   } else {
     const only = arg('--only') ?? 'all';
     const tabularParts = ['prepare', 'fit', 'cli'] as const;
-    if (!['all', 'fashion', 'tabular', ...tabularParts].includes(only)) {
-      console.error(`--only takes fashion, tabular, prepare, fit or cli (got '${only}')`);
+    if (!['all', 'fashion', 'image-prepare', 'tabular', ...tabularParts].includes(only)) {
+      console.error(`--only takes fashion, image-prepare, tabular, prepare, fit or cli (got '${only}')`);
       process.exit(2);
     }
     if (only === 'all' || only === 'fashion') Object.assign(results, await runFashion(only === 'fashion'));
-    if (only !== 'fashion') {
+    if (only === 'all' || only === 'fashion' || only === 'image-prepare') {
+      // The image CSV through the extension's whole path (read, standardise, split) against pandas + sklearn.
+      const made = arg('--train') ?? makeFashionCsvs(join(root, 'bench/data'))?.train;
+      if (made) {
+        const env = pythonEnv();
+        const noPython = pythonAvailable(env);
+        const part = await runImagePrepare(root, resolve(made), Number(arg('--tabular-reps') ?? 3), noPython ? null : env);
+        printPart('Fashion-MNIST training CSV through the extension\'s path (loadDataset)', part);
+        results.imagePrepare = part.results;
+      } else if (only === 'image-prepare') {
+        console.error('No Fashion-MNIST data: pass --train CSV, or install Debian package dataset-fashion-mnist.');
+        process.exit(2);
+      }
+    }
+    if (only !== 'fashion' && only !== 'image-prepare') {
       const env = pythonEnv();
       const noPython = pythonAvailable(env);
       if (noPython) console.log(`Python references unavailable: ${noPython}. Printing our figures only.`);
@@ -423,7 +438,7 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === 'train')
 } else if (process.argv[2] === '--child-csv') {
   childCsv(process.argv[3]);
 } else if (process.argv[2] === '--child-tabular-load') {
-  childLoad(process.argv[3]);
+  childLoad(process.argv[3], process.argv[4]);
 } else if (isMainThread) {
   main().catch((e: unknown) => {
     console.error(e);
