@@ -1,4 +1,39 @@
-/** Level lines of a value on a grid, for the charts that draw them (the loss landscape, the decision boundary). */
+/**
+ * Maps of a value on a grid of cell centres (xs, ys; values row-major ys.length × xs.length), for the charts that
+ * draw them (the loss landscape, the decision boundary): the filled cells and the level lines.
+ */
+
+/** Maps a value on a chart axis to its pixel (a Chart.js scale). */
+export interface PixelScale {
+  getPixelForValue(v: number): number;
+}
+
+/**
+ * The span of cell i along an axis of cell centres v: from the midpoint with the previous centre to the midpoint
+ * with the next, the first and last cells ending at their centres (where the grid, and the chart's axis, end).
+ */
+export function cellSpan(v: ArrayLike<number>, i: number): [number, number] {
+  return [i === 0 ? v[0] : (v[i - 1] + v[i]) / 2, i === v.length - 1 ? v[i] : (v[i] + v[i + 1]) / 2];
+}
+
+/** Fills every cell of the grid with `color(cell)` (solid, and half a pixel wider, so neighbours leave no seams). */
+export function fillCells(
+  g: CanvasRenderingContext2D, sx: PixelScale, sy: PixelScale, xs: ArrayLike<number>, ys: ArrayLike<number>,
+  color: (cell: number) => string,
+): void {
+  for (let r = 0; r < ys.length; r++) {
+    const [y0, y1] = cellSpan(ys, r);
+    const py0 = sy.getPixelForValue(y0);
+    const py1 = sy.getPixelForValue(y1);
+    for (let a = 0; a < xs.length; a++) {
+      const [x0, x1] = cellSpan(xs, a);
+      const px0 = sx.getPixelForValue(x0);
+      const px1 = sx.getPixelForValue(x1);
+      g.fillStyle = color(r * xs.length + a);
+      g.fillRect(Math.min(px0, px1), Math.min(py0, py1), Math.abs(px1 - px0) + 0.5, Math.abs(py1 - py0) + 0.5);
+    }
+  }
+}
 
 /**
  * Marching squares: the segments [x0, y0, x1, y1] of the level line value = level over a grid with values

@@ -10,7 +10,7 @@ import { chartBox, type Plugin } from '../charts';
 import { h } from '../dom';
 import { fmt, fmtPct } from '../format';
 import { classColor } from '../palette';
-import { levelSegments } from '../contour';
+import { cellSpan, fillCells, levelSegments } from '../contour';
 import { mix } from '../theme';
 import type { DashboardContext } from './context';
 
@@ -74,11 +74,6 @@ export function boundaryCard(ctx: DashboardContext, b: BoundaryInfo, handlers: B
       const nx = xs.length;
       const ny = ys.length;
       if (nx === 0 || ny === 0) return;
-      const edge = (v: number[], i: number): [number, number] => {
-        const lo = i === 0 ? v[0] - (v[1] - v[0]) / 2 : (v[i - 1] + v[i]) / 2;
-        const hi = i === v.length - 1 ? v[i] + (v[i] - v[i - 1]) / 2 : (v[i] + v[i + 1]) / 2;
-        return [lo, hi];
-      };
       const k = classes.length;
       // Tint strength from the confidence s ∈ [0, 1] of the predicted class (binary: |p − ½|·2; softmax: rescaled from 1/K).
       const strength = (cell: number): number => {
@@ -94,20 +89,8 @@ export function boundaryCard(ctx: DashboardContext, b: BoundaryInfo, handlers: B
       g.clip();
       const px = (v: number): number => scales.x.getPixelForValue(v);
       const py = (v: number): number => scales.y.getPixelForValue(v);
-      for (let r = 0; r < ny; r++) {
-        const [y0, y1] = ny > 1 ? edge(ys, r) : [ys[0] - 0.5, ys[0] + 0.5];
-        for (let c = 0; c < nx; c++) {
-          const [x0, x1] = nx > 1 ? edge(xs, c) : [xs[0] - 0.5, xs[0] + 0.5];
-          const cell = r * nx + c;
-          // Solid tints (mixed with the background) so overlapping cell edges leave no seams.
-          g.fillStyle = tints[bb.grid[cell]]?.[Math.round(strength(cell) * levels)] ?? theme.background;
-          const a = px(x0);
-          const bx = px(x1);
-          const c0 = py(y0);
-          const c1 = py(y1);
-          g.fillRect(Math.min(a, bx), Math.min(c0, c1), Math.abs(bx - a) + 0.5, Math.abs(c1 - c0) + 0.5);
-        }
-      }
+      // Solid tints (mixed with the background), the cells ending where the axes do.
+      fillCells(g, scales.x, scales.y, xs, ys, (cell) => tints[bb.grid[cell]]?.[Math.round(strength(cell) * levels)] ?? theme.background);
       // Where the prediction changes. Binary: the level line p = threshold by marching squares over the cell centres
       // (linear interpolation along each side); softmax: the edges between neighbouring cells of different classes.
       g.strokeStyle = theme.foreground;
@@ -123,8 +106,8 @@ export function boundaryCard(ctx: DashboardContext, b: BoundaryInfo, handlers: B
         for (let r = 0; r < ny; r++) {
           for (let c = 0; c < nx; c++) {
             const cell = r * nx + c;
-            const [y0, y1] = ny > 1 ? edge(ys, r) : [ys[0] - 0.5, ys[0] + 0.5];
-            const [x0, x1] = nx > 1 ? edge(xs, c) : [xs[0] - 0.5, xs[0] + 0.5];
+            const [y0, y1] = cellSpan(ys, r);
+            const [x0, x1] = cellSpan(xs, c);
             if (c + 1 < nx && bb.grid[cell] !== bb.grid[cell + 1]) {
               const x = (xs[c] + xs[c + 1]) / 2;
               g.moveTo(px(x), py(y0));

@@ -5,7 +5,7 @@
  * confident mistake costs at most ½ and gives almost no gradient) and BCE's steady growth can both be seen.
  * The numbers come from the worker (LandscapeInfo); this module only draws them and asks for new ones.
  */
-import { levelSegments } from '../contour';
+import { fillCells, levelSegments } from '../contour';
 import type { Plugin } from 'chart.js';
 import { parameterName } from '../../../engine/model/landscape';
 import type { LandscapeInfo, SessionState } from '../../../protocol';
@@ -147,21 +147,7 @@ function drawContour(ctx: DashboardContext, canvas: HTMLCanvasElement, data: Lan
       g.beginPath();
       g.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
       g.clip();
-      const half = (v: number[], i: number): [number, number] => [
-        i === 0 ? v[0] : (v[i - 1] + v[i]) / 2, i === v.length - 1 ? v[i] : (v[i] + v[i + 1]) / 2];
-      for (let r = 0; r < ys.length; r++) {
-        const [y0, y1] = half(ys, r);
-        for (let a = 0; a < xs.length; a++) {
-          const [x0, x1] = half(xs, a);
-          const t = Math.sqrt((J[r * xs.length + a] - lo) / span);
-          g.fillStyle = mix(theme.background, theme.blue, strong * (1 - t));
-          const px0 = scales.x.getPixelForValue(x0);
-          const px1 = scales.x.getPixelForValue(x1);
-          const py0 = scales.y.getPixelForValue(y0);
-          const py1 = scales.y.getPixelForValue(y1);
-          g.fillRect(Math.min(px0, px1), Math.min(py0, py1), Math.abs(px1 - px0) + 0.5, Math.abs(py1 - py0) + 0.5);
-        }
-      }
+      fillCells(g, scales.x, scales.y, xs, ys, (cell) => mix(theme.background, theme.blue, strong * (1 - Math.sqrt((J[cell] - lo) / span))));
       g.strokeStyle = mix(theme.background, theme.foreground, 0.45);
       g.lineWidth = 1;
       g.beginPath();
