@@ -39,8 +39,8 @@ export interface LongTask {
 export class SessionController implements vscode.Disposable {
   private current: SessionState | undefined;
   private runPromise: Promise<SessionState> | undefined;
-  private comparePromise: Promise<ComparisonRun[]> | undefined;
-  private sweepPromise: Promise<RateSweepResult> | undefined;
+  /** The compare or sweep in flight, by kind. */
+  private sideBySideTasks: Partial<Record<'compare' | 'sweep', Promise<unknown>>> = {};
   private busyLabel: string | null = null;
   /** Runs made earlier on the same data with other settings (see earlier-runs.ts). */
   private earlier: EarlierRun[] = [];
@@ -93,8 +93,7 @@ export class SessionController implements vscode.Disposable {
       worker.onProgress((p) => this.applyProgress(p)),
       worker.onDidCrash(({ failure, failedRequests }) => {
         this.runPromise = undefined;
-        this.comparePromise = undefined;
-        this.sweepPromise = undefined;
+        this.sideBySideTasks = {};
         this.setBusy(null);
         // When requests failed with the crash, their callers report it; otherwise say so here.
         if (this.current && failedRequests === 0) this.lostEmitter.fire(failure);
@@ -313,41 +312,45 @@ export class SessionController implements vscode.Disposable {
 
   /** Trains the same data with BCE and with MSE (fresh weights each) and stores both histories in the state. */
   compare(): Promise<ComparisonRun[]> {
-    if (this.comparePromise) return this.comparePromise;
-    if (this.awaitingRestore) return this.ensureRestored().then(() => this.compare());
-    this.requireSession();
-    const p = (async (): Promise<ComparisonRun[]> => {
-      try {
-        const r = await this.withBusy('Comparing BCE and MSE…', () => this.worker.request({ type: 'compare' }));
-        this.comparePromise = undefined;
-        if (this.current) this.setState({ ...this.current, comparison: r.runs });
-        return r.runs;
-      } catch (err) {
-        this.comparePromise = undefined;
-        throw err;
-      }
-    })();
-    this.comparePromise = p;
-    this.taskEmitter.fire({ kind: 'compare', done: p });
-    return p;
+    return this.sideBySide('compare', 'Comparing BCE and MSE…', async () => {
+      const r = await this.worker.request({ type: 'compare' });
+      return { value: r.runs, keep: { comparison: r.runs } };
+    });
   }
 
   /** Trains briefly at each α of a log grid around 2/L and stores the final costs in the state. */
   sweep(): Promise<RateSweepResult> {
-    if (this.sweepPromise) return this.sweepPromise;
-    if (this.awaitingRestore) return this.ensureRestored().then(() => this.sweep());
+    return this.sideBySide('sweep', 'Sweeping the learning rate…', async () => {
+      const r = await this.worker.request({ type: 'sweep' });
+      return { value: r.sweep, keep: { sweep: r.sweep } };
+    });
+  }
+
+  /**
+   * A `compare` or `sweep` request (sessions trained side by side in the worker), busy meanwhile: `ask` sends it
+   * and gives the value returned and the part of the state it replaces. A second call while one runs gets the same
+   * promise.
+   */
+  private sideBySide<R>(
+    kind: 'compare' | 'sweep', busy: string, ask: () => Promise<{ value: R; keep: Partial<SessionState> }>,
+  ): Promise<R> {
+    const running = this.sideBySideTasks[kind] as Promise<R> | undefined;
+    if (running) return running;
+    if (this.awaitingRestore) return this.ensureRestored().then(() => this.sideBySide(kind, busy, ask));
     this.requireSession();
-    const p = (async (): Promise<RateSweepResult> => {
+    const p = (async (): Promise<R> => {
       try {
-        const r = await this.withBusy('Sweeping the learning rate…', () => this.worker.request({ type: 'sweep' }));
-        if (this.current) this.setState({ ...this.current, sweep: r.sweep });
-        return r.sweep;
-      } finally {
-        this.sweepPromise = undefined;
+        const { value, keep } = await this.withBusy(busy, ask);
+        delete this.sideBySideTasks[kind];
+        if (this.current) this.setState({ ...this.current, ...keep });
+        return value;
+      } catch (err) {
+        delete this.sideBySideTasks[kind];
+        throw err;
       }
     })();
-    this.sweepPromise = p;
-    this.taskEmitter.fire({ kind: 'sweep', done: p });
+    this.sideBySideTasks[kind] = p;
+    this.taskEmitter.fire({ kind, done: p });
     return p;
   }
 
@@ -380,8 +383,7 @@ export class SessionController implements vscode.Disposable {
     this.endSession(true);
     if (this.worker.alive) await this.worker.request({ type: 'close' });
     this.runPromise = undefined;
-    this.comparePromise = undefined;
-    this.sweepPromise = undefined;
+    this.sideBySideTasks = {};
     this.setState(undefined);
   }
 
@@ -486,8 +488,7 @@ export class SessionController implements vscode.Disposable {
   forgetForReload(): void {
     this.endSession(false);
     this.runPromise = undefined;
-    this.comparePromise = undefined;
-    this.sweepPromise = undefined;
+    this.sideBySideTasks = {};
     this.setBusy(null);
     this.setState(undefined, false);
   }
