@@ -7,6 +7,7 @@
 import { MAX_EPOCHS, SETTINGS_PREFIX, TRAIN_DEFAULTS, settingOf, settingProblem, settingsOf, engineValue, showValue } from './settings-schema';
 import { LabError } from './types';
 import type { TrainConfig } from './types';
+import { isFirstOrder } from './train/optimizers';
 
 /** The default of every field, from the settings schema (settings-schema.ts). */
 export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = TRAIN_DEFAULTS;
@@ -58,8 +59,8 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
 /** A run's settings in words, e.g. "gd · α 0.5 · full batch · λ 0.01 · MSE". */
 export function runLabel(c: TrainConfig, mTrain: number): string {
   const parts: string[] = [c.optimizer];
-  if (c.optimizer !== 'newton' && c.optimizer !== 'lbfgs') parts.push(`α ${c.learningRate}`);
-  if (c.optimizer !== 'newton' && c.optimizer !== 'lbfgs') parts.push(c.batchSize > 0 && c.batchSize < mTrain ? `batch ${c.batchSize}` : 'full batch');
+  // α and batches belong to the gradient optimisers; an exact fit has neither.
+  if (isFirstOrder(c.optimizer)) parts.push(`α ${c.learningRate}`, c.batchSize > 0 && c.batchSize < mTrain ? `batch ${c.batchSize}` : 'full batch');
   if (c.l2 > 0) parts.push(`λ ${c.l2}`);
   if (c.loss === 'mse') parts.push('MSE');
   if (c.classWeight === 'balanced') parts.push('balanced');

@@ -259,7 +259,6 @@ function fmt(x: number): string {
   return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
 }
 
-/** 1-based line of a 0-based data row, as seen in an editor (assumes one line per record). */
 /** The CSV line (1-based) of row i of a split of `data`, or null when the reader could not tell (PreparedDataset.csvLines). */
 export function splitRowLine(data: PreparedDataset, split: Split, i: number): number | null {
   const lines = data.csvLines;
@@ -468,22 +467,6 @@ function meanStd(values: Float64Array, rows: Int32Array, fill: number): { mean: 
 /** Mean and population std of v / s over `rows` (missing read as fill), two passes in row order. */
 function meanStdScaled(values: Float64Array, rows: Int32Array, fill: number, s: number): { mean: number; std: number } {
   const m = rows.length;
-  if (s === 1) {
-    // The common case, without the divisions (v / 1 is v exactly: the same sums).
-    let sum1 = 0;
-    for (let t = 0; t < m; t++) {
-      const v = values[rows[t]];
-      sum1 += v !== v ? fill : v;
-    }
-    const mean1 = sum1 / m;
-    let ss1 = 0;
-    for (let t = 0; t < m; t++) {
-      const v = values[rows[t]];
-      const d = (v !== v ? fill : v) - mean1;
-      ss1 += d * d;
-    }
-    return { mean: mean1, std: Math.sqrt(ss1 / m) };
-  }
   let sum = 0;
   for (let t = 0; t < m; t++) {
     const v = values[rows[t]];

@@ -110,7 +110,13 @@ export class RateSweep {
     });
     const lowest = (from: SweepRun[]): SweepRun | null => {
       let best: SweepRun | null = null;
-      for (const r of from) if (r.finalCost !== null && (best === null || best.finalCost === null || r.finalCost < best.finalCost)) best = r;
+      let cost = Infinity;
+      for (const r of from) {
+        if (r.finalCost !== null && r.finalCost < cost) {
+          best = r;
+          cost = r.finalCost;
+        }
+      }
       return best;
     };
     const best = lowest(runs);

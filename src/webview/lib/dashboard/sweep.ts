@@ -10,6 +10,7 @@ import { h } from '../dom';
 import { fmt, fmtInt } from '../format';
 import { hscroll } from '../overflow';
 import type { DashboardContext } from './context';
+import { isFirstOrder } from '../../../engine/train/optimizers';
 
 /** What a sweep ran with, in words (its settings other than α). */
 export function sweepSettings(s: RateSweepResult, state: SessionState): string {
@@ -30,7 +31,8 @@ export function sweepCard(ctx: DashboardContext): HTMLElement {
     intro);
   if (!s) return card;
   const finite = s.runs.filter((r) => r.finalCost !== null);
-  const stale = s.current !== state.config.learningRate || s.optimizer !== (state.config.optimizer === 'newton' || state.config.optimizer === 'lbfgs' ? 'gd' : state.config.optimizer) ||
+  // A sweep of an exact fit ran with gradient descent (RateSweep): that is not a change of settings.
+  const stale = s.current !== state.config.learningRate || s.optimizer !== (isFirstOrder(state.config.optimizer) ? state.config.optimizer : 'gd') ||
     s.batchSize !== state.config.batchSize || s.l2 !== state.config.l2 || s.loss !== state.config.loss;
   card.append(h('p', { class: 'hint', id: 'sweep-settings' },
     `Ran with ${sweepSettings(s, state)}; J at the start ${fmt(s.startCost)}.`,
