@@ -13,9 +13,13 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCsvFile } from '../../src/engine/node/csv-file';
 import Papa from 'papaparse';
-import { parseCsv } from '../../src/engine/data/csv';
+import { parseCsv, parseCsvStream } from '../../src/engine/data/csv';
+import type { ByteReader } from '../../src/engine/data/text-encoding';
 import type { CsvOptions } from '../../src/engine/data/csv';
 import { createRng } from '../../src/engine/random';
 import type { Rng } from '../../src/engine/random';
@@ -272,6 +276,26 @@ function generate(seed: number): Generated {
   return { text, delimiter, eol, hasHeader, detect };
 }
 
+/**
+ * `bytes` after any UTF-8 byte-order mark, handed out a few bytes at a time (1 to `most`, seeded), so that the
+ * streaming reader's windows end inside characters, quotes, CRLFs and records.
+ */
+function trickle(bytes: Uint8Array, seed: number, most: number): () => ByteReader {
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  return () => {
+    const rng = createRng(seed);
+    let at = 0;
+    return {
+      read(out: Uint8Array, to: number, length: number): number {
+        const n = Math.min(length, body.length - at, 1 + int(rng, most));
+        out.set(body.subarray(at, at + n), to);
+        at += n;
+        return n;
+      },
+    };
+  };
+}
+
 // ───────────────────────────── tests ─────────────────────────────
 
 describe('CSV differential test against papaparse', () => {
@@ -302,7 +326,14 @@ describe('CSV differential test against papaparse', () => {
       assert.equal(ours.delimiter, g.delimiter, `${what}: delimiter`);
       assert.equal(ours.hasHeader, g.hasHeader, `${what}: header`);
       if (g.detect) detected++;
-      compare(ours, reference(g.text, g.delimiter, g.eol, g.hasHeader, true, what), what);
+      const ref = reference(g.text, g.delimiter, g.eol, g.hasHeader, true, what);
+      compare(ours, ref, what);
+      // The same text streamed a few bytes at a time (a given delimiter needs no head: windows end everywhere).
+      const bytes = new TextEncoder().encode(g.text);
+      const streamed = parseCsvStream(trickle(bytes, seed, 1 + (seed % 9)), bytes.length, options);
+      compare(streamed, ref, `${what}, streamed`);
+      assert.deepEqual(streamed.lines, ours.lines, `${what}, streamed: CSV lines`);
+      assert.equal(streamed.firstLine, ours.firstLine, `${what}, streamed: first line`);
       for (const n of ours.notices ?? []) {
         if (n.includes('non-finite')) nonFiniteFiles++;
         if (n.includes('decimal commas')) commaFiles++;
@@ -324,5 +355,88 @@ describe('CSV differential test against papaparse', () => {
     for (const e of EOLS) assert.ok(count((g) => g.eol === e) > 40, `eol ${JSON.stringify(e)}`);
     assert.ok(count((g) => !g.hasHeader) > 30, 'no header');
     assert.ok(count((g) => /\bN\/A\b|\bnull\b/i.test(g.text)) > 30, 'missing markers');
+  });
+});
+
+describe('the streaming file reader against papaparse on files larger than its 4 MiB blocks', () => {
+  const CITIES = ['Zürich', 'São Paulo', '"Washington, D.C."', 'Köln', 'Lyon', 'Málaga', '"Quote ""here"""', 'Oslo', 'NA', ''];
+  const BLOCK = 4 << 20;
+
+  /**
+   * About 13 MB, CRLF: an id, a decimal with missing values, a city (quoted commas and quotes, non-ASCII), a
+   * column of numbers that turns to text after 9 MB (the reader recovers the numbers' text from the rows above),
+   * a note that is sometimes a quoted multi-line text, and one such note across byte 4 MiB, where the first block ends.
+   */
+  function bigCsv(): string {
+    const rng = createRng(99);
+    const parts: string[] = ['id,x,city,late,note,y'];
+    let size = parts[0].length + 2;
+    let across = false;
+    for (let i = 0; size < 13_000_000; i++) {
+      const x = rng() < 0.05 ? '' : (rng() * 2000 - 1000).toFixed(int(rng, 5));
+      const late = size < 9_000_000 ? String(int(rng, 100)) : rng() < 0.5 ? 'unknown' : (rng() * 10).toFixed(1);
+      let note = rng() < 0.01 ? `"first line\r\nsecond, ""quoted"" line"` : pick(rng, ['a', 'b', 'ok', '']);
+      if (!across && size > BLOCK - 300) {
+        note = `"${Array.from({ length: 12 }, (_, k) => `part ${k} of a long note`).join('\r\n')}"`;
+        across = true;
+      }
+      const line = `${i},${x},${pick(rng, CITIES)},${late},${note},${int(rng, 2)}`;
+      parts.push(line);
+      size += Buffer.byteLength(line) + 2;
+    }
+    return parts.join('\r\n') + '\r\n';
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'lab-stream-'));
+  const text = bigCsv();
+  const bytes = Buffer.from(text, 'utf8');
+
+  test('UTF-8: every cell, the late text column and the CSV lines', () => {
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, bytes);
+    const ours = readCsvFile(file);
+    compare(ours, reference(text, ',', '\r\n', true, true, 'big.csv'), 'big.csv');
+    const late = ours.columns[3];
+    assert.equal(late.kind, 'categorical', 'late turns to text');
+    // Every record starts on the line after the previous one's last line (multi-line notes take 2 or 12 lines).
+    const starts: number[] = [];
+    let line = 2;
+    for (const row of Papa.parse<string[]>(text, { newline: '\r\n', skipEmptyLines: true }).data.slice(1)) {
+      starts.push(line);
+      line += 1 + row.join(',').split('\r\n').length - 1;
+    }
+    assert.deepEqual(Array.from(ours.lines ?? []), starts, 'CSV line of every row');
+    assert.equal(ours.notices, undefined);
+  });
+
+  test('a byte that is not UTF-8 at 11 MB: the whole file is read as Windows-1252, the notice gives its line', () => {
+    const bad = Buffer.from(bytes);
+    const at = bad.indexOf(Buffer.from('Köln'), 11_000_000);
+    bad[at + 1] = 0xf6; // ö in Windows-1252 (C3 B6 in UTF-8 before): the other bytes stay, read as 1252 too
+    bad[at + 2] = 0x20;
+    const file = join(dir, 'latin.csv');
+    writeFileSync(file, bad);
+    const latin = bad.toString('latin1'); // = Windows-1252 for the bytes of this file (none in 0x80–0x9F)
+    assert.ok(!/[\u0080-\u009f]/.test(latin));
+    const ours = readCsvFile(file);
+    compare(ours, reference(latin, ',', '\r\n', true, true, 'latin.csv'), 'latin.csv');
+    const lineOfBad = latin.slice(0, at + 1).split('\r\n').length;
+    assert.deepEqual(ours.notices, [`decoded as Windows-1252: the file is not valid UTF-8 (first bad byte at line ${lineOfBad})`]);
+    assert.ok(ours.columns[2].kind === 'categorical' && ours.columns[2].levels.includes('ZÃ¼rich'));
+  });
+
+  test('a ragged row and an unterminated quote after 12 MB name their line', () => {
+    const lines = text.split('\r\n');
+    let k = 1;
+    for (let offset = 0; offset <= 12_000_000 || lines[k].includes('"'); k++) offset += lines[k].length + 2;
+    const ragged = [...lines.slice(0, k), `${lines[k]},extra`, ...lines.slice(k + 1)].join('\r\n');
+    const file = join(dir, 'ragged.csv');
+    writeFileSync(file, ragged);
+    const physical = ragged.slice(0, ragged.indexOf(`${lines[k]},extra`)).split('\r\n').length;
+    assert.throws(() => readCsvFile(file), (e: Error) => e.message.startsWith(`ragged.csv line ${physical} has 7 fields but the header has 6`));
+    const open = text + `9999999,1.5,"never closed,0,a,1\r\n`;
+    writeFileSync(file, open);
+    const openLine = open.split('\r\n').length - 1;
+    assert.throws(() => readCsvFile(file), (e: Error) => e.message.startsWith(`ragged.csv line ${openLine}: a quoted field (column 'city') opens here`));
   });
 });

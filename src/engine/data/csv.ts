@@ -26,7 +26,10 @@
  *
  * Pure TypeScript: no Node-only APIs (file reading lives in `csv-file.ts`).
  */
-import { decodeCsvBytes, fileLabel, shownText } from './text-encoding';
+import {
+  decodeCsvBytes, fileLabel, lineAtOffset, NotUtf8, shownText, Utf8Checked, Windows1252Text, windows1252Notice,
+} from './text-encoding';
+import type { ByteReader } from './text-encoding';
 import {
   CR, decodeText, headerNames, isMissingBytes, isNonFiniteBytes, LF, nonFiniteNotice, parseNumberBytes, POW10, QUOTE, SPACE, TAB, utf8,
 } from './csv-syntax';
@@ -49,16 +52,26 @@ const LAST = 1; // a line end or the end of input followed: the record is comple
 const UNTERMINATED = 2; // a quoted field never closed
 /** Result code of `readRows` for a row with the wrong number of fields. */
 const RAGGED = 3;
+/** Result code of `readRows`: a quoted field runs past the window's end (not the input's): read more, then go on. */
+const NEED_MORE = 4;
+
+/** Bytes from the start of the records from which the delimiter is detected. */
+export const DELIMITER_SAMPLE = 65536;
 
 /** Candidate delimiters in order of preference when the evidence is equal. */
 const CANDIDATES = [',', ';', '\t', '|'];
 
 /**
- * Tokenizer over the bytes. `nextRecord()` positions at the next non-blank line; `nextField()` reads one field
- * and leaves its text as bytes `buf[start, end)` (unquoted fields trimmed; quoted fields unescaped, verbatim).
- * `line` is the 1-based physical line of the current position (line breaks inside quotes count).
+ * Tokenizer over the bytes `bytes[0, n)` of a window (see `Window`). `nextRecord()` positions at the next
+ * non-blank line; `nextField()` reads one field and leaves its text as bytes `buf[start, end)` (unquoted fields
+ * trimmed; quoted fields unescaped, verbatim). `line` is the 1-based physical line of the current position (line
+ * breaks inside quotes count). A window that is not the input's end stops just after a line end, so only a quoted
+ * field can run past it (UNTERMINATED there means: read more).
  */
 class Scanner {
+  bytes: Uint8Array;
+  /** End of the bytes to read. */
+  n: number;
   pos: number;
   line: number;
   /** Bytes of the last field: the input itself, or `scratch` when the field had to be unescaped. */
@@ -72,12 +85,14 @@ class Scanner {
   private readonly trimTab: boolean;
 
   constructor(
-    readonly bytes: Uint8Array,
+    win: Window,
     readonly delim: number,
     pos: number,
     line: number,
   ) {
-    this.buf = bytes;
+    this.bytes = win.bytes;
+    this.n = win.end;
+    this.buf = win.bytes;
     this.pos = pos;
     this.line = line;
     this.trimSpace = delim !== SPACE;
@@ -89,9 +104,17 @@ class Scanner {
   }
 
   /** Skips blank (empty or whitespace-only) lines. Returns false at the end of input. */
+  /** Takes the window again after `win.advance(keep)`: positions move back by `keep`. */
+  follow(win: Window, keep: number): void {
+    this.bytes = win.bytes;
+    this.buf = win.bytes;
+    this.n = win.end;
+    this.pos -= keep;
+  }
+
   nextRecord(): boolean {
     const b = this.bytes;
-    const n = b.length;
+    const n = this.n;
     let p = this.pos;
     while (p < n) {
       let q = p;
@@ -120,7 +143,7 @@ class Scanner {
   /** Reads one field starting at `pos`; returns MORE, LAST or UNTERMINATED. */
   nextField(): number {
     const b = this.bytes;
-    const n = b.length;
+    const n = this.n;
     const delim = this.delim;
     let p = this.pos;
     while (p < n && this.isPad(b[p])) p++;
@@ -142,7 +165,7 @@ class Scanner {
   /** Consumes the delimiter or line end at p. */
   private terminate(p: number): number {
     const b = this.bytes;
-    if (p >= b.length) {
+    if (p >= this.n) {
       this.pos = p;
       return LAST;
     }
@@ -153,7 +176,7 @@ class Scanner {
     }
     this.line++;
     p++;
-    if (c === CR && p < b.length && b[p] === LF) p++;
+    if (c === CR && p < this.n && b[p] === LF) p++;
     this.pos = p;
     return LAST;
   }
@@ -161,7 +184,7 @@ class Scanner {
   /** A field whose opening quote is just before s. */
   private quotedField(s: number): number {
     const b = this.bytes;
-    const n = b.length;
+    const n = this.n;
     const delim = this.delim;
     this.openLine = this.line;
     let p = s;
@@ -218,6 +241,90 @@ class Scanner {
       this.end = k;
     }
     return this.terminate(p);
+  }
+}
+
+/** Bytes per read of a streamed input. */
+const BLOCK = 4 << 20;
+/**
+ * Bytes a streamed input's first window holds at least (when the input is longer), so that `csvLayout` decides
+ * on it as on the whole input: a `sep=X` line (≤ 7 bytes), then the delimiter's sample and one byte more (the
+ * sample is cut at its last line end only when more follows). With the delimiter given, the `sep=` line alone.
+ */
+const HEAD_BYTES = 8 + DELIMITER_SAMPLE;
+const HEAD_BYTES_DELIMITER_GIVEN = 8;
+
+/**
+ * The part of the input the reader looks at: the whole input in memory (`final` from the start), or a buffer a
+ * `ByteReader` fills block by block. Reading stops at `end`: just after the last line end read so far, or the
+ * input's end once `final` — so every record before `end` is complete unless a quoted field holds a line break
+ * that runs past it. `base` is the input offset of bytes[0].
+ */
+class Window {
+  bytes: Uint8Array;
+  filled: number;
+  end: number;
+  final: boolean;
+  base = 0;
+
+  private constructor(
+    private readonly source: ByteReader | null,
+    bytes: Uint8Array,
+    /** The input's size in bytes when known (else 0), for estimates. */
+    readonly size: number,
+  ) {
+    this.bytes = bytes;
+    this.filled = source ? 0 : bytes.length;
+    this.end = this.filled;
+    this.final = source === null;
+  }
+
+  static whole(bytes: Uint8Array): Window {
+    return new Window(null, bytes, bytes.length);
+  }
+
+  /** A window on `source`, holding its first bytes (at least `head` of them unless the input is shorter). */
+  static stream(source: ByteReader, size: number, head: number): Window {
+    const w = new Window(source, new Uint8Array(Math.min(BLOCK, Math.max(4 * HEAD_BYTES, size + 1))), size);
+    do w.advance(0);
+    while (!w.final && w.filled < head);
+    return w;
+  }
+
+  /** Drops bytes[0, keep) (keep ≤ filled), reads at least one more block, and moves `end`. */
+  advance(keep: number): void {
+    const source = this.source as ByteReader;
+    if (keep > 0) this.bytes.copyWithin(0, keep, this.filled);
+    this.base += keep;
+    this.filled -= keep;
+    for (;;) {
+      if (this.bytes.length - this.filled < this.bytes.length >> 2) {
+        // Less than a quarter free (a record nearly as long as the window): make room for it and one more block.
+        const next = new Uint8Array(Math.max(this.bytes.length * 2, this.filled + BLOCK));
+        next.set(this.bytes.subarray(0, this.filled));
+        this.bytes = next;
+      }
+      const got = source.read(this.bytes, this.filled, this.bytes.length - this.filled);
+      if (got === 0) {
+        this.final = true;
+        this.end = this.filled;
+        return;
+      }
+      this.filled += got;
+      // Just after the last LF; with none, after the last CR followed by another byte (so it is no CRLF's CR).
+      let cut = this.bytes.lastIndexOf(LF, this.filled - 1) + 1;
+      if (cut === 0 && this.filled > 1) cut = this.bytes.lastIndexOf(CR, this.filled - 2) + 1;
+      if (cut > 0) {
+        this.end = cut;
+        return;
+      }
+    }
+  }
+
+  /** Window index of input offset `offset`, reading on until `end` is past it. */
+  skipTo(offset: number): number {
+    while (!this.final && this.base + this.end < offset) this.advance(Math.min(offset - this.base, this.end));
+    return offset - this.base;
   }
 }
 
@@ -315,8 +422,6 @@ export interface CsvLayout {
   declared: boolean;
 }
 
-/** Bytes from the start of the records from which the delimiter is detected. */
-export const DELIMITER_SAMPLE = 65536;
 
 /**
  * The layout of UTF-8 CSV bytes `b` whose text starts at `begin` (after a byte-order mark). A first line
@@ -427,8 +532,35 @@ function decimalCommaValues(levels: string[]): Float64Array | null {
  * `shownText` (no control characters).
  */
 export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): ParsedTable {
-  const file = options.file;
-  const label = fileLabel(file);
+  checkDelimiter(options);
+  const text = decodeCsvBytes(typeof input === 'string' ? new TextEncoder().encode(input) : input, options.file);
+  return parseText(() => Window.whole(text.bytes), text.begin, text.notices, options);
+}
+
+/**
+ * `parseCsv` on a UTF-8 file read block by block (csv-file.ts): the same table from the same bytes, in one
+ * streaming pass that holds one window of the text (a few MiB) besides the columns. The caller has checked the
+ * file's head (`sniffEncoding`: not binary, not UTF-16). `openBody` starts a reader at the first byte after any
+ * byte-order mark; it is called again when
+ * - a byte is not UTF-8 (rule 5 of text-encoding.ts): the whole file is then read as Windows-1252 from its start,
+ *   with the notice giving that byte's line (its line is counted by reading up to it);
+ * - a column that looked numeric turns out to be text: the rows up to that one are read again to recover the text
+ *   of the numbers above it.
+ * `size` is the body's size in bytes when known (for the initial capacity).
+ */
+export function parseCsvStream(openBody: () => ByteReader, size: number, options: CsvOptions = {}): ParsedTable {
+  checkDelimiter(options);
+  const head = options.delimiter === undefined ? HEAD_BYTES : HEAD_BYTES_DELIMITER_GIVEN;
+  try {
+    return parseText(() => Window.stream(new Utf8Checked(openBody()), size, head), 0, [], options);
+  } catch (err) {
+    if (!(err instanceof NotUtf8)) throw err;
+    const notice = windows1252Notice(lineAtOffset(openBody(), err.offset));
+    return parseText(() => Window.stream(new Windows1252Text(openBody()), size, head), 0, [notice], options);
+  }
+}
+
+function checkDelimiter(options: CsvOptions): void {
   if (options.delimiter !== undefined) {
     const d = options.delimiter;
     const code = d.charCodeAt(0);
@@ -436,54 +568,84 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
       throw new LabError(
         'bad-config',
         `The CSV delimiter must be one ASCII character other than a quote or a line break (got ${JSON.stringify(d)}).`,
-        { file },
+        { file: options.file },
       );
     }
   }
-  const text = decodeCsvBytes(typeof input === 'string' ? new TextEncoder().encode(input) : input, file);
-  const bytes = text.bytes;
-  const layout = csvLayout(bytes, text.begin, options.delimiter);
+}
+
+/** The reader behind `parseCsv` and `parseCsvStream`: the text of `open()` from byte `begin` on (see parseCsv). */
+function parseText(open: () => Window, begin: number, textNotices: string[], options: CsvOptions): ParsedTable {
+  const file = options.file;
+  const label = fileLabel(file);
+  const win = open();
+  const layout = csvLayout(win.bytes.subarray(0, win.filled), begin, options.delimiter);
   const delimiter = layout.delimiter;
   const delim = delimiter.charCodeAt(0);
 
-  const sc = new Scanner(bytes, delim, layout.begin, layout.line);
+  const sc = new Scanner(win, delim, layout.begin, layout.line);
+  /** Keeps the window from sc's `keep` on and reads more. */
+  const readMore = (keep: number): void => {
+    win.advance(keep);
+    sc.follow(win, keep);
+  };
   const emptyError = (): LabError =>
     new LabError('empty-file', `${label} is empty: it has no rows. Add a header row and data rows, or pick another file.`, {
       file,
     });
-  if (!sc.nextRecord()) throw emptyError();
 
   // ── First row, kept as text: it is either the header or the first data row. ──
-  const firstLine = sc.line;
   const firstText: string[] = [];
   const firstKind: number[] = [];
   const firstValue: number[] = [];
+  let firstLine = 0;
   for (;;) {
-    const r = sc.nextField();
-    if (r === UNTERMINATED) throw unterminated(label, file, sc.openLine, firstText.length, undefined);
-    const v = parseNumberBytes(sc.buf, sc.start, sc.end);
-    firstText.push(decodeText(sc.buf, sc.start, sc.end));
-    firstValue.push(v);
-    firstKind.push(
-      v === v
-        ? F_NUMBER
-        : isMissingBytes(sc.buf, sc.start, sc.end)
-          ? F_MISSING
-          : isNonFiniteBytes(sc.buf, sc.start, sc.end)
-            ? F_NONFINITE
-            : F_TEXT,
-    );
+    if (!sc.nextRecord()) {
+      if (win.final) throw emptyError();
+      readMore(sc.pos);
+      continue;
+    }
+    firstLine = sc.line;
+    const recordPos = sc.pos;
+    let r = MORE;
+    while (r === MORE) {
+      r = sc.nextField();
+      if (r === UNTERMINATED) break;
+      const v = parseNumberBytes(sc.buf, sc.start, sc.end);
+      firstText.push(decodeText(sc.buf, sc.start, sc.end));
+      firstValue.push(v);
+      firstKind.push(
+        v === v
+          ? F_NUMBER
+          : isMissingBytes(sc.buf, sc.start, sc.end)
+            ? F_MISSING
+            : isNonFiniteBytes(sc.buf, sc.start, sc.end)
+              ? F_NONFINITE
+              : F_TEXT,
+      );
+    }
     if (r === LAST) break;
+    if (win.final) throw unterminated(label, file, sc.openLine, firstText.length, undefined);
+    // A quoted line break runs past the window: read the record again with more of the input.
+    firstText.length = firstKind.length = firstValue.length = 0;
+    sc.pos = recordPos;
+    sc.line = firstLine;
+    readMore(recordPos);
   }
   const ncols = firstText.length;
-  const dataStart = sc.pos;
+  /** Input offset and line of the first data row's record (or of the blank lines before it). */
+  const dataStart = win.base + sc.pos;
   const dataLine = sc.line;
   // What ragged-row messages call the first row before header detection has run.
   const firstLooksLikeHeader = options.hasHeader ?? firstKind.some((k) => k === F_TEXT);
 
-  // ── Data rows straight into typed columns. ──
-  const cols = new Columns(ncols, estimateRows(bytes, dataStart));
-  const status = readRows(sc, cols);
+  // ── Data rows straight into typed columns, window by window. ──
+  const cols = new Columns(ncols, estimateRows(win, sc.pos));
+  let status = readRows(sc, cols, win.final);
+  while (status === NEED_MORE || (status === 0 && !win.final)) {
+    readMore(sc.pos);
+    status = readRows(sc, cols, win.final);
+  }
   if (status === UNTERMINATED) {
     const j = cols.errField;
     throw unterminated(label, file, cols.errLine, j, j < ncols ? firstText[j] : undefined);
@@ -594,12 +756,31 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   }
 
   if (rescanRows > 0) {
-    // Recover the text of numbers stored before each column's switch to categorical.
-    const rs = new Scanner(bytes, delim, dataStart, dataLine);
+    // Recover the text of numbers stored before each column's switch to categorical: read the rows up to the last
+    // switch again (in memory, or from the input's start for a stream).
+    const rw = open();
+    const rs = new Scanner(rw, delim, rw.skipTo(dataStart), dataLine);
     for (let row = 0; row < rescanRows; row++) {
-      rs.nextRecord();
+      if (!rs.nextRecord()) {
+        // The window's end (a stream): go on in the next one.
+        rw.advance(rs.pos);
+        rs.follow(rw, rs.pos);
+        row--;
+        continue;
+      }
+      const recordPos = rs.pos;
+      const recordLine = rs.line;
       for (let j = 0; ; j++) {
         const r = rs.nextField();
+        if (r === UNTERMINATED) {
+          // Only past a window's end (the first pass read this row): read the row again with more of the input.
+          rs.pos = recordPos;
+          rs.line = recordLine;
+          rw.advance(recordPos);
+          rs.follow(rw, recordPos);
+          row--;
+          break;
+        }
         if (needsText[j] && row < switchRow[j]) {
           const out = finalCodes[j];
           // NaN is a missing marker or a non-finite value, which is text in a categorical column.
@@ -661,7 +842,7 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
     }
   }
 
-  const notices = [...text.notices, ...columnNotices.filter((n): n is string => n !== null)];
+  const notices = [...textNotices, ...columnNotices.filter((n): n is string => n !== null)];
   // The CSV line of every row: kept only when blank lines, line breaks in quotes or a `sep=` line make it differ
   // from the first row's line + row.
   const lineList = cols.lines;
@@ -780,6 +961,12 @@ class Columns {
   /** Details of a reading error: physical line and 0-based field index (ragged: the field count). */
   errLine = 0;
   errField = 0;
+  /**
+   * What the current row has counted, to take back when it must be read again (NEED_MORE): column j for a
+   * missing field, ~j for a non-finite one. One entry per field at most.
+   */
+  readonly counted: Int32Array;
+  countedN = 0;
 
   constructor(
     readonly ncols: number,
@@ -791,6 +978,7 @@ class Columns {
     this.needsText = new Uint8Array(ncols);
     this.nonFinite = new Int32Array(ncols);
     this.nonFiniteLine = new Int32Array(ncols);
+    this.counted = new Int32Array(ncols);
     this.lines = new Int32Array(cap);
     for (let j = 0; j < ncols; j++) {
       this.nums.push(new Float64Array(cap));
@@ -825,11 +1013,13 @@ class Columns {
       if (isMissingBytes(buf, s, e)) {
         this.nums[j][row] = NaN;
         this.missing[j]++;
+        this.counted[this.countedN++] = j;
         return;
       }
       if (isNonFiniteBytes(buf, s, e)) {
         this.nums[j][row] = NaN;
         if (this.nonFinite[j]++ === 0) this.nonFiniteLine[j] = line;
+        this.counted[this.countedN++] = ~j;
         return;
       }
       this.toCategorical(j, row);
@@ -843,6 +1033,7 @@ class Columns {
     if (isMissingBytes(buf, s, e)) {
       c[row] = -1;
       this.missing[j]++;
+      this.counted[this.countedN++] = j;
       return;
     }
     const dict = this.dicts[j] as ByteDictionary;
@@ -852,6 +1043,20 @@ class Columns {
       this.levelLists[j].push(decodeText(buf, s, e));
     }
     c[row] = code;
+  }
+
+  /**
+   * Takes back the counts of the current row, which is read again from its start (NEED_MORE). Everything else
+   * it did is redone alike: its codes are overwritten, and the levels and type switches its complete fields
+   * caused come again in the same order.
+   */
+  uncount(): void {
+    for (let k = 0; k < this.countedN; k++) {
+      const j = this.counted[k];
+      if (j >= 0) this.missing[j]--;
+      else this.nonFinite[~j]--;
+    }
+    this.countedN = 0;
   }
 
   /** Column j becomes categorical from `row` on (rows before keep their numbers until the final pass). */
@@ -866,18 +1071,21 @@ class Columns {
 }
 
 /**
- * Reads every remaining record into `cols`. Returns 0 at the end of input, or UNTERMINATED / RAGGED with the
+ * Reads every record of the window into `cols`. Returns 0 at the window's end, NEED_MORE when a quoted field runs
+ * past it (`final` false: the row is taken back and `sc` is at its start), or UNTERMINATED / RAGGED with the
  * details in `cols.errLine` and `cols.errField`. Kept small so that the engine optimises this hot loop alone.
  */
-function readRows(sc: Scanner, cols: Columns): number {
+function readRows(sc: Scanner, cols: Columns, final: boolean): number {
   const ncols = cols.ncols;
   const kind = cols.kind;
   const nums = cols.nums;
   const b = sc.bytes;
-  const n = b.length;
+  const n = sc.n;
   const delim = sc.delim;
   while (sc.nextRecord()) {
     const recordLine = sc.line;
+    const recordPos = sc.pos;
+    cols.countedN = 0;
     if (cols.rows === cols.cap) cols.grow();
     const row = cols.rows;
     cols.lines[row] = recordLine;
@@ -942,6 +1150,12 @@ function readRows(sc: Scanner, cols: Columns): number {
       const r = sc.nextField();
       p = sc.pos;
       if (r === UNTERMINATED) {
+        if (!final) {
+          cols.uncount();
+          sc.pos = recordPos;
+          sc.line = recordLine;
+          return NEED_MORE;
+        }
         cols.errLine = sc.openLine;
         cols.errField = j;
         return UNTERMINATED;
@@ -960,14 +1174,19 @@ function readRows(sc: Scanner, cols: Columns): number {
   return 0;
 }
 
-/** Rough row count from the line lengths of the first 64 KiB, for the initial column capacity. */
-function estimateRows(b: Uint8Array, start: number): number {
-  const end = Math.min(b.length, start + 65536);
+/**
+ * Rough row count from the line lengths of the 64 KiB from `start` (the data's first byte in the window), for
+ * the initial column capacity.
+ */
+function estimateRows(win: Window, start: number): number {
+  const b = win.bytes;
+  const end = Math.min(win.filled, start + 65536);
   let lines = 0;
   for (let i = start; i < end; i++) if (b[i] === LF || (b[i] === CR && b[i + 1] !== LF)) lines++;
-  if (end >= b.length) return lines + 1;
+  const total = Math.max(win.size, win.base + win.filled);
+  if (win.final && end >= win.filled) return lines + 1;
   if (lines === 0) return 1024;
-  return Math.ceil(((b.length - start) / (end - start)) * lines * 1.05) + 16;
+  return Math.ceil(((total - win.base - start) / (end - start)) * lines * 1.05) + 16;
 }
 
 function grow64(a: Float64Array, size: number): Float64Array {

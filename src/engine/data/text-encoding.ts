@@ -281,8 +281,14 @@ export function windows1252ToUtf8(b: Uint8Array): Uint8Array {
     size += c < 0x80 ? 1 : c < 0xa0 && CP1252_HIGH[c - 0x80] >= 0x800 ? 3 : 2;
   }
   const out = new Uint8Array(size);
-  let o = 0;
-  for (let i = 0; i < b.length; i++) {
+  windows1252Into(b, b.length, out, 0);
+  return out;
+}
+
+/** Writes Windows-1252 bytes b[0, end) as UTF-8 into `out` from `at` (room for 3 bytes each); returns the count written. */
+function windows1252Into(b: Uint8Array, end: number, out: Uint8Array, at: number): number {
+  let o = at;
+  for (let i = 0; i < end; i++) {
     const c = b[i];
     if (c < 0x80) {
       out[o++] = c;
@@ -298,7 +304,7 @@ export function windows1252ToUtf8(b: Uint8Array): Uint8Array {
       out[o++] = 0x80 | (cp & 0x3f);
     }
   }
-  return out;
+  return o - at;
 }
 
 /** The text of a field's bytes by rule 5 alone: UTF-8 when they are valid UTF-8, else Windows-1252. */
@@ -343,8 +349,127 @@ export function decodeCsvBytes(input: Uint8Array, file?: string): DecodedText {
     bytes,
     begin: 0,
     encoding: 'windows-1252',
-    notices: [`decoded as Windows-1252: the file is not valid UTF-8 (first bad byte at line ${line})`],
+    notices: [windows1252Notice(line)],
   };
+}
+
+/**
+ * Bytes read in order, block by block: a file from a start position (csv-file.ts reads it from disk), or text
+ * decoded from one (`Utf8Checked`, `Windows1252Text`). The streaming CSV reader's input (`parseCsvBlocks`).
+ */
+export interface ByteReader {
+  /** Reads the next bytes into out[at, at + length) (length > 0); returns how many, 0 at the end. */
+  read(out: Uint8Array, at: number, length: number): number;
+}
+
+/** Thrown by `Utf8Checked` at the first byte that is not well-formed UTF-8 (rule 5): read the input as Windows-1252. */
+export class NotUtf8 extends Error {
+  /** @param offset index of the bad byte from the reader's first byte. */
+  constructor(readonly offset: number) {
+    super(`not UTF-8 at byte ${offset}`);
+  }
+}
+
+/** Length of the UTF-8 sequence that lead byte c starts (1 for ASCII and for bytes that start none). */
+function sequenceLength(c: number): number {
+  return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/**
+ * Rule 5 on a stream: passes the bytes of `raw` through unchanged and throws `NotUtf8` at the first byte that is
+ * not well-formed UTF-8 — the same byte `invalidUtf8At` finds in the whole input, also when a character is
+ * split between two blocks (its first bytes are checked with the block that completes it) or cut off at the end.
+ */
+export class Utf8Checked implements ByteReader {
+  /** Bytes passed so far. */
+  private offset = 0;
+  /** The first bytes of a character that the last block cut off (≤ 3), not yet checked. */
+  private pending = new Uint8Array(4);
+  private pendingLength = 0;
+
+  constructor(private readonly raw: ByteReader) {}
+
+  read(out: Uint8Array, at: number, length: number): number {
+    const got = this.raw.read(out, at, length);
+    const start = this.offset;
+    this.offset += got;
+    if (got === 0) {
+      if (this.pendingLength > 0) throw new NotUtf8(start - this.pendingLength);
+      return 0;
+    }
+    let from = at;
+    if (this.pendingLength > 0) {
+      // Complete the split character with the first bytes of this block and check it alone.
+      const pendingStart = start - this.pendingLength;
+      const need = sequenceLength(this.pending[0]) - this.pendingLength;
+      const take = Math.min(need, got);
+      for (let k = 0; k < take; k++) {
+        const c = out[at + k];
+        if (c < 0x80 || c > 0xbf) throw new NotUtf8(pendingStart); // not a continuation byte
+        this.pending[this.pendingLength++] = c;
+      }
+      if (take < need) return got;
+      if (invalidUtf8At(this.pending.subarray(0, this.pendingLength)) >= 0) throw new NotUtf8(pendingStart);
+      this.pendingLength = 0;
+      from = at + take;
+    }
+    const end = at + got;
+    // A character cut off by the end of the block: its lead byte within the last 3 bytes.
+    let tail = end;
+    for (let i = end - 1; i >= from && i >= end - 3; i--) {
+      const c = out[i];
+      if (c < 0x80) break;
+      if (c >= 0xc0) {
+        if (i + sequenceLength(c) > end) tail = i;
+        break;
+      }
+    }
+    const bad = invalidUtf8At(out.subarray(from, tail));
+    if (bad >= 0) throw new NotUtf8(start + (from - at) + bad);
+    for (let i = tail; i < end; i++) this.pending[this.pendingLength++] = out[i];
+    return got;
+  }
+}
+
+/** Rule 5's fallback on a stream: the bytes of `raw` read as Windows-1252, passed on as UTF-8 (`windows1252ToUtf8`). */
+export class Windows1252Text implements ByteReader {
+  private block = new Uint8Array(0);
+
+  constructor(private readonly raw: ByteReader) {}
+
+  read(out: Uint8Array, at: number, length: number): number {
+    // Each byte becomes at most 3.
+    const want = Math.max(1, Math.floor(length / 3));
+    if (this.block.length < want) this.block = new Uint8Array(want);
+    const got = this.raw.read(this.block, 0, want);
+    return got === 0 ? 0 : windows1252Into(this.block, got, out, at);
+  }
+}
+
+/** The physical line (1-based) of the byte at index `offset` of a reader's bytes (as `lineAt`), reading up to it. */
+export function lineAtOffset(raw: ByteReader, offset: number): number {
+  const block = new Uint8Array(1 << 20);
+  let line = 1;
+  let seen = 0;
+  let lastCR = false;
+  while (seen < offset) {
+    const got = raw.read(block, 0, Math.min(block.length, offset - seen));
+    if (got === 0) break;
+    for (let i = 0; i < got; i++) {
+      const c = block[i];
+      if (lastCR && c !== LF) line++; // the lone CR before
+      lastCR = c === CR;
+      if (c === LF) line++;
+    }
+    seen += got;
+  }
+  // A CR just before `offset` ends a line unless the byte at `offset` is its LF (the bad byte never is).
+  return lastCR ? line + 1 : line;
+}
+
+/** The notice of rule 5's fallback. */
+export function windows1252Notice(line: number): string {
+  return `decoded as Windows-1252: the file is not valid UTF-8 (first bad byte at line ${line})`;
 }
 
 /** Characters escaped by `visibleText`: C0 and C1 controls, DEL, bidi controls, line and paragraph separators. */

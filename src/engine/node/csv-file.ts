@@ -1,13 +1,34 @@
 /**
- * Node side of CSV ingestion: read a file into memory and parse it with `parseCsv`.
+ * Node side of CSV ingestion: a file's text, read block by block, parsed by `parseCsvBlocks`.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseCsv } from '../data/csv';
+import { parseCsv, parseCsvStream } from '../data/csv';
 import type { CsvOptions } from '../data/csv';
 import { sniffEncoding, SNIFF_BYTES } from '../data/text-encoding';
+import type { ByteReader } from '../data/text-encoding';
 import { LabError } from '../types';
 import type { ParsedTable } from '../types';
+
+/** The bytes of an open file from byte `position` on; a failing read is the reader's open error. */
+class FileBytes implements ByteReader {
+  constructor(
+    private readonly path: string,
+    private readonly fd: number,
+    private position: number,
+  ) {}
+
+  read(out: Uint8Array, at: number, length: number): number {
+    try {
+      // Into the window's plain Uint8Array (not a Buffer), which keeps the parser's hot loop monomorphic.
+      const got = readSync(this.fd, out, at, length, this.position);
+      this.position += got;
+      return got;
+    } catch (err) {
+      throw csvOpenError(this.path, err);
+    }
+  }
+}
 
 /** Reads the whole file behind `fd`, whose size is `size`. */
 function readAll(fd: number, size: number): Uint8Array {
@@ -22,29 +43,33 @@ function readAll(fd: number, size: number): Uint8Array {
 }
 
 /**
- * Reads and parses a CSV file. Throws LabError 'file-not-found' (missing, a folder, or unreadable) with a
- * message naming the path and what to do, or any error of `parseCsv`. A binary file ('binary-file') is
- * recognised from its first 64 KiB (`sniffEncoding`) before the rest is read, so even a huge archive or image
- * fails at once.
+ * Reads and parses a CSV file as `parseCsv` parses its bytes, streaming (`parseCsvStream`): the text is read in
+ * blocks of a few MiB and never held whole. A binary file ('binary-file') is recognised from its first 64 KiB
+ * (`sniffEncoding`) before the rest is read, so even a huge archive or image fails at once. UTF-16 files (rare,
+ * and small: spreadsheets' "Unicode text") are read whole and decoded by `parseCsv`. Throws LabError 'file-not-found'
+ * (missing, a folder, unreadable, too large for memory) with a message naming the path and what to do, or any
+ * error of `parseCsv`.
  */
 export function readCsvFile(path: string, options: Omit<CsvOptions, 'file'> = {}): ParsedTable {
-  let bytes: Uint8Array;
   let fd = -1;
   try {
     fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
-    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    const size = stat.size;
     const head = new Uint8Array(Math.min(size, SNIFF_BYTES));
-    sniffEncoding(head.subarray(0, readSync(fd, head, 0, head.length, 0)), path);
-    // A plain Uint8Array (not a Buffer) keeps the parser's hot loop monomorphic.
-    bytes = readAll(fd, size);
+    const { encoding, bom } = sniffEncoding(head.subarray(0, readSync(fd, head, 0, head.length, 0)), path);
+    const opts = { ...options, file: path };
+    if (encoding !== 'utf-8') return parseCsv(readAll(fd, size), opts);
+    return parseCsvStream(() => new FileBytes(path, fd, bom), size - bom, opts);
   } catch (err) {
     if (err instanceof LabError) throw err;
-    throw csvOpenError(path, err);
+    // The system's errors, and RangeError for a table too large for memory.
+    if (err instanceof RangeError || (err as NodeJS.ErrnoException).code !== undefined) throw csvOpenError(path, err);
+    throw err;
   } finally {
     if (fd >= 0) closeSync(fd);
   }
-  return parseCsv(bytes, { ...options, file: path });
 }
 
 /**
