@@ -409,6 +409,27 @@ describe('the streaming file reader against papaparse on files larger than its 4
     assert.equal(ours.notices, undefined);
   });
 
+  test('the 13 MB text is never held whole: no read asks for more than one window of a few MiB', () => {
+    let most = 0;
+    let reads = 0;
+    const table = parseCsvStream(() => {
+      let at = 0;
+      return {
+        read(out: Uint8Array, to: number, length: number): number {
+          most = Math.max(most, length, out.length);
+          reads++;
+          const n = Math.min(length, bytes.length - at);
+          out.set(bytes.subarray(at, at + n), to);
+          at += n;
+          return n;
+        },
+      };
+    }, bytes.length);
+    assert.equal(table.rowCount, parseCsv(bytes).rowCount);
+    assert.ok(most <= BLOCK + (1 << 20), `largest window ${most} bytes`);
+    assert.ok(reads >= 4, `${reads} reads`);
+  });
+
   test('a byte that is not UTF-8 at 11 MB: the whole file is read as Windows-1252, the notice gives its line', () => {
     const bad = Buffer.from(bytes);
     const at = bad.indexOf(Buffer.from('Köln'), 11_000_000);

@@ -1,5 +1,7 @@
 /**
- * CSV ingestion: bytes → typed columns, in one pass over the input with no per-row objects.
+ * CSV ingestion: bytes → typed columns, in one pass over the input with no per-row objects. The input is in
+ * memory (`parseCsv`) or streamed block by block (`parseCsvStream`, for files): the reader looks at one window of
+ * it at a time (`Window`), so a file is never held whole.
  *
  * Rules (see `parseCsv`):
  * - Text: the bytes are checked and decoded by `decodeCsvBytes` (text-encoding.ts): binary files (gzip, zip/xlsx,
