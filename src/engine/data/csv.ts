@@ -105,15 +105,16 @@ class Scanner {
     return (c === SPACE && this.trimSpace) || (c === TAB && this.trimTab);
   }
 
-  /** Skips blank (empty or whitespace-only) lines. Returns false at the end of input. */
-  /** Takes the window again after `win.advance(keep)`: positions move back by `keep`. */
-  follow(win: Window, keep: number): void {
+  /** Drops the window's bytes before `keep` and reads more (`win.advance`): positions move back by `keep`. */
+  readMore(win: Window, keep: number): void {
+    win.advance(keep);
     this.bytes = win.bytes;
     this.buf = win.bytes;
     this.n = win.end;
     this.pos -= keep;
   }
 
+  /** Skips blank (empty or whitespace-only) lines. Returns false at the end of the window. */
   nextRecord(): boolean {
     const b = this.bytes;
     const n = this.n;
@@ -586,11 +587,6 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
   const delim = delimiter.charCodeAt(0);
 
   const sc = new Scanner(win, delim, layout.begin, layout.line);
-  /** Keeps the window from sc's `keep` on and reads more. */
-  const readMore = (keep: number): void => {
-    win.advance(keep);
-    sc.follow(win, keep);
-  };
   const emptyError = (): LabError =>
     new LabError('empty-file', `${label} is empty: it has no rows. Add a header row and data rows, or pick another file.`, {
       file,
@@ -604,7 +600,7 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
   for (;;) {
     if (!sc.nextRecord()) {
       if (win.final) throw emptyError();
-      readMore(sc.pos);
+      sc.readMore(win, sc.pos);
       continue;
     }
     firstLine = sc.line;
@@ -632,7 +628,7 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
     firstText.length = firstKind.length = firstValue.length = 0;
     sc.pos = recordPos;
     sc.line = firstLine;
-    readMore(recordPos);
+    sc.readMore(win, recordPos);
   }
   const ncols = firstText.length;
   /** Input offset and line of the first data row's record (or of the blank lines before it). */
@@ -645,7 +641,7 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
   const cols = new Columns(ncols, estimateRows(win, sc.pos));
   let status = readRows(sc, cols, win.final);
   while (status === NEED_MORE || (status === 0 && !win.final)) {
-    readMore(sc.pos);
+    sc.readMore(win, sc.pos);
     status = readRows(sc, cols, win.final);
   }
   if (status === UNTERMINATED) {
@@ -765,8 +761,7 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
     for (let row = 0; row < rescanRows; row++) {
       if (!rs.nextRecord()) {
         // The window's end (a stream): go on in the next one.
-        rw.advance(rs.pos);
-        rs.follow(rw, rs.pos);
+        rs.readMore(rw, rs.pos);
         row--;
         continue;
       }
@@ -778,8 +773,7 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
           // Only past a window's end (the first pass read this row): read the row again with more of the input.
           rs.pos = recordPos;
           rs.line = recordLine;
-          rw.advance(recordPos);
-          rs.follow(rw, recordPos);
+          rs.readMore(rw, recordPos);
           row--;
           break;
         }

@@ -355,7 +355,7 @@ export function decodeCsvBytes(input: Uint8Array, file?: string): DecodedText {
 
 /**
  * Bytes read in order, block by block: a file from a start position (csv-file.ts reads it from disk), or text
- * decoded from one (`Utf8Checked`, `Windows1252Text`). The streaming CSV reader's input (`parseCsvBlocks`).
+ * decoded from one (`Utf8Checked`, `Windows1252Text`). The streaming CSV reader's input (`parseCsvStream`).
  */
 export interface ByteReader {
   /** Reads the next bytes into out[at, at + length) (length > 0); returns how many, 0 at the end. */

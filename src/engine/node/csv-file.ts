@@ -1,5 +1,5 @@
 /**
- * Node side of CSV ingestion: a file's text, read block by block, parsed by `parseCsvBlocks`.
+ * Node side of CSV ingestion: a file's text, read block by block, parsed by `parseCsvStream`.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
