@@ -69,7 +69,7 @@ function childCsv(path: string): void {
 
 /** Reads a Fashion CSV straight into the kernel's memory and scales pixels to [0, 1]. */
 function loadScaled(path: string, kernel: ParallelKernel): CsvMatrix {
-  const r = readCsvMatrixSync(path, { label: 'label', allocate: (len) => kernel.allocMatrix(len) });
+  const r = readCsvMatrixSync(path, { label: 'label', store: kernel.matrices });
   const X = r.X;
   for (let q = 0; q < X.length; q++) X[q] = X[q] / 255;
   return r;

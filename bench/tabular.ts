@@ -24,6 +24,7 @@ import { chooseKernel, releaseKernel } from '../src/engine/node/kernel-choice';
 import { loadDataset } from '../src/engine/node/load';
 import { TrainingSession } from '../src/engine/train/session';
 import type { LinearKernel, OptimizerKind, PreparedDataset } from '../src/engine/types';
+import { matricesOf } from '../src/engine/types';
 import {
   fmtStats, mb, measureCommand, printTable, Python, PYTHON, quiet, ratioCell, runJson, stats, type Json, type Measured, type Row,
 } from './common';
@@ -77,11 +78,15 @@ function columnsOf(d: PreparedDataset): { numeric: string[]; categorical: string
   };
 }
 
-/** `--child-tabular-load FILE`: loadDataset with the default preparation; prints one JSON line. */
+/**
+ * `--child-tabular-load FILE`: loadDataset with the default preparation, into the memory of the kernel
+ * chooseKernel gives (as the extension's worker and the CLI prepare); prints one JSON line.
+ */
 export function childLoad(file: string, target: string = TARGET): void {
+  const kernel = chooseKernel();
   const before = process.memoryUsage().rss;
   const t0 = performance.now();
-  const r = loadDataset(file, { target });
+  const r = loadDataset(file, { target }, { store: matricesOf(kernel) });
   const seconds = (performance.now() - t0) / 1000;
   const peakAbs = process.resourceUsage().maxRSS * 1024;
   const d = r.data;
@@ -91,6 +96,7 @@ export function childLoad(file: string, target: string = TARGET): void {
     peak_bytes: peakAbs - before, peak_abs_bytes: peakAbs, rss_before: before, matrix_bytes: matrix,
     n: d.n, m_train: d.train.m, m_test: d.test.m, notices: r.notices, ...columnsOf(d),
   }) + '\n');
+  releaseKernel(kernel);
 }
 
 // ───────────────────────────── (a) CSV → prepared matrix ─────────────────────────────
@@ -228,11 +234,11 @@ export interface FitOutcome {
 async function fitPart(opts: TabularOptions, classes: number, out: BenchPart): Promise<FitOutcome> {
   const dataDir = join(opts.root, 'bench/data');
   const file = makeTabularCsv(dataDir, opts.rows, classes);
-  const loaded = loadDataset(file.path, { target: TARGET });
+  const kernel = chooseKernel();
+  const loaded = loadDataset(file.path, { target: TARGET }, { store: matricesOf(kernel) });
   const d = loaded.data;
   const k = classes === 2 ? 1 : classes;
   const label = classes === 2 ? 'binary' : `${classes} classes`;
-  const kernel = chooseKernel();
   const ours: Record<string, FitRun[]> = { newton: [], lbfgs: [] };
   const sk: Record<string, FitRun[]> = {};
   const solvers = classes === 2 ? ['lbfgs', 'newton-cholesky'] : ['lbfgs'];

@@ -31,7 +31,7 @@ import { TrainingSession } from '../engine/train/session';
 import { resolveConfig } from '../engine/config';
 import { booleanFlagValue, PREPARE_DEFAULTS, SETTINGS, settingProblem, settingsValue, type AnySetting } from '../engine/settings-schema';
 import { optimumAffordable } from '../engine/solve/solver';
-import { LabError } from '../engine/types';
+import { LabError, matricesOf } from '../engine/types';
 import type { ConfusionMetrics, HistoryPoint, PrepareOptions, PreparedDataset, TrainConfig } from '../engine/types';
 import { formatReport, textCurve } from './format';
 import { jsonText, printable, printableLines } from './terminal-text';
@@ -190,8 +190,11 @@ function train(argv: string[]): number {
       { file },
     );
   }
+  // The extension's kernels (WebAssembly SIMD on threads where available; released before the report), chosen
+  // first so that the file is prepared into their memory, as in the extension's worker.
+  const kernel = chooseKernel();
   // The extension's way to read and prepare a file (loadDataset): the same file and settings give the same model.
-  const loaded = loadDataset(file, { ...prepareOptions, target }, { table });
+  const loaded = loadDataset(file, { ...prepareOptions, target }, { table, store: matricesOf(kernel) });
   for (const n of loaded.notices) process.stderr.write(`logistic-lab: note: ${printable(`${basename(file)}: ${n}`)}\n`);
   const data: PreparedDataset = loaded.data;
   const readSeconds = tableSeconds + loaded.readSeconds;
@@ -199,15 +202,13 @@ function train(argv: string[]): number {
     // Preprocessing fitted on the training file only, applied to the test file (its labels must be known classes).
     const testTable = readCsvFile(testFile);
     for (const n of testTable.notices ?? []) process.stderr.write(`logistic-lab: note: ${printable(`${basename(testFile)}: ${n}`)}\n`);
-    const applied = applyPreprocessing(data.preprocessing, testTable, data.classes, testFile);
+    const applied = applyPreprocessing(data.preprocessing, testTable, data.classes, testFile, matricesOf(kernel));
     if (!applied.y) {
       throw new LabError('unknown-target', `${basename(testFile)} has no column '${data.target}' to test against; add it or drop --test-file`, { file: testFile });
     }
     data.test = { X: applied.X, y: applied.y, m: applied.m, sourceRows: Int32Array.from({ length: applied.m }, (_, i) => i) };
   }
   const k = data.classes.length === 2 ? 1 : data.classes.length;
-  // The extension's kernels (WebAssembly SIMD on threads where available), released before the report.
-  const kernel = chooseKernel();
   const session = new TrainingSession(data, config as Partial<TrainConfig>, { kernel, computeOptimum: optimumAffordable(data.train.m, data.n, k) });
   // The exact optimum (for J − J*, the verdict and the table beside the model) is timed apart from the fit.
   const tOpt = performance.now();
@@ -394,13 +395,11 @@ function predict(argv: string[]): number {
   const hasTarget = table.columns.some((c) => c.name === model.target);
   let metrics: ConfusionMetrics | null = null;
   if (hasTarget) {
-    const applied = applyPreprocessing(model.preprocessing, table, model.classes, csvFile);
-    if (applied.y) {
-      // The kernels training uses, so the accuracy and log loss are train's numbers to the last digit.
-      const kernel = chooseKernel();
-      metrics = evaluateModel(model, applied.X, applied.y, applied.m, kernel);
-      releaseKernel(kernel);
-    }
+    // The kernels training uses, so the accuracy and log loss are train's numbers to the last digit.
+    const kernel = chooseKernel();
+    const applied = applyPreprocessing(model.preprocessing, table, model.classes, csvFile, matricesOf(kernel));
+    if (applied.y) metrics = evaluateModel(model, applied.X, applied.y, applied.m, kernel);
+    releaseKernel(kernel);
   }
   if (values.out) writeFileAtomic(values.out, csv, 'predictions.csv');
   if (values.json) {

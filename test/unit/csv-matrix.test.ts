@@ -7,6 +7,7 @@ import { readCsvMatrix, readCsvMatrixSync } from '../../src/engine/node/csv-matr
 import type { CsvMatrix } from '../../src/engine/node/csv-matrix';
 import { createRng } from '../../src/engine/random';
 import { LabError } from '../../src/engine/types';
+import type { MatrixStore } from '../../src/engine/types';
 
 /**
  * The streaming matrix reader against a deliberately simple reference parse of the same text: split into lines,
@@ -154,32 +155,45 @@ describe('readCsvMatrixSync against a reference parse', () => {
     assertMatches(r, referenceParse(text, '\t', false), 2);
   });
 
-  test('allocate receives the exact matrix size and the matrix is written into it', () => {
-    const sizes: number[] = [];
-    let given: Float32Array | null = null;
-    const r = readCsvMatrixSync(file('alloc.csv', 'label,a,b\n1,2,3\n\n0,4,5\n'), {
-      allocate: (len) => {
-        sizes.push(len);
-        given = new Float32Array(len);
-        return given;
+  /** A plain store that records what the reader asks of it. */
+  const recording = (): { store: MatrixStore; log: string[]; allocated: Float32Array[]; released: Float32Array[] } => {
+    const log: string[] = [];
+    const allocated: Float32Array[] = [];
+    const released: Float32Array[] = [];
+    return {
+      log, allocated, released,
+      store: {
+        alloc: (len) => { log.push(`alloc ${len}`); const X = new Float32Array(len); allocated.push(X); return X; },
+        view: (X, b, e) => { log.push(`view ${b}-${e}`); return X.subarray(b, e); },
+        release: (X) => { log.push('release'); released.push(X); },
       },
-    });
-    assert.deepEqual(sizes, [4]);
-    assert.equal(r.X, given);
+    };
+  };
+
+  test('store: alloc receives the exact matrix size and the matrix is written into it', () => {
+    const rec = recording();
+    const r = readCsvMatrixSync(file('alloc.csv', 'label,a,b\n1,2,3\n\n0,4,5\n'), { store: rec.store });
+    assert.deepEqual(rec.log, ['alloc 4']);
+    assert.equal(r.X, rec.allocated[0]);
     assert.deepEqual(Array.from(r.X), [2, 3, 4, 5]);
   });
 
-  test('allocate: rows fewer than counted lines (whitespace-only lines) get an exact second allocation', () => {
-    const sizes: number[] = [];
-    const r = readCsvMatrixSync(file('alloc2.csv', 'label,a\n1,2\n  \n0,3\n'), {
-      allocate: (len) => {
-        sizes.push(len);
-        return new Float32Array(len);
-      },
-    });
-    assert.deepEqual(sizes, [3, 2]);
-    assert.equal(r.X.length, 2);
+  test('store: rows fewer than counted lines (whitespace-only lines) give a view of the first rows', () => {
+    const rec = recording();
+    const r = readCsvMatrixSync(file('alloc2.csv', 'label,a\n1,2\n  \n0,3\n'), { store: rec.store });
+    assert.deepEqual(rec.log, ['alloc 3', 'view 0-2']);
+    assert.equal(r.X.buffer, rec.allocated[0].buffer);
     assert.deepEqual(Array.from(r.X), [2, 3]);
+  });
+
+  test('store: a read that fails half-way (text in a feature) gives its matrix back', () => {
+    const rec = recording();
+    assert.throws(
+      () => readCsvMatrixSync(file('alloc3.csv', 'label,a\n1,2\n0,3\n1,oops\n'), { store: rec.store }),
+      (e: unknown) => e instanceof LabError && e.location.line === 4,
+    );
+    assert.deepEqual(rec.log, ['alloc 3', 'release']);
+    assert.equal(rec.released[0], rec.allocated[0]);
   });
 
   test('whitespace-only lines are skipped like blank lines', () => {

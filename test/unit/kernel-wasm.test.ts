@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsKernel } from '../../src/engine/kernels/kernel-js';
-import { createWasmKernel } from '../../src/engine/kernels/kernel-wasm';
+import { createWasmKernel, getWasmCore } from '../../src/engine/kernels/kernel-wasm';
 import { makeData, randomParams, assertRel, compareBinary, compareSoftmax, suite } from './kernel-compare';
 
 /**
@@ -97,5 +97,63 @@ describe('wasm kernel: larger data and extreme scores', () => {
     const r1 = wasm.binaryGrad(X, n, { start: 0, end: 8 }, y, null, w, 0, 'bce', g);
     // z = 4 for every row: loss = 8·softplus(−4)
     assertRel(r1.loss, 8 * Math.log1p(Math.exp(-4)), 1e-6, 'X = 1');
+  });
+});
+
+describe('wasm kernel: matrices prepared in its memory (matrices store)', () => {
+  const store = wasm.matrices;
+  const n = 4;
+  const y = new Float32Array(8).fill(1);
+  const w = Float32Array.of(1, 1, 1, 1);
+  /** The binary loss over `m` rows of X: 0 for a zero X is m·ln 2, X = 1 gives m·softplus(−4). */
+  const loss = (X: Float32Array, m: number): number => wasm.binaryGrad(X, n, { start: 0, end: m }, y, null, w, 0, 'bce', new Float32Array(n)).loss;
+
+  test('a view of a matrix in the memory is used in place: writes through it are seen without forget', () => {
+    const X = store.alloc(8 * n);
+    const top = store.view(X, 0, 4 * n);
+    const bottom = store.view(X, 4 * n, 8 * n);
+    assert.equal(top.buffer, X.buffer);
+    assertRel(loss(bottom, 4), 4 * Math.log(2), 1e-6, 'zero rows');
+    // Written through the matrix after the view's first use: a copy would still hold zeros.
+    X.fill(1, 4 * n);
+    assertRel(loss(bottom, 4), 4 * Math.log1p(Math.exp(-4)), 1e-6, 'rows 4–7 = 1, seen through the view');
+    assertRel(loss(top, 4), 4 * Math.log(2), 1e-6, 'rows 0–3 still 0');
+    // The reference kernel on plain copies agrees.
+    const ref = jsKernel.binaryGrad(Float32Array.from(bottom), n, { start: 0, end: 4 }, y, null, w, 0, 'bce', new Float32Array(n));
+    assertRel(loss(bottom, 4), ref.loss, 1e-6, 'against the reference');
+  });
+
+  test('release (given a view) frees the block at once: the next matrix of that size reuses it, zero-filled', () => {
+    const X = store.alloc(1 << 16);
+    const view = store.view(X, 1 << 15, 1 << 16);
+    X.fill(7);
+    const offset = X.byteOffset;
+    store.release(view);
+    const again = store.alloc(1 << 16);
+    assert.equal(again.byteOffset, offset, 'the freed block is handed out again');
+    assert.ok(again.every((v) => v === 0), 'memory used before is cleared');
+    store.release(again);
+    store.release(again); // twice is harmless
+  });
+
+  test('releasing every dataset matrix keeps the memory from growing over many allocations', () => {
+    const size = 1 << 20;
+    store.release(store.alloc(size));
+    const grown = getWasmCore().memory.buffer.byteLength;
+    for (let i = 0; i < 20; i++) {
+      const X = store.alloc(size);
+      X.fill(i);
+      store.release(store.view(X, 0, size / 2));
+    }
+    assert.equal(getWasmCore().memory.buffer.byteLength, grown, '20 × 4 MiB allocated and released: no growth');
+  });
+
+  test('plain arrays are neither used in place nor freed by release', () => {
+    const X = new Float32Array(8 * n);
+    store.release(X);
+    assertRel(loss(X, 8), 8 * Math.log(2), 1e-6, 'a plain X is copied in');
+    X.fill(1);
+    wasm.forget(X);
+    assertRel(loss(X, 8), 8 * Math.log1p(Math.exp(-4)), 1e-6, 'and copied again after forget');
   });
 });

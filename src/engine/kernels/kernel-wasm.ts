@@ -17,7 +17,7 @@
  */
 import kernelBytes from './wasm/kernels.wasm';
 import { rowCount } from './kernel-js';
-import type { LinearKernel, LossKind, RowSet } from '../types';
+import type { LinearKernel, LossKind, MatrixStore, RowSet } from '../types';
 
 const PAGE = 65536;
 /** wasm32 limit: 4 GiB. */
@@ -73,11 +73,20 @@ interface Block {
 class Heap {
   private blocks: Block[] = [];
   private top: number;
+  /** Bytes at and above this offset were never handed out: still the zeros memory.grow gave. */
+  private untouched: number;
+  /**
+   * Of the block the last successful alloc returned, how many first bytes may hold old data (the rest is
+   * untouched zeros): a caller that needs zeros clears only those, so fresh memory is not written.
+   */
+  lastDirty = 0;
 
   constructor(private readonly memory: WebAssembly.Memory) {
     this.top = memory.buffer.byteLength;
+    this.untouched = RESERVED;
     if (this.top > RESERVED) this.blocks.push({ ptr: RESERVED, size: this.top - RESERVED, free: true });
   }
+
 
   /** Byte offset of a fresh block of at least `bytes` bytes (64-byte aligned), or null when memory is full. */
   alloc(bytes: number): number | null {
@@ -88,6 +97,8 @@ class Heap {
       if (b.size > size) this.blocks.splice(i + 1, 0, { ptr: b.ptr + size, size: b.size - size, free: true });
       b.size = size;
       b.free = false;
+      this.lastDirty = Math.max(0, Math.min(size, this.untouched - b.ptr));
+      this.untouched = Math.max(this.untouched, b.ptr + size);
       return b.ptr;
     }
     const last = this.blocks[this.blocks.length - 1];
@@ -153,7 +164,12 @@ export class WasmCore {
   readonly memory: WebAssembly.Memory;
   readonly exports: KernelExports;
   private readonly heap: Heap;
+  /** Byte offset of every matrix from allocMatrix, and of every view of one made by matrixView. */
   private readonly owned = new WeakMap<Float32Array, number>();
+  /** A view's matrix, kept alive (a WeakMap value lives as long as its key) so its memory is not freed under it. */
+  private readonly viewOf = new WeakMap<Float32Array, Float32Array>();
+  /** The unregister token of each allocMatrix matrix (releaseMatrix frees it before the garbage collector). */
+  private readonly tokens = new WeakMap<Float32Array, object>();
   private readonly cache = new WeakMap<Float32Array, CacheEntry>();
   private entries: CacheEntry[] = [];
   private readonly scratch: Array<{ ptr: number; bytes: number } | undefined> = [];
@@ -228,15 +244,58 @@ export class WasmCore {
     }
   }
 
-  /** A zero-filled Float32Array of `length` inside the wasm memory; kernels use it without copying. */
+  /**
+   * A zero-filled Float32Array of `length` inside the wasm memory; kernels use it without copying. Only memory
+   * handed out before is cleared (freshly grown memory is zero already and stays untouched until written).
+   */
   allocMatrix(length: number): Float32Array {
     const ptr = this.alloc(length * 4);
+    const dirty = this.heap.lastDirty;
     const view = this.f32(ptr, length);
-    view.fill(0);
+    if (dirty > 0) view.fill(0, 0, Math.ceil(dirty / 4));
     this.owned.set(view, ptr);
-    this.registry.register(view, ptr);
+    const token = {};
+    this.tokens.set(view, token);
+    this.registry.register(view, ptr, token);
     return view;
   }
+
+  /**
+   * Floats [begin, end) of X. When X lives in this memory (allocMatrix, or a view of such a matrix) the view is
+   * used in place as well, and keeps X's memory allocated while it is reachable; otherwise a plain subarray.
+   */
+  matrixView(X: Float32Array, begin: number, end: number): Float32Array {
+    const view = X.subarray(begin, end);
+    const ptr = this.owned.get(X);
+    if (ptr !== undefined) {
+      this.owned.set(view, ptr + view.byteOffset - X.byteOffset);
+      this.viewOf.set(view, this.viewOf.get(X) ?? X);
+    }
+    return view;
+  }
+
+  /**
+   * Frees a matrix from allocMatrix now (e.g. a read abandoned half-way, a dataset no longer used), given it or
+   * any view of it; neither the matrix nor any of its views may be used again. Plain arrays are ignored.
+   */
+  releaseMatrix(X: Float32Array): void {
+    const root = this.viewOf.get(X) ?? X;
+    const ptr = this.owned.get(root);
+    const token = this.tokens.get(root);
+    if (ptr === undefined || token === undefined) return; // plain, or released already
+    this.registry.unregister(token);
+    this.tokens.delete(root);
+    this.owned.delete(root);
+    this.owned.delete(X);
+    this.heap.free(ptr);
+  }
+
+  /** This memory as a {@link MatrixStore} (the `matrices` of the kernels over it). */
+  readonly matrices: MatrixStore = {
+    alloc: (length) => this.allocMatrix(length),
+    view: (X, begin, end) => this.matrixView(X, begin, end),
+    release: (X) => this.releaseMatrix(X),
+  };
 
   /** A scratch buffer of at least `bytes` bytes, reused across calls under the same id (see {@link scratchId}). */
   scratchPtr(id: number, bytes: number): number {
@@ -674,6 +733,8 @@ export interface WasmKernel extends LinearKernel {
   allocMatrix(length: number): Float32Array;
   /** Drops the cached copy of X, so a modified X is copied again on its next use. */
   forget(X: Float32Array): void;
+  /** The kernel's memory as a store for prepared matrices (allocMatrix, views used in place, release). */
+  readonly matrices: MatrixStore;
 }
 
 /** Runs a prepared call on this thread over all positions. */
@@ -702,5 +763,6 @@ export function createWasmKernel(): WasmKernel {
       runLocal(c, prepareExactHessian(c, X, n, k, rows, sw, curv, scale, H)),
     allocMatrix: (length) => c.allocMatrix(length),
     forget: (X) => c.forget(X),
+    matrices: c.matrices,
   };
 }

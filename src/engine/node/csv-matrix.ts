@@ -35,8 +35,8 @@ import {
   CR, DOT, fieldEnd, headerNames, isMissingBytes, isNonFiniteBytes, LF, MINUS, nonFiniteNotice, parseNumberBytes, POW10, QUOTE, SPACE, TAB,
 } from '../data/csv-syntax';
 import { decodeFieldText, encodingName, shownText, sniffEncoding, SNIFF_BYTES } from '../data/text-encoding';
-import { LabError } from '../types';
-import type { CsvMatrix } from '../types';
+import { LabError, PLAIN_MATRICES } from '../types';
+import type { CsvMatrix, MatrixStore } from '../types';
 
 export type { CsvMatrix };
 
@@ -49,8 +49,11 @@ export interface CsvMatrixOptions {
   hasHeader?: boolean;
   /** Bytes per read (default 1 MiB). */
   chunkSize?: number;
-  /** Allocates the m×n matrix, e.g. `kernel.allocMatrix` to parse straight into a kernel's memory. */
-  allocate?: (length: number) => Float32Array;
+  /**
+   * Where the m×n matrix is allocated, e.g. a kernel's `matrices` to parse straight into its memory (default
+   * plain arrays). A read that fails gives its matrix back (`release`).
+   */
+  store?: MatrixStore;
   /**
    * Refuse a feature value that float32 cannot hold exactly (Math.fround(v) ≠ v, e.g. 0.1 or 16777217) with
    * LabError 'inexact-float32' naming its line: the matrix path of matrix-file.ts needs the general reader's
@@ -206,6 +209,7 @@ class MatrixBuilder {
   private begun = false;
   /** Lines before the data that the line count includes: a `sep=` line and the header. */
   private skippedLines = 0;
+  private readonly store: MatrixStore;
 
   constructor(
     readonly file: string,
@@ -214,6 +218,7 @@ class MatrixBuilder {
     chunk: number,
   ) {
     this.buf = Buffer.allocUnsafe(chunk + 1);
+    this.store = opts.store ?? PLAIN_MATRICES;
   }
 
   /** Room to read into: buf[carry, carry + room). Grows buf when a single line fills it. */
@@ -350,9 +355,14 @@ class MatrixBuilder {
   }
 
   private alloc(length: number): Float32Array {
-    const X = this.opts.allocate ? this.opts.allocate(length) : new Float32Array(length);
-    if (X.length < length) throw new RangeError(`allocate(${length}) returned only ${X.length} floats`);
+    const X = this.store.alloc(length);
+    if (X.length < length) throw new RangeError(`alloc(${length}) returned only ${X.length} floats`);
     return X;
+  }
+
+  /** After a failed read: the matrix's memory back to its store. */
+  abandon(): void {
+    if (this.X) this.store.release(this.X);
   }
 
   /** More rows than counted (only with lone-CR line ends or quoted line breaks): grow by 25 %. */
@@ -360,6 +370,7 @@ class MatrixBuilder {
     const cap = Math.max(Math.ceil(this.cap * 1.25), this.cap + 1024);
     const X = this.alloc(cap * this.n);
     X.set(this.X.subarray(0, this.m * this.n));
+    this.store.release(this.X);
     this.X = X;
     const labels = new Int32Array(cap);
     labels.set(this.labels.subarray(0, this.m));
@@ -592,17 +603,8 @@ class MatrixBuilder {
       classes = this.labelKeys.map((k) => String(k));
       y = y.slice();
     }
-    // Fewer rows than counted (whitespace-only lines): an allocator's block is replaced by an exact one (its
-    // owner may free the block once the original array is unreachable), a plain array is trimmed by a view.
-    let X = this.X;
-    if (m !== this.cap) {
-      if (this.opts.allocate) {
-        X = this.alloc(m * this.n);
-        X.set(this.X.subarray(0, m * this.n));
-      } else {
-        X = this.X.subarray(0, m * this.n);
-      }
-    }
+    // Fewer rows than counted (whitespace-only lines): a view of the first m rows (which keeps the block).
+    const X = m === this.cap ? this.X : this.store.view(this.X, 0, m * this.n);
     return {
       file: this.file,
       X,
@@ -666,14 +668,19 @@ export function readCsvMatrixSync(path: string, opts: CsvMatrixOptions = {}): Cs
       pos += got;
     }
     const builder = new MatrixBuilder(path, opts, counter.finish(), chunk);
-    for (let pos = 0; ; ) {
-      const room = builder.room(chunk);
-      const got = readSync(fd, builder.buf, builder.carry, room, pos);
-      builder.take(got);
-      if (got === 0) break;
-      pos += got;
+    try {
+      for (let pos = 0; ; ) {
+        const room = builder.room(chunk);
+        const got = readSync(fd, builder.buf, builder.carry, room, pos);
+        builder.take(got);
+        if (got === 0) break;
+        pos += got;
+      }
+      return builder.result(bytes);
+    } catch (err) {
+      builder.abandon();
+      throw err;
     }
-    return builder.result(bytes);
   } finally {
     closeSync(fd);
   }
@@ -705,14 +712,19 @@ export async function readCsvMatrix(path: string, opts: CsvMatrixOptions = {}): 
       pos += bytesRead;
     }
     const builder = new MatrixBuilder(path, opts, counter.finish(), chunk);
-    for (let pos = 0; ; ) {
-      const room = builder.room(chunk);
-      const { bytesRead } = await fh.read(builder.buf, builder.carry, room, pos);
-      builder.take(bytesRead);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
+    try {
+      for (let pos = 0; ; ) {
+        const room = builder.room(chunk);
+        const { bytesRead } = await fh.read(builder.buf, builder.carry, room, pos);
+        builder.take(bytesRead);
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+      }
+      return builder.result(st.size);
+    } catch (err) {
+      builder.abandon();
+      throw err;
     }
-    return builder.result(st.size);
   } finally {
     await fh.close();
   }

@@ -9,7 +9,8 @@ import { readCsvFile } from './csv-file';
 import { prepareDataset } from '../prepare/dataset';
 import { prepareCsvMatrix, type MatrixRead } from './matrix-file';
 import { withImagePixels } from '../prepare/pixels';
-import type { ParsedTable, PrepareOptions, PreparedDataset } from '../types';
+import { PLAIN_MATRICES } from '../types';
+import type { MatrixStore, ParsedTable, PrepareOptions, PreparedDataset } from '../types';
 
 /** Files of at least this many bytes are tried on the matrix path first. */
 export const MATRIX_MIN_BYTES = 8 * 1024 * 1024;
@@ -26,8 +27,13 @@ export interface LoadOptions {
   matrixMinBytes?: number;
   /** The file's table, already parsed by the general reader (e.g. to list its columns): reused, not read again. */
   table?: ParsedTable | null;
-  /** The file's matrix, already read (describe): reused when its label is the target. */
+  /** The file's matrix, already read (describe, into `store`): reused when its label is the target. */
   matrix?: MatrixRead | null;
+  /**
+   * Where the prepared train.X and test.X (and the matrix path's raw matrix) are allocated: the training kernel's
+   * `matrices` (see matricesOf), so that the kernel uses them in place instead of copying them. Default plain arrays.
+   */
+  store?: MatrixStore;
 }
 
 export interface LoadedDataset extends LoadPath {
@@ -42,16 +48,17 @@ export interface LoadedDataset extends LoadPath {
 /** Reads and prepares `file` with the preparation options (the same options give the same dataset on either path). */
 export function loadDataset(file: string, prepare: PrepareOptions, options: LoadOptions = {}): LoadedDataset {
   const t0 = performance.now();
+  const store = options.store ?? PLAIN_MATRICES;
   let fallback: string | null = null;
   if (!options.table && fileSize(file) >= (options.matrixMinBytes ?? MATRIX_MIN_BYTES)) {
     let notices: string[] = [];
-    const got = prepareCsvMatrix(file, prepare, withImagePixels, options.matrix ?? null, (n) => { notices = n; });
+    const got = prepareCsvMatrix(file, prepare, withImagePixels, options.matrix ?? null, (n) => { notices = n; }, store);
     if (got.ok) return { data: got.value, path: 'matrix', fallback: null, readSeconds: (performance.now() - t0) / 1000, prepareSeconds: 0, notices };
     fallback = got.fallback;
   }
   const table = options.table ?? readCsvFile(file);
   const t2 = performance.now();
-  const data = prepareDataset(table, withImagePixels(table.columns.map((c) => c.name), prepare), file);
+  const data = prepareDataset(table, withImagePixels(table.columns.map((c) => c.name), prepare), file, store);
   const t3 = performance.now();
   return {
     data, path: 'table', fallback, readSeconds: (t2 - t0) / 1000, prepareSeconds: (t3 - t2) / 1000, notices: table.notices ?? [],

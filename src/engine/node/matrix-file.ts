@@ -29,8 +29,8 @@ import { readCsvMatrixSync } from './csv-matrix';
 import { decodeCsvBytes } from '../data/text-encoding';
 import { columnFacts, suggestTargetFrom, summarizeColumn, TARGET_NAMES, type ColumnSummary } from '../prepare/dataset';
 import { forEachColumn, labelKind, MatrixPathUnsupported, prepareMatrixDataset, type MatrixSource } from '../prepare/dataset-matrix';
-import { LabError } from '../types';
-import type { PrepareOptions, PreparedDataset, RawColumn } from '../types';
+import { LabError, PLAIN_MATRICES } from '../types';
+import type { MatrixStore, PrepareOptions, PreparedDataset, RawColumn } from '../types';
 
 /** Bytes of the file's head read by the general reader to type the columns. */
 export const HEAD_BYTES = 1 << 20;
@@ -175,23 +175,28 @@ function exactInFloat32(values: Float64Array): boolean {
 }
 
 /** The matrix of a file with the general reader's names (see the module comment, steps 2–4). */
-function readMatrix(file: string, probe: HeadProbe, label: number): MatrixAnswer<MatrixRead> {
+function readMatrix(file: string, probe: HeadProbe, label: number, store: MatrixStore): MatrixAnswer<MatrixRead> {
   const { delimiter, hasHeader, names } = probe;
   // Decimals in the head fall back at once; the matrix read checks the rest as it parses them.
   const inexact = probe.inexactColumns.find((c) => c !== label);
   if (inexact !== undefined) return fallback(`some numbers are not exact in float32 (decimals such as 0.1, in column '${names[inexact]}')`);
   let matrix;
   try {
-    matrix = readCsvMatrixSync(file, { label, delimiter, hasHeader, exactFloat32: true });
+    matrix = readCsvMatrixSync(file, { label, delimiter, hasHeader, exactFloat32: true, store });
   } catch (err) {
     if (err instanceof LabError) return fallback(err.message);
     throw err;
   }
-  if (matrix.n + 1 !== names.length) return fallback('the column count differs from the head');
+  const read = matrix;
+  const drop = (why: string): MatrixAnswer<MatrixRead> => {
+    store.release(read.X);
+    return fallback(why);
+  };
+  if (matrix.n + 1 !== names.length) return drop('the column count differs from the head');
   // Rows are named by their CSV line; the general reader keeps every row's line when they are not consecutive.
-  if (!matrix.consecutiveLines) return fallback('blank lines between rows');
+  if (!matrix.consecutiveLines) return drop('blank lines between rows');
   if (hasHeader && !headerHolds(probe, matrix, label)) {
-    return fallback('the general reader would take the first line for data');
+    return drop('the general reader would take the first line for data');
   }
   const featureNames = names.filter((_, c) => c !== label);
   // The notices in the general reader's words, with its column names.
@@ -221,7 +226,8 @@ function headerHolds(probe: HeadProbe, matrix: { X: Float32Array; m: number; n: 
  * Falls back when the general path must be used; throws LabError for preparation errors (the same as
  * prepareDataset's). `cached` is a matrix already read by {@link describeCsvMatrix}; it is used (and consumed)
  * when its label is the target. `onNotices` receives the reader's notices (those readCsvFile would give in
- * `notices`; empty when there are none) before the preparation.
+ * `notices`; empty when there are none) before the preparation. The matrix is read into `store` (a cached one
+ * must come from the same store) and train.X and test.X are its views.
  */
 export function prepareCsvMatrix(
   file: string,
@@ -229,6 +235,7 @@ export function prepareCsvMatrix(
   adjust: (names: string[], options: PrepareOptions) => PrepareOptions = (_, o) => o,
   cached: MatrixRead | null = null,
   onNotices: (notices: string[]) => void = () => undefined,
+  store: MatrixStore = PLAIN_MATRICES,
 ): MatrixAnswer<PreparedDataset> {
   let read = cached && cached.names[cached.matrix.labelIndex] === options.target ? cached : null;
   if (!read) {
@@ -239,14 +246,15 @@ export function prepareCsvMatrix(
     if (label < 0) return fallback(`no column '${options.target}'`);
     const text = probe.textColumns.filter((c) => c !== label);
     if (text.length > 0) return fallback(`column '${probe.names[text[0]]}' holds text`);
-    const got = readMatrix(file, probe, label);
+    const got = readMatrix(file, probe, label, store);
     if (!got.ok) return got;
     read = got.value;
   }
   onNotices(read.matrix.notices);
   try {
-    return answer(prepareMatrixDataset(read.matrix, adjust(read.names, options), file));
+    return answer(prepareMatrixDataset(read.matrix, adjust(read.names, options), file, undefined, store));
   } catch (err) {
+    store.release(read.matrix.X);
     if (err instanceof MatrixPathUnsupported) return fallback(err.message);
     throw err;
   }
@@ -278,16 +286,19 @@ function describeLabel(probe: HeadProbe): number {
  * Column summaries of a large CSV through the matrix path, equal to describeColumns / suggestTarget on
  * readCsvFile. The label column of the matrix is the head's only text column, else the first column named like
  * a target (target, label, class, y, …), else the last column. Returns the matrix too, for a later
- * prepareCsvMatrix with that target. Falls back when the general path must be used.
+ * prepareCsvMatrix with that target, read into `store`. Falls back when the general path must be used.
  */
-export function describeCsvMatrix(file: string): MatrixAnswer<{ rows: number; columns: ColumnSummary[]; suggested: string | null; read: MatrixRead }> {
+export function describeCsvMatrix(
+  file: string,
+  store: MatrixStore = PLAIN_MATRICES,
+): MatrixAnswer<{ rows: number; columns: ColumnSummary[]; suggested: string | null; read: MatrixRead }> {
   const head = probeHead(file);
   if (!head.ok) return head;
   const probe = head.value;
   const { names } = probe;
   if (probe.textColumns.length > 1) return fallback(`columns '${names[probe.textColumns[1]]}' and more hold text`);
   const label = describeLabel(probe);
-  const got = readMatrix(file, probe, label);
+  const got = readMatrix(file, probe, label, store);
   if (!got.ok) return got;
   const read = got.value;
   const { matrix } = read;

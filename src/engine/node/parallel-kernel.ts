@@ -265,6 +265,7 @@ export function createParallelKernel(opts: ParallelKernelOptions = {}): Parallel
       run(prepareExactHessian(core, X, n, k, rows, sw, curv, scale, H)),
     allocMatrix: (length) => core.allocMatrix(length),
     forget: (X) => core.forget(X),
+    matrices: core.matrices,
     threadStats: () => ({ calls, parallelCalls, posted, stolen }),
     dispose: () => {
       disposed = true;

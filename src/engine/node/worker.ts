@@ -51,10 +51,11 @@ import { optimumAffordable } from '../solve/solver';
 import { isFirstOrder } from '../train/optimizers';
 import { RateSweep, type RateSweepResult } from '../train/rate-sweep';
 import { SideBySide } from '../train/side-by-side';
-import { LabError } from '../types';
+import { LabError, matricesOf } from '../types';
 import type {
   HistoryPoint,
   LinearKernel,
+  MatrixStore,
   ParsedTable,
   PreparedDataset,
   PrepareOptions,
@@ -131,6 +132,8 @@ export class LabWorker {
   /** The matrix read by a matrix-path `describe`, for the `load` of the same file with that label as target. */
   private matrixCache: { file: string; stamp: string; read: MatrixRead } | null = null;
   private readonly kernel: LinearKernel;
+  /** The kernel's memory, where every dataset's X is prepared (used in place, never copied). */
+  private readonly store: MatrixStore;
   private readonly matrixMinBytes: number;
   /** How the last describe / load / restore read its file (for logs and tests). */
   lastRead: ReadPath | null = null;
@@ -140,7 +143,28 @@ export class LabWorker {
     options: { kernel?: LinearKernel; matrixMinBytes?: number } = {},
   ) {
     this.kernel = options.kernel ?? chooseKernel({ nice: TRAINING_NICE });
+    this.store = matricesOf(this.kernel);
     this.matrixMinBytes = options.matrixMinBytes ?? MATRIX_MIN_BYTES;
+  }
+
+  /**
+   * Makes `next` the current session. The previous session's matrices go back to the kernel's memory at once
+   * (they live there, outside the garbage collector's sight of memory pressure) unless `next` shares them.
+   */
+  private replaceCurrent(next: Loaded | null): void {
+    const old = this.current;
+    this.current = next;
+    if (old && old.data !== next?.data) {
+      this.store.release(old.data.train.X);
+      this.store.release(old.data.test.X);
+    }
+  }
+
+  /** Forgets describe's matrix, giving its memory back (unless it is about to be used: `keep`). */
+  private dropMatrixCache(keep: MatrixRead | null = null): void {
+    const mc = this.matrixCache;
+    this.matrixCache = null;
+    if (mc && mc.read !== keep) this.store.release(mc.read.matrix.X);
   }
 
   /** Handles one request (replies are posted, possibly later). */
@@ -328,9 +352,9 @@ export class LabWorker {
         return this.answer(req, () => this.restore(req.saved));
       case 'close':
         return this.answer(req, () => {
-          this.current = null;
+          this.replaceCurrent(null);
           this.tableCache = null;
-          this.matrixCache = null;
+          this.dropMatrixCache();
           return { type: 'closed' };
         });
       default: {
@@ -351,8 +375,8 @@ export class LabWorker {
     let fallback: string | null = null;
     if ((fileStat(file)?.size ?? 0) >= this.matrixMinBytes) {
       this.tableCache = null;
-      this.matrixCache = null;
-      const got = describeCsvMatrix(file);
+      this.dropMatrixCache();
+      const got = describeCsvMatrix(file, this.store);
       if (got.ok) {
         const d = got.value;
         this.matrixCache = { file, stamp: fileStamp(file), read: d.read };
@@ -371,7 +395,7 @@ export class LabWorker {
     const stat = fileStat(file);
     const { data, computeOptimum, notices } = this.prepare(file, prepare);
     const session = new TrainingSession(data, config, { kernel: this.kernel, computeOptimum });
-    this.current = {
+    this.replaceCurrent({
       file,
       stat,
       prepare: { ...prepare },
@@ -384,7 +408,7 @@ export class LabWorker {
       comparison: null,
       sweep: null,
       boundaryPair: defaultBoundaryPair(data),
-    };
+    });
     this.tableCache = null;
     return this.stateResult();
   }
@@ -403,10 +427,10 @@ export class LabWorker {
       mc && mc.file === file && mc.stamp === stamp && stamp !== '' && mc.read.names[mc.read.matrix.labelIndex] === prepare.target
         ? mc.read
         : null;
-    this.matrixCache = null;
+    this.dropMatrixCache(cached);
     const table = tableCached ? this.readTable(file, false) : null;
     this.tableCache = null;
-    const loaded = loadDataset(file, prepare, { matrixMinBytes: this.matrixMinBytes, table, matrix: cached });
+    const loaded = loadDataset(file, prepare, { matrixMinBytes: this.matrixMinBytes, table, matrix: cached, store: this.store });
     const data = loaded.data;
     this.lastRead = { request: 'prepare', path: loaded.path, fallback: loaded.fallback };
     const k = data.classes.length === 2 ? 1 : data.classes.length;
@@ -451,7 +475,7 @@ export class LabWorker {
     const { data, computeOptimum, notices } = this.prepare(saved.file, saved.prepare);
     const session = TrainingSession.restore(data, saved.session, { kernel: this.kernel, computeOptimum });
     const threshold = saved.threshold >= 0 && saved.threshold <= 1 ? saved.threshold : session.config.threshold;
-    this.current = {
+    this.replaceCurrent({
       file: saved.file,
       stat,
       prepare: { ...saved.prepare },
@@ -464,7 +488,7 @@ export class LabWorker {
       comparison: saved.comparison,
       sweep: null,
       boundaryPair: defaultBoundaryPair(data),
-    };
+    });
     this.tableCache = null;
     return this.stateResult();
   }

@@ -27,7 +27,8 @@
  * Pure TypeScript: no Node-only APIs.
  */
 import { checkClassCount } from './class-limit';
-import type { CsvMatrix } from '../types';
+import { PLAIN_MATRICES } from '../types';
+import type { CsvMatrix, MatrixStore } from '../types';
 import {
   columnFacts,
   compareText,
@@ -153,7 +154,8 @@ function fileColumns(matrix: CsvMatrix, labelIndex: number): string[] {
  * options (see the module comment for the equivalence and its float32 condition), reusing the matrix's buffer:
  * afterwards `matrix.X` holds the prepared rows (train rows first) and must not be used as raw data again.
  * `labelIndex` is the label's position among the file's columns (default: `matrix.labelIndex`, else 0); it
- * only orders the report. `file` names the source in error messages.
+ * only orders the report. `file` names the source in error messages. `store` is where matrix.X came from:
+ * train.X and test.X are its views, and a wider X (missing indicators) is allocated there.
  * Throws LabError like prepareDataset ('unknown-target', 'single-class-target', 'bad-config', 'too-few-rows',
  * 'no-features') and MatrixPathUnsupported when the general path must be used instead.
  */
@@ -162,6 +164,7 @@ export function prepareMatrixDataset(
   options: PrepareOptions,
   file?: string,
   labelIndex?: number,
+  store: MatrixStore = PLAIN_MATRICES,
 ): PreparedDataset {
   const { m, n, X } = matrix;
   const li = labelIndex ?? matrix.labelIndex ?? 0;
@@ -208,7 +211,7 @@ export function prepareMatrixDataset(
   if (features.length === 0) throw noFeaturesError(report, matrix.labelName, file);
 
   // ── Features in place, then rows in place (train first). ──
-  const out = transformRows(X, m, n, features, source);
+  const out = transformRows(X, m, n, features, source, store);
   const nOut = features.length;
   const order = new Int32Array(m);
   order.set(train, 0);
@@ -223,13 +226,13 @@ export function prepareMatrixDataset(
     featureNames: features.map((f) => f.name),
     n: nOut,
     train: {
-      X: out.subarray(0, mTrain * nOut),
+      X: store.view(out, 0, mTrain * nOut),
       y: Int32Array.from(train, (r) => labels[r]),
       m: mTrain,
       sourceRows: train,
     },
     test: {
-      X: out.subarray(mTrain * nOut, m * nOut),
+      X: store.view(out, mTrain * nOut, m * nOut),
       y: Int32Array.from(test, (r) => labels[r]),
       m: test.length,
       sourceRows: test,
@@ -246,16 +249,17 @@ export function prepareMatrixDataset(
  *   numeric:            x'_f = ((x_{i,s_f} missing ? fill_f : x_{i,s_f}) − center_f) / scale_f
  *   missing-indicator:  x'_f = ([x_{i,s_f} missing] − center_f) / scale_f
  * In place when n' ≤ n (row i's output [i·n', (i+1)·n') never reaches row i+1's input at (i+1)·n; the row is
- * copied to a buffer first); into a new m×n' array otherwise. Returns the array holding the result.
+ * copied to a buffer first); otherwise into a new m×n' array of `store`, and X is given back to it. Returns
+ * the array holding the result.
  */
-function transformRows(X: Float32Array, m: number, n: number, features: FeatureSpec[], source: number[]): Float32Array {
+function transformRows(X: Float32Array, m: number, n: number, features: FeatureSpec[], source: number[], store: MatrixStore): Float32Array {
   const nOut = features.length;
   const src = Int32Array.from(source);
   const indicator = Uint8Array.from(features, (f) => (f.kind === 'missing-indicator' ? 1 : 0));
   const fill = Float64Array.from(features, (f) => (f.kind === 'numeric' ? f.fill : 0));
   const center = Float64Array.from(features, (f) => f.center);
   const scale = Float64Array.from(features, (f) => f.scale);
-  const out = nOut <= n ? X : new Float32Array(m * nOut);
+  const out = nOut <= n ? X : store.alloc(m * nOut);
   const row = new Float32Array(n);
   for (let i = 0; i < m; i++) {
     row.set(X.subarray(i * n, i * n + n));
@@ -267,6 +271,7 @@ function transformRows(X: Float32Array, m: number, n: number, features: FeatureS
       out[o + f] = (x - center[f]) / scale[f];
     }
   }
+  if (out !== X) store.release(X);
   return out;
 }
 

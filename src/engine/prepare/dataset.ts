@@ -22,10 +22,12 @@ import { createRng, shuffleInPlace } from '../random';
 import { PREPARE_DEFAULTS, settingProblem, settingsOf, type PrepareSettingKey } from '../settings-schema';
 import {
   LabError,
+  PLAIN_MATRICES,
   type CategoricalEncoding,
   type CategoricalImpute,
   type ColumnReport,
   type FeatureSpec,
+  type MatrixStore,
   type NumericImpute,
   type ParsedTable,
   type PrepareOptions,
@@ -726,10 +728,10 @@ function compileFeature(spec: FeatureSpec, col: RawColumn, table: ParsedTable, f
  * categorical column are written together from one table (levels+1 × width, float32) indexed by the row's code:
  * one lookup per row and column instead of one call per row and feature.
  */
-function encodeRows(fns: FeatureFn[], rows: ArrayLike<number>): Float32Array {
+function encodeRows(fns: FeatureFn[], rows: ArrayLike<number>, store: MatrixStore): Float32Array {
   const n = fns.length;
   const m = rows.length;
-  const X = new Float32Array(m * n);
+  const X = store.alloc(m * n);
   // Blocks of features: [start, width); a categorical column's consecutive features share one float32 table.
   const blocks: Array<{ j: number; w: number; fn: FeatureFn; table: Float32Array | null }> = [];
   for (let j = 0; j < n; ) {
@@ -858,10 +860,11 @@ export function resolveOptions(options: PrepareOptions, names: string[], file: s
 
 /**
  * Turns a parsed table into train/test splits for the model (see the module comment for the rules).
- * `file` only names the source in error messages. Throws LabError: 'unknown-target', 'single-class-target',
- * 'bad-config', 'too-few-rows', 'no-features'.
+ * `file` only names the source in error messages; train.X and test.X are allocated in `store` (e.g. the
+ * training kernel's memory). Throws LabError: 'unknown-target', 'single-class-target', 'bad-config',
+ * 'too-few-rows', 'no-features'.
  */
-export function prepareDataset(table: ParsedTable, options: PrepareOptions, file?: string): PreparedDataset {
+export function prepareDataset(table: ParsedTable, options: PrepareOptions, file?: string, store: MatrixStore = PLAIN_MATRICES): PreparedDataset {
   const names = table.columns.map((c) => c.name);
   const byName = columnsByName(table);
   const targetCol = byName.get(options.target);
@@ -891,7 +894,7 @@ export function prepareDataset(table: ParsedTable, options: PrepareOptions, file
   const fns = compileSpec(preprocessing, table, file);
   const n = features.length;
   const split = (rows: Int32Array): Split => ({
-    X: encodeRows(fns, rows),
+    X: encodeRows(fns, rows, store),
     y: gather(labels, rows),
     m: rows.length,
     sourceRows: rows,
@@ -995,20 +998,21 @@ export function prepareColumn(
  * Rebuilds the model's X (m×n row-major float32, m = table.rowCount) from a new table with the fitted
  * preprocessing; identical to the training X for the same rows. Unseen categorical levels give all-zero
  * one-hot features. `y` (class indices into `classes`) is returned only when `classes` is given and the
- * table has the target column. Throws LabError 'schema-mismatch' for a missing source column, a text
- * value in a numeric column, an unknown label or a row without a label.
+ * table has the target column; X is allocated in `store`. Throws LabError 'schema-mismatch' for a missing
+ * source column, a text value in a numeric column, an unknown label or a row without a label.
  */
 export function applyPreprocessing(
   spec: PreprocessingSpec,
   table: ParsedTable,
   classes?: string[],
   file?: string,
+  store: MatrixStore = PLAIN_MATRICES,
 ): { X: Float32Array; m: number; n: number; y: Int32Array | null } {
   const fns = compileSpec(spec, table, file);
   const m = table.rowCount;
   const all = new Int32Array(m);
   for (let i = 0; i < m; i++) all[i] = i;
-  const X = encodeRows(fns, all);
+  const X = encodeRows(fns, all, store);
   const targetCol = classes ? columnsByName(table).get(spec.target) : undefined;
   let y: Int32Array | null = null;
   if (classes && targetCol) {
