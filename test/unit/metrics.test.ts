@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accuracy, confusionMetrics, logLoss, predictLabels, rocCurve, trapezoidArea } from '../../src/engine/model/metrics';
 import type { ConfusionMetrics } from '../../src/engine/types';
+import { accuracyFromScores, probabilitiesFromScores } from '../../src/engine/model/model-io';
+import { createRng } from '../../src/engine/random';
 
 /** What the scikit-learn fixture holds for one case: the metrics without the echoed inputs. */
 type Expected = Omit<ConfusionMetrics, 'classes' | 'threshold'>;
@@ -114,5 +116,75 @@ describe('metrics by hand', () => {
     assert.equal(r.f1[2], 0);
     assert.equal(r.roc, undefined);
     close(r.macroRecall, (1 + 1 + 0) / 3, 'macroRecall');
+  });
+});
+
+describe('accuracyFromScores: the labels of predictLabels(probabilitiesFromScores(z)), row for row', () => {
+  /** Whether the shortcut gives row z the label the probabilities give. */
+  const sameLabel = (z: Float32Array, k: number, t: number): boolean => {
+    const numClasses = k === 1 ? 2 : k;
+    const want = predictLabels(probabilitiesFromScores(Float32Array.from(z), 1, k), 1, numClasses, t)[0];
+    return accuracyFromScores(Int32Array.of(want), z, k, t) === 1;
+  };
+  /** The float32 neighbours of x, `steps` either side. */
+  const around = (x: number, steps: number): number[] => {
+    const f = new Float32Array(1);
+    const u = new Uint32Array(f.buffer);
+    f[0] = x;
+    const out: number[] = [];
+    const base = u[0];
+    for (let d = -steps; d <= steps; d++) {
+      u[0] = x >= 0 ? base + d : base - d;
+      out.push(f[0]);
+    }
+    return out.filter((v) => Number.isFinite(v));
+  };
+
+  test('binary: every float32 score near the threshold, across the guard band, for thresholds from 0 to 1', () => {
+    const rng = createRng(5);
+    for (const t of [0, 1e-7, 1e-3, 0.1, 0.5, 0.73, 0.9, 1 - 1e-6, 1]) {
+      const zt = t <= 0 ? -20 : t >= 1 ? 20 : Math.log(t / (1 - t));
+      const delta = t <= 0 || t >= 1 ? 1 : 1e-5 * (1 / t + 1 / (1 - t));
+      const zs = [...around(zt, 400), ...around(zt + delta, 50), ...around(zt - delta, 50), 0, -0, 17, 88, -88, 104, -104, Infinity, -Infinity, NaN];
+      for (let i = 0; i < 2000; i++) zs.push(zt + (rng() - 0.5) * 8 * Math.min(delta, 10), (rng() - 0.5) * 60);
+      let checked = 0;
+      for (const z of zs) {
+        assert.ok(sameLabel(Float32Array.of(z), 1, t), `t = ${t}, z = ${z}`);
+        checked++;
+      }
+      assert.ok(checked > 2500);
+    }
+  });
+
+  test('softmax: near-ties, exact ties, infinite and NaN scores, random rows', () => {
+    const rng = createRng(6);
+    const rows: number[][] = [
+      [1, 1, 0], [0, 1, 1], [2, 2 + 1e-6, 2 - 1e-6], [Infinity, 0, 0], [0, Infinity, Infinity], [-Infinity, -Infinity, 3],
+      [NaN, 0, 1], [0, NaN, 1], [0, 1, NaN], [1e30, 1e30, -1e30], [-1e-30, 1e-30, 0],
+    ];
+    for (const base of [0, 3.5, -40, 80]) {
+      for (const z2 of around(base, 60)) rows.push([base, z2, base - 1]);
+      for (const z2 of around(base + 1e-5, 40)) rows.push([z2, base, base - 2]);
+    }
+    for (let i = 0; i < 3000; i++) {
+      const k = 2 + Math.floor(rng() * 8);
+      const scale = [1e-6, 1e-3, 1, 30][i % 4];
+      rows.push(Array.from({ length: k }, () => (rng() - 0.5) * scale));
+    }
+    for (const r of rows) assert.ok(sameLabel(Float32Array.from(r), r.length, 0.5), `row ${r.join(', ')}`);
+  });
+
+  test('over many rows it equals accuracy on the probabilities (binary and 4 classes)', () => {
+    const rng = createRng(7);
+    const m = 5000;
+    for (const k of [1, 4]) {
+      const Z = Float32Array.from({ length: m * k }, () => (rng() - 0.5) * 6);
+      const y = Int32Array.from({ length: m }, () => Math.floor(rng() * (k === 1 ? 2 : k)));
+      for (const t of k === 1 ? [0.2, 0.5, 0.8] : [0.5]) {
+        const want = accuracy(y, probabilitiesFromScores(Float32Array.from(Z), m, k), k === 1 ? 2 : k, t);
+        assert.equal(accuracyFromScores(y, Z, k, t), want, `k = ${k}, t = ${t}`);
+      }
+    }
+    assert.ok(Number.isNaN(accuracyFromScores(new Int32Array(0), new Float32Array(0), 1)));
   });
 });

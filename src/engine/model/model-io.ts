@@ -237,6 +237,66 @@ export function probabilitiesFromScores(Z: Float32Array, m: number, k: number): 
  * Probabilities for m rows of X (m×n row-major): P = σ(X wᵀ + b) (m×1) or softmax(X Wᵀ + b) (m×K).
  * W is k×n row-major float32, b (k).
  */
+/**
+ * Accuracy (1/m) Σ_i 1[ŷ_i = y_i] straight from scores, row for row the labels of
+ * predictLabels(probabilitiesFromScores(Z)) without computing every probability. Shapes: yTrue (m), Z m×k.
+ * - binary (k = 1): ŷ_i = 1[p_i ≥ t] with p_i = σ(z_i) in float32. σ is increasing, so ŷ_i = 1 for
+ *   z_i > logit(t) + δ and 0 for z_i < logit(t) − δ, where δ = 1e-5·(1/t + 1/(1 − t)) keeps p_i at least
+ *   ~1e-5·t(1 − t)·(1/t + 1/(1 − t)) = 1e-5 away from t, far beyond float32 rounding (≤ 6e-8); rows in the band
+ *   (and every row when t is 0 or 1) take the exact p_i.
+ * - softmax: ŷ_i = the first class of largest p_ic. When the largest score beats the second by more than 1e-5,
+ *   p_top / p_second = e^(z_top − z_second) > 1 + 1e-5, so the classes of largest score and largest float32
+ *   probability agree; otherwise (near-ties, infinite or NaN scores) the row's probabilities are computed exactly.
+ * Returns NaN for m = 0.
+ */
+export function accuracyFromScores(yTrue: Int32Array, Z: Float32Array, k: number, threshold = 0.5): number {
+  const m = yTrue.length;
+  if (m === 0) return NaN;
+  let correct = 0;
+  if (k === 1) {
+    const t = threshold;
+    const delta = 1e-5 * (1 / t + 1 / (1 - t));
+    const zt = Math.log(t / (1 - t));
+    const hi = zt + delta;
+    const lo = zt - delta;
+    for (let i = 0; i < m; i++) {
+      const z = Z[i];
+      let label: number;
+      if (z > hi) label = 1;
+      else if (z < lo) label = 0;
+      else {
+        const e = Math.exp(-Math.abs(z));
+        label = Math.fround(z >= 0 ? 1 / (1 + e) : e / (1 + e)) >= t ? 1 : 0;
+      }
+      if (label === yTrue[i]) correct++;
+    }
+    return correct / m;
+  }
+  const row = new Float32Array(k);
+  for (let i = 0; i < m; i++) {
+    const o = i * k;
+    let best = 0;
+    let top = Z[o];
+    let second = -Infinity;
+    let nan = top !== top;
+    for (let c = 1; c < k; c++) {
+      const z = Z[o + c];
+      if (z > top) {
+        second = top;
+        top = z;
+        best = c;
+      } else if (z > second) second = z;
+      else if (z !== z) nan = true;
+    }
+    if (nan || !(top - second > 1e-5)) {
+      row.set(Z.subarray(o, o + k));
+      best = predictLabels(probabilitiesFromScores(row, 1, k), 1, k)[0];
+    }
+    if (best === yTrue[i]) correct++;
+  }
+  return correct / m;
+}
+
 export function predictProbabilities(
   X: Float32Array, m: number, n: number, k: number, W: Float32Array, b: Float32Array,
   kernel: LinearKernel = jsKernel,

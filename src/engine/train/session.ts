@@ -43,8 +43,8 @@ import {
   type BaselineSummary,
   type Convergence,
 } from './convergence';
-import { accuracy, confusionMetrics } from '../model/metrics';
-import { exportModel as buildModel, predictProbabilities, probabilitiesFromScores } from '../model/model-io';
+import { confusionMetrics } from '../model/metrics';
+import { accuracyFromScores, exportModel as buildModel, predictProbabilities, probabilitiesFromScores } from '../model/model-io';
 import { Objective } from '../model/objective';
 import { splitRowLine } from '../prepare/dataset';
 import { createOptimizer, isFirstOrder, type Optimizer, type OptimizerState } from './optimizers';
@@ -973,9 +973,10 @@ export class TrainingSession {
     return { W: Math.sqrt(s), b: Math.sqrt(sb) };
   }
 
-  private splitAccuracy(split: Split): number {
-    const P = predictProbabilities(split.X, split.m, this.n, this.k, this.W, this.b, this.kernel);
-    return accuracy(split.y, P, this.K, this.config.threshold);
+  private splitAccuracy(split: Split, W: Float32Array = this.W, b: Float32Array = this.b): number {
+    const Z = new Float32Array(split.m * this.k);
+    this.kernel.scores(split.X, this.n, this.k, { start: 0, end: split.m }, W, b, Z);
+    return accuracyFromScores(split.y, Z, this.k, this.config.threshold);
   }
 
   /**
@@ -1137,10 +1138,7 @@ export class TrainingSession {
     const b = Float32Array.from(o.b);
     const logLossOpts = { loss: 'bce' as const, l2: 0, classWeight: null, numClasses: this.K };
     const lossOn = (split: Split): number => new Objective(split, this.k, logLossOpts, this.kernel).evaluate(W, b, null);
-    const accOn = (split: Split): number => {
-      const P = predictProbabilities(split.X, split.m, this.n, this.k, W, b, this.kernel);
-      return accuracy(split.y, P, this.K, this.config.threshold);
-    };
+    const accOn = (split: Split): number => this.splitAccuracy(split, W, b);
     const { train, test } = this.data;
     const summary: OptimumSummary = {
       cost: o.cost,
