@@ -353,14 +353,17 @@ export function stratifiedSplit(
   file: string | undefined,
 ): { train: Int32Array; test: Int32Array } {
   const k = classes.length;
-  const byClass: number[][] = Array.from({ length: k }, () => []);
-  for (let r = 0; r < labels.length; r++) if (labels[r] >= 0) byClass[labels[r]].push(r);
+  // The labelled rows grouped by class in file order, in one array (class c at [first[c], first[c + 1])).
+  const first = new Int32Array(k + 1);
+  for (let r = 0; r < labels.length; r++) if (labels[r] >= 0) first[labels[r] + 1]++;
+  for (let c = 0; c < k; c++) first[c + 1] += first[c];
+  const byClass = new Int32Array(first[k]);
+  const next = first.slice(0, k);
+  for (let r = 0; r < labels.length; r++) if (labels[r] >= 0) byClass[next[labels[r]]++] = r;
   const rng = createRng(seed);
-  const train: number[] = [];
-  const test: number[] = [];
+  const nTest = new Int32Array(k);
   for (let c = 0; c < k; c++) {
-    const rows = Int32Array.from(byClass[c]);
-    const mc = rows.length;
+    const mc = first[c + 1] - first[c];
     if (testSize > 0 && mc < 2) {
       throw new LabError(
         'too-few-rows',
@@ -369,15 +372,25 @@ export function stratifiedSplit(
         { file, columnName: target },
       );
     }
-    shuffleInPlace(rows, rng);
-    const nTest = testSize > 0 ? Math.min(mc - 1, Math.max(1, Math.round(testSize * mc))) : 0;
-    for (let i = 0; i < mc; i++) (i < nTest ? test : train).push(rows[i]);
+    shuffleInPlace(byClass.subarray(first[c], first[c + 1]), rng);
+    nTest[c] = testSize > 0 ? Math.min(mc - 1, Math.max(1, Math.round(testSize * mc))) : 0;
+  }
+  let testCount = 0;
+  for (let c = 0; c < k; c++) testCount += nTest[c];
+  const train = new Int32Array(byClass.length - testCount);
+  const test = new Int32Array(testCount);
+  let a = 0;
+  let t = 0;
+  for (let c = 0; c < k; c++) {
+    for (let i = first[c]; i < first[c + 1]; i++) {
+      if (i - first[c] < nTest[c]) test[t++] = byClass[i];
+      else train[a++] = byClass[i];
+    }
   }
   if (train.length === 0) {
     throw new LabError('too-few-rows', `no training rows left${inFile(file)}; lower the test size`, { file });
   }
-  const sorted = (a: number[]): Int32Array => Int32Array.from(a).sort();
-  return { train: sorted(train), test: sorted(test) };
+  return { train: train.sort(), test: test.sort() };
 }
 
 // ───────────────────────────── Fitting ─────────────────────────────
