@@ -19,17 +19,18 @@ import { stat } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import * as vscode from 'vscode';
 import { NEWTON_MAX_PARAMS, resolveConfig } from '../engine/config';
+import { featureCountBound } from '../engine/prepare/dataset';
 import type { PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
 import type { ComparisonRun, SessionState } from '../protocol';
 import type { RateSweepResult } from '../engine/train/rate-sweep';
 import { readPlayback, readPrepareOptions, readTrainConfig, SECTION } from './config';
 import { DashboardPanel } from './dashboardPanel';
 import type { Log } from './log';
-import { loadMemory } from './memory';
+import { loadMemory, type FileShape } from './memory';
 import { setStatusMessage, showError, showInfo, showInput, showPick, showWarning } from './notify';
 import { activeCsv, baseOf, pickCsv, pickFeatures, pickTarget } from './pickers';
 import { quote, safeMessage } from './safeText';
-import type { SessionController } from './sessionController';
+import type { DescribedFile, SessionController } from './sessionController';
 import type { WebviewHub } from './webviewHub';
 
 /** Options of `logisticLab.train` for programs and tests (every field optional). */
@@ -94,14 +95,14 @@ function megabytes(bytes: number): string {
  * Before a large CSV is read: when reading it would take more than FREE_MEMORY_SHARE of the free memory, ask
  * (Load Anyway / Cancel) instead of letting the machine swap. Resolves true to go on.
  */
-async function enoughMemoryFor(file: string, fileName: string): Promise<boolean> {
+async function enoughMemoryFor(file: string, fileName: string, shape: FileShape | null): Promise<boolean> {
   let size: number;
   try {
     size = (await stat(file)).size;
   } catch {
     return true; // the worker reports a missing file with its own message
   }
-  const { need, fits } = loadMemory(size, freemem());
+  const { need, fits } = loadMemory(size, freemem(), shape);
   if (fits) return true;
   const loadAnyway = vscode.l10n.t('Load Anyway');
   const choice = await showWarning(
@@ -162,8 +163,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     let target = options.target;
     let features = options.features;
     let include = options.include;
+    let described: DescribedFile | null = null;
     if (target === undefined) {
-      const described = await controller.describe(file);
+      described = await controller.describe(file);
       log.info(`${fileName}: ${described.rows} rows, ${described.columns.length} columns`);
       const choice = await pickTarget(fileName, described.columns, described.suggested);
       if (!choice) return undefined;
@@ -182,7 +184,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     if (features !== undefined) prepare.features = features;
     if (include !== undefined && include.length > 0) prepare.include = include;
 
-    if (!(await enoughMemoryFor(file, fileName))) return undefined;
+    // Described files: the memory their columns and features take; otherwise a multiple of the file's size.
+    const shape: FileShape | null = described && {
+      rows: described.rows,
+      numericColumns: described.columns.filter((c) => c.type === 'numeric').length,
+      textColumns: described.columns.filter((c) => c.type !== 'numeric').length,
+      features: featureCountBound(described.columns, prepare),
+      path: described.path,
+    };
+    if (!(await enoughMemoryFor(file, fileName, shape))) return undefined;
     const playback = readPlayback(uri);
     await controller.setSpeed(playback.updatesPerSecond);
     log.info(`Training on ${file} → target ${quote(target)}${features ? `, features ${features.map((f) => quote(f)).join(', ')}` : ''}`);

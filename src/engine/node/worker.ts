@@ -381,14 +381,14 @@ export class LabWorker {
         const d = got.value;
         this.matrixCache = { file, stamp: fileStamp(file), read: d.read };
         this.lastRead = { request: 'describe', path: 'matrix', fallback: null };
-        return { type: 'columns', rows: d.rows, columns: d.columns, suggested: d.suggested };
+        return { type: 'columns', rows: d.rows, columns: d.columns, suggested: d.suggested, path: 'matrix' };
       }
       fallback = got.fallback;
     }
     const table = this.readTable(file, true);
     this.lastRead = { request: 'describe', path: 'table', fallback };
     const columns: ColumnInfo[] = describeColumns(table).map((c) => ({ ...c }));
-    return { type: 'columns', rows: table.rowCount, columns, suggested: suggestTarget(table) };
+    return { type: 'columns', rows: table.rowCount, columns, suggested: suggestTarget(table), path: 'table' };
   }
 
   private load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): ResultNamed<'state'> {

@@ -211,6 +211,38 @@ export function summarizeColumn(col: RawColumn, rowCount: number, maxLevels = DE
   };
 }
 
+/**
+ * How many features `prepareDataset` makes at most from columns with these summaries (describeColumns, default
+ * maxLevels) and options, without reading the file again: per kept column, a number gives 1 feature, a text column
+ * of d levels d − 1 (reference coding) or d (full), one more for a missing level; a missing indicator adds 1 for a
+ * column with missing values. Kept: selected (or, without a selection, not the target and not dropped by default;
+ * high cardinality measured against the options' maxLevels) or force-included. An upper bound: a column whose
+ * training rows turn out empty or constant is dropped by the preparation but counted here.
+ */
+export function featureCountBound(columns: ColumnSummary[], options: PrepareOptions): number {
+  const include = new Set(options.include ?? []);
+  const chosen = options.features ? new Set(options.features) : null;
+  const maxLevels = options.maxLevels ?? DEFAULT_MAX_LEVELS;
+  let count = 0;
+  for (const c of columns) {
+    if (c.name === options.target) continue;
+    if (!include.has(c.name)) {
+      if (chosen && !chosen.has(c.name)) continue;
+      const why = c.identifier;
+      if (why !== null && !(why.startsWith('high cardinality') && c.distinct <= maxLevels)) continue;
+      if (c.type === 'categorical' && c.distinct > maxLevels) continue;
+    }
+    const withMissing = c.missing > 0;
+    if (c.type === 'numeric') count += 1;
+    else {
+      const levels = c.distinct + (withMissing && options.categoricalImpute === 'missing-level' ? 1 : 0);
+      count += options.encoding === 'full' ? levels : Math.max(0, levels - 1);
+    }
+    if (withMissing && options.missingIndicators === true) count += 1;
+  }
+  return count;
+}
+
 /** One summary per column, in file order (default `maxLevels` = 50). */
 export function describeColumns(table: ParsedTable): ColumnSummary[] {
   return table.columns.map((c) => summarizeColumn(c, table.rowCount));
