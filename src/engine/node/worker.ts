@@ -14,15 +14,13 @@
  * Persistence across window reloads: `snapshot` answers a size-bounded SavedSession (file, its size and
  * mtime when read, preparation options, threshold, session snapshot); `restore` re-reads and re-prepares
  * that file the same way — only if its size and mtime are unchanged — and continues the session exactly.
- * Files are read and prepared by loadDataset (load.ts), the CLI's way too: large files through the matrix path when
- * it gives exactly the general result; `lastRead` tells which path was taken. Kernels: chooseKernel (kernel-choice.ts).
- * Node-side module (worker_threads, fs through readCsvFile and matrix-file).
+ * Files are described and prepared by DatasetFiles (dataset-files.ts: loadDataset into the kernel's memory, the CLI's
+ * way too, with describe's read kept for the load); `lastRead` tells which path was taken. Kernels: chooseKernel
+ * (kernel-choice.ts). Node-side module (worker_threads, fs through readCsvFile and dataset-files).
  */
-import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import type {
-  ColumnInfo,
   ComparisonRun,
   DatasetInfo,
   ProgressInfo,
@@ -38,10 +36,10 @@ import type {
 import { checkedSpeed, MAX_UPDATES_PER_SECOND } from '../../protocol';
 import { readCsvFile } from './csv-file';
 import { chooseKernel } from './kernel-choice';
-import { loadDataset, MATRIX_MIN_BYTES } from './load';
+import { DatasetFiles, fileStat, type FileStat, type ReadPath } from './dataset-files';
+import { MATRIX_MIN_BYTES } from './load';
 import { readModelFile } from './model-file';
-import { describeColumns, splitRowLine, suggestTarget } from '../prepare/dataset';
-import { describeCsvMatrix, type MatrixRead } from './matrix-file';
+import { describeColumns, splitRowLine } from '../prepare/dataset';
 import { setThreadNice } from './parallel-kernel';
 import { parseModel, predictTable, predictionsToCsv, serializeModel } from '../model/model-io';
 import { TrainingSession } from '../train/session';
@@ -55,8 +53,6 @@ import { LabError, matricesOf } from '../types';
 import type {
   HistoryPoint,
   LinearKernel,
-  MatrixStore,
-  ParsedTable,
   PreparedDataset,
   PrepareOptions,
   StepRecord,
@@ -99,16 +95,7 @@ interface Loaded {
   boundaryPair: [number, number];
 }
 
-/**
- * How the last describe, load or restore read its file: through the float32 matrix or the general table;
- * `fallback` says why the matrix path was tried but not used (null when it was used, or not tried: a small file,
- * or a table that describe had already parsed).
- */
-export interface ReadPath {
-  request: 'describe' | 'prepare';
-  path: 'matrix' | 'table';
-  fallback: string | null;
-}
+export type { ReadPath };
 
 /** A long loop in progress (run, compare or sweep). */
 interface Loop {
@@ -127,24 +114,21 @@ export class LabWorker {
   private speed = 0;
   /** Requests waiting for the current loop to end, in arrival order. */
   private deferred: WorkerRequest[] = [];
-  /** A parsed table kept between `describe` and the `load` of the same file. */
-  private tableCache: { file: string; stamp: string; table: ParsedTable } | null = null;
-  /** The matrix read by a matrix-path `describe`, for the `load` of the same file with that label as target. */
-  private matrixCache: { file: string; stamp: string; read: MatrixRead } | null = null;
   private readonly kernel: LinearKernel;
-  /** The kernel's memory, where every dataset's X is prepared (used in place, never copied). */
-  private readonly store: MatrixStore;
-  private readonly matrixMinBytes: number;
-  /** How the last describe / load / restore read its file (for logs and tests). */
-  lastRead: ReadPath | null = null;
+  /** Describes and prepares files into the kernel's memory (used in place, never copied). */
+  private readonly files: DatasetFiles;
 
   constructor(
     private readonly post: Post,
     options: { kernel?: LinearKernel; matrixMinBytes?: number } = {},
   ) {
     this.kernel = options.kernel ?? chooseKernel({ nice: TRAINING_NICE });
-    this.store = matricesOf(this.kernel);
-    this.matrixMinBytes = options.matrixMinBytes ?? MATRIX_MIN_BYTES;
+    this.files = new DatasetFiles(matricesOf(this.kernel), options.matrixMinBytes ?? MATRIX_MIN_BYTES);
+  }
+
+  /** How the last describe / load / restore read its file (for logs and tests). */
+  get lastRead(): ReadPath | null {
+    return this.files.lastRead;
   }
 
   /**
@@ -154,17 +138,7 @@ export class LabWorker {
   private replaceCurrent(next: Loaded | null): void {
     const old = this.current;
     this.current = next;
-    if (old && old.data !== next?.data) {
-      this.store.release(old.data.train.X);
-      this.store.release(old.data.test.X);
-    }
-  }
-
-  /** Forgets describe's matrix, giving its memory back (unless it is about to be used: `keep`). */
-  private dropMatrixCache(keep: MatrixRead | null = null): void {
-    const mc = this.matrixCache;
-    this.matrixCache = null;
-    if (mc && mc.read !== keep) this.store.release(mc.read.matrix.X);
+    if (old && old.data !== next?.data) this.files.release(old.data);
   }
 
   /** Handles one request (replies are posted, possibly later). */
@@ -353,8 +327,7 @@ export class LabWorker {
       case 'close':
         return this.answer(req, () => {
           this.replaceCurrent(null);
-          this.tableCache = null;
-          this.dropMatrixCache();
+          this.files.clear();
           return { type: 'closed' };
         });
       default: {
@@ -372,23 +345,7 @@ export class LabWorker {
   // ───────────────────────────── Requests ─────────────────────────────
 
   private describe(file: string): ResultNamed<'columns'> {
-    let fallback: string | null = null;
-    if ((fileStat(file)?.size ?? 0) >= this.matrixMinBytes) {
-      this.tableCache = null;
-      this.dropMatrixCache();
-      const got = describeCsvMatrix(file, this.store);
-      if (got.ok) {
-        const d = got.value;
-        this.matrixCache = { file, stamp: fileStamp(file), read: d.read };
-        this.lastRead = { request: 'describe', path: 'matrix', fallback: null };
-        return { type: 'columns', rows: d.rows, columns: d.columns, suggested: d.suggested, path: 'matrix' };
-      }
-      fallback = got.fallback;
-    }
-    const table = this.readTable(file, true);
-    this.lastRead = { request: 'describe', path: 'table', fallback };
-    const columns: ColumnInfo[] = describeColumns(table).map((c) => ({ ...c }));
-    return { type: 'columns', rows: table.rowCount, columns, suggested: suggestTarget(table), path: 'table' };
+    return { type: 'columns', ...this.files.describe(file) };
   }
 
   private load(file: string, prepare: PrepareOptions, config: Partial<TrainConfig>): ResultNamed<'state'> {
@@ -409,32 +366,17 @@ export class LabWorker {
       sweep: null,
       boundaryPair: defaultBoundaryPair(data),
     });
-    this.tableCache = null;
     return this.stateResult();
   }
 
   /**
-   * Reads and prepares a CSV as `load` does (the same options give the same dataset): large files through the
-   * matrix path when it gives exactly the general result (unless `describe` left the parsed table), else
-   * readCsvFile + prepareDataset.
+   * Reads and prepares a CSV for `load` and `restore` (DatasetFiles.prepare: the same options give the same
+   * dataset), and whether its exact optimum is affordable.
    */
   private prepare(file: string, prepare: PrepareOptions): { data: PreparedDataset; computeOptimum: boolean; notices: string[] } {
-    const stamp = fileStamp(file);
-    const tableCached = this.tableCache?.file === file && this.tableCache.stamp === stamp && stamp !== '';
-    // describe's matrix serves only when its label is the target; otherwise it is released before reading again.
-    const mc = this.matrixCache;
-    const cached =
-      mc && mc.file === file && mc.stamp === stamp && stamp !== '' && mc.read.names[mc.read.matrix.labelIndex] === prepare.target
-        ? mc.read
-        : null;
-    this.dropMatrixCache(cached);
-    const table = tableCached ? this.readTable(file, false) : null;
-    this.tableCache = null;
-    const loaded = loadDataset(file, prepare, { matrixMinBytes: this.matrixMinBytes, table, matrix: cached, store: this.store });
-    const data = loaded.data;
-    this.lastRead = { request: 'prepare', path: loaded.path, fallback: loaded.fallback };
+    const { data, notices } = this.files.prepare(file, prepare);
     const k = data.classes.length === 2 ? 1 : data.classes.length;
-    return { data, computeOptimum: optimumAffordable(data.train.m, data.n, k), notices: loaded.notices };
+    return { data, computeOptimum: optimumAffordable(data.train.m, data.n, k), notices };
   }
 
   /** The current session as a SavedSession bounded to maxChars of JSON (see fitSavedSession). */
@@ -489,7 +431,6 @@ export class LabWorker {
       sweep: null,
       boundaryPair: defaultBoundaryPair(data),
     });
-    this.tableCache = null;
     return this.stateResult();
   }
 
@@ -502,17 +443,6 @@ export class LabWorker {
       .slice(0, PREDICTION_ID_COLUMNS)
       .map((c) => c.name);
     return { type: 'predictions', csv: predictionsToCsv(table, model, result, { columns: ids }), rows: table.rowCount };
-  }
-
-  /** Reads a CSV, reusing the table parsed by `describe` when the file did not change. */
-  private readTable(file: string, keep: boolean): ParsedTable {
-    const stamp = fileStamp(file);
-    const cached = this.tableCache;
-    if (cached && cached.file === file && cached.stamp === stamp && stamp !== '') return cached.table;
-    this.tableCache = null;
-    const table = readCsvFile(file);
-    if (keep) this.tableCache = { file, stamp, table };
-    return table;
   }
 
   // ───────────────────────────── Long loops ─────────────────────────────
@@ -833,27 +763,6 @@ export function toWorkerError(err: unknown): WorkerError {
 }
 
 /** A file's size in bytes and modification time in ms. */
-interface FileStat {
-  size: number;
-  mtimeMs: number;
-}
-
-/** Size and modification time of a file, or null when it cannot be stat'ed. */
-function fileStat(file: string): FileStat | null {
-  try {
-    const st = statSync(file);
-    return { size: st.size, mtimeMs: st.mtimeMs };
-  } catch {
-    return null;
-  }
-}
-
-/** Size and modification time, to tell whether a cached parse is still the file's content. */
-function fileStamp(file: string): string {
-  const st = fileStat(file);
-  return st ? `${st.size}:${st.mtimeMs}` : '';
-}
-
 // ───────────────────────────── Thread entry ─────────────────────────────
 
 if (parentPort) {
