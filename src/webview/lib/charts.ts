@@ -6,6 +6,9 @@
 import Chart from 'chart.js/auto';
 import type { ChartConfiguration, ChartDataset, ChartType, Plugin, ScaleOptionsByType, Tick } from 'chart.js';
 import { cssVar, type Theme, withAlpha } from './theme';
+import { logTickLabel } from './ticks';
+
+export { logTickLabel };
 
 export { Chart };
 export type { ChartConfiguration, ChartDataset, Plugin, Tick };
@@ -147,25 +150,6 @@ export function iterationAxis(title = 'iteration'): ScaleOptionsByType<'linear'>
     ticks: { maxTicksLimit: 8, precision: 0 },
     grid: { display: true },
   } as ScaleOptionsByType<'linear'>;
-}
-
-/**
- * Tick labels of a logarithmic axis: over more than three decades only the powers of ten, in exponent form
- * ("1e-8"); over one to three decades the ticks 1, 2 and 5 × 10^k; within a decade every tick Chart.js chooses
- * (two significant digits, "0.03").
- */
-export function logTickLabel(value: number, ticks: Tick[]): string {
-  if (!(value > 0)) return '';
-  const lo = ticks.length > 0 ? ticks[0].value : value;
-  const hi = ticks.length > 0 ? ticks[ticks.length - 1].value : value;
-  const decades = lo > 0 && hi > 0 ? Math.abs(Math.log10(hi / lo)) : 0;
-  const e = Math.log10(value);
-  const power = Math.abs(e - Math.round(e)) < 1e-9;
-  if (decades > 3 && !power) return '';
-  const lead = Math.round(value / Math.pow(10, Math.floor(e + 1e-9)));
-  if (decades > 1 && lead !== 1 && lead !== 2 && lead !== 5) return '';
-  if (power && (value < 1e-3 || value >= 1e4)) return `1e${Math.round(e)}`;
-  return String(Number(value.toPrecision(2)));
 }
 
 /** Value axis: linear or logarithmic. */
