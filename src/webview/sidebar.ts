@@ -87,7 +87,8 @@ function renderFacts(): void {
   if (!el || !session) return;
   const s = session;
   const last = s.history.length > 0 ? s.history[s.history.length - 1] : null;
-  const st = s.running ? 'running' : s.done ? 'done' : s.iteration > 0 ? 'paused' : 'ready';
+  // An ended run says why it ended, never a bare "done": whether it reached the optimum is the verdict's to say.
+  const st = s.running ? 'running' : s.done ? (s.epoch >= s.config.epochs ? 'out of epochs' : 'stopped') : s.iteration > 0 ? 'paused' : 'ready';
   const row = (label: string, value: string, id: string): HTMLElement =>
     h('div', { class: 'fact', id }, h('span', { class: 'fact-label' }, label), h('span', { class: 'fact-value' }, value));
   const c = s.convergence;

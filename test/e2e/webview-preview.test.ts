@@ -678,7 +678,19 @@ describe('sidebar page', () => {
         await sendToPage(page, { type: 'state', state: newtonState() });
         await page.waitForFunction(() => document.querySelector('#sb-verdict')?.getAttribute('data-verdict') === 'converged');
         assert.match((await page.textContent('#sb-verdict'))!, /^verdict.*converged$/);
+        assert.equal(await page.textContent('#sb-status .fact-value'), 'stopped', 'Newton stopped at the optimum: the verdict says converged');
         await shot(page, `sidebar-converged-${theme}`);
+        // Gradient descent out of epochs short of the optimum: not "done" but why it stopped, and not converged.
+        await sendToPage(page, { type: 'state', state: notConvergedState() });
+        await page.waitForFunction(() => document.querySelector('#sb-verdict')?.getAttribute('data-verdict') === 'not-converged');
+        assert.equal(await page.textContent('#sb-status .fact-value'), 'out of epochs');
+        assert.match((await page.textContent('#sb-verdict'))!, /^verdict.*not converged$/);
+        const statusLines = await page.evaluate(() => {
+          const el = document.querySelector('#sb-status .fact-value') as HTMLElement;
+          return el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight);
+        });
+        assert.ok(statusLines < 1.5, `the status stays on one line in a 320 px sidebar (${statusLines.toFixed(2)} lines)`);
+        await shot(page, `sidebar-not-converged-${theme}`);
         await sendToPage(page, { type: 'state', state: titanicState(40) });
         await page.waitForSelector('#sidebar-loss-chart');
         await page.click('#btn-showDashboard');
