@@ -83,9 +83,9 @@ describe('wasm kernel: larger data and extreme scores', () => {
     }
   });
 
-  test('allocMatrix gives an X used in place (writes are seen without forget)', () => {
+  test('matrices.alloc gives an X used in place (writes are seen without forget)', () => {
     const n = 4;
-    const X = wasm.allocMatrix(8 * n);
+    const X = wasm.matrices.alloc(8 * n);
     assert.equal(X.length, 32);
     assert.ok(X.every((v) => v === 0));
     const y = new Float32Array(8).fill(1);

@@ -2,7 +2,7 @@
  * WebAssembly SIMD (simd128) implementation of {@link LinearKernel}, built from src/engine/kernels/wasm/assembly/kernels.ts.
  *
  * The kernels run over a shared WebAssembly.Memory (one per thread that uses them, see {@link getWasmCore}), so
- * X must live inside that memory: an X that is not already there (see {@link WasmKernel.allocMatrix}) is copied
+ * X must live inside that memory: an X that is not already there (see {@link WasmKernel.matrices}) is copied
  * in once and cached by identity — callers must treat X as immutable after its first use (or call
  * {@link WasmKernel.forget}). y, sample weights, row lists and parameters are small and are copied on every call
  * (only the selected rows' entries of y and sw).
@@ -86,7 +86,6 @@ class Heap {
     this.untouched = RESERVED;
     if (this.top > RESERVED) this.blocks.push({ ptr: RESERVED, size: this.top - RESERVED, free: true });
   }
-
 
   /** Byte offset of a fresh block of at least `bytes` bytes (64-byte aligned), or null when memory is full. */
   alloc(bytes: number): number | null {
@@ -725,15 +724,13 @@ export function prepareExactHessian(
 
 /** A LinearKernel backed by wasm memory, with control over where X lives. */
 export interface WasmKernel extends LinearKernel {
-  /**
-   * A zero-filled Float32Array of `length` floats allocated inside the kernel's (shared) memory: an X written
-   * there is used in place, without the one-time copy. Its memory is freed when this array object is
-   * garbage-collected, so keep it (not only a subarray of it) alive while it is in use.
-   */
-  allocMatrix(length: number): Float32Array;
   /** Drops the cached copy of X, so a modified X is copied again on its next use. */
   forget(X: Float32Array): void;
-  /** The kernel's memory as a store for prepared matrices (allocMatrix, views used in place, release). */
+  /**
+   * The kernel's (shared) memory as a store for prepared matrices: an X allocated there (or a view of one) is used
+   * in place, without the one-time copy; its memory is freed by `release` or once the matrix and its views are
+   * garbage-collected.
+   */
   readonly matrices: MatrixStore;
 }
 
@@ -761,7 +758,6 @@ export function createWasmKernel(): WasmKernel {
       runLocal(c, prepareExactHessVec(c, X, n, k, rows, sw, curv, v, out)),
     exactHessian: (X, n, k, rows, sw, curv, scale, H) =>
       runLocal(c, prepareExactHessian(c, X, n, k, rows, sw, curv, scale, H)),
-    allocMatrix: (length) => c.allocMatrix(length),
     forget: (X) => c.forget(X),
     matrices: c.matrices,
   };

@@ -234,10 +234,6 @@ export function probabilitiesFromScores(Z: Float32Array, m: number, k: number): 
 }
 
 /**
- * Probabilities for m rows of X (m×n row-major): P = σ(X wᵀ + b) (m×1) or softmax(X Wᵀ + b) (m×K).
- * W is k×n row-major float32, b (k).
- */
-/**
  * Accuracy (1/m) Σ_i 1[ŷ_i = y_i] straight from scores, row for row the labels of
  * predictLabels(probabilitiesFromScores(Z)) without computing every probability. Shapes: yTrue (m), Z m×k.
  * - binary (k = 1): ŷ_i = 1[p_i ≥ t] with p_i = σ(z_i) in float32. σ is increasing, so ŷ_i = 1 for
@@ -297,6 +293,10 @@ export function accuracyFromScores(yTrue: Int32Array, Z: Float32Array, k: number
   return correct / m;
 }
 
+/**
+ * Probabilities for m rows of X (m×n row-major): P = σ(X wᵀ + b) (m×1) or softmax(X Wᵀ + b) (m×K).
+ * W is k×n row-major float32, b (k).
+ */
 export function predictProbabilities(
   X: Float32Array, m: number, n: number, k: number, W: Float32Array, b: Float32Array,
   kernel: LinearKernel = jsKernel,

@@ -2,7 +2,7 @@
  * Multi-threaded WebAssembly SIMD {@link LinearKernel}: each call's selected rows are split into contiguous
  * chunks of positions, one per thread; the calling thread runs the first chunk itself while worker_threads run
  * the others over the same shared WebAssembly.Memory (X is copied into it once per distinct X and cached, or
- * allocated there directly with {@link ParallelKernel.allocMatrix}). Each thread writes its partial sums
+ * allocated there directly through {@link ParallelKernel.matrices}). Each thread writes its partial sums
  * (float64) to its own scratch; the caller adds them in chunk order: gW = Σ_threads gW_t, loss = Σ_threads loss_t
  * (also the exact solver's passes: ∇J, H v and the dense Hessian blocks). The chunks depend only on the call and
  * the thread count, never on which thread ran them, so the results are the same bits on every run.
@@ -263,7 +263,6 @@ export function createParallelKernel(opts: ParallelKernelOptions = {}): Parallel
     exactHessVec: (X, n, k, rows, sw, curv, v, out) => run(prepareExactHessVec(core, X, n, k, rows, sw, curv, v, out)),
     exactHessian: (X, n, k, rows, sw, curv, scale, H) =>
       run(prepareExactHessian(core, X, n, k, rows, sw, curv, scale, H)),
-    allocMatrix: (length) => core.allocMatrix(length),
     forget: (X) => core.forget(X),
     matrices: core.matrices,
     threadStats: () => ({ calls, parallelCalls, posted, stolen }),

@@ -37,7 +37,6 @@ import { checkedSpeed, MAX_UPDATES_PER_SECOND } from '../../protocol';
 import { readCsvFile } from './csv-file';
 import { chooseKernel } from './kernel-choice';
 import { DatasetFiles, fileStat, type FileStat, type ReadPath } from './dataset-files';
-import { MATRIX_MIN_BYTES } from './load';
 import { readModelFile } from './model-file';
 import { describeColumns, splitRowLine } from '../prepare/dataset';
 import { setThreadNice } from './parallel-kernel';
@@ -95,8 +94,6 @@ interface Loaded {
   boundaryPair: [number, number];
 }
 
-export type { ReadPath };
-
 /** A long loop in progress (run, compare or sweep). */
 interface Loop {
   kind: 'run' | 'compare' | 'sweep';
@@ -123,7 +120,7 @@ export class LabWorker {
     options: { kernel?: LinearKernel; matrixMinBytes?: number } = {},
   ) {
     this.kernel = options.kernel ?? chooseKernel({ nice: TRAINING_NICE });
-    this.files = new DatasetFiles(matricesOf(this.kernel), options.matrixMinBytes ?? MATRIX_MIN_BYTES);
+    this.files = new DatasetFiles(matricesOf(this.kernel), options.matrixMinBytes);
   }
 
   /** How the last describe / load / restore read its file (for logs and tests). */
