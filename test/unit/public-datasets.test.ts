@@ -42,6 +42,7 @@ describe('public data sets against scikit-learn and statsmodels', () => {
       const j = JSON.parse(r.stdout) as {
         features: string[]; classes: string[]; weights: Record<string, Record<string, number>>; bias: Record<string, number>;
         train: { loss: number; accuracy: number }; convergence: { verdict: string };
+        history: Array<{ trainAccuracy: number }>; optimum: { trainAccuracy: number } | null;
       };
       assert.deepEqual(j.features, c.featureNames);
       assert.deepEqual(j.classes, c.classes);
@@ -53,6 +54,9 @@ describe('public data sets against scikit-learn and statsmodels', () => {
       });
       assert.ok(Math.abs(j.train.loss - c.trainLogLoss) < 1e-6, `log loss ${j.train.loss} vs ${c.trainLogLoss}`);
       assert.equal(j.train.accuracy, c.trainAccuracy);
+      // The same accuracy in the curve's last point and beside the optimum W* (both from the scores, accuracyFromScores).
+      assert.equal(j.history[j.history.length - 1].trainAccuracy, c.trainAccuracy, 'the accuracy curve ends at the reference accuracy');
+      assert.equal(j.optimum?.trainAccuracy, c.trainAccuracy, 'the optimum row says the reference accuracy');
       assert.equal(j.convergence.verdict, 'converged');
     });
   }
