@@ -14,8 +14,8 @@
  * (bench/reference.py); without them the bench says so and prints our figures only.
  *
  * Rows of the table:
- * - CSV → float32 matrix: readCsvMatrixSync in a fresh node process vs pandas.read_csv + to_numpy(float32) in a
- *   fresh python process; MB/s of the file and peak memory (max RSS − RSS before reading) relative to the matrix.
+ * - CSV → float32 matrix: loadDataset (the one reader and preparation, here without z-scores or a test split:
+ *   `RAW_MATRIX`) in a fresh node process vs pandas.read_csv + to_numpy(float32) in a fresh python process; MB/s of the file and peak memory (max RSS − RSS before reading) relative to the matrix.
  * - Epochs (X = pixels/255 float32, 60000×784): one gradient pass + SGD update, full batch (binary "footwear" =
  *   classes 5, 7, 9 vs rest; softmax over 10 classes) and 256-row mini-batches over a fresh permutation; ours with
  *   the parallel wasm kernel, numpy with its BLAS threads; interleaved repetition by repetition, each timed epoch
@@ -27,12 +27,12 @@
  * - Event-loop lag of this process's main thread (monitorEventLoopDelay) while that worker parses the CSVs and
  *   trains.
  */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { readCsvMatrixSync, type CsvMatrix } from '../src/engine/node/csv-matrix';
+import { loadDataset } from '../src/engine/node/load';
 import { createParallelKernel, setThreadNice, stopKernelThreads, type ParallelKernel } from '../src/engine/node/parallel-kernel';
 import { createRng, shuffleInPlace } from '../src/engine/random';
 import { TrainingSession } from '../src/engine/train/session';
@@ -54,28 +54,43 @@ const TTA_CONFIG: Partial<TrainConfig> = {
 
 // ───────────────────────────── child: our CSV parse in a fresh process ─────────────────────────────
 
+/** The file's numbers as they are: every pixel kept (withImagePixels), not z-scored, no test split. */
+const RAW_MATRIX = { target: 'label', standardize: false, testSize: 0 } as const;
+
 function childCsv(path: string): void {
   const before = process.memoryUsage().rss;
   const t0 = performance.now();
-  const r = readCsvMatrixSync(path);
+  const { data } = loadDataset(path, RAW_MATRIX);
   const seconds = (performance.now() - t0) / 1000;
   const peak = process.resourceUsage().maxRSS * 1024 - before;
+  const d = data.train;
   process.stdout.write(
-    JSON.stringify({ seconds, peak_bytes: peak, matrix_bytes: r.X.byteLength + r.y.byteLength, m: r.m, n: r.n, bytes: r.bytes }) + '\n',
+    JSON.stringify({ seconds, peak_bytes: peak, matrix_bytes: d.X.byteLength + d.y.byteLength, m: d.m, n: data.n, bytes: statSync(path).size }) + '\n',
   );
 }
 
 // ───────────────────────────── data ─────────────────────────────
 
-/** Reads a Fashion CSV straight into the kernel's memory and scales pixels to [0, 1]. */
-function loadScaled(path: string, kernel: ParallelKernel): CsvMatrix {
-  const r = readCsvMatrixSync(path, { label: 'label', store: kernel.matrices });
-  const X = r.X;
-  for (let q = 0; q < X.length; q++) X[q] = X[q] / 255;
-  return r;
+/** A Fashion CSV as a float32 matrix (rows in the split's order) with its labels. */
+interface PixelMatrix {
+  X: Float32Array;
+  y: Int32Array;
+  m: number;
+  n: number;
+  classes: string[];
+  featureNames: string[];
+  labelName: string;
 }
 
-function toDataset(train: CsvMatrix, test: CsvMatrix): PreparedDataset {
+/** Reads a Fashion CSV straight into the kernel's memory and scales pixels to [0, 1]. */
+function loadScaled(path: string, kernel: ParallelKernel): PixelMatrix {
+  const { data } = loadDataset(path, RAW_MATRIX, { store: kernel.matrices });
+  const X = data.train.X;
+  for (let q = 0; q < X.length; q++) X[q] = X[q] / 255;
+  return { X, y: data.train.y, m: data.train.m, n: data.n, classes: data.classes, featureNames: data.featureNames, labelName: data.target };
+}
+
+function toDataset(train: PixelMatrix, test: PixelMatrix): PreparedDataset {
   if (train.classes.join() !== test.classes.join()) throw new Error('train and test have different label sets');
   const ids = (m: number): Int32Array => Int32Array.from({ length: m }, (_, i) => i);
   return {
@@ -110,7 +125,7 @@ class OurEpochs {
   private readonly perm: Int32Array;
   private readonly rng = createRng(42);
 
-  constructor(private readonly kernel: ParallelKernel, private readonly d: CsvMatrix) {
+  constructor(private readonly kernel: ParallelKernel, private readonly d: PixelMatrix) {
     this.m = d.m;
     this.n = d.n;
     this.yBin = Float32Array.from(d.y, (c) => (FOOTWEAR.has(Number(d.classes[c])) ? 1 : 0));

@@ -92,7 +92,7 @@ export function childLoad(file: string, target: string = TARGET): void {
   const d = r.data;
   const matrix = d.train.X.byteLength + d.test.X.byteLength + d.train.y.byteLength + d.test.y.byteLength;
   process.stdout.write(JSON.stringify({
-    seconds, read_seconds: r.readSeconds, prepare_seconds: r.prepareSeconds, path: r.path, fallback: r.fallback,
+    seconds, read_seconds: r.readSeconds, prepare_seconds: r.prepareSeconds,
     peak_bytes: peakAbs - before, peak_abs_bytes: peakAbs, rss_before: before, matrix_bytes: matrix,
     n: d.n, m_train: d.train.m, m_test: d.test.m, notices: r.notices, ...columnsOf(d),
   }) + '\n');
@@ -161,7 +161,7 @@ async function preparePart(
   });
   const dropped = (o.dropped as Array<{ name: string; reason: string }>).map((d) => `${d.name} (${d.reason})`).join(', ');
   out.notes.push(
-    `(a) engine: reader path '${String(o.path)}'${o.fallback ? ` (matrix path not used: ${String(o.fallback)})` : ''}; ` +
+    `(a) engine: ` +
       `${(o.numeric as string[]).length} numeric columns z-scored, ${(o.categorical as string[]).length} text columns reference-coded; ` +
       `dropped: ${dropped || 'none'}${(o.notices as string[]).length ? `; notices: ${(o.notices as string[]).join(' | ')}` : ''}. ` +
       `pandas was given the same ${(o.numeric as string[]).length + (o.categorical as string[]).length} columns` +
@@ -428,7 +428,7 @@ async function cliPart(opts: TabularOptions, classes: number, spec: Spec, fit: F
   const p0 = pj[0];
   out.notes.push(
     `(c) ${label}: CLI verdict ${String(conv.verdict)} after ${String(j0.iterations)} Newton updates, train loss ${num(tr.loss).toFixed(6)}, ` +
-      `test accuracy ${num(te.accuracy).toFixed(4)}, test loss ${num(te.loss).toFixed(6)} (${String(t(j0).readPath)} path, kernel ${String(t(j0).kernel)})` +
+      `test accuracy ${num(te.accuracy).toFixed(4)}, test loss ${num(te.loss).toFixed(6)} (kernel ${String(t(j0).kernel)})` +
       (p0 ? `; python: ${num(p0.n_iter)} iterations, train loss ${num(p0.train_loss).toFixed(6)}, test accuracy ${num(p0.test_accuracy).toFixed(4)}, ` +
         `test loss ${num(p0.test_loss).toFixed(6)} (its own split: train_test_split stratified, random_state ${SEED}).` : '.'),
   );
@@ -497,7 +497,7 @@ export async function runBounds(root: string, rows: number): Promise<BenchPart> 
   out.rows.push({
     work: `CLI train --epochs 1, ${rows.toLocaleString('en')}×${n} numeric CSV (${mb(big.bytes)})`,
     ours: j
-      ? `${fmtS(e.seconds)} s wall: read ${fmtS(num(timings.readSeconds))} + prepare ${fmtS(num(timings.prepareSeconds))} + fit ${fmtS(num(timings.fitSeconds))}; path '${String(timings.readPath)}'`
+      ? `${fmtS(e.seconds)} s wall: read ${fmtS(num(timings.readSeconds))} + prepare ${fmtS(num(timings.prepareSeconds))} + fit ${fmtS(num(timings.fitSeconds))}`
       : `failed (exit ${e.status}): ${e.stderr.trim().split('\n').pop() ?? ''}`,
     anchor: '—',
     ratio: '—',
@@ -528,7 +528,7 @@ export async function runBounds(root: string, rows: number): Promise<BenchPart> 
     met: refused ? 'yes' : 'NO',
   });
   out.notes.push(`(d) the refusal: ${message}`);
-  if (j) out.notes.push(`(d) one epoch: reader path '${String(timings.readPath)}', kernel ${String(timings.kernel)}, verdict ${String((j.convergence as Json).verdict)}.`);
+  if (j) out.notes.push(`(d) one epoch: kernel ${String(timings.kernel)}, verdict ${String((j.convergence as Json).verdict)}.`);
   out.results = {
     big: { file: big, seconds: e.seconds, peakBytes: e.peakBytes, status: e.status, timings, stderr: e.stderr },
     many: { file: many, runs: refusals.map((r) => ({ seconds: r.seconds, peakBytes: r.peakBytes, status: r.status })), message },

@@ -310,8 +310,8 @@ export type WorkerMessage =
 
 /** Results by request type. */
 export type WorkerResult =
-  /** `path`: how the file was read (the matrix path: all-numeric, one float32 matrix). */
-  | { type: 'columns'; rows: number; columns: ColumnInfo[]; suggested: string | null; path: 'matrix' | 'table' }
+  /** `rowBytes`: the bytes a row of the file's typed columns takes (for the memory a load needs). */
+  | { type: 'columns'; rows: number; columns: ColumnInfo[]; suggested: string | null; rowBytes: number }
   | { type: 'state'; state: SessionState }
   | { type: 'step'; state: SessionState; record: StepRecord }
   /** After going back or forward: the state and the record of the update that led to it (null at iteration 0). */

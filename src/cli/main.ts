@@ -262,7 +262,7 @@ function train(argv: string[]): number {
       config: session.config,
       encoding: prepareOptions.encoding ?? PREPARE_DEFAULTS.encoding,
       testFile: testFile ?? null,
-      timings: { readSeconds, prepareSeconds: loaded.prepareSeconds, fitSeconds, optimumSeconds, readPath: loaded.path, readFallback: loaded.fallback, kernel: kernel.name },
+      timings: { readSeconds, prepareSeconds: loaded.prepareSeconds, fitSeconds, optimumSeconds, kernel: kernel.name },
       train: { ...splitJson(trainM, trainM.logLoss), cost: last?.trainCost ?? null },
       test: testM ? splitJson(testM, testM.logLoss) : null,
       convergence: {
@@ -352,7 +352,7 @@ function train(argv: string[]): number {
   else w('  optimum W* (exact fit)'.padEnd(34) + (session.config.loss !== 'bce' ? 'not computed for the MSE loss' : 'not computed (no finite optimum, or too costly for these data)'));
   line(`majority class '${baseline.majorityClass}'`, baseline.trainLoss, baseline.testLoss, baseline.trainAccuracy, baseline.testAccuracy);
   if (values.out) w(`\nModel written to ${values.out}`);
-  w(`\nTimes: read ${readSeconds.toFixed(2)} s (${loaded.path === 'matrix' ? 'float32 matrix' : 'table'}), prepare ${loaded.prepareSeconds.toFixed(2)} s, ` +
+  w(`\nTimes: read ${readSeconds.toFixed(2)} s, prepare ${loaded.prepareSeconds.toFixed(2)} s, ` +
     `fit ${fitSeconds.toFixed(2)} s, optimum ${optimumSeconds.toFixed(2)} s`);
   releaseKernel(kernel);
   return 0;

@@ -13,11 +13,17 @@
 /** A parsed CSV column: numbers (NaN = missing) or categories (codes into `levels`, −1 = missing). */
 export type RawColumn = NumericColumn | CategoricalColumn;
 
+/**
+ * A numeric column's values, in the narrowest array that holds them exactly: bytes only when every value is an
+ * integer 0–255 and none is missing (NaN needs a float).
+ */
+export type NumericValues = Float64Array | Float32Array | Uint8Array;
+
 export interface NumericColumn {
   kind: 'numeric';
   name: string;
   /** Values per row; NaN where the field was missing. */
-  values: Float64Array;
+  values: NumericValues;
   /** Number of missing fields. */
   missing: number;
 }
@@ -86,9 +92,7 @@ export type LabErrorCode =
   | 'bad-model'
   | 'schema-mismatch'
   | 'too-many-classes'
-  | 'write-failed'
-  /** Only asked for by the matrix path (CsvMatrixOptions.exactFloat32), which then uses the general reader. */
-  | 'inexact-float32';
+  | 'write-failed';
 
 // ───────────────────────────── Preparation ─────────────────────────────
 
@@ -196,7 +200,7 @@ export interface PreparedDataset {
   rows: number;
   /**
    * Where the rows are in the CSV, for naming them by line: row r (an index of `sourceRows`) is on line
-   * `each[r]`, or `first + r` without `each`. Absent when the reader could not tell (the matrix path).
+   * `each[r]`, or `first + r` without `each`. Absent for a table that does not say (`ParsedTable.firstLine`).
    */
   csvLines?: { first: number; each?: Int32Array };
 }
@@ -478,32 +482,4 @@ export interface ExportedModel {
   threshold: number;
   trainedWith: Partial<TrainConfig>;
   metrics?: { train?: { accuracy: number; loss: number }; test?: { accuracy: number; loss: number } };
-}
-
-/** An all-numeric CSV read into a float32 matrix plus a label column (the matrix reader, node/csv-matrix.ts). */
-export interface CsvMatrix {
-  file: string;
-  /** Features, row-major m×n float32 (all columns but the label, in file order); NaN where a field was missing. */
-  X: Float32Array;
-  m: number;
-  n: number;
-  featureNames: string[];
-  labelName: string;
-  /** Class index per row (length m) into `classes`. */
-  y: Int32Array;
-  /** Distinct labels as text: numeric labels in increasing order, text labels in order of first appearance. */
-  classes: string[];
-  /** Number of missing feature fields (NaN in X). */
-  missing: number;
-  delimiter: string;
-  hasHeader: boolean;
-  /** File size in bytes. */
-  bytes: number;
-  /** Feature columns with non-finite values read as missing: file column index, count, first line. */
-  nonFinite: Array<{ column: number; count: number; line: number }>;
-  /** The general reader's notices for them (`nonFiniteNotice`), in column order. */
-  notices: string[];
-  /** The CSV line of row 0, and whether row r is on line firstLine + r for every r (no blank lines between rows). */
-  firstLine: number;
-  consecutiveLines: boolean;
 }

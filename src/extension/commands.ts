@@ -187,10 +187,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     // Described files: the memory their columns and features take; otherwise a multiple of the file's size.
     const shape: FileShape | null = described && {
       rows: described.rows,
-      numericColumns: described.columns.filter((c) => c.type === 'numeric').length,
-      textColumns: described.columns.filter((c) => c.type !== 'numeric').length,
+      rowBytes: described.rowBytes,
       features: featureCountBound(described.columns, prepare),
-      path: described.path,
     };
     if (!(await enoughMemoryFor(file, fileName, shape))) return undefined;
     const playback = readPlayback(uri);

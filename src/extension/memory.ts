@@ -13,37 +13,24 @@ export const PREPARE_OVERHEAD = 0.15;
 export const PREPARE_FIXED_BYTES = 16 * 2 ** 20;
 
 /**
- * The shape of a described file: its rows, per column whether it is numeric, how it was read, and the number of
+ * The shape of a described file: its rows, the bytes a row of its typed columns takes as read, and the number of
  * features the preparation makes at most (featureCountBound).
  */
 export interface FileShape {
   rows: number;
-  numericColumns: number;
-  textColumns: number;
+  /** Numbers in 1, 4 or 8 bytes (the narrowest exact array), 4 per text code, 4 for the row's CSV line. */
+  rowBytes: number;
   features: number;
-  /** 'matrix': all-numeric, read straight into one float32 matrix and prepared in place. */
-  path: 'matrix' | 'table';
 }
 
 /**
  * The bytes that reading and preparing a file of this shape need at their peak, and then keep while training (X
- * lives in the kernel's memory and is used in place):
- * - table path: the typed columns (8 bytes a number, 4 a text code, 4 for the row's CSV line) and X (4 bytes a
- *   feature) alive together, plus labels and split indices (8 bytes a row);
- * - matrix path: the float32 matrix of the file's numbers (4 bytes a column), prepared in place; a wider X
- *   (missing indicators) is a second matrix.
- * Both with PREPARE_OVERHEAD and PREPARE_FIXED_BYTES on top.
+ * lives in the kernel's memory and is used in place): the typed columns and X (4 bytes a feature) alive together,
+ * plus labels and split indices (8 bytes a row), with PREPARE_OVERHEAD and PREPARE_FIXED_BYTES on top.
  */
 export function shapeMemory(shape: FileShape): number {
-  const { rows, numericColumns, textColumns, features } = shape;
-  const X = rows * features * 4;
-  let arrays: number;
-  if (shape.path === 'matrix') {
-    const raw = rows * Math.max(0, numericColumns - 1) * 4;
-    arrays = (features > numericColumns - 1 ? raw + X : raw) + rows * 8;
-  } else {
-    arrays = rows * (numericColumns * 8 + textColumns * 4 + 4) + X + rows * 8;
-  }
+  const { rows, rowBytes, features } = shape;
+  const arrays = rows * (rowBytes + features * 4 + 8);
   return Math.ceil(arrays * (1 + PREPARE_OVERHEAD) + PREPARE_FIXED_BYTES);
 }
 

@@ -28,8 +28,8 @@ export interface DescribedFile {
   rows: number;
   columns: ColumnInfo[];
   suggested: string | null;
-  /** How the worker read it: 'matrix' for an all-numeric file read into one float32 matrix. */
-  path: 'matrix' | 'table';
+  /** The bytes a row of the file's typed columns takes as read (numbers in 1, 4 or 8 bytes, text codes in 4). */
+  rowBytes: number;
 }
 
 /** A long task started by the controller, for progress notifications. */
@@ -128,7 +128,7 @@ export class SessionController implements vscode.Disposable {
   /** Columns of a CSV for the target picker (does not touch the session). */
   async describe(file: string): Promise<DescribedFile> {
     const r = await this.withBusy(`Reading ${baseName(file)}…`, () => this.worker.request({ type: 'describe', file }));
-    return { rows: r.rows, columns: r.columns, suggested: r.suggested, path: r.path };
+    return { rows: r.rows, columns: r.columns, suggested: r.suggested, rowBytes: r.rowBytes };
   }
 
   /** One prepared row of a split (what-if view). */

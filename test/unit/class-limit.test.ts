@@ -1,8 +1,7 @@
 /**
  * The class cap (class-limit.ts): a target with more than 1000 classes, or more than 20 classes with fewer than
  * 5 labelled rows each on average, is refused in preparation with LabError 'too-many-classes' naming the file,
- * the column, the counts and what to do — in prepareDataset (text and numeric labels) and in the matrix path
- * (prepareMatrixDataset). The samples' real targets are never refused. The 100 000-class files fail with the
+ * the column, the counts and what to do — in prepareDataset (text and numeric labels). The samples' real targets are never refused. The 100 000-class files fail with the
  * cap's error (not an out-of-memory or a training run): the check runs on the count of distinct values alone.
  */
 import { after, before, describe, test } from 'node:test';
@@ -13,9 +12,7 @@ import { join } from 'node:path';
 import { checkClassCount, FEW_CLASSES, MAX_CLASSES, MIN_ROWS_PER_CLASS } from '../../src/engine/prepare/class-limit';
 import { parseCsv } from '../../src/engine/data/csv';
 import { readCsvFile } from '../../src/engine/node/csv-file';
-import { readCsvMatrixSync } from '../../src/engine/node/csv-matrix';
 import { prepareDataset } from '../../src/engine/prepare/dataset';
-import { prepareMatrixDataset } from '../../src/engine/prepare/dataset-matrix';
 import { LabError } from '../../src/engine/types';
 
 let dir = '';
@@ -92,15 +89,15 @@ describe('100 000 classes are refused before any per-class work', () => {
       capError(/'label' in .*ids\.csv has 100000 distinct values in 100000 labelled rows/, /identifier/),
     );
   });
-  test('numeric labels, one per row: prepareDataset and the matrix path', () => {
+  test('numeric labels, one per row', () => {
     const path = join(dir, 'numeric-ids.csv');
     const lines = ['x,label'];
     for (let i = 0; i < M; i++) lines.push(`${i % 7},${i}`);
     writeFileSync(path, lines.join('\n') + '\n');
-    assert.throws(() => prepareDataset(readCsvFile(path), { target: 'label', testSize: 0 }, path), capError(/100000 distinct values/));
-    const matrix = readCsvMatrixSync(path, { label: 'label' });
-    assert.equal(matrix.classes.length, M);
-    assert.throws(() => prepareMatrixDataset(matrix, { target: 'label', testSize: 0 }, path, 1), capError(/'label' in .*numeric-ids\.csv has 100000 distinct values/));
+    assert.throws(
+      () => prepareDataset(readCsvFile(path), { target: 'label', testSize: 0 }, path),
+      capError(/'label' in .*numeric-ids\.csv has 100000 distinct values/),
+    );
   });
   test('missing labels are not rows of a class: 30 classes in 150 labelled rows of 1000 pass', () => {
     const lines = ['x,y'];

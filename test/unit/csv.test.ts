@@ -49,6 +49,60 @@ function labError(fn: () => unknown, code: string): LabError {
 
 const parse = (s: string | Uint8Array, o?: CsvOptions): ParsedTable => parseCsv(s, o);
 
+describe('parseCsv: numeric columns in the narrowest exact array', () => {
+  const kindOf = (c: NumericColumn): string => c.values.constructor.name;
+
+  test('bytes, float32 or float64, by the values of the whole column', () => {
+    const t = parse('px,cnt,gap,half,dec,neg,zero,big\n0,7,1,0.5,0.1,-1,0,255\n255,300,,1.25,2,3,-0,256\n');
+    assert.equal(kindOf(num(t, 'px')), 'Uint8Array');
+    assert.equal(kindOf(num(t, 'cnt')), 'Float32Array', '300 is not a byte');
+    assert.equal(kindOf(num(t, 'gap')), 'Float32Array', 'a missing value (NaN) needs a float');
+    assert.equal(kindOf(num(t, 'half')), 'Float32Array');
+    assert.equal(kindOf(num(t, 'dec')), 'Float64Array', '0.1 is not exact in float32');
+    assert.equal(kindOf(num(t, 'neg')), 'Float32Array');
+    assert.equal(kindOf(num(t, 'zero')), 'Float32Array', '−0 is kept as −0');
+    assert.equal(kindOf(num(t, 'big')), 'Float32Array');
+    assert.deepEqual(table(t), {
+      px: [0, 255], cnt: [7, 300], gap: [1, null], half: [0.5, 1.25], dec: [0.1, 2], neg: [-1, 3], zero: [0, -0], big: [255, 256],
+    });
+    assert.equal(num(t, 'gap').missing, 1);
+  });
+
+  test('a column widened late keeps every earlier value, on every path of the reader', () => {
+    // 3000 byte values, then one value per later width: float32 at row 3000, float64 at row 3001, and values read by
+    // the slow path (quoted, padded, exponent) before and after each widening.
+    const rows: string[] = ['a,b,c'];
+    const want: Record<string, Array<number | string | null>> = { a: [], b: [], c: [] };
+    for (let r = 0; r < 3004; r++) {
+      const a = r === 3000 ? '16777217' : r === 3001 ? '0.1' : r === 3002 ? ' "12" ' : String(r % 256);
+      const b = r === 1500 ? 'NA' : r === 2500 ? '1e2' : String((r * 7) % 256);
+      const c = r === 3003 ? '-0.25' : String(r % 200);
+      rows.push(`${a},${b},${c}`);
+      want.a.push(Number(a.replace(/[ "]/g, '')));
+      want.b.push(b === 'NA' ? null : Number(b));
+      want.c.push(Number(c));
+    }
+    const text = rows.join('\n') + '\n';
+    const t = parse(text);
+    assert.deepEqual(table(t), want);
+    assert.equal(kindOf(num(t, 'a')), 'Float64Array');
+    assert.equal(kindOf(num(t, 'b')), 'Float32Array');
+    assert.equal(kindOf(num(t, 'c')), 'Float32Array');
+    // 16777217 = 2^24 + 1 is not a float32: the float64 column holds it exactly.
+    assert.equal(num(t, 'a').values[3000], 16777217);
+  });
+
+  test('without a header, the first row widens its column when it needs to', () => {
+    const t = parse('0.1,-0,x\n1,2,a\n3,4,b\n', { hasHeader: false });
+    assert.equal(kindOf(num(t, 'column1')), 'Float64Array');
+    assert.equal(kindOf(num(t, 'column2')), 'Float32Array');
+    assert.deepEqual(table(t), { column1: [0.1, 1, 3], column2: [-0, 2, 4], column3: ['x', 'a', 'b'] });
+    const missingFirst = parse('NA,1\n1,2\n2,3\n', { hasHeader: false });
+    assert.equal(kindOf(num(missingFirst, 'column1')), 'Float32Array');
+    assert.deepEqual(table(missingFirst), { column1: [null, 1, 2], column2: [1, 2, 3] });
+  });
+});
+
 describe('parseCsv: basics', () => {
   test('numeric columns with a header', () => {
     const t = parse('a,b\n1,2\n3,4.5\n');
@@ -56,7 +110,8 @@ describe('parseCsv: basics', () => {
     assert.equal(t.hasHeader, true);
     assert.equal(t.delimiter, ',');
     assert.deepEqual(table(t), { a: [1, 3], b: [2, 4.5] });
-    assert.ok(t.columns[0].kind === 'numeric' && t.columns[0].values instanceof Float64Array);
+    assert.ok(num(t, 'a').values instanceof Uint8Array, 'small integers are held as bytes');
+    assert.ok(num(t, 'b').values instanceof Float32Array, '4.5 is a float32');
     assert.equal(num(t, 'a').missing, 0);
   });
 

@@ -534,3 +534,69 @@ describe('describeColumns and suggestTarget', () => {
     assert.equal(suggestTarget(tableFromCsv('a,b\n1.5,0.1\n2.5,0.2\n3.5,0.3')), null);
   });
 });
+
+describe('prepareDataset: byte columns (pixels) fitted from their histogram', () => {
+  /** A table whose columns hold the same numbers as bytes or as float64 (the reader's widths), plus a label. */
+  function tables(m: number, seed: number): { bytes: ParsedTable; floats: ParsedTable } {
+    let s = seed;
+    const rnd = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const cols = [0, 1, 2, 3].map((j) => {
+      const v = new Uint8Array(m);
+      // Skewed (pixels: mostly 0), uniform, few levels, and a constant column.
+      for (let r = 0; r < m; r++) v[r] = j === 0 ? (rnd() < 0.7 ? 0 : Math.floor(rnd() * 256)) : j === 1 ? Math.floor(rnd() * 256) : j === 2 ? Math.floor(rnd() * 3) : 9;
+      return v;
+    });
+    const y = new Uint8Array(m);
+    for (let r = 0; r < m; r++) y[r] = cols[1][r] + 40 * rnd() > 140 ? 1 : 0;
+    const make = (wide: boolean): ParsedTable => ({
+      columns: [
+        ...cols.map((v, j) => ({ kind: 'numeric' as const, name: `p${j}`, values: wide ? Float64Array.from(v) : v, missing: 0 })),
+        { kind: 'numeric' as const, name: 'y', values: wide ? Float64Array.from(y) : y, missing: 0 },
+      ],
+      rowCount: m,
+      delimiter: ',',
+      hasHeader: true,
+    });
+    return { bytes: make(false), floats: make(true) };
+  }
+
+  for (const [m, impute] of [[1001, 'median'], [1000, 'median'], [999, 'mean'], [30, 'median']] as const) {
+    test(`${m} rows, ${impute}: the row-order fit's fill and centre, and σ within 4 ulps of the exact value`, () => {
+      const { bytes, floats } = tables(m, 7 + m);
+      const options = { target: 'y', numericImpute: impute, dropConstant: false } as const;
+      const a = prepareDataset(bytes, options);
+      const b = prepareDataset(floats, options);
+      assert.deepEqual(a.train.sourceRows, b.train.sourceRows);
+      assert.equal(a.preprocessing.features.length, b.preprocessing.features.length);
+      a.preprocessing.features.forEach((fa, i) => {
+        const fb = b.preprocessing.features[i];
+        assert.equal(fa.name, fb.name);
+        if (fa.kind !== 'numeric' || fb.kind !== 'numeric') return;
+        assert.equal(fa.fill, fb.fill, `${fa.name} fill`);
+        assert.equal(fa.center, fb.center, `${fa.name} center (an exact integer sum on both sides)`);
+        // The exact σ from integer sums: σ² = (m·Σv² − (Σv)²) / m² over the training rows.
+        const col = bytes.columns.find((c) => c.name === fa.name);
+        assert.ok(col && col.kind === 'numeric');
+        let s1 = 0n;
+        let s2 = 0n;
+        for (const r of a.train.sourceRows) {
+          const v = BigInt(col.values[r]);
+          s1 += v;
+          s2 += v * v;
+        }
+        const n = BigInt(a.train.sourceRows.length);
+        const exact = Math.sqrt(Number(n * s2 - s1 * s1)) / Number(n);
+        if (exact === 0) assert.equal(fa.scale, 1, 'constant: not divided');
+        else {
+          assert.ok(Math.abs(fa.scale - exact) <= 4 * Number.EPSILON * exact, `${fa.name} scale ${fa.scale}, exact ${exact}`);
+          // The row-order passes round more (a long sum of squares): within 1e-12.
+          assert.ok(Math.abs(fb.scale - exact) <= 1e-12 * exact, `${fb.name} row-order scale ${fb.scale}, exact ${exact}`);
+        }
+      });
+      for (let i = 0; i < a.train.X.length; i++) {
+        assert.ok(Math.abs(a.train.X[i] - b.train.X[i]) <= 1e-6 * Math.max(1, Math.abs(b.train.X[i])), `train.X[${i}]`);
+      }
+      assert.deepEqual(a.report, b.report);
+    });
+  }
+});

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readCsvFile } from '../../src/engine/node/csv-file';
 import { describeColumns, featureCountBound, prepareDataset } from '../../src/engine/prepare/dataset';
+import { tableRowBytes } from '../../src/engine/node/dataset-files';
 import type { PrepareOptions } from '../../src/engine/types';
 import { FREE_MEMORY_SHARE, LOAD_MEMORY_FACTOR, loadMemory, PREPARE_FIXED_BYTES, PREPARE_OVERHEAD, shapeMemory } from '../../src/extension/memory';
 
@@ -63,18 +64,35 @@ test('featureCountBound is the number of features prepareDataset makes, for the 
   assert.ok(compared >= 40);
 });
 
-test('shapeMemory: the typed columns and X of the table path, the in-place matrix of the matrix path', () => {
+test('tableRowBytes is the bytes of the typed columns the reader made (numbers in 1, 4 or 8 bytes), per row', () => {
+  for (const [file, widths] of [
+    // digits: pixels 0–16; titanic: ids (float32), ages with decimals and fares (float64), classes and counts (bytes); iris: decimals.
+    ['samples/digits.csv', 'Uint8Array'], ['samples/titanic.csv', 'Float32Array|Float64Array|Uint8Array'], ['samples/iris.csv', 'Float64Array'],
+  ] as const) {
+    const table = readCsvFile(join(root, file));
+    let bytes = 4 * table.rowCount; // the rows' CSV lines
+    const seen = new Set<string>();
+    for (const c of table.columns) {
+      bytes += c.kind === 'numeric' ? c.values.byteLength : c.codes.byteLength;
+      if (c.kind === 'numeric') seen.add(c.values.constructor.name);
+    }
+    assert.equal(tableRowBytes(table) * table.rowCount, bytes, file);
+    assert.equal([...seen].sort().join('|'), widths, `${file}: the widths the reader chose`);
+  }
+});
+
+test('shapeMemory: the typed columns and X alive together, plus labels and split indices', () => {
   const rows = 1_000_000;
-  // The bench's mixed file: 6 numbers, 9 text columns, 91 features. Measured peak above the baseline: 537 MB.
-  const mixed = shapeMemory({ rows, numericColumns: 6, textColumns: 9, features: 91, path: 'table' });
-  const arrays = rows * (6 * 8 + 9 * 4 + 4) + rows * 91 * 4 + rows * 8;
+  // The bench's mixed file: 6 numbers (income and balance in float64, the other four in float32: integers with
+  // missing values), 9 text columns, 91 features.
+  const rowBytes = 2 * 8 + 4 * 4 + 9 * 4 + 4;
+  const mixed = shapeMemory({ rows, rowBytes, features: 91 });
+  const arrays = rows * rowBytes + rows * 91 * 4 + rows * 8;
   assert.equal(mixed, Math.ceil(arrays * (1 + PREPARE_OVERHEAD) + PREPARE_FIXED_BYTES));
   assert.ok(mixed > 500e6 && mixed < 620e6, `mixed: ${mixed}`);
-  // Fashion-MNIST: 60,000 × (784 pixels + label), matrix path, prepared in place. Measured: 244 MB.
-  const fashion = shapeMemory({ rows: 60_000, numericColumns: 785, textColumns: 0, features: 784, path: 'matrix' });
-  assert.ok(fashion > 200e6 && fashion < 260e6, `fashion: ${fashion}`);
-  // Missing indicators make X wider than the matrix: a second matrix.
-  assert.ok(shapeMemory({ rows: 60_000, numericColumns: 785, textColumns: 0, features: 800, path: 'matrix' }) > 1.9 * fashion);
+  // Fashion-MNIST: 60,000 × (784 pixels in bytes + the label in a byte); X of 784 features.
+  const fashion = shapeMemory({ rows: 60_000, rowBytes: 785 + 4, features: 784 });
+  assert.ok(fashion > 230e6 && fashion < 300e6, `fashion: ${fashion}`);
   // The size-only guess (3 × 91 MB) would have said 273 MB for the mixed file: the shape says about twice that.
-  assert.ok(loadMemory(91e6, 1e9, { rows, numericColumns: 6, textColumns: 9, features: 91, path: 'table' }).need > 1.8 * LOAD_MEMORY_FACTOR * 91e6);
+  assert.ok(loadMemory(91e6, 1e9, { rows, rowBytes, features: 91 }).need > 1.8 * LOAD_MEMORY_FACTOR * 91e6);
 });

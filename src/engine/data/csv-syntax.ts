@@ -1,9 +1,7 @@
 /**
- * The CSV syntax every reader shares (the general table reader data/csv.ts, the float32 matrix reader
- * node/csv-matrix.ts and the matrix path's checks node/matrix-file.ts): byte constants, the number syntax and its
- * exactly rounded conversion, missing markers, non-finite values and their notice, field ends, short text
- * decoding and the header-name rule. The readers' loops are specialised for speed; what a field *means* is
- * decided here, once.
+ * The CSV syntax of the reader (data/csv.ts): byte constants, the number syntax and its exactly rounded
+ * conversion, missing markers, non-finite values and their notice, short text decoding and the header-name rule.
+ * The reader's loop is specialised for speed; what a field *means* is decided here, once.
  */
 import { shownText } from './text-encoding';
 
@@ -12,8 +10,6 @@ export const LF = 10;
 export const CR = 13;
 export const SPACE = 32;
 export const TAB = 9;
-export const MINUS = 45;
-export const DOT = 46;
 
 /** 10^k for k = 0…22: every one is exact in float64 (Clinger's fast path). */
 export const POW10 = new Float64Array(23);
@@ -61,7 +57,7 @@ export function nonFiniteNotice(column: string, count: number, line: number): st
 }
 
 /** `parseNumberBytes` without the finiteness check: ±Infinity for numbers beyond the float64 range. */
-export function decimalBytes(b: Uint8Array, s: number, e: number): number {
+function decimalBytes(b: Uint8Array, s: number, e: number): number {
   while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
   while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
   if (s >= e) return NaN;
@@ -170,31 +166,6 @@ export function decodeText(b: Uint8Array, s: number, e: number): string {
     return text;
   }
   return utf8.decode(b.subarray(s, e));
-}
-
-/** End of the field starting at p in `b[·, e)`: the index of the delimiter `d` or line end after it (quotes skipped). */
-export function fieldEnd(b: Uint8Array, p: number, e: number, d: number): number {
-  let q = p;
-  while (q < e && (b[q] === SPACE || b[q] === TAB) && b[q] !== d) q++;
-  if (q < e && b[q] === QUOTE) {
-    q++;
-    for (;;) {
-      if (q >= e) return e;
-      if (b[q] === QUOTE) {
-        if (b[q + 1] === QUOTE && q + 1 < e) q += 2;
-        else {
-          q++;
-          break;
-        }
-      } else q++;
-    }
-  }
-  while (q < e) {
-    const c = b[q];
-    if (c === d || c === LF || c === CR) break;
-    q++;
-  }
-  return q;
 }
 
 /**

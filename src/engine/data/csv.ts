@@ -36,7 +36,7 @@ import {
   CR, decodeText, headerNames, isMissingBytes, isNonFiniteBytes, LF, nonFiniteNotice, parseNumberBytes, POW10, QUOTE, SPACE, TAB, utf8,
 } from './csv-syntax';
 import { LabError } from '../types';
-import type { ParsedTable, RawColumn } from '../types';
+import type { NumericValues, ParsedTable, RawColumn } from '../types';
 
 export interface CsvOptions {
   /** Field separator (one ASCII character). Detected from the first lines when omitted. */
@@ -511,8 +511,10 @@ function decimalCommaValues(levels: string[]): Float64Array | null {
 }
 
 /**
- * Parses CSV bytes (or text) into typed columns: numeric columns as Float64Array (NaN = missing), categorical
- * columns as Int32Array codes into `levels` (−1 = missing). The input is scanned once into per-column growable
+ * Parses CSV bytes (or text) into typed columns: numeric columns in the narrowest array that holds every value
+ * exactly (`NumericValues`: Uint8Array for integers 0–255 with nothing missing, such as pixels; else Float32Array
+ * when every value is a float32; else Float64Array; NaN = missing), categorical columns as Int32Array codes into
+ * `levels` (−1 = missing). The input is scanned once into per-column growable
  * arrays; a numeric column switches to a dictionary at its first non-numeric value, and the original text of
  * its earlier numbers is recovered afterwards by one more scan of only the rows before the latest switch.
  * A numeric column's `values` may be a view on a slightly larger buffer (its growable array, when the spare
@@ -651,7 +653,7 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
   if (status === RAGGED) {
     throw raggedRow(label, file, cols.errLine, cols.errField, ncols, firstLooksLikeHeader, firstText, firstKind, delimiter);
   }
-  const { kind, nums, codes, levelLists, missing, switchRow, needsText, nonFinite, nonFiniteLine } = cols;
+  const { kind, codes, levelLists, missing, switchRow, needsText, nonFinite, nonFiniteLine } = cols;
   const rows = cols.rows;
   const commas = delimiter !== ',';
 
@@ -706,20 +708,22 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
     finalDicts.push(new Map());
     finalLevels.push([]);
     if (kind[j] === 0) {
-      const buf = nums[j];
-      let values: Float64Array;
+      const first = firstKind[j] === F_NUMBER ? firstValue[j] : NaN;
+      if (off) cols.widen(j, Math.max(cols.width[j], widthOf(first)));
+      const buf = cols.numbers(j);
+      let values: NumericValues;
       if (off === 0 && buf.length - rows <= rows >> 3) {
         // Little spare capacity: keep the array as a view instead of allocating and copying it again.
         values = buf.length === rows ? buf : buf.subarray(0, rows);
       } else {
-        values = new Float64Array(total);
+        values = sameWidth(buf, total);
         values.set(buf.subarray(0, rows), off);
       }
       let miss = missing[j] + nonFinite[j];
       let infinite = nonFinite[j];
       let infiniteLine = nonFiniteLine[j];
       if (off) {
-        values[0] = firstKind[j] === F_NUMBER ? firstValue[j] : NaN;
+        values[0] = first;
         if (firstKind[j] === F_MISSING) miss++;
         if (firstKind[j] === F_NONFINITE) {
           miss++;
@@ -729,7 +733,7 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
       }
       columns[j] = { kind: 'numeric', name: names[j], values, missing: miss };
       if (infinite > 0) columnNotices[j] = nonFiniteNotice(names[j], infinite, infiniteLine);
-      nums[j] = new Float64Array(0);
+      cols.drop(j);
       continue;
     }
     // Categorical: levels in order of first appearance over [first row] + [rows before switch] + [the rest].
@@ -780,7 +784,7 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
         if (needsText[j] && row < switchRow[j]) {
           const out = finalCodes[j];
           // NaN is a missing marker or a non-finite value, which is text in a categorical column.
-          if (Number.isNaN(nums[j][row]) && isMissingBytes(rs.buf, rs.start, rs.end)) {
+          if (Number.isNaN(cols.numbers(j)[row]) && isMissingBytes(rs.buf, rs.start, rs.end)) {
             out[row + off] = -1;
           } else {
             const text = decodeText(rs.buf, rs.start, rs.end);
@@ -826,7 +830,7 @@ function parseText(open: () => Window, begin: number, textNotices: string[], opt
       }
     }
     codes[j] = null;
-    nums[j] = new Float64Array(0);
+    cols.drop(j);
     const numbers = commas ? decimalCommaValues(levels) : null;
     if (numbers) {
       const values = new Float64Array(total);
@@ -932,20 +936,47 @@ class ByteDictionary {
   }
 }
 
+/** Widths of a numeric column's array while reading, narrowest first (see `parseCsv`). */
+const W_U8 = 0;
+const W_F32 = 1;
+const W_F64 = 2;
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_F32 = new Float32Array(0);
+const EMPTY_F64 = new Float64Array(0);
+
+/** The narrowest width that holds `v` exactly (NaN, a missing value, needs a float; −0 is not 0). */
+function widthOf(v: number): number {
+  if ((v & 255) === v && !Object.is(v, -0)) return W_U8;
+  return v !== v || Math.fround(v) === v ? W_F32 : W_F64;
+}
+
+/** A zero-filled array of `length` of the same element type as `a`. */
+function sameWidth(a: NumericValues, length: number): NumericValues {
+  if (a instanceof Uint8Array) return new Uint8Array(length);
+  if (a instanceof Float32Array) return new Float32Array(length);
+  return new Float64Array(length);
+}
+
 /**
- * Growable typed columns filled row by row. A column starts numeric (`nums`) and switches to a dictionary
- * (`codes` into `levelLists`) at its first non-numeric, non-missing field.
+ * Growable typed columns filled row by row. A column starts numeric and switches to a dictionary (`codes` into
+ * `levelLists`) at its first non-numeric, non-missing field. A numeric column's rows live in one array of its
+ * `width` (`u8s`, `f32s` or `f64s`; the other two are empty): it starts as bytes and is widened, its rows so far
+ * copied, by the first value the width does not hold exactly.
  */
 class Columns {
   rows = 0;
   /** 0 numeric, 1 categorical. */
   readonly kind: Uint8Array;
-  readonly nums: Float64Array[] = [];
+  /** W_U8, W_F32 or W_F64 (numeric columns). */
+  readonly width: Uint8Array;
+  readonly u8s: Uint8Array[] = [];
+  readonly f32s: Float32Array[] = [];
+  readonly f64s: Float64Array[] = [];
   readonly codes: (Int32Array | null)[] = [];
   readonly dicts: (ByteDictionary | null)[] = [];
   readonly levelLists: string[][] = [];
   readonly missing: Int32Array;
-  /** Data row where a column became categorical; earlier rows hold numbers (or NaN) in `nums`. */
+  /** Data row where a column became categorical; earlier rows hold numbers (or NaN) in its numeric array. */
   readonly switchRow: Int32Array;
   /** Whether any non-missing number was stored before the switch (its text must be recovered). */
   readonly needsText: Uint8Array;
@@ -969,6 +1000,7 @@ class Columns {
     public cap: number,
   ) {
     this.kind = new Uint8Array(ncols);
+    this.width = new Uint8Array(ncols);
     this.missing = new Int32Array(ncols);
     this.switchRow = new Int32Array(ncols);
     this.needsText = new Uint8Array(ncols);
@@ -977,11 +1009,44 @@ class Columns {
     this.counted = new Int32Array(ncols);
     this.lines = new Int32Array(cap);
     for (let j = 0; j < ncols; j++) {
-      this.nums.push(new Float64Array(cap));
+      this.u8s.push(new Uint8Array(cap));
+      this.f32s.push(EMPTY_F32);
+      this.f64s.push(EMPTY_F64);
       this.codes.push(null);
       this.dicts.push(null);
       this.levelLists.push([]);
     }
+  }
+
+  /** The array of numeric column j (its capacity; rows [0, rows) are read). */
+  numbers(j: number): NumericValues {
+    const w = this.width[j];
+    return w === W_U8 ? this.u8s[j] : w === W_F32 ? this.f32s[j] : this.f64s[j];
+  }
+
+  /** Numeric column j held at width `w` or wider: its array copied into a wider one when needed. */
+  widen(j: number, w: number): void {
+    if (w <= this.width[j]) return;
+    const old = this.numbers(j);
+    if (w === W_F32) this.f32s[j] = new Float32Array(old.length);
+    else this.f64s[j] = new Float64Array(old.length);
+    this.width[j] = w;
+    this.numbers(j).set(old.subarray(0, this.rows + 1));
+    this.u8s[j] = EMPTY_U8;
+    if (w === W_F64) this.f32s[j] = EMPTY_F32;
+  }
+
+  /** Column j's numeric array released (the column is final or categorical). */
+  drop(j: number): void {
+    this.u8s[j] = EMPTY_U8;
+    this.f32s[j] = EMPTY_F32;
+    this.f64s[j] = EMPTY_F64;
+  }
+
+  /** Stores number `v` (NaN: missing) at `row` of numeric column j, widening the column when `v` needs it. */
+  put(j: number, row: number, v: number): void {
+    this.widen(j, widthOf(v));
+    this.numbers(j)[row] = v;
   }
 
   /** Doubles the capacity of every column. */
@@ -989,8 +1054,10 @@ class Columns {
     const next = this.cap * 2;
     this.lines = grow32(this.lines, next);
     for (let j = 0; j < this.ncols; j++) {
-      if (this.kind[j] === 0) this.nums[j] = grow64(this.nums[j], next);
-      else this.codes[j] = grow32(this.codes[j] as Int32Array, next);
+      if (this.kind[j] !== 0) this.codes[j] = grow32(this.codes[j] as Int32Array, next);
+      else if (this.width[j] === W_U8) this.u8s[j] = growTo(this.u8s[j], new Uint8Array(next));
+      else if (this.width[j] === W_F32) this.f32s[j] = growTo(this.f32s[j], new Float32Array(next));
+      else this.f64s[j] = growTo(this.f64s[j], new Float64Array(next));
     }
     this.cap = next;
   }
@@ -1003,17 +1070,17 @@ class Columns {
     if (this.kind[j] === 0) {
       const v = parseNumberBytes(buf, s, e);
       if (v === v) {
-        this.nums[j][row] = v;
+        this.put(j, row, v);
         return;
       }
       if (isMissingBytes(buf, s, e)) {
-        this.nums[j][row] = NaN;
+        this.put(j, row, NaN);
         this.missing[j]++;
         this.counted[this.countedN++] = j;
         return;
       }
       if (isNonFiniteBytes(buf, s, e)) {
-        this.nums[j][row] = NaN;
+        this.put(j, row, NaN);
         if (this.nonFinite[j]++ === 0) this.nonFiniteLine[j] = line;
         this.counted[this.countedN++] = ~j;
         return;
@@ -1062,7 +1129,7 @@ class Columns {
     this.needsText[j] = row - this.missing[j] > 0 ? 1 : 0;
     this.codes[j] = new Int32Array(this.cap);
     this.dicts[j] = new ByteDictionary();
-    if (!this.needsText[j]) this.nums[j] = new Float64Array(0);
+    if (!this.needsText[j]) this.drop(j);
   }
 }
 
@@ -1074,7 +1141,10 @@ class Columns {
 function readRows(sc: Scanner, cols: Columns, final: boolean): number {
   const ncols = cols.ncols;
   const kind = cols.kind;
-  const nums = cols.nums;
+  const width = cols.width;
+  const u8s = cols.u8s;
+  const f32s = cols.f32s;
+  const f64s = cols.f64s;
   const b = sc.bytes;
   const n = sc.n;
   const delim = sc.delim;
@@ -1117,7 +1187,14 @@ function readRows(sc: Scanner, cols: Columns, final: boolean): number {
         }
         if (digits !== 0 && digits <= 15 && (c === delim || c === LF || c === CR || c === -1)) {
           const v = frac === 0 ? mant : mant / POW10[frac];
-          nums[j][row] = neg ? -v : v;
+          // One monomorphic store per width; a value the column's width does not hold widens it (put).
+          const w = width[j];
+          if (w === W_U8) {
+            if (!neg && v <= 255 && frac === 0) u8s[j][row] = v;
+            else cols.put(j, row, neg ? -v : v);
+          } else if (w === W_F64) f64s[j][row] = neg ? -v : v;
+          else if (Math.fround(v) === v) f32s[j][row] = neg ? -v : v;
+          else cols.put(j, row, neg ? -v : v);
           taken = true;
         }
       } else if (j < ncols && kind[j] === 1 && c !== QUOTE && c !== SPACE && c !== TAB) {
@@ -1185,8 +1262,8 @@ function estimateRows(win: Window, start: number): number {
   return Math.ceil(((total - win.base - start) / (end - start)) * lines * 1.05) + 16;
 }
 
-function grow64(a: Float64Array, size: number): Float64Array {
-  const out = new Float64Array(size);
+/** `out` with `a` copied to its start. */
+function growTo<T extends Uint8Array | Float32Array | Float64Array>(a: T, out: T): T {
   out.set(a);
   return out;
 }

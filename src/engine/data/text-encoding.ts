@@ -1,6 +1,6 @@
 /**
- * Is a file text, and in which encoding: the one place for these rules, used by the general CSV reader
- * (csv.ts), the matrix reader (csv-matrix.ts) and the matrix path's probe (matrix-file.ts).
+ * Is a file text, and in which encoding: the one place for these rules, used by the CSV reader (csv.ts) and the
+ * file reader (node/csv-file.ts).
  *
  * `decodeCsvBytes` applies them in this order and always returns well-formed UTF-8 bytes:
  * 1. Known binary formats by their first bytes (magic numbers) → LabError 'binary-file': gzip `1F 8B`,
@@ -27,10 +27,10 @@
 import { LabError } from '../types';
 
 /** The encoding a file was read in. */
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 /** Result of `decodeCsvBytes`. */
-export interface DecodedText {
+interface DecodedText {
   /** Well-formed UTF-8: the input itself when it was UTF-8, else the re-encoded text. */
   bytes: Uint8Array;
   /** Index in `bytes` after a UTF-8 byte-order mark (0 or 3). */
@@ -78,7 +78,7 @@ function startsWith(b: Uint8Array, prefix: readonly number[]): boolean {
 }
 
 /** 1-based physical line of byte index `at` of `b` (LF, CRLF and lone CR end a line). */
-export function lineAt(b: Uint8Array, at: number): number {
+function lineAt(b: Uint8Array, at: number): number {
   let line = 1;
   const end = Math.min(at, b.length);
   for (let i = 0; i < end; i++) {
@@ -103,7 +103,7 @@ function binaryError(label: string, file: string | undefined, line: number, why:
 }
 
 /** Rule 1: LabError 'binary-file' when `b` starts like a known binary format, else null. */
-export function binaryFormatError(b: Uint8Array, file?: string): LabError | null {
+function binaryFormatError(b: Uint8Array, file?: string): LabError | null {
   for (const m of MAGIC) {
     if (startsWith(b, m.bytes)) return binaryError(fileLabel(file), file, 1, `line 1 starts like ${m.what}`, m.fix);
   }
@@ -116,7 +116,7 @@ function isBinaryControl(c: number): boolean {
 }
 
 /** Rule 4 on b[begin, begin + 64 KiB): LabError 'binary-file' for NUL bytes or many control bytes, else null. */
-export function binaryContentError(b: Uint8Array, begin: number, file?: string): LabError | null {
+function binaryContentError(b: Uint8Array, begin: number, file?: string): LabError | null {
   const end = Math.min(b.length, begin + BINARY_SAMPLE);
   let controls = 0;
   let firstControl = -1;
@@ -216,7 +216,7 @@ export function invalidUtf8At(b: Uint8Array): number {
 }
 
 /** What the first bytes of a file say about its encoding (rules 1–4 of the module comment). */
-export interface SniffedEncoding {
+interface SniffedEncoding {
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
   /** Length of the byte-order mark (0, 2 or 3). */
   bom: number;
@@ -257,7 +257,7 @@ export function sniffEncoding(head: Uint8Array, file?: string): SniffedEncoding 
 }
 
 /** 'UTF-16LE' for 'utf-16le', and so on: the name used in messages. */
-export function encodingName(encoding: TextEncodingName): string {
+function encodingName(encoding: TextEncodingName): string {
   return encoding === 'utf-8' ? 'UTF-8' : encoding === 'utf-16le' ? 'UTF-16LE' : encoding === 'utf-16be' ? 'UTF-16BE' : 'Windows-1252';
 }
 
@@ -305,11 +305,6 @@ function windows1252Into(b: Uint8Array, end: number, out: Uint8Array, at: number
     }
   }
   return o - at;
-}
-
-/** The text of a field's bytes by rule 5 alone: UTF-8 when they are valid UTF-8, else Windows-1252. */
-export function decodeFieldText(b: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(invalidUtf8At(b) < 0 ? b : windows1252ToUtf8(b));
 }
 
 /**

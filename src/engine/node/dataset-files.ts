@@ -1,95 +1,61 @@
 /**
  * The worker's files (Node-only: fs): CSVs described and prepared into datasets for its sessions, by loadDataset into
  * the training kernel's memory (`store`), the CLI's way too.
- * - `describe` lists a file's columns: large files through the matrix path (describeCsvMatrix) when it applies, else
- *   the general reader. What it read is kept for the `prepare` of the same, unchanged file that usually follows: the
- *   parsed table, or the matrix when its label is the target (otherwise the matrix is given back at once).
- * - `prepare` reads and prepares a file as loadDataset does; `lastRead` tells which path the last describe or
- *   prepare took, and why the matrix path was not used.
+ * - `describe` lists a file's columns. The parsed table is kept for the `prepare` of the same, unchanged file that
+ *   usually follows, so the file is read once.
+ * - `prepare` reads and prepares a file as loadDataset does.
  * - `release` gives a dataset's matrices back to the kernel's memory when its session is dropped: memory there is
  *   outside the garbage collector's view of memory pressure, so waiting for the collector would let it grow.
  */
 import { statSync } from 'node:fs';
 import { readCsvFile } from './csv-file';
-import { loadDataset, MATRIX_MIN_BYTES } from './load';
-import { describeCsvMatrix, type MatrixRead } from './matrix-file';
+import { loadDataset } from './load';
 import { describeColumns, suggestTarget, type ColumnSummary } from '../prepare/dataset';
 import type { MatrixStore, ParsedTable, PrepareOptions, PreparedDataset } from '../types';
-
-/**
- * How the last describe or prepare read its file: through the float32 matrix or the general table; `fallback`
- * says why the matrix path was tried but not used (null when it was used, or not tried: a small file, or a table
- * that describe had already parsed).
- */
-export interface ReadPath {
-  request: 'describe' | 'prepare';
-  path: 'matrix' | 'table';
-  fallback: string | null;
-}
 
 /** What `describe` tells of a file. */
 export interface DescribedColumns {
   rows: number;
   columns: ColumnSummary[];
   suggested: string | null;
-  path: 'matrix' | 'table';
+  /** Bytes a row of the typed columns takes (tableRowBytes), for the memory a load needs. */
+  rowBytes: number;
+}
+
+/**
+ * Bytes a row of a parsed table takes in memory: each numeric column's element size (1, 4 or 8: the reader keeps
+ * the narrowest exact array), 4 per text column (its code) and 4 for the row's CSV line.
+ */
+export function tableRowBytes(table: ParsedTable): number {
+  let bytes = 4;
+  for (const c of table.columns) bytes += c.kind === 'numeric' ? c.values.BYTES_PER_ELEMENT : 4;
+  return bytes;
 }
 
 export class DatasetFiles {
   /** A parsed table kept between `describe` and the `prepare` of the same file. */
   private tableCache: { file: string; stamp: string; table: ParsedTable } | null = null;
-  /** The matrix read by a matrix-path `describe`, for the `prepare` of the same file with that label as target. */
-  private matrixCache: { file: string; stamp: string; read: MatrixRead } | null = null;
-  /** How the last describe or prepare read its file (for logs and tests). */
-  lastRead: ReadPath | null = null;
 
-  /** `store`: where datasets are prepared (the training kernel's `matrices`); files from `matrixMinBytes` try the matrix path. */
-  constructor(
-    private readonly store: MatrixStore,
-    private readonly matrixMinBytes: number = MATRIX_MIN_BYTES,
-  ) {}
+  /** `store`: where datasets are prepared (the training kernel's `matrices`). */
+  constructor(private readonly store: MatrixStore) {}
 
-  /** The columns of a CSV (see the module comment for what is kept for the next `prepare`). */
+  /** The columns of a CSV (its table is kept for the next `prepare`). */
   describe(file: string): DescribedColumns {
-    let fallback: string | null = null;
-    if ((fileStat(file)?.size ?? 0) >= this.matrixMinBytes) {
-      this.clear();
-      const got = describeCsvMatrix(file, this.store);
-      if (got.ok) {
-        const d = got.value;
-        this.matrixCache = { file, stamp: fileStamp(file), read: d.read };
-        this.lastRead = { request: 'describe', path: 'matrix', fallback: null };
-        return { rows: d.rows, columns: d.columns, suggested: d.suggested, path: 'matrix' };
-      }
-      fallback = got.fallback;
-    }
     // The table kept by the describe before, when it is the same unchanged file (no second read).
     const stamp = fileStamp(file);
-    const tc = this.tableCache;
-    const table = tc && tc.file === file && tc.stamp === stamp && stamp !== '' ? tc.table : readCsvFile(file);
-    this.clear();
+    const table = this.kept(file, stamp) ?? readCsvFile(file);
     this.tableCache = { file, stamp, table };
-    this.lastRead = { request: 'describe', path: 'table', fallback };
-    return { rows: table.rowCount, columns: describeColumns(table), suggested: suggestTarget(table), path: 'table' };
+    return { rows: table.rowCount, columns: describeColumns(table), suggested: suggestTarget(table), rowBytes: tableRowBytes(table) };
   }
 
   /**
-   * Reads and prepares a CSV as loadDataset does (the same options give the same dataset), using what `describe`
-   * kept when the file did not change since; afterwards nothing is kept.
+   * Reads and prepares a CSV as loadDataset does (the same options give the same dataset), using the table that
+   * `describe` kept when the file did not change since; afterwards nothing is kept.
    */
   prepare(file: string, options: PrepareOptions): { data: PreparedDataset; notices: string[] } {
-    const stamp = fileStamp(file);
-    const tc = this.tableCache;
-    const table = tc && tc.file === file && tc.stamp === stamp && stamp !== '' ? tc.table : null;
-    // describe's matrix serves only when its label is the target; otherwise it is given back before reading again.
-    const mc = this.matrixCache;
-    const matrix =
-      mc && mc.file === file && mc.stamp === stamp && stamp !== '' && mc.read.names[mc.read.matrix.labelIndex] === options.target
-        ? mc.read
-        : null;
-    this.clear(matrix);
-    const loaded = loadDataset(file, options, { matrixMinBytes: this.matrixMinBytes, table, matrix, store: this.store });
-    this.lastRead = { request: 'prepare', path: loaded.path, fallback: loaded.fallback };
+    const table = this.kept(file, fileStamp(file));
+    this.clear();
+    const loaded = loadDataset(file, options, { table, store: this.store });
     return { data: loaded.data, notices: loaded.notices };
   }
 
@@ -99,12 +65,14 @@ export class DatasetFiles {
     this.store.release(data.test.X);
   }
 
-  /** Forgets what `describe` kept, giving its matrix back (unless it is about to be used: `keep`). */
-  clear(keep: MatrixRead | null = null): void {
-    const mc = this.matrixCache;
-    this.matrixCache = null;
+  /** Forgets what `describe` kept. */
+  clear(): void {
     this.tableCache = null;
-    if (mc && mc.read !== keep) this.store.release(mc.read.matrix.X);
+  }
+
+  private kept(file: string, stamp: string): ParsedTable | null {
+    const tc = this.tableCache;
+    return tc && tc.file === file && tc.stamp === stamp && stamp !== '' ? tc.table : null;
   }
 }
 

@@ -15,7 +15,7 @@
  * mtime when read, preparation options, threshold, session snapshot); `restore` re-reads and re-prepares
  * that file the same way — only if its size and mtime are unchanged — and continues the session exactly.
  * Files are described and prepared by DatasetFiles (dataset-files.ts: loadDataset into the kernel's memory, the CLI's
- * way too, with describe's read kept for the load); `lastRead` tells which path was taken. Kernels: chooseKernel
+ * way too, with describe's table kept for the load). Kernels: chooseKernel
  * (kernel-choice.ts). Node-side module (worker_threads, fs through readCsvFile and dataset-files).
  */
 import { basename } from 'node:path';
@@ -36,7 +36,7 @@ import type {
 import { checkedSpeed, MAX_UPDATES_PER_SECOND } from '../../protocol';
 import { readCsvFile } from './csv-file';
 import { chooseKernel } from './kernel-choice';
-import { DatasetFiles, fileStat, type FileStat, type ReadPath } from './dataset-files';
+import { DatasetFiles, fileStat, type FileStat } from './dataset-files';
 import { readModelFile } from './model-file';
 import { describeColumns, splitRowLine } from '../prepare/dataset';
 import { setThreadNice } from './parallel-kernel';
@@ -68,7 +68,6 @@ export const VERDICT_MS = 1000;
 export const PROGRESS_MS = 100;
 /** Interval of the live views (weights, decision boundary) in progress messages. */
 export const LIVE_VIEW_MS = 400;
-export { MATRIX_MIN_BYTES } from './load';
 export { pixelColumns, pixelSide } from '../prepare/pixels';
 /** Identifier-like columns copied into prediction CSVs (e.g. PassengerId), at most this many (the first ones). */
 const PREDICTION_ID_COLUMNS = 1;
@@ -117,15 +116,10 @@ export class LabWorker {
 
   constructor(
     private readonly post: Post,
-    options: { kernel?: LinearKernel; matrixMinBytes?: number } = {},
+    options: { kernel?: LinearKernel } = {},
   ) {
     this.kernel = options.kernel ?? chooseKernel({ nice: TRAINING_NICE });
-    this.files = new DatasetFiles(matricesOf(this.kernel), options.matrixMinBytes);
-  }
-
-  /** How the last describe / load / restore read its file (for logs and tests). */
-  get lastRead(): ReadPath | null {
-    return this.files.lastRead;
+    this.files = new DatasetFiles(matricesOf(this.kernel));
   }
 
   /**

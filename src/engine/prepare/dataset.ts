@@ -29,6 +29,7 @@ import {
   type FeatureSpec,
   type MatrixStore,
   type NumericImpute,
+  type NumericValues,
   type ParsedTable,
   type PrepareOptions,
   type PreparedDataset,
@@ -38,12 +39,12 @@ import {
 } from '../types';
 
 /** Default cap on categorical levels before a column is dropped as high-cardinality (the maxLevels setting's default). */
-export const DEFAULT_MAX_LEVELS = PREPARE_DEFAULTS.maxLevels;
+const DEFAULT_MAX_LEVELS = PREPARE_DEFAULTS.maxLevels;
 /** Level name used for missing categorical values with `categoricalImpute: 'missing-level'`. */
-export const MISSING_LEVEL = '(missing)';
+const MISSING_LEVEL = '(missing)';
 
 /** Column names that suggest a target, in order of preference (compared case-insensitively). */
-export const TARGET_NAMES = ['target', 'label', 'class', 'y', 'survived', 'species', 'outcome', 'diagnosis'];
+const TARGET_NAMES = ['target', 'label', 'class', 'y', 'survived', 'species', 'outcome', 'diagnosis'];
 /** A column is a plausible target when it has this many distinct values. */
 const MIN_TARGET_CLASSES = 2;
 const MAX_TARGET_CLASSES = 20;
@@ -69,16 +70,23 @@ export interface ColumnSummary {
   targetCandidate: boolean;
 }
 
-export interface ColumnFacts {
+interface ColumnFacts {
   distinct: number;
   /** Every non-missing value is an integer (numeric columns). */
   integer: boolean;
 }
 
 /** Distinct non-missing values and whether all are integers (numeric columns). */
-export function columnFacts(col: RawColumn): ColumnFacts {
+function columnFacts(col: RawColumn): ColumnFacts {
   if (col.kind === 'categorical') return { distinct: col.levels.length, integer: false };
   const values = col.values;
+  if (values instanceof Uint8Array) {
+    const seen = new Uint8Array(256);
+    for (let i = 0; i < values.length; i++) seen[values[i]] = 1;
+    let distinct = 0;
+    for (let k = 0; k < 256; k++) distinct += seen[k];
+    return { distinct, integer: true };
+  }
   let integer = true;
   let min = Infinity;
   let max = -Infinity;
@@ -113,7 +121,7 @@ export function columnFacts(col: RawColumn): ColumnFacts {
  * bits in a Float64Array table kept at most half full — several times faster than a Set<number> on millions
  * of rows, and exact.
  */
-export function countDistinct(values: Float64Array): number {
+export function countDistinct(values: NumericValues): number {
   const word = new Float64Array(1);
   const bits = new Uint32Array(word.buffer);
   let capacity = 1024;
@@ -154,7 +162,7 @@ export function countDistinct(values: Float64Array): number {
 }
 
 /** Ids like PassengerId: integers, no missing value, unique per row, and in order or a contiguous range. */
-function isSequentialIntegerId(values: Float64Array): boolean {
+function isSequentialIntegerId(values: NumericValues): boolean {
   const m = values.length;
   if (m < INTEGER_ID_MIN_ROWS) return false;
   let increasing = true;
@@ -176,7 +184,7 @@ function isSequentialIntegerId(values: Float64Array): boolean {
 }
 
 /** Why a column would be dropped by default, or null when it is a usable feature. */
-export function dropReason(col: RawColumn, facts: ColumnFacts, rowCount: number, maxLevels: number): string | null {
+function dropReason(col: RawColumn, facts: ColumnFacts, rowCount: number, maxLevels: number): string | null {
   const present = rowCount - col.missing;
   const mostlyMissing = col.missing * 2 > rowCount ? `; ${col.missing} of ${rowCount} values missing` : '';
   if (present === 0) return 'empty: every value missing';
@@ -196,7 +204,7 @@ export function dropReason(col: RawColumn, facts: ColumnFacts, rowCount: number,
 }
 
 /** The summary of one column of a table with `rowCount` rows, as `describeColumns` gives it (default `maxLevels` = 50). */
-export function summarizeColumn(col: RawColumn, rowCount: number, maxLevels = DEFAULT_MAX_LEVELS): ColumnSummary {
+function summarizeColumn(col: RawColumn, rowCount: number, maxLevels = DEFAULT_MAX_LEVELS): ColumnSummary {
   const facts = columnFacts(col);
   return {
     name: col.name,
@@ -258,7 +266,7 @@ export function suggestTarget(table: ParsedTable): string | null {
 }
 
 /** `suggestTarget` from the column summaries of a table (file order). */
-export function suggestTargetFrom(summaries: ColumnSummary[]): string | null {
+function suggestTargetFrom(summaries: ColumnSummary[]): string | null {
   for (const wanted of TARGET_NAMES) {
     const hit = summaries.find((s) => s.name.trim().toLowerCase() === wanted && s.distinct >= MIN_TARGET_CLASSES);
     if (hit) return hit.name;
@@ -272,19 +280,19 @@ export function suggestTargetFrom(summaries: ColumnSummary[]): string | null {
 // ───────────────────────────── Helpers ─────────────────────────────
 
 /** ` in <file>` for messages, or nothing without a file. */
-export function inFile(file: string | undefined): string {
+function inFile(file: string | undefined): string {
   return file ? ` in ${file}` : '';
 }
 
 /** `'a', 'b', … (n more)` for messages. */
-export function quoteList(names: string[], max = 12): string {
+function quoteList(names: string[], max = 12): string {
   const shown = names.slice(0, max).map((n) => `'${n}'`);
   if (names.length > max) shown.push(`… (${names.length - max} more)`);
   return shown.join(', ');
 }
 
 /** Code-point order, like numpy/scikit-learn sorting of strings. */
-export function compareText(a: string, b: string): number {
+function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -497,7 +505,7 @@ function selectRank(a: Float64Array, k: number): number {
  * 1e154, whose squares are not finite), the same two passes run on v / s with s = max |v| and the results are scaled
  * back: μ = s·μ', σ = s·σ' — ordinary columns keep the plain passes' exact result.
  */
-function meanStd(values: Float64Array, rows: Int32Array, fill: number): { mean: number; std: number } {
+function meanStd(values: NumericValues, rows: Int32Array, fill: number): { mean: number; std: number } {
   const plain = meanStdScaled(values, rows, fill, 1);
   if (Number.isFinite(plain.mean) && Number.isFinite(plain.std)) return plain;
   let s = 0;
@@ -512,7 +520,7 @@ function meanStd(values: Float64Array, rows: Int32Array, fill: number): { mean: 
 }
 
 /** Mean and population std of v / s over `rows` (missing read as fill), two passes in row order. */
-function meanStdScaled(values: Float64Array, rows: Int32Array, fill: number, s: number): { mean: number; std: number } {
+function meanStdScaled(values: NumericValues, rows: Int32Array, fill: number, s: number): { mean: number; std: number } {
   const m = rows.length;
   let sum = 0;
   for (let t = 0; t < m; t++) {
@@ -530,14 +538,14 @@ function meanStdScaled(values: Float64Array, rows: Int32Array, fill: number, s: 
 }
 
 /** Largest finite float32 (3.4028235e38): the model computes in float32, so features must stay below it. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
+const FLOAT32_MAX = 3.4028234663852886e38;
 
-export interface FittedColumn {
+interface FittedColumn {
   features: FeatureSpec[];
   report: ColumnReport;
 }
 
-export interface FitContext {
+interface FitContext {
   train: Int32Array;
   rowCount: number;
   numericImpute: NumericImpute;
@@ -562,13 +570,14 @@ function indicatorSpec(col: RawColumn): FeatureSpec {
  * center = train mean, scale = train population std (1 when the std is 0 or standardisation is off).
  * Returns null when the training rows have no value at all.
  */
-export function fitNumeric(
+function fitNumeric(
   col: Extract<RawColumn, { kind: 'numeric' }>,
   distinct: number,
   ctx: FitContext,
 ): FittedColumn | null {
   const values = col.values;
   const train = ctx.train;
+  if (values instanceof Uint8Array) return fitByteColumn(col, values, distinct, ctx);
   if (!ctx.scratch || ctx.scratch.length < train.length) ctx.scratch = new Float64Array(train.length);
   const present = ctx.scratch;
   let count = 0;
@@ -624,6 +633,67 @@ export function fitNumeric(
     scaling,
   };
   if (col.missing > 0) report.imputed = `${ctx.numericImpute} ${fmt(fill)}${missingNote(col, ctx.rowCount)}`;
+  return { features, report };
+}
+
+/**
+ * `fitNumeric` for a column of bytes (integers 0–255, none missing: pixels, small counts), from the histogram of
+ * its training rows, c_k = #{t : v_t = k} over m rows: median = the middle rank's value (the mean of the two middle
+ * ones for even m), μ = Σ k·c_k / m (exact: the sum is an integer), σ = √(Σ c_k (k − μ)² / m). Only σ can differ
+ * from the row-order passes of `meanStd`, by rounding (a few units in the last place).
+ */
+function fitByteColumn(
+  col: Extract<RawColumn, { kind: 'numeric' }>,
+  values: Uint8Array,
+  distinct: number,
+  ctx: FitContext,
+): FittedColumn | null {
+  const train = ctx.train;
+  const m = train.length;
+  if (m === 0) return null;
+  const counts = new Float64Array(256);
+  for (let t = 0; t < m; t++) counts[values[train[t]]]++;
+  let sum = 0;
+  for (let k = 1; k < 256; k++) sum += k * counts[k];
+  const mean = sum / m;
+  const rankValue = (rank: number): number => {
+    let seen = 0;
+    for (let k = 0; k < 256; k++) {
+      seen += counts[k];
+      if (seen > rank) return k;
+    }
+    return 255;
+  };
+  const h = m >> 1;
+  const fill = ctx.numericImpute === 'median' ? (m % 2 === 1 ? rankValue(h) : (rankValue(h - 1) + rankValue(h)) / 2) : mean;
+  let center = 0;
+  let scale = 1;
+  let scaling = 'none';
+  if (ctx.standardize) {
+    let ss = 0;
+    for (let k = 0; k < 256; k++) {
+      const d = k - mean;
+      ss += counts[k] * d * d;
+    }
+    const std = Math.sqrt(ss / m);
+    center = mean;
+    if (std > 1e-12 * Math.abs(mean)) {
+      scale = std;
+      scaling = `z-score (mean ${fmt(mean)}, std ${fmt(std)})`;
+    } else {
+      scaling = `centred only (mean ${fmt(mean)}; constant in training rows)`;
+    }
+  }
+  const features: FeatureSpec[] = [{ kind: 'numeric', name: col.name, source: col.name, fill, center, scale }];
+  const report: ColumnReport = {
+    name: col.name,
+    sourceType: 'numeric',
+    distinct,
+    missing: 0,
+    action: 'kept',
+    features: features.map((f) => f.name),
+    scaling,
+  };
   return { features, report };
 }
 
@@ -702,7 +772,7 @@ function fitCategorical(
  * - 'fn': any other rule, one call per row.
  */
 type FeatureFn =
-  | { kind: 'numeric'; values: Float64Array; fill: number; center: number; scale: number }
+  | { kind: 'numeric'; values: NumericValues; fill: number; center: number; scale: number }
   | { kind: 'codes'; codes: Int32Array; byCode: Float64Array }
   | { kind: 'fn'; f: (r: number) => number };
 
@@ -850,7 +920,7 @@ function compileSpec(spec: PreprocessingSpec, table: ParsedTable, file: string |
 
 // ───────────────────────────── Public API ─────────────────────────────
 
-export interface ResolvedOptions {
+interface ResolvedOptions {
   target: string;
   features: Set<string> | null;
   include: Set<string>;
@@ -958,10 +1028,10 @@ export function prepareDataset(table: ParsedTable, options: PrepareOptions, file
   };
 }
 
-// ───────────────────────────── Shared steps (also used by dataset-matrix.ts) ─────────────────────────────
+// ───────────────────────────── Steps ─────────────────────────────
 
 /** The 'unknown-target' error for a target name that is not a column. */
-export function unknownTargetError(target: string, names: string[], file: string | undefined): LabError {
+function unknownTargetError(target: string, names: string[], file: string | undefined): LabError {
   return new LabError(
     'unknown-target',
     `target column '${target}' not found${inFile(file)}; available columns: ${quoteList(names)}`,
@@ -970,7 +1040,7 @@ export function unknownTargetError(target: string, names: string[], file: string
 }
 
 /** The 'single-class-target' error for a target with fewer than two classes. */
-export function singleClassError(target: string, classes: string[], file: string | undefined): LabError {
+function singleClassError(target: string, classes: string[], file: string | undefined): LabError {
   const what = classes.length === 0 ? 'has no values' : `has only one value '${classes[0]}'`;
   return new LabError(
     'single-class-target',
@@ -980,7 +1050,7 @@ export function singleClassError(target: string, classes: string[], file: string
 }
 
 /** The 'no-features' error, quoting why the first dropped columns were dropped. */
-export function noFeaturesError(report: ColumnReport[], target: string, file: string | undefined): LabError {
+function noFeaturesError(report: ColumnReport[], target: string, file: string | undefined): LabError {
   const why = report
     .filter((r) => r.action === 'dropped')
     .map((r) => `${r.name}: ${r.reason}`)
@@ -996,7 +1066,7 @@ export function noFeaturesError(report: ColumnReport[], target: string, file: st
 }
 
 /** What fitting needs besides a column: the training rows and the resolved options. */
-export function fitContext(opts: ResolvedOptions, train: Int32Array, rowCount: number): FitContext {
+function fitContext(opts: ResolvedOptions, train: Int32Array, rowCount: number): FitContext {
   return {
     train,
     rowCount,
@@ -1009,7 +1079,7 @@ export function fitContext(opts: ResolvedOptions, train: Int32Array, rowCount: n
 }
 
 /** Report entry of the target column (rows without a target are dropped). */
-export function targetReport(col: RawColumn, distinct: number): ColumnReport {
+function targetReport(col: RawColumn, distinct: number): ColumnReport {
   const entry: ColumnReport = { name: col.name, sourceType: col.kind, distinct, missing: col.missing, action: 'target', features: [] };
   if (col.missing > 0) entry.imputed = `${col.missing} row${col.missing === 1 ? '' : 's'} without a target dropped`;
   return entry;
@@ -1019,7 +1089,7 @@ export function targetReport(col: RawColumn, distinct: number): ColumnReport {
  * What becomes of one non-target column: dropped (a later duplicate name, not selected, identifier-like unless
  * included, or no training values — with the reason) or fitted into features (see fitNumeric / fitCategorical).
  */
-export function prepareColumn(
+function prepareColumn(
   col: RawColumn,
   facts: ColumnFacts,
   duplicate: boolean,
