@@ -25,6 +25,23 @@ describe('countDistinct', () => {
     }
     assert.equal(countDistinct(Float64Array.of(-0, 0, NaN, Infinity, -Infinity, 1e308, 5e-324)), 5);
   });
+
+  test('large columns, counted by partitions: a Set\'s count for all-distinct, repeated, float32 and skewed values', () => {
+    const rng = createRng(6);
+    const setCount = (v: ArrayLike<number>): number => new Set(Array.from(v).filter((x) => !Number.isNaN(x)).map((x) => (x === 0 ? 0 : x))).size;
+    const cases: Array<[string, Float64Array | Float32Array]> = [];
+    const m = 300_000;
+    cases.push(['all distinct', Float64Array.from({ length: m }, () => rng() - 0.5)]);
+    cases.push(['five decimals with repeats, NaN, −0 and 0', Float64Array.from({ length: m }, () => {
+      const u = rng();
+      return u < 0.03 ? NaN : u < 0.05 ? -0 : u < 0.07 ? 0 : Math.round((rng() - 0.5) * 2e5) / 1e5;
+    })]);
+    cases.push(['float32 values', Float32Array.from({ length: m }, () => Math.round(rng() * 5e4) / 8)]);
+    // Nearly every row one value: one partition holds almost all rows.
+    cases.push(['one value in 99 % of rows', Float64Array.from({ length: 1 << 20 }, () => (rng() < 0.99 ? 3.25 : rng()))]);
+    cases.push(['all missing', new Float64Array(1 << 17).fill(NaN)]);
+    for (const [name, v] of cases) assert.equal(countDistinct(v), setCount(v), name);
+  });
 });
 
 describe('text fields looked up by their bytes', () => {

@@ -116,26 +116,78 @@ function columnFacts(col: RawColumn): ColumnFacts {
   return { distinct: countDistinct(values), integer };
 }
 
+/** Columns of at least this many rows are counted by partitions (countDistinct). */
+const PARTITION_MIN_ROWS = 1 << 16;
+/** Rows per partition the partition count aims at: a partition's table (2 slots a row) then stays in cache. */
+const PARTITION_ROWS = 1 << 15;
+
 /**
- * Number of distinct non-NaN values of `values` (−0 and 0 are one value), by open addressing on the values'
- * bits in a Float64Array table kept at most half full — several times faster than a Set<number> on millions
- * of rows, and exact.
+ * Number of distinct non-NaN values of `values` (−0 and 0 are one value), exact. Values are hashed by their
+ * bits (h = mix of the float64's two words); a small column is counted in one open-addressing table kept at most
+ * half full. A large one is first split into P = 2^p partitions by the hash's top p bits (equal values share a
+ * partition, so the count is the sum of the partitions' counts), each then counted in a table of the low bits
+ * that stays in cache: a table the size of the column would miss the cache on nearly every row.
  */
 export function countDistinct(values: NumericValues): number {
-  const word = new Float64Array(1);
-  const bits = new Uint32Array(word.buffer);
-  let capacity = 1024;
-  let keys = new Float64Array(capacity);
-  let used = new Uint8Array(capacity);
+  const m = values.length;
+  if (m < PARTITION_MIN_ROWS) return distinctIn(values, 0, m, new Float64Array(1024), new Uint8Array(1024));
+  const bitsP = Math.min(12, Math.max(1, Math.ceil(Math.log2(m / PARTITION_ROWS))));
+  const P = 1 << bitsP;
+  const shift = 32 - bitsP;
+  const part = new Uint16Array(m);
+  const starts = new Int32Array(P + 1);
+  let present = 0;
+  for (let i = 0; i < m; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    const q = valueHash(v === 0 ? 0 : v) >>> shift;
+    part[i] = q;
+    starts[q + 1]++;
+    present++;
+  }
+  for (let q = 0; q < P; q++) starts[q + 1] += starts[q];
+  const sorted = new Float64Array(present);
+  const fill = starts.slice(0, P);
+  for (let i = 0; i < m; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    sorted[fill[part[i]]++] = v === 0 ? 0 : v;
+  }
+  let largest = 0;
+  for (let q = 0; q < P; q++) largest = Math.max(largest, starts[q + 1] - starts[q]);
+  const capacity = 2 ** Math.ceil(Math.log2(Math.max(1024, 2 * largest + 2)));
+  const keys = new Float64Array(capacity);
+  const used = new Uint8Array(capacity);
+  let distinct = 0;
+  for (let q = 0; q < P; q++) distinct += distinctIn(sorted, starts[q], starts[q + 1], keys, used);
+  return distinct;
+}
+
+/** 32-bit hash of a float64's bits (−0 must be passed as 0). */
+const hashWord = new Float64Array(1);
+const hashBits = new Uint32Array(hashWord.buffer);
+function valueHash(v: number): number {
+  hashWord[0] = v;
+  const h = Math.imul(hashBits[0], 0x9e3779b1) ^ Math.imul(hashBits[1] ^ (hashBits[1] >>> 15), 0x85ebca77);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Distinct non-NaN values of values[s, e) by open addressing on the hash's low bits in `keys`/`used` (cleared
+ * here; grown when more than half full — the partitions' table is sized so that it never is).
+ */
+function distinctIn(values: NumericValues, s: number, e: number, keys0: Float64Array, used0: Uint8Array): number {
+  let keys = keys0;
+  let used = used0;
+  let capacity = keys.length;
+  used.fill(0);
   let size = 0;
   const slotOf = (v: number, keysNow: Float64Array, usedNow: Uint8Array, mask: number): number => {
-    word[0] = v;
-    const h = Math.imul(bits[0], 0x9e3779b1) ^ Math.imul(bits[1] ^ (bits[1] >>> 15), 0x85ebca77);
-    let k = (h ^ (h >>> 16)) & mask;
+    let k = valueHash(v) & mask;
     while (usedNow[k] !== 0 && keysNow[k] !== v) k = (k + 1) & mask;
     return k;
   };
-  for (let i = 0; i < values.length; i++) {
+  for (let i = s; i < e; i++) {
     const raw = values[i];
     if (raw !== raw) continue;
     const v = raw === 0 ? 0 : raw; // −0 hashes as 0
@@ -152,9 +204,9 @@ export function countDistinct(values: NumericValues): number {
       used = new Uint8Array(capacity);
       for (let t = 0; t < oldKeys.length; t++) {
         if (oldUsed[t] === 0) continue;
-        const s = slotOf(oldKeys[t], keys, used, capacity - 1);
-        used[s] = 1;
-        keys[s] = oldKeys[t];
+        const slot = slotOf(oldKeys[t], keys, used, capacity - 1);
+        used[slot] = 1;
+        keys[slot] = oldKeys[t];
       }
     }
   }
