@@ -627,31 +627,14 @@ function fitNumeric(
   distinct: number,
   ctx: FitContext,
 ): FittedColumn | null {
-  const values = col.values;
-  const train = ctx.train;
-  if (values instanceof Uint8Array) return fitByteColumn(col, values, distinct, ctx);
-  if (!ctx.scratch || ctx.scratch.length < train.length) ctx.scratch = new Float64Array(train.length);
-  const present = ctx.scratch;
-  let count = 0;
-  for (let t = 0; t < train.length; t++) {
-    const v = values[train[t]];
-    if (v === v) present[count++] = v;
-  }
-  if (count === 0) return null;
-  const trainMissing = train.length - count;
-  let fill: number;
-  if (ctx.numericImpute === 'median') {
-    fill = median(present.subarray(0, count));
-  } else {
-    let sum = 0;
-    for (let i = 0; i < count; i++) sum += present[i];
-    fill = sum / count;
-  }
+  const stats = col.values instanceof Uint8Array ? byteStats(col.values, ctx) : rowStats(col.values, ctx);
+  if (!stats) return null;
+  const { fill, trainMissing } = stats;
   let center = 0;
   let scale = 1;
   let scaling = 'none';
   if (ctx.standardize) {
-    const { mean, std } = meanStd(values, train, fill);
+    const { mean, std } = stats;
     center = mean;
     // A constant column gives a (numerically) zero std: centre it but do not divide (scikit-learn does the same).
     if (std > 1e-12 * Math.abs(mean)) {
@@ -660,18 +643,13 @@ function fitNumeric(
     } else {
       scaling = `centred only (mean ${fmt(mean)}; constant in training rows)`;
     }
-  }
-  if (!ctx.standardize) {
-    let big = 0;
-    for (let i = 0; i < count; i++) big = Math.max(big, Math.abs(present[i]));
-    if (big > FLOAT32_MAX) {
-      throw new LabError(
-        'bad-config',
-        `column '${col.name}' has values up to ${big.toPrecision(3)}, beyond the float32 range (±3.4e38) the model ` +
-          'computes in; turn standardisation on (it rescales the column) or rescale the column',
-        { columnName: col.name },
-      );
-    }
+  } else if (stats.largest > FLOAT32_MAX) {
+    throw new LabError(
+      'bad-config',
+      `column '${col.name}' has values up to ${stats.largest.toPrecision(3)}, beyond the float32 range (±3.4e38) the model ` +
+        'computes in; turn standardisation on (it rescales the column) or rescale the column',
+      { columnName: col.name },
+    );
   }
   const features: FeatureSpec[] = [{ kind: 'numeric', name: col.name, source: col.name, fill, center, scale }];
   if (ctx.missingIndicators && trainMissing > 0) features.push(indicatorSpec(col));
@@ -689,17 +667,50 @@ function fitNumeric(
 }
 
 /**
- * `fitNumeric` for a column of bytes (integers 0–255, none missing: pixels, small counts), from the histogram of
- * its training rows, c_k = #{t : v_t = k} over m rows: median = the middle rank's value (the mean of the two middle
- * ones for even m), μ = Σ k·c_k / m (exact: the sum is an integer), σ = √(Σ c_k (k − μ)² / m). Only σ can differ
- * from the row-order passes of `meanStd`, by rounding (a few units in the last place).
+ * What `fitNumeric` needs of a column's training rows: the fill for missing values (median or mean of the
+ * present ones), how many are missing, the mean and population std with missing values read as the fill (when
+ * standardising; else 0 and 1), and the largest |value| (when not standardising; else 0).
  */
-function fitByteColumn(
-  col: Extract<RawColumn, { kind: 'numeric' }>,
-  values: Uint8Array,
-  distinct: number,
-  ctx: FitContext,
-): FittedColumn | null {
+interface NumericStats {
+  fill: number;
+  trainMissing: number;
+  mean: number;
+  std: number;
+  largest: number;
+}
+
+/** NumericStats from the training rows in row order (`meanStd`'s two passes); null when none is present. */
+function rowStats(values: NumericValues, ctx: FitContext): NumericStats | null {
+  const train = ctx.train;
+  if (!ctx.scratch || ctx.scratch.length < train.length) ctx.scratch = new Float64Array(train.length);
+  const present = ctx.scratch;
+  let count = 0;
+  for (let t = 0; t < train.length; t++) {
+    const v = values[train[t]];
+    if (v === v) present[count++] = v;
+  }
+  if (count === 0) return null;
+  let fill: number;
+  if (ctx.numericImpute === 'median') {
+    fill = median(present.subarray(0, count));
+  } else {
+    let sum = 0;
+    for (let i = 0; i < count; i++) sum += present[i];
+    fill = sum / count;
+  }
+  const { mean, std } = ctx.standardize ? meanStd(values, train, fill) : { mean: 0, std: 1 };
+  let largest = 0;
+  if (!ctx.standardize) for (let i = 0; i < count; i++) largest = Math.max(largest, Math.abs(present[i]));
+  return { fill, trainMissing: train.length - count, mean, std, largest };
+}
+
+/**
+ * NumericStats of a column of bytes (integers 0–255, none missing: pixels, small counts) from the histogram of its
+ * training rows, c_k = #{t : v_t = k} over m rows: median = the middle rank's value (the mean of the two middle
+ * ones for even m), μ = Σ k·c_k / m (exact: the sum is an integer), σ = √(Σ c_k (k − μ)² / m). Only σ can differ
+ * from the row-order passes of `meanStd`, by rounding (a few units in the last place). Null without rows.
+ */
+function byteStats(values: Uint8Array, ctx: FitContext): NumericStats | null {
   const train = ctx.train;
   const m = train.length;
   if (m === 0) return null;
@@ -718,35 +729,12 @@ function fitByteColumn(
   };
   const h = m >> 1;
   const fill = ctx.numericImpute === 'median' ? (m % 2 === 1 ? rankValue(h) : (rankValue(h - 1) + rankValue(h)) / 2) : mean;
-  let center = 0;
-  let scale = 1;
-  let scaling = 'none';
-  if (ctx.standardize) {
-    let ss = 0;
-    for (let k = 0; k < 256; k++) {
-      const d = k - mean;
-      ss += counts[k] * d * d;
-    }
-    const std = Math.sqrt(ss / m);
-    center = mean;
-    if (std > 1e-12 * Math.abs(mean)) {
-      scale = std;
-      scaling = `z-score (mean ${fmt(mean)}, std ${fmt(std)})`;
-    } else {
-      scaling = `centred only (mean ${fmt(mean)}; constant in training rows)`;
-    }
+  let ss = 0;
+  for (let k = 0; k < 256; k++) {
+    const d = k - mean;
+    ss += counts[k] * d * d;
   }
-  const features: FeatureSpec[] = [{ kind: 'numeric', name: col.name, source: col.name, fill, center, scale }];
-  const report: ColumnReport = {
-    name: col.name,
-    sourceType: 'numeric',
-    distinct,
-    missing: 0,
-    action: 'kept',
-    features: features.map((f) => f.name),
-    scaling,
-  };
-  return { features, report };
+  return { fill, trainMissing: 0, mean, std: Math.sqrt(ss / m), largest: 255 };
 }
 
 /**
