@@ -21,7 +21,7 @@ import { h } from './lib/dom';
 import { fmt, fmtInt } from './lib/format';
 import { onThemeChange, readTheme, type Theme } from './lib/theme';
 import { HostChannel } from './lib/vscode-api';
-import { isFinal, VERDICT_LABEL, verdictBadgeStyle, verdictColor } from './lib/verdict';
+import { isFinal, runState, VERDICT_LABEL, verdictBadgeStyle, verdictColor } from './lib/verdict';
 import { renderCompare } from './lib/dashboard/compare';
 import { DEFAULT_VIEW, type DashboardContext, type DashboardView, type TabId } from './lib/dashboard/context';
 import { renderData } from './lib/dashboard/data';
@@ -155,24 +155,15 @@ function command(c: Extract<FromWebview, { type: 'command' }>['command']): void 
 
 // ───────────────────────────── Header, toolbar, settings ─────────────────────────────
 
-/** The run state: ready, running, paused, done — or diverged (stopped at an exploding cost). */
-function status(s: SessionState): { text: string; cls: string } {
-  if (s.running) return { text: 'running', cls: 'running' };
-  if (s.done) return { text: 'done', cls: 'done' };
-  if (s.convergence.verdict === 'diverged' && s.convergence.final) return { text: 'diverged', cls: 'diverged' };
-  if (s.iteration > 0) return { text: 'paused', cls: 'paused' };
-  return { text: 'ready', cls: 'ready' };
-}
-
 /**
  * `#status` (its data-state is the run state): once the run is over the verdict badge `#verdict-badge`
  * (CONVERGED, NOT CONVERGED, …, coloured by the verdict) instead of a bare DONE; before that the run state, and
  * while training has happened the live verdict's headline `#live-verdict` beside it.
  */
 function statusBadge(s: SessionState): HTMLElement {
-  const st = status(s);
+  const st = runState(s);
   const c = s.convergence;
-  const group = h('span', { class: 'status-group', id: 'status', 'data-state': st.cls, role: 'status' });
+  const group = h('span', { class: 'status-group', id: 'status', 'data-state': st.state, role: 'status' });
   if (s.done || isFinal(c)) {
     group.append(h('span', {
       class: `status verdict ${c.verdict}`, id: 'verdict-badge', 'data-verdict': c.verdict, title: c.headline,
@@ -180,7 +171,7 @@ function statusBadge(s: SessionState): HTMLElement {
     }, VERDICT_LABEL[c.verdict]));
     return group;
   }
-  group.append(h('span', { class: `status ${st.cls}` }, st.text));
+  group.append(h('span', { class: `status ${st.state}` }, st.text));
   if (s.iteration > 0) {
     group.append(h('span', { class: 'live-verdict', id: 'live-verdict', 'data-verdict': c.verdict },
       h('span', { class: 'dot', 'aria-hidden': 'true', style: { backgroundColor: verdictColor(theme, c.verdict) } }),

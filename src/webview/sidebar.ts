@@ -11,7 +11,7 @@ import { fmt, fmtInt, fmtPct } from './lib/format';
 import { seriesColors } from './lib/palette';
 import { onThemeChange, readTheme, type Theme } from './lib/theme';
 import { HostChannel } from './lib/vscode-api';
-import { VERDICT_LABEL, verdictColor } from './lib/verdict';
+import { runState, VERDICT_LABEL, verdictColor } from './lib/verdict';
 
 
 /** The sidebar keeps no view state of its own (everything comes from the host's state). */
@@ -87,8 +87,7 @@ function renderFacts(): void {
   if (!el || !session) return;
   const s = session;
   const last = s.history.length > 0 ? s.history[s.history.length - 1] : null;
-  // An ended run says why it ended, never a bare "done": whether it reached the optimum is the verdict's to say.
-  const st = s.running ? 'running' : s.done ? (s.epoch >= s.config.epochs ? 'out of epochs' : 'stopped') : s.iteration > 0 ? 'paused' : 'ready';
+  const st = runState(s).text;
   const row = (label: string, value: string, id: string): HTMLElement =>
     h('div', { class: 'fact', id }, h('span', { class: 'fact-label' }, label), h('span', { class: 'fact-value' }, value));
   const c = s.convergence;

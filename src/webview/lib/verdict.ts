@@ -3,6 +3,7 @@
  * colour per verdict, shared by the dashboard header, the Training tab's verdict box and the sidebar.
  */
 import type { Convergence, Verdict } from '../../engine/train/convergence';
+import type { SessionState } from '../../protocol';
 import { textOn, type Theme } from './theme';
 
 /** Badge text (shown upper-case by CSS). */
@@ -34,4 +35,20 @@ export function verdictBadgeStyle(theme: Theme, verdict: Verdict): Partial<CSSSt
 /** Whether the verdict is final (the run is over) — then it replaces the run state in badges. */
 export function isFinal(c: Convergence | null | undefined): boolean {
   return !!c && c.final;
+}
+
+/** The run state of a session (the dashboard's `#status` data-state). */
+export type RunState = 'running' | 'done' | 'diverged' | 'paused' | 'ready';
+
+/**
+ * The run state and its word, one rule for the dashboard and the sidebar: running; done, which says why the run
+ * ended — 'out of epochs', or 'stopped' when the solver or the tolerance ended it — never a bare "done" (whether it
+ * reached the optimum is the verdict's to say); diverged (stopped at an exploding cost); paused; ready.
+ */
+export function runState(s: Pick<SessionState, 'running' | 'done' | 'epoch' | 'config' | 'convergence' | 'iteration'>): { state: RunState; text: string } {
+  if (s.running) return { state: 'running', text: 'running' };
+  if (s.done) return { state: 'done', text: s.epoch >= s.config.epochs ? 'out of epochs' : 'stopped' };
+  if (s.convergence.verdict === 'diverged' && s.convergence.final) return { state: 'diverged', text: 'diverged' };
+  if (s.iteration > 0) return { state: 'paused', text: 'paused' };
+  return { state: 'ready', text: 'ready' };
 }
