@@ -314,28 +314,19 @@ export interface LinearKernel {
 }
 
 /**
- * Allocation of the row-major float32 matrices a dataset is prepared into (the reader's raw matrix, train.X,
- * test.X). Everything that builds such a matrix for training takes one, so that the kernel's own memory can hold it.
+ * Allocation of the row-major float32 matrices a dataset is prepared into (train.X, test.X). Everything that builds
+ * such a matrix for training takes one, so that the kernel's own memory can hold it.
  */
 export interface MatrixStore {
   /** A zero-filled array of `length` floats. */
   alloc(length: number): Float32Array;
-  /**
-   * Floats [begin, end) of `X` (from `alloc`, or a view of it) as a view that stays usable on its own: while the
-   * view is reachable, the memory of `X` stays allocated.
-   */
-  view(X: Float32Array, begin: number, end: number): Float32Array;
-  /**
-   * Gives back the memory of `X` (from `alloc`, or given by any view of it) at once; neither X nor any of its
-   * views may be used afterwards.
-   */
+  /** Gives back the memory of `X` (from `alloc`) at once; X may not be used afterwards. */
   release(X: Float32Array): void;
 }
 
-/** Plain Float32Arrays: views are subarrays and the garbage collector frees them. */
+/** Plain Float32Arrays: the garbage collector frees them. */
 export const PLAIN_MATRICES: MatrixStore = {
   alloc: (length) => new Float32Array(length),
-  view: (X, begin, end) => X.subarray(begin, end),
   release: () => undefined,
 };
 

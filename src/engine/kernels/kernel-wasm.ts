@@ -163,10 +163,8 @@ export class WasmCore {
   readonly memory: WebAssembly.Memory;
   readonly exports: KernelExports;
   private readonly heap: Heap;
-  /** Byte offset of every matrix from allocMatrix, and of every view of one made by matrixView. */
+  /** Byte offset of every matrix from allocMatrix. */
   private readonly owned = new WeakMap<Float32Array, number>();
-  /** A view's matrix, kept alive (a WeakMap value lives as long as its key) so its memory is not freed under it. */
-  private readonly viewOf = new WeakMap<Float32Array, Float32Array>();
   /** The unregister token of each allocMatrix matrix (releaseMatrix frees it before the garbage collector). */
   private readonly tokens = new WeakMap<Float32Array, object>();
   private readonly cache = new WeakMap<Float32Array, CacheEntry>();
@@ -260,31 +258,15 @@ export class WasmCore {
   }
 
   /**
-   * Floats [begin, end) of X. When X lives in this memory (allocMatrix, or a view of such a matrix) the view is
-   * used in place as well, and keeps X's memory allocated while it is reachable; otherwise a plain subarray.
-   */
-  matrixView(X: Float32Array, begin: number, end: number): Float32Array {
-    const view = X.subarray(begin, end);
-    const ptr = this.owned.get(X);
-    if (ptr !== undefined) {
-      this.owned.set(view, ptr + view.byteOffset - X.byteOffset);
-      this.viewOf.set(view, this.viewOf.get(X) ?? X);
-    }
-    return view;
-  }
-
-  /**
-   * Frees a matrix from allocMatrix now (e.g. a read abandoned half-way, a dataset no longer used), given it or
-   * any view of it; neither the matrix nor any of its views may be used again. Plain arrays are ignored.
+   * Frees a matrix from allocMatrix now (e.g. a dataset no longer used); it may not be used again. Plain arrays are
+   * ignored.
    */
   releaseMatrix(X: Float32Array): void {
-    const root = this.viewOf.get(X) ?? X;
-    const ptr = this.owned.get(root);
-    const token = this.tokens.get(root);
+    const ptr = this.owned.get(X);
+    const token = this.tokens.get(X);
     if (ptr === undefined || token === undefined) return; // plain, or released already
     this.registry.unregister(token);
-    this.tokens.delete(root);
-    this.owned.delete(root);
+    this.tokens.delete(X);
     this.owned.delete(X);
     this.heap.free(ptr);
   }
@@ -292,7 +274,6 @@ export class WasmCore {
   /** This memory as a {@link MatrixStore} (the `matrices` of the kernels over it). */
   readonly matrices: MatrixStore = {
     alloc: (length) => this.allocMatrix(length),
-    view: (X, begin, end) => this.matrixView(X, begin, end),
     release: (X) => this.releaseMatrix(X),
   };
 
@@ -727,9 +708,8 @@ export interface WasmKernel extends LinearKernel {
   /** Drops the cached copy of X, so a modified X is copied again on its next use. */
   forget(X: Float32Array): void;
   /**
-   * The kernel's (shared) memory as a store for prepared matrices: an X allocated there (or a view of one) is used
-   * in place, without the one-time copy; its memory is freed by `release` or once the matrix and its views are
-   * garbage-collected.
+   * The kernel's (shared) memory as a store for prepared matrices: an X allocated there is used in place, without
+   * the one-time copy; its memory is freed by `release` or once the matrix is garbage-collected.
    */
   readonly matrices: MatrixStore;
 }
