@@ -552,40 +552,36 @@ function selectRank(a: Float64Array, k: number): number {
 }
 
 /**
- * Population mean and standard deviation (ddof = 0) of a column over `rows` with missing values (NaN) read as
- * `fill`, two-pass in row order: μ = Σ v / m,  σ = √(Σ (v − μ)² / m). When a sum overflows (values beyond about
- * 1e154, whose squares are not finite), the same two passes run on v / s with s = max |v| and the results are scaled
- * back: μ = s·μ', σ = s·σ' — ordinary columns keep the plain passes' exact result.
+ * Population mean and standard deviation (ddof = 0) of training values with the missing ones read as `fill`: the
+ * present values p (their order does not matter) and `missing` copies of the fill, m = |p| + missing, in two passes:
+ * μ = (Σ p + missing·fill) / m,  σ = √((Σ (p − μ)² + missing·(fill − μ)²) / m). When a sum overflows (values beyond
+ * about 1e154, whose squares are not finite), the same passes run on v / s with s = max |v| and the results are
+ * scaled back: μ = s·μ', σ = s·σ' — ordinary columns keep the plain passes' result.
  */
-function meanStd(values: NumericValues, rows: Int32Array, fill: number): { mean: number; std: number } {
-  const plain = meanStdScaled(values, rows, fill, 1);
+function meanStd(present: Float64Array, missing: number, fill: number): { mean: number; std: number } {
+  const plain = meanStdScaled(present, missing, fill, 1);
   if (Number.isFinite(plain.mean) && Number.isFinite(plain.std)) return plain;
-  let s = 0;
-  for (let t = 0; t < rows.length; t++) {
-    const v = values[rows[t]];
-    const a = Math.abs(v !== v ? fill : v);
-    if (a > s) s = a;
-  }
+  let s = missing > 0 ? Math.abs(fill) : 0;
+  for (let i = 0; i < present.length; i++) s = Math.max(s, Math.abs(present[i]));
   if (!(s > 0) || !Number.isFinite(s)) return plain;
-  const r = meanStdScaled(values, rows, fill, s);
+  const r = meanStdScaled(present, missing, fill, s);
   return { mean: r.mean * s, std: r.std * s };
 }
 
-/** Mean and population std of v / s over `rows` (missing read as fill), two passes in row order. */
-function meanStdScaled(values: NumericValues, rows: Int32Array, fill: number, s: number): { mean: number; std: number } {
-  const m = rows.length;
+/** Mean and population std of v / s over the present values and `missing` copies of the fill (see meanStd). */
+function meanStdScaled(present: Float64Array, missing: number, fill: number, s: number): { mean: number; std: number } {
+  const m = present.length + missing;
   let sum = 0;
-  for (let t = 0; t < m; t++) {
-    const v = values[rows[t]];
-    sum += (v !== v ? fill : v) / s;
-  }
+  for (let i = 0; i < present.length; i++) sum += present[i] / s;
+  sum += missing * (fill / s);
   const mean = sum / m;
   let ss = 0;
-  for (let t = 0; t < m; t++) {
-    const v = values[rows[t]];
-    const d = (v !== v ? fill : v) / s - mean;
+  for (let i = 0; i < present.length; i++) {
+    const d = present[i] / s - mean;
     ss += d * d;
   }
+  const df = fill / s - mean;
+  ss += missing * df * df;
   return { mean, std: Math.sqrt(ss / m) };
 }
 
@@ -607,6 +603,8 @@ interface FitContext {
   standardize: boolean;
   /** Room for one column's training values, reused from column to column (grown as needed). */
   scratch?: Float64Array;
+  /** The training rows as a mask over the table's rows (trainMask). */
+  mask?: Uint8Array;
 }
 
 function missingNote(col: RawColumn, rowCount: number): string {
@@ -679,29 +677,45 @@ interface NumericStats {
   largest: number;
 }
 
-/** NumericStats from the training rows in row order (`meanStd`'s two passes); null when none is present. */
+/**
+ * NumericStats from the training rows, read in the column's order (a pass over the whole column with the training
+ * mask, instead of gathering rows in the split's random order); null when none is present.
+ */
 function rowStats(values: NumericValues, ctx: FitContext): NumericStats | null {
-  const train = ctx.train;
-  if (!ctx.scratch || ctx.scratch.length < train.length) ctx.scratch = new Float64Array(train.length);
-  const present = ctx.scratch;
+  const m = ctx.train.length;
+  if (!ctx.scratch || ctx.scratch.length < m) ctx.scratch = new Float64Array(m);
+  const buf = ctx.scratch;
+  const mask = trainMask(ctx);
   let count = 0;
-  for (let t = 0; t < train.length; t++) {
-    const v = values[train[t]];
-    if (v === v) present[count++] = v;
+  for (let r = 0; r < values.length; r++) {
+    if (mask[r] === 0) continue;
+    const v = values[r];
+    if (v === v) buf[count++] = v;
   }
   if (count === 0) return null;
+  const present = buf.subarray(0, count);
+  const trainMissing = m - count;
+  let largest = 0;
+  if (!ctx.standardize) for (let i = 0; i < count; i++) largest = Math.max(largest, Math.abs(present[i]));
   let fill: number;
   if (ctx.numericImpute === 'median') {
-    fill = median(present.subarray(0, count));
+    fill = median(present); // reorders `present`: the moments below do not depend on the order
   } else {
     let sum = 0;
     for (let i = 0; i < count; i++) sum += present[i];
     fill = sum / count;
   }
-  const { mean, std } = ctx.standardize ? meanStd(values, train, fill) : { mean: 0, std: 1 };
-  let largest = 0;
-  if (!ctx.standardize) for (let i = 0; i < count; i++) largest = Math.max(largest, Math.abs(present[i]));
-  return { fill, trainMissing: train.length - count, mean, std, largest };
+  const { mean, std } = ctx.standardize ? meanStd(present, trainMissing, fill) : { mean: 0, std: 1 };
+  return { fill, trainMissing, mean, std, largest };
+}
+
+/** 1 for the training rows of the table, 0 for the others (built once per fit, from ctx.train). */
+function trainMask(ctx: FitContext): Uint8Array {
+  if (!ctx.mask) {
+    ctx.mask = new Uint8Array(ctx.rowCount);
+    for (let t = 0; t < ctx.train.length; t++) ctx.mask[ctx.train[t]] = 1;
+  }
+  return ctx.mask;
 }
 
 /**
