@@ -15,6 +15,11 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = TRAIN_DEFAULTS;
 /** Most parameters k(n+1) for optimizer 'newton' (its dense Hessian and factor take 16·d² bytes); above, 'lbfgs'. */
 export const NEWTON_MAX_PARAMS = 2000;
 
+/** The exact fit offered for a model of `parameters` = k(n+1) values: Newton up to NEWTON_MAX_PARAMS, else L-BFGS. */
+export function exactFitMethod(parameters: number): 'newton' | 'lbfgs' {
+  return parameters <= NEWTON_MAX_PARAMS ? 'newton' : 'lbfgs';
+}
+
 export { MAX_EPOCHS, SETTINGS_PREFIX };
 
 const TRAIN_KEYS = settingsOf('train').map((s) => s.key);

@@ -18,7 +18,7 @@
 import { stat } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import * as vscode from 'vscode';
-import { NEWTON_MAX_PARAMS, resolveConfig } from '../engine/config';
+import { exactFitMethod, resolveConfig } from '../engine/config';
 import { featureCountBound } from '../engine/prepare/dataset';
 import type { PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
 import type { ComparisonRun, SessionState } from '../protocol';
@@ -342,8 +342,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const ds = controller.state?.dataset;
     if (!ds) throw new Error(vscode.l10n.t('No training session yet: train on a CSV first.'));
     const k = ds.classes.length === 2 ? 1 : ds.classes.length;
-    const optimizer = k * (ds.featureNames.length + 1) <= NEWTON_MAX_PARAMS ? 'newton' : 'lbfgs';
-    return configure({ optimizer, loss: 'bce' });
+    return configure({ optimizer: exactFitMethod(k * (ds.featureNames.length + 1)), loss: 'bce' });
   };
 
   /** Open a Sample CSV…: one of the bundled data sets in an editor (the Get Started walkthrough's first step). */

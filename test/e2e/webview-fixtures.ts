@@ -17,6 +17,7 @@ import {
   smoothnessBound,
   type Convergence,
 } from '../../src/engine/train/convergence';
+import { exactFitMethod } from '../../src/engine/config';
 import type { OptimumSummary } from '../../src/engine/train/session';
 import type { ColumnReport, ConfusionMetrics, HistoryPoint, OptimizerKind, Split, StepRecord, TrainConfig } from '../../src/engine/types';
 import type { BoundaryInfo, ComparisonRun, DatasetInfo, SessionState } from '../../src/protocol';
@@ -248,6 +249,7 @@ function verdict(tr: Data, config: TrainConfig, history: HistoryPoint[], w: numb
     costs: history.map((p) => ({ iteration: p.iteration, epoch: p.epoch, cost: p.trainCost })),
     gradNorm: gradNorm(tr, w, b, config.l2),
     optimum: opt ? { cost: opt.cost, converged: true, separable: false } : separable ? { cost: 0, converged: false, separable: true } : null,
+    exactMethod: exactFitMethod(w.length + 1),
     smoothness: smoothnessBound(split(tr), 1, config.loss, config.l2, null),
     curvature: lossCurvatureBound(1, config.loss),
   });
@@ -605,6 +607,7 @@ export function digitsState(): SessionState {
     cost: last.trainCost, startCost: history[0].trainCost,
     costs: history.map((p) => ({ iteration: p.iteration, epoch: p.epoch, cost: p.trainCost })),
     gradNorm: 0.0021, optimum: { cost: jStar, converged: true, separable: false }, smoothness: null, curvature: lossCurvatureBound(k, 'bce'),
+    exactMethod: exactFitMethod(k * 65),
   });
   const yTrain = Int32Array.from({ length: 1437 }, (_, i) => i % k);
   const yTest = Int32Array.from({ length: total }, (_, i) => i % k);

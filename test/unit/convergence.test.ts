@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readCsvFile } from '../../src/engine/node/csv-file';
 import { prepareDataset } from '../../src/engine/prepare/dataset';
 import { TrainingSession } from '../../src/engine/train/session';
+import { exactFitMethod } from '../../src/engine/config';
 import { Objective } from '../../src/engine/model/objective';
 import {
   assessConvergence,
@@ -221,12 +222,44 @@ describe('verdict at the optimum', () => {
     const base = {
       optimizer: 'gd' as const, learningRate: 0.1, epochs: 40_000, l2: 0, fullBatch: true, iteration: 39_900, epoch: 39_900,
       done: true, diverged: false, startCost: Math.LN2, gradNorm: 7e-8, smoothness: 0.53, curvature: 0.25,
-      optimum: { cost: jStar, converged: true, separable: false },
+      optimum: { cost: jStar, converged: true, separable: false }, exactMethod: 'newton' as const,
     };
     const v = assessConvergence({ ...base, cost: costs[costs.length - 1].cost, costs });
     assert.equal(v.verdict, 'converged', v.advice);
     // The same run with rises of 1e-4 in its second half oscillates.
     const bumpy = costs.map((p, t) => (t > 200 ? { ...p, cost: jStar + 1e-3 + 1e-4 * (t % 2) } : p));
     assert.equal(assessConvergence({ ...base, cost: bumpy[bumpy.length - 1].cost, costs: bumpy }).verdict, 'oscillating');
+  });
+});
+
+describe('the exact fit the advice offers is the one its button runs', () => {
+  /** A softmax session on random data with k classes and n features, after a few gradient-descent epochs. */
+  function advice(k: number, n: number): string {
+    let s = 7;
+    const rnd = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const m = 40 * k;
+    const X = Float32Array.from({ length: m * n }, () => rnd() - 0.5);
+    const y = Int32Array.from({ length: m }, (_, i) => i % k);
+    const train: Split = { X, y, m, sourceRows: Int32Array.from({ length: m }, (_, i) => i) };
+    const names = Array.from({ length: n }, (_, j) => `f${j}`);
+    const data: PreparedDataset = {
+      target: 'y', classes: Array.from({ length: k }, (_, c) => String(c)), featureNames: names, n,
+      train, test: { X: new Float32Array(0), y: new Int32Array(0), m: 0, sourceRows: new Int32Array(0) },
+      report: [], preprocessing: { target: 'y', features: names.map((name) => ({ kind: 'numeric', name, source: name, fill: 0, center: 0, scale: 1 })) },
+      rows: m,
+    };
+    const session = new TrainingSession(data, { epochs: 3, learningRate: 0.05, l2: 0.01 }, { computeOptimum: false });
+    while (!session.done) session.run(100);
+    return session.convergence().advice;
+  }
+  test('Newton up to NEWTON_MAX_PARAMS parameters, L-BFGS above (exactFitMethod)', () => {
+    // 10 classes × (150 + 1) = 1510 parameters: Newton; 10 × (250 + 1) = 2510: L-BFGS.
+    assert.equal(exactFitMethod(10 * 151), 'newton');
+    assert.equal(exactFitMethod(10 * 251), 'lbfgs');
+    const small = advice(10, 150);
+    const large = advice(10, 250);
+    assert.match(small, /optimizer newton: about 10 steps/, small);
+    assert.match(large, /optimizer lbfgs/, large);
+    assert.doesNotMatch(large, /newton:/, 'no Newton advice for a model too large for its Hessian');
   });
 });

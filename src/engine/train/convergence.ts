@@ -235,6 +235,8 @@ export interface ConvergenceInput {
   /** Smoothness constant L = c·λmax + λ and its loss curvature bound c (null when unknown). */
   smoothness: number | null;
   curvature: number | null;
+  /** The exact fit the advice offers (exactFitMethod of the model's size): Newton, or L-BFGS for large models. */
+  exactMethod: 'newton' | 'lbfgs';
 }
 
 export interface Convergence {
@@ -318,7 +320,11 @@ export function assessConvergence(input: ConvergenceInput): Convergence {
     return ` For these data gradient descent is stable for α < 2/L = ${fmt(stableRate)} (L = ${c}·λmax(X̃ᵀX̃/m) + λ` +
       ` = ${fmt(smoothness ?? 0)}); try α = ${fmt(suggestedRate)}.`;
   };
-  const newtonAdvice = secondOrder ? '' : ' Or fit the optimum directly (optimizer newton: about 10 steps).';
+  const newtonAdvice = secondOrder
+    ? ''
+    : input.exactMethod === 'newton'
+      ? ' Or fit the optimum directly (optimizer newton: about 10 steps).'
+      : ' Or fit the optimum directly (optimizer lbfgs: tens to hundreds of steps; too many parameters for Newton).';
   const make = (verdict: Verdict, headline: string, advice: string): Convergence => ({
     verdict, gradNorm: input.gradNorm, lossGap, recentChange, stableRate, suggestedRate, headline, advice,
     final: input.done || verdict === 'diverged',

@@ -32,7 +32,7 @@
  * the loss explode long before the weights overflow), throws LabError('divergence') and leaves the
  * session at the last parameters whose loss was finite and below that bound.
  */
-import { NEWTON_MAX_PARAMS, resolveConfig } from '../config';
+import { exactFitMethod, NEWTON_MAX_PARAMS, resolveConfig } from '../config';
 import {
   assessConvergence,
   baselineSummary,
@@ -1116,6 +1116,7 @@ export class TrainingSession {
       optimum: o ? { cost: o.cost, converged: o.converged, separable: o.separable } : null,
       smoothness: this.optimizer ? this.smoothness() : null,
       curvature: lossCurvatureBound(this.k, this.config.loss),
+      exactMethod: exactFitMethod(this.theta.length),
     });
   }
 

@@ -7,7 +7,7 @@
  * any two chosen features (see boundary.ts). The curves, the verdict and the numbers are updated in place while training runs
  * (see {@link updateTrainingCharts}).
  */
-import { NEWTON_MAX_PARAMS, runLabel } from '../../../engine/config';
+import { exactFitMethod, runLabel } from '../../../engine/config';
 import type { SessionState } from '../../../protocol';
 import { chartBox, iterationAxis, lineDataset, points, valueAxis } from '../charts';
 import { h, label as rowLabel, table, type Child } from '../dom';
@@ -165,8 +165,7 @@ function verdictCard(ctx: DashboardContext): HTMLElement {
       : null,
     c.stableRate !== null ? numberFact('now', `α = ${fmt(state.config.learningRate, 3)}`) : null,
   ];
-  const params = state.weights.k * (state.weights.n + 1);
-  const method = params <= NEWTON_MAX_PARAMS ? 'newton' : 'lbfgs';
+  const method = exactFitMethod(state.weights.k * (state.weights.n + 1));
   const rate = c.suggestedRate;
   const actions: Child[] = [
     // Only where a smaller or larger step is the cure (not for a converged run nor for a cost without a minimum).
