@@ -258,12 +258,17 @@ function renderToolbar(): void {
     return b;
   };
   const runLabel = s && s.iteration > 0 && !s.done ? 'Continue' : 'Run';
+  const run = toolbarButton(runLabel, 'run', 'F5', true);
+  const pause = toolbarButton('Pause', 'pause', '⇧F5');
+  // The primary colour marks the button that acts now: Pause while training, else Run / Continue.
+  run.classList.toggle('primary', !running);
+  pause.classList.toggle('primary', running);
   const buttons = [
     set(toolbarButton('Step', 'step', 'F10'), 'One parameter update (F10)', none || running),
     set(toolbarButton('Step Back', 'stepBack', 'Alt+F10'), 'One update back, replayed exactly (Alt+F10)', none || running || (s?.iteration ?? 0) === 0),
     set(toolbarButton('Epoch', 'stepEpoch'), 'Finish the current epoch (Shift+F10)', none || running),
-    set(toolbarButton(runLabel, 'run', 'F5', true), s?.done ? 'Training finished: Reset to train again' : 'Train until done (F5)', none || running || !!s?.done),
-    set(toolbarButton('Pause', 'pause', '⇧F5'), 'Pause training (Shift+F5)', none || !running),
+    set(run, s?.done ? 'Training finished: Reset to train again' : 'Train until done (F5)', none || running || !!s?.done),
+    set(pause, 'Pause training (Shift+F5)', none || !running),
     set(toolbarButton('Reset', 'reset'), 'Back to the initial weights', none || running),
     toolbarSep,
     set(toolbarButton('Compare BCE vs MSE', 'compare'), 'Train with both losses and overlay the curves', none || running),

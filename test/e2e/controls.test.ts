@@ -36,6 +36,9 @@ test('Pause and Continue answer ordinary mouse clicks while training at full spe
     await page.waitForTimeout(1000);
     assert.ok(await frame.evaluate(() => (window as unknown as { __pause?: Element | null }).__pause === document.querySelector('#btn-pause')),
       'the Pause button was not re-created while training');
+    // The primary colour is on the button that acts now: Pause while training.
+    const primary = (): Promise<string[]> => frame.evaluate(() => [...document.querySelectorAll('.toolbar button.primary')].map((b) => b.id));
+    assert.deepEqual(await primary(), ['btn-pause'], 'while training only Pause is primary');
     await screenshot(page, 'e2e-controls-1-running');
     for (let round = 1; round <= 4; round++) {
       await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'running', undefined, { timeout: 30_000 });
@@ -47,7 +50,10 @@ test('Pause and Continue answer ordinary mouse clicks while training at full spe
       assert.equal(await iteration(frame), stopped, `round ${round}: the iteration stays at ${stopped} after the click on Pause`);
       assert.ok(stopped >= before, `round ${round}: ${before} → ${stopped}`);
       assert.equal(await state(frame), 'paused', `round ${round}: paused`);
-      if (round === 1) await screenshot(page, 'e2e-controls-2-paused');
+      if (round === 1) {
+        assert.deepEqual(await primary(), ['btn-run'], 'paused: Continue is primary again');
+        await screenshot(page, 'e2e-controls-2-paused');
+      }
       await frame.locator('#btn-run').click();
     }
     await frame.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'running', undefined, { timeout: 30_000 });
