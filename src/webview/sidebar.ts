@@ -117,8 +117,9 @@ function renderButtons(): void {
   const busy = !!busyLabel;
   el.replaceChildren(
     button('Step', 'step', 'One parameter update (F10)', busy || s.running),
-    button(s.iteration > 0 && !s.done ? 'Continue' : 'Run', 'run', 'Train until done (F5)', busy || s.running || s.done, true),
-    button('Pause', 'pause', 'Pause training (Shift+F5)', !s.running),
+    // The primary colour marks the button that acts now, as in the dashboard: Pause while training.
+    button(s.iteration > 0 && !s.done ? 'Continue' : 'Run', 'run', 'Train until done (F5)', busy || s.running || s.done, !s.running),
+    button('Pause', 'pause', 'Pause training (Shift+F5)', !s.running, s.running),
   );
 }
 

@@ -675,6 +675,13 @@ describe('sidebar page', () => {
         });
         assert.ok(lines < 1.5, `the verdict stays on one line in a 320 px sidebar (${lines.toFixed(2)} lines)`);
         assert.match((await page.getAttribute('#sb-verdict .fact-value', 'title'))!, /.{20,}/, 'the headline is its tooltip');
+        // The primary colour marks the button that acts now: Continue when paused, Pause while training.
+        const primaryIds = (): Promise<string[]> => page.evaluate(() => [...document.querySelectorAll('button.primary')].map((b) => b.id));
+        assert.deepEqual(await primaryIds(), ['btn-run']);
+        await sendToPage(page, { type: 'state', state: { ...titanicState(40), running: true } });
+        await page.waitForSelector('#btn-pause.primary');
+        assert.deepEqual(await primaryIds(), ['btn-pause']);
+        await shot(page, `sidebar-running-${theme}`);
         await sendToPage(page, { type: 'state', state: newtonState() });
         await page.waitForFunction(() => document.querySelector('#sb-verdict')?.getAttribute('data-verdict') === 'converged');
         assert.match((await page.textContent('#sb-verdict'))!, /^verdict.*converged$/);
