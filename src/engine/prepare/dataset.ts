@@ -77,7 +77,7 @@ interface ColumnFacts {
 }
 
 /** Distinct non-missing values and whether all are integers (numeric columns). */
-function columnFacts(col: RawColumn): ColumnFacts {
+function columnFacts(col: RawColumn, scratch?: DistinctScratch): ColumnFacts {
   if (col.kind === 'categorical') return { distinct: col.levels.length, integer: false };
   const values = col.values;
   if (values instanceof Uint8Array) {
@@ -113,7 +113,7 @@ function columnFacts(col: RawColumn): ColumnFacts {
     }
     return { distinct, integer };
   }
-  return { distinct: countDistinct(values), integer };
+  return { distinct: countDistinct(values, scratch), integer };
 }
 
 /** Columns of at least this many rows are counted by partitions (countDistinct). */
@@ -128,13 +128,13 @@ const PARTITION_ROWS = 1 << 15;
  * partition, so the count is the sum of the partitions' counts), each then counted in a table of the low bits
  * that stays in cache: a table the size of the column would miss the cache on nearly every row.
  */
-export function countDistinct(values: NumericValues): number {
+export function countDistinct(values: NumericValues, scratch: DistinctScratch = new DistinctScratch()): number {
   const m = values.length;
   if (m < PARTITION_MIN_ROWS) return distinctIn(values, 0, m, new Float64Array(1024), new Uint8Array(1024));
   const bitsP = Math.min(12, Math.max(1, Math.ceil(Math.log2(m / PARTITION_ROWS))));
   const P = 1 << bitsP;
   const shift = 32 - bitsP;
-  const part = new Uint16Array(m);
+  const part = scratch.parts(m);
   const starts = new Int32Array(P + 1);
   let present = 0;
   for (let i = 0; i < m; i++) {
@@ -146,7 +146,7 @@ export function countDistinct(values: NumericValues): number {
     present++;
   }
   for (let q = 0; q < P; q++) starts[q + 1] += starts[q];
-  const sorted = new Float64Array(present);
+  const sorted = scratch.values(present);
   const fill = starts.slice(0, P);
   for (let i = 0; i < m; i++) {
     const v = values[i];
@@ -161,6 +161,25 @@ export function countDistinct(values: NumericValues): number {
   let distinct = 0;
   for (let q = 0; q < P; q++) distinct += distinctIn(sorted, starts[q], starts[q + 1], keys, used);
   return distinct;
+}
+
+/**
+ * The partition buffers of countDistinct (a partition per row, the values by partition), kept for the columns of one
+ * table so that counting them all takes one set of buffers instead of one per column.
+ */
+export class DistinctScratch {
+  private part = new Uint16Array(0);
+  private sorted = new Float64Array(0);
+
+  parts(m: number): Uint16Array {
+    if (this.part.length < m) this.part = new Uint16Array(m);
+    return this.part;
+  }
+
+  values(m: number): Float64Array {
+    if (this.sorted.length < m) this.sorted = new Float64Array(m);
+    return this.sorted;
+  }
 }
 
 /** 32-bit hash of a float64's bits (−0 must be passed as 0). */
@@ -256,8 +275,8 @@ function dropReason(col: RawColumn, facts: ColumnFacts, rowCount: number, maxLev
 }
 
 /** The summary of one column of a table with `rowCount` rows, as `describeColumns` gives it (default `maxLevels` = 50). */
-function summarizeColumn(col: RawColumn, rowCount: number, maxLevels = DEFAULT_MAX_LEVELS): ColumnSummary {
-  const facts = columnFacts(col);
+function summarizeColumn(col: RawColumn, rowCount: number, maxLevels = DEFAULT_MAX_LEVELS, scratch?: DistinctScratch): ColumnSummary {
+  const facts = columnFacts(col, scratch);
   return {
     name: col.name,
     type: col.kind,
@@ -305,7 +324,8 @@ export function featureCountBound(columns: ColumnSummary[], options: PrepareOpti
 
 /** One summary per column, in file order (default `maxLevels` = 50). */
 export function describeColumns(table: ParsedTable): ColumnSummary[] {
-  return table.columns.map((c) => summarizeColumn(c, table.rowCount));
+  const scratch = new DistinctScratch();
+  return table.columns.map((c) => summarizeColumn(c, table.rowCount, DEFAULT_MAX_LEVELS, scratch));
 }
 
 /**
@@ -1044,19 +1064,7 @@ export function prepareDataset(table: ParsedTable, options: PrepareOptions, file
   if (classes.length < 2) throw singleClassError(targetCol.name, classes, file);
   const { train, test } = stratifiedSplit(labels, classes, opts.testSize, opts.seed, targetCol.name, file);
 
-  const ctx = fitContext(opts, train, table.rowCount);
-  const report: ColumnReport[] = [];
-  const features: FeatureSpec[] = [];
-  for (const col of table.columns) {
-    const facts = columnFacts(col);
-    if (col === targetCol) {
-      report.push(targetReport(col, facts.distinct));
-      continue;
-    }
-    const fitted = prepareColumn(col, facts, byName.get(col.name) !== col, opts, ctx);
-    features.push(...fitted.features);
-    report.push(fitted.report);
-  }
+  const { report, features } = fitColumns(table, targetCol, byName, opts, train);
   if (features.length === 0) throw noFeaturesError(report, targetCol.name, file);
 
   const preprocessing: PreprocessingSpec = { target: targetCol.name, features };
@@ -1117,6 +1125,30 @@ function noFeaturesError(report: ColumnReport[], target: string, file: string | 
       `; force-include columns with include or add feature columns to the file`,
     { file },
   );
+}
+
+/**
+ * The report and the features of every column, fitted on the training rows. Its working buffers (the training
+ * values, the mask, the distinct counts' partitions) are this function's, so they are garbage once X is written.
+ */
+function fitColumns(
+  table: ParsedTable, targetCol: RawColumn, byName: Map<string, RawColumn>, opts: ResolvedOptions, train: Int32Array,
+): { report: ColumnReport[]; features: FeatureSpec[] } {
+  const ctx = fitContext(opts, train, table.rowCount);
+  const scratch = new DistinctScratch();
+  const report: ColumnReport[] = [];
+  const features: FeatureSpec[] = [];
+  for (const col of table.columns) {
+    const facts = columnFacts(col, scratch);
+    if (col === targetCol) {
+      report.push(targetReport(col, facts.distinct));
+      continue;
+    }
+    const fitted = prepareColumn(col, facts, byName.get(col.name) !== col, opts, ctx);
+    features.push(...fitted.features);
+    report.push(fitted.report);
+  }
+  return { report, features };
 }
 
 /** What fitting needs besides a column: the training rows and the resolved options. */
