@@ -76,6 +76,40 @@ describe('metrics by hand', () => {
     assert.equal(trapezoidArea(roc.fpr, roc.tpr), 0.5);
   });
 
+  test('ROC points by their definition on random scores with many ties, −0 and 0, and NaN', () => {
+    // tpr(t) = #{s_i ≥ t, y_i = 1}/P and fpr(t) likewise, at every distinct score t in decreasing order.
+    const byDefinition = (y: Int32Array, s: Float32Array): { fpr: number[]; tpr: number[]; thresholds: number[] } => {
+      const P = y.filter((v) => v === 1).length;
+      const N = y.length - P;
+      const distinct = [...new Set(Array.from(s).filter((v) => !Number.isNaN(v)).map((v) => (v === 0 ? 0 : v)))].sort((a, b) => b - a);
+      const out = { fpr: [0], tpr: [0], thresholds: [distinct[0] + 1] };
+      for (const t of distinct) {
+        let tp = 0;
+        let fp = 0;
+        for (let i = 0; i < y.length; i++) if (s[i] >= t) (y[i] === 1 ? tp++ : fp++);
+        out.fpr.push(fp / N);
+        out.tpr.push(tp / P);
+        out.thresholds.push(t);
+      }
+      return out;
+    };
+    let seed = 3;
+    const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const [m, levels] of [[2, 2], [50, 3], [400, 20], [3000, 1000], [3000, 1e9]] as const) {
+      const y = Int32Array.from({ length: m }, (_, i) => (i < 2 ? i : rnd() < 0.4 ? 1 : 0));
+      const s = Float32Array.from({ length: m }, () => {
+        const u = rnd();
+        return u < 0.02 ? -0 : u < 0.04 ? 0 : u < 0.05 && m > 2 ? NaN : Math.floor(rnd() * levels) / levels;
+      });
+      const roc = rocCurve(y, s);
+      assert.ok(roc);
+      const want = byDefinition(y, s);
+      assert.deepEqual(roc.fpr, want.fpr, `fpr, m=${m}`);
+      assert.deepEqual(roc.tpr, want.tpr, `tpr, m=${m}`);
+      assert.deepEqual(roc.thresholds.map((t) => (t === 0 ? 0 : t)), want.thresholds, `thresholds, m=${m}`);
+    }
+  });
+
   test('perfect ranking has AUC 1, reversed ranking 0', () => {
     const y = Int32Array.from([0, 0, 1, 1]);
     const up = confusionMetrics(y, Float32Array.from([0.1, 0.2, 0.8, 0.9]), ['a', 'b']);
