@@ -5,6 +5,8 @@ import { readCsvFile } from '../../src/engine/node/csv-file';
 import { prepareDataset } from '../../src/engine/prepare/dataset';
 import { TrainingSession } from '../../src/engine/train/session';
 import { exactFitMethod } from '../../src/engine/config';
+import { jsKernel } from '../../src/engine/kernels/kernel-js';
+import { createWasmKernel } from '../../src/engine/kernels/kernel-wasm';
 import { Objective } from '../../src/engine/model/objective';
 import {
   assessConvergence,
@@ -41,6 +43,24 @@ describe('smoothness bound L = c·λmax(X̃ᵀX̃/m) + λ', () => {
     assert.ok(Math.abs(gramTopEigenvalue(s, null) - 4) < 4e-5);
     assert.ok(Math.abs((smoothnessBound(s, 1, 'bce', 0.5, null) ?? 0) - (0.25 * 4 + 0.5)) < 1e-5);
     assert.ok(Math.abs((smoothnessBound(s, 3, 'bce', 0, null) ?? 0) - 0.5 * 4) < 2e-5);
+  });
+
+  test('on the kernels (exactHessVec with curvature 1) λmax equals the float64 loops to 1e-5, with weights and sampled rows', () => {
+    let seed = 11;
+    const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+    // 3000 × 12 (all rows) and 40,000 × 120 (beyond the work budget: evenly spaced rows), skewed columns.
+    for (const [m, n] of [[3000, 12], [40_000, 120]] as const) {
+      const X = Float32Array.from({ length: m * n }, (_, q) => rnd() * (1 + (q % n)) + (q % n === 0 ? 3 : 0));
+      const sp: Split = { X, y: new Int32Array(m), m, sourceRows: new Int32Array(m) };
+      const weights = Float32Array.from({ length: m }, () => 0.5 + rnd() + 0.5);
+      for (const w of [null, weights]) {
+        const plain = gramTopEigenvalue(sp, w);
+        for (const kernel of [jsKernel, createWasmKernel()]) {
+          const got = gramTopEigenvalue(sp, w, 50, kernel);
+          assert.ok(Math.abs(got - plain) <= 1e-5 * plain, `${kernel.name} m=${m} n=${n} weights=${w !== null}: ${got} vs ${plain}`);
+        }
+      }
+    }
   });
 
   test('bounds the curvature of J along random directions (finite differences of the gradient)', () => {

@@ -8,7 +8,7 @@
  *
  * Pure TypeScript: no Node-only APIs.
  */
-import type { LossKind, OptimizerKind, Split } from '../types';
+import type { LinearKernel, LossKind, OptimizerKind, RowSet, Split } from '../types';
 
 // ───────────────────────────── smoothness ─────────────────────────────
 
@@ -30,9 +30,10 @@ const POWER_BUDGET = 4e8;
  * v ← X̃ᵀΩX̃ v / ‖·‖ from v₀ = 1, until the Rayleigh quotient changes by less than 1e-6 relative (≤ maxIter
  * iterations, two passes over X each). When that would exceed POWER_BUDGET multiply-adds, the mean is taken over
  * evenly spaced rows instead (an estimate of the same mean Gram matrix). Shapes: split.X m×n row-major; weights
- * (m) or null for ω = 1/m.
+ * (m) or null for ω = 1/m. With a kernel, each product X̃ᵀΩX̃v is its exactHessVec with curvature 1 (float32
+ * products summed in float64 across tiles: λ to about 1e-6 relative); without one, float64 loops.
  */
-export function gramTopEigenvalue(split: Split, weights: Float32Array | null, maxIter = 50): number {
+export function gramTopEigenvalue(split: Split, weights: Float32Array | null, maxIter = 50, kernel: LinearKernel | null = null): number {
   const { X } = split;
   const mAll = split.m;
   if (mAll === 0) return 0;
@@ -46,16 +47,23 @@ export function gramTopEigenvalue(split: Split, weights: Float32Array | null, ma
   let v = new Float64Array(d).fill(1 / Math.sqrt(d));
   let w = new Float64Array(d);
   let lambda = 0;
+  const rows: RowSet = m === mAll ? { start: 0, end: mAll } : Int32Array.from({ length: m }, (_, t) => rowOf(t));
+  const ones = kernel ? new Float32Array(mAll).fill(1) : null;
   for (let it = 0; it < maxIter; it++) {
-    w.fill(0);
-    for (let t = 0; t < m; t++) {
-      const i = rowOf(t);
-      const off = i * n;
-      let u = v[n];
-      for (let j = 0; j < n; j++) u += X[off + j] * v[j];
-      u *= weights ? weights[i] * inv : inv;
-      for (let j = 0; j < n; j++) w[j] += u * X[off + j];
-      w[n] += u;
+    if (kernel && ones) {
+      kernel.exactHessVec(X, n, 1, rows, weights, ones, v, w);
+      for (let q = 0; q < d; q++) w[q] *= inv;
+    } else {
+      w.fill(0);
+      for (let t = 0; t < m; t++) {
+        const i = rowOf(t);
+        const off = i * n;
+        let u = v[n];
+        for (let j = 0; j < n; j++) u += X[off + j] * v[j];
+        u *= weights ? weights[i] * inv : inv;
+        for (let j = 0; j < n; j++) w[j] += u * X[off + j];
+        w[n] += u;
+      }
     }
     let vw = 0;
     let ww = 0;
@@ -80,11 +88,11 @@ export function gramTopEigenvalue(split: Split, weights: Float32Array | null, ma
  * Gradient descent with α < 2/L decreases J at every full-batch step (descent lemma); null when c is unknown.
  */
 export function smoothnessBound(
-  split: Split, k: number, loss: LossKind, l2: number, weights: Float32Array | null,
+  split: Split, k: number, loss: LossKind, l2: number, weights: Float32Array | null, kernel: LinearKernel | null = null,
 ): number | null {
   const c = lossCurvatureBound(k, loss);
   if (c === null) return null;
-  return c * gramTopEigenvalue(split, weights) + l2;
+  return c * gramTopEigenvalue(split, weights, 50, kernel) + l2;
 }
 
 /** A learning rate as a user would type it: x rounded down to two significant digits. */

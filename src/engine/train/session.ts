@@ -1061,7 +1061,7 @@ export class TrainingSession {
    */
   smoothness(): number | null {
     if (this.smooth === undefined) {
-      this.smooth = smoothnessBound(this.data.train, this.k, this.config.loss, this.config.l2, this.objTrain.sampleWeights);
+      this.smooth = smoothnessBound(this.data.train, this.k, this.config.loss, this.config.l2, this.objTrain.sampleWeights, this.kernel);
     }
     return this.smooth;
   }
