@@ -452,8 +452,13 @@ export interface ConfusionMetrics {
   macroRecall: number;
   macroF1: number;
   logLoss: number;
-  /** Binary only: ROC points (fpr, tpr) sorted by threshold descending, and AUC. */
+  /**
+   * Binary only: ROC points (fpr, tpr) sorted by threshold descending — every distinct score's, or for a long
+   * curve the points thinRoc keeps (`rocPoints` then says how many the whole curve has) — and AUC over the whole
+   * curve.
+   */
   roc?: { fpr: number[]; tpr: number[]; thresholds: number[] };
+  rocPoints?: number;
   auc?: number;
   threshold?: number;
 }

@@ -1,6 +1,7 @@
 /**
  * A big CSV in a real VS Code: once the target is picked, the dashboard opens at once and says "Preparing …" with a
- * spinner while the file is prepared — never a blank panel — and then shows the session. The file (about 70 MB,
+ * spinner while the file is prepared — never a blank panel — and then shows the session; after a few updates the
+ * Evaluation tab draws the ROC curve of a million rows through a thinned set of its points. The file (about 70 MB,
  * mixed numbers and categories with missing values) is generated here from a seed.
  * Screenshots: test-artifacts/screenshots/e2e-big-*.png.
  */
@@ -51,6 +52,17 @@ test('a big CSV: "Preparing …" with a spinner in the dashboard while it loads,
     await frame.waitForFunction(() => document.querySelector('h1')?.textContent === 'big.csv', undefined, { timeout: 120_000 });
     assert.equal(await frame.locator('#empty-busy').count(), 0, 'the busy note is gone once the session is there');
     await screenshot(page, 'e2e-big-2-loaded');
+    // A few updates by mouse, then the Evaluation tab: a million-row split has about as many distinct scores, and
+    // its ROC curve is drawn through a thinned set of its points (the whole curve was tens of MB in every state).
+    for (let i = 0; i < 3; i++) await frame.locator('#btn-step').click();
+    await frame.waitForFunction(() => document.querySelector('#hdr-iteration .fact-value')?.textContent === '3', undefined, { timeout: 60_000 });
+    await frame.locator('#tabbtn-evaluation').click();
+    await frame.waitForSelector('#roc-chart', { timeout: 30_000 });
+    const hint = (await frame.locator('.eval-roc .hint').textContent()) ?? '';
+    assert.match(hint, /Drawn through [\d,]+ of its [\d,]+ points/, hint);
+    const [kept, whole] = (hint.match(/Drawn through ([\d,]+) of its ([\d,]+)/) ?? []).slice(1).map((x) => Number(x.replace(/,/g, '')));
+    assert.ok(kept <= 2002 && whole > 10 * kept, `${kept} of ${whole} points`);
+    await screenshot(page, 'e2e-big-3-evaluation');
     assert.deepEqual(vs.pageErrors.filter((e) => !/ResizeObserver/.test(e)), [], 'no uncaught errors in the workbench page');
   } catch (e) {
     await screenshot(vs.page, 'e2e-big-failure').catch(() => undefined);

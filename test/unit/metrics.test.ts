@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { accuracy, confusionMetrics, logLoss, predictLabels, rocCurve, trapezoidArea } from '../../src/engine/model/metrics';
+import { accuracy, confusionMetrics, logLoss, predictLabels, ROC_MAX_POINTS, rocCurve, trapezoidArea } from '../../src/engine/model/metrics';
 import type { ConfusionMetrics } from '../../src/engine/types';
 import { accuracyFromScores, probabilitiesFromScores } from '../../src/engine/model/model-io';
 import { createRng } from '../../src/engine/random';
@@ -108,6 +108,45 @@ describe('metrics by hand', () => {
       assert.deepEqual(roc.tpr, want.tpr, `tpr, m=${m}`);
       assert.deepEqual(roc.thresholds.map((t) => (t === 0 ? 0 : t)), want.thresholds, `thresholds, m=${m}`);
     }
+  });
+
+  test('a long ROC curve is thinned for drawing: its own points, steps under 0.001, the AUC of the whole curve', () => {
+    let seed = 5;
+    const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const m = 200_000;
+    const y = Int32Array.from({ length: m }, () => (rnd() < 0.3 ? 1 : 0));
+    // Scores that rank the positives a little higher: about m distinct values.
+    const probs = Float32Array.from(y, (v) => Math.min(1, Math.max(0, 0.35 + 0.15 * v + 0.3 * (rnd() - 0.5))));
+    const whole = rocCurve(y, probs);
+    assert.ok(whole && whole.fpr.length > 10 * ROC_MAX_POINTS, `${whole?.fpr.length} points`);
+    const cm = confusionMetrics(y, probs, ['0', '1']);
+    assert.ok(cm.roc);
+    assert.equal(cm.rocPoints, whole.fpr.length);
+    assert.equal(cm.auc, trapezoidArea(whole.fpr, whole.tpr), 'the AUC is the whole curve\'s');
+    const kept = cm.roc;
+    assert.ok(kept.fpr.length <= 2002, `${kept.fpr.length} points kept`);
+    // Every kept point is a point of the curve, in order; the first and the last are kept.
+    let t = 0;
+    for (let i = 0; i < kept.fpr.length; i++) {
+      while (t < whole.fpr.length && !(whole.thresholds[t] === kept.thresholds[i])) t++;
+      assert.ok(t < whole.fpr.length, `kept point ${i} is on the curve`);
+      assert.equal(kept.fpr[i], whole.fpr[t]);
+      assert.equal(kept.tpr[i], whole.tpr[t]);
+    }
+    assert.equal(kept.thresholds[0], whole.thresholds[0]);
+    assert.equal(kept.thresholds[kept.fpr.length - 1], whole.thresholds[whole.fpr.length - 1]);
+    // Between two kept points the curve moves less than 0.001 in each coordinate before the next one is kept.
+    let k = 0;
+    for (let i = 1; i < whole.fpr.length; i++) {
+      if (k + 1 < kept.fpr.length && whole.thresholds[i] === kept.thresholds[k + 1]) k++;
+      else {
+        assert.ok(whole.fpr[i] - kept.fpr[k] < 1e-3 && whole.tpr[i] - kept.tpr[k] < 1e-3, `point ${i} within 0.001 of kept point ${k}`);
+      }
+    }
+    // A short curve is sent whole.
+    const small = confusionMetrics(y.subarray(0, 500), probs.subarray(0, 500), ['0', '1']);
+    assert.equal(small.rocPoints, undefined);
+    assert.deepEqual(small.roc, rocCurve(y.subarray(0, 500), probs.subarray(0, 500)));
   });
 
   test('perfect ranking has AUC 1, reversed ranking 0', () => {

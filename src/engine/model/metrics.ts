@@ -157,6 +157,38 @@ export function rocCurve(
   return { fpr, tpr, thresholds };
 }
 
+/** Curves of at most this many points are kept whole by thinRoc. */
+export const ROC_MAX_POINTS = 2000;
+/** thinRoc's step: a kept point is at least this far from the one kept before, in FPR or in TPR. */
+const ROC_STEP = 1e-3;
+
+/**
+ * A long ROC curve thinned for drawing: the first and the last point, and every point at least ROC_STEP away from
+ * the point kept before it in FPR or TPR (each kept point is a point of the curve, so the drawn curve stays within
+ * ROC_STEP of the whole one; at most 2/ROC_STEP + 2 points). Curves of at most ROC_MAX_POINTS points are returned
+ * as they are. A million-row split has about as many distinct scores: sent whole, the curve was tens of megabytes
+ * in every session state.
+ */
+export function thinRoc(roc: { fpr: number[]; tpr: number[]; thresholds: number[] }): { fpr: number[]; tpr: number[]; thresholds: number[] } {
+  const count = roc.fpr.length;
+  if (count <= ROC_MAX_POINTS) return roc;
+  const out = { fpr: [roc.fpr[0]], tpr: [roc.tpr[0]], thresholds: [roc.thresholds[0]] };
+  let lastF = roc.fpr[0];
+  let lastT = roc.tpr[0];
+  for (let t = 1; t < count; t++) {
+    const f = roc.fpr[t];
+    const p = roc.tpr[t];
+    if (t === count - 1 || f - lastF >= ROC_STEP || p - lastT >= ROC_STEP) {
+      out.fpr.push(f);
+      out.tpr.push(p);
+      out.thresholds.push(roc.thresholds[t]);
+      lastF = f;
+      lastT = p;
+    }
+  }
+  return out;
+}
+
 /** Area under a curve by the trapezoid rule: Σ_t (x_{t+1} − x_t)(y_{t+1} + y_t)/2 (x monotone). */
 export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let area = 0;
@@ -232,8 +264,9 @@ export function confusionMetrics(
     for (let i = 0; i < m; i++) score[i] = probs[i * cols + cols - 1];
     const roc = rocCurve(yTrue, score);
     if (roc) {
-      result.roc = roc;
       result.auc = trapezoidArea(roc.fpr, roc.tpr);
+      result.roc = thinRoc(roc);
+      if (result.roc !== roc) result.rocPoints = roc.fpr.length;
     }
   }
   return result;

@@ -131,7 +131,10 @@ function rocBlock(ctx: DashboardContext, cm: ConfusionMetrics): HTMLElement {
   const card = h('div', { class: 'eval-roc' },
     h('h3', null, `ROC curve — AUC ${fmt(cm.auc ?? null, 4)}`),
     box.box,
-    h('p', { class: 'hint' }, `True-positive rate against false-positive rate for every threshold. The dot is the current threshold ${fmt(cm.threshold ?? null, 3)}: FPR ${fmt(op.x, 4)}, TPR ${fmt(op.y, 4)}.`));
+    h('p', { class: 'hint' }, `True-positive rate against false-positive rate for every threshold. The dot is the current threshold ${fmt(cm.threshold ?? null, 3)}: FPR ${fmt(op.x, 4)}, TPR ${fmt(op.y, 4)}.` +
+      (cm.rocPoints !== undefined
+        ? ` Drawn through ${fmtInt(roc.fpr.length)} of its ${fmtInt(cm.rocPoints)} points (each step under 0.001); the AUC is the whole curve's.`
+        : '')));
   const opDs = lineDataset('current threshold', [op], secondColor(theme));
   opDs.pointRadius = 6;
   opDs.showLine = false;
