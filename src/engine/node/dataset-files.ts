@@ -43,7 +43,11 @@ export class DatasetFiles {
   describe(file: string): DescribedColumns {
     // The table kept by the describe before, when it is the same unchanged file (no second read).
     const stamp = fileStamp(file);
-    const table = this.kept(file, stamp) ?? readCsvFile(file);
+    let table = this.kept(file, stamp);
+    if (!table) {
+      this.clear(); // another file's table is not held while this one is read
+      table = readCsvFile(file);
+    }
     this.tableCache = { file, stamp, table };
     return { rows: table.rowCount, columns: describeColumns(table), suggested: suggestTarget(table), rowBytes: tableRowBytes(table) };
   }
