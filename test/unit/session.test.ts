@@ -6,7 +6,8 @@ import { readCsvFile } from '../../src/engine/node/csv-file';
 import { applyPreprocessing, prepareDataset } from '../../src/engine/prepare/dataset';
 import { DEFAULT_TRAIN_CONFIG, resolveConfig } from '../../src/engine/config';
 import { MAX_HISTORY, TrainingSession, type SessionSnapshot } from '../../src/engine/train/session';
-import { LabError, type PreparedDataset, type StepRecord } from '../../src/engine/types';
+import { LabError, type ConfusionMetrics, type PreparedDataset, type StepRecord } from '../../src/engine/types';
+import { confusionMetrics } from '../../src/engine/model/metrics';
 
 // ───────────── Data ─────────────
 
@@ -476,5 +477,41 @@ describe('step records of large batches stay small', () => {
     assert.deepEqual(r.batch.slice(0, 3), [0, 1, 2]);
     assert.equal(session.iteration, 1);
     assert.equal(session.epoch, 1, 'one full-batch update completes the epoch');
+  });
+});
+
+describe('evaluate keeps its threshold-free part for the current parameters only', () => {
+  test('every threshold, step, step back, goTo, setWeights and reset gives the metrics computed afresh', () => {
+    const data = prepareDataset(readCsvFile(join(process.cwd(), 'samples', 'titanic.csv')), { target: 'Survived' });
+    const s = new TrainingSession(data, { epochs: 50, learningRate: 0.3 });
+    /** The metrics from scratch at the session's parameters: the probabilities, then confusionMetrics and the log loss. */
+    const fresh = (split: 'train' | 'test', t: number): ConfusionMetrics => {
+      const sp = split === 'train' ? data.train : data.test;
+      const cm = confusionMetrics(sp.y, s.probabilities(split), data.classes, t);
+      cm.logLoss = s.logLoss(split);
+      return cm;
+    };
+    const check = (what: string): void => {
+      for (const t of [0.5, 0.2, 0.8, 0.5]) {
+        for (const split of ['train', 'test'] as const) assert.deepEqual(s.evaluate(split, t), fresh(split, t), `${what}, ${split}, threshold ${t}`);
+      }
+    };
+    check('iteration 0');
+    const before = s.evaluate('test', 0.5);
+    s.step();
+    check('after a step');
+    assert.notDeepEqual(s.evaluate('test', 0.5).auc, undefined);
+    assert.notEqual(s.evaluate('test', 0.5).logLoss, before.logLoss, 'a step changes the loss: nothing stale is kept');
+    s.run(10);
+    check('after a run');
+    s.stepBack();
+    check('after a step back');
+    s.goTo(3);
+    check('after goTo');
+    const w = s.weights();
+    s.setWeights(w.W.map((v) => v * 0.5), w.b);
+    check('after setWeights');
+    s.reset();
+    check('after reset');
   });
 });

@@ -204,13 +204,15 @@ export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>): numbe
  *   precision_c = TP_c / (TP_c + FP_c), recall_c = TP_c / (TP_c + FN_c),
  *   F1_c = 2·P_c·R_c / (P_c + R_c), each 0 when its denominator is 0 (scikit-learn zero_division=0);
  *   macro averages are unweighted means over the classes. matrix[actual][predicted].
- * Shapes: yTrue (m) class indices; probs m×1 (binary) or m×K row-major.
+ * Shapes: yTrue (m) class indices; probs m×1 (binary) or m×K row-major. `curve`: the split's rocSummary when already
+ * known for these probabilities (it does not depend on the threshold), else computed here.
  */
 export function confusionMetrics(
   yTrue: Int32Array,
   probs: Float32Array,
   classes: string[],
   threshold = 0.5,
+  curve?: RocSummary | null,
 ): ConfusionMetrics {
   const K = classes.length;
   const m = yTrue.length;
@@ -259,15 +261,36 @@ export function confusionMetrics(
   };
   if (binary) {
     result.threshold = threshold;
-    const cols = probColumns(m, probs, K);
-    const score = new Float64Array(m);
-    for (let i = 0; i < m; i++) score[i] = probs[i * cols + cols - 1];
-    const roc = rocCurve(yTrue, score);
-    if (roc) {
-      result.auc = trapezoidArea(roc.fpr, roc.tpr);
-      result.roc = thinRoc(roc);
-      if (result.roc !== roc) result.rocPoints = roc.fpr.length;
+    const r = curve === undefined ? rocSummary(yTrue, probs, K) : curve;
+    if (r) {
+      result.auc = r.auc;
+      result.roc = r.roc;
+      if (r.rocPoints !== undefined) result.rocPoints = r.rocPoints;
     }
   }
   return result;
+}
+
+/** A binary classifier's ROC curve as confusionMetrics reports it (thinned for drawing), its AUC and its length. */
+export interface RocSummary {
+  roc: { fpr: number[]; tpr: number[]; thresholds: number[] };
+  auc: number;
+  /** The whole curve's number of points, when `roc` is thinned. */
+  rocPoints?: number;
+}
+
+/**
+ * The ROC part of confusionMetrics (it does not depend on the threshold): the curve of p(class 1) (rocCurve),
+ * AUC = trapezoid area of the whole curve, the curve thinned by thinRoc; null when yTrue has one class only.
+ * Shapes: yTrue (m); probs m×1 or m×2 (binary).
+ */
+export function rocSummary(yTrue: Int32Array, probs: Float32Array, K: number): RocSummary | null {
+  const m = yTrue.length;
+  const cols = probColumns(m, probs, K);
+  const score = new Float64Array(m);
+  for (let i = 0; i < m; i++) score[i] = probs[i * cols + cols - 1];
+  const roc = rocCurve(yTrue, score);
+  if (!roc) return null;
+  const thin = thinRoc(roc);
+  return thin === roc ? { roc, auc: trapezoidArea(roc.fpr, roc.tpr) } : { roc: thin, auc: trapezoidArea(roc.fpr, roc.tpr), rocPoints: roc.fpr.length };
 }

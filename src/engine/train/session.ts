@@ -43,7 +43,7 @@ import {
   type BaselineSummary,
   type Convergence,
 } from './convergence';
-import { confusionMetrics } from '../model/metrics';
+import { confusionMetrics, rocSummary, type RocSummary } from '../model/metrics';
 import { accuracyFromScores, exportModel as buildModel, predictProbabilities, probabilitiesFromScores } from '../model/model-io';
 import { Objective } from '../model/objective';
 import { splitRowLine } from '../prepare/dataset';
@@ -262,6 +262,8 @@ export class TrainingSession {
   private gradCache: { key: string; norm: number } | null = null;
   /** Bumped whenever the parameters change other than by an update (reset, setWeights, restore, goTo). */
   private paramVersion = 0;
+  /** evaluate's threshold-free part per split at the parameters of `key` (`paramVersion:iteration`). */
+  private readonly evalCache = new Map<'train' | 'test', { key: string; probs: Float32Array; curve: RocSummary | null; loss: number }>();
   /** Checkpoints for going back (see goTo), ascending by iteration; one every `checkpointStride` updates. */
   private checkpoints: Checkpoint[] = [];
   private checkpointStride = 1;
@@ -1166,12 +1168,28 @@ export class TrainingSession {
     return predictProbabilities(s.X, s.m, this.n, this.k, this.W, this.b, this.kernel);
   }
 
-  /** Confusion matrix and metrics of a split (binary: at `threshold`, default config.threshold). */
+  /**
+   * Confusion matrix and metrics of a split (binary: at `threshold`, default config.threshold). What does not depend
+   * on the threshold — the probabilities, the ROC curve and the log loss — is kept for the current parameters
+   * (keyed like gradientNorm), so moving the threshold slider costs only the counts.
+   */
   evaluate(split: 'train' | 'test', threshold?: number): ConfusionMetrics {
     const s = split === 'train' ? this.data.train : this.data.test;
-    const cm = confusionMetrics(s.y, this.probabilities(split), this.data.classes, threshold ?? this.config.threshold);
-    // One definition of the loss on every tab: the mean log loss computed from the scores (as in the history).
-    if (s.m > 0) cm.logLoss = this.logLoss(split);
+    const key = `${this.paramVersion}:${this.iter}`;
+    let kept = this.evalCache.get(split);
+    if (!kept || kept.key !== key) {
+      const probs = this.probabilities(split);
+      kept = {
+        key,
+        probs,
+        curve: this.data.classes.length === 2 ? rocSummary(s.y, probs, 2) : null,
+        // One definition of the loss on every tab: the mean log loss computed from the scores (as in the history).
+        loss: s.m > 0 ? this.logLoss(split) : NaN,
+      };
+      this.evalCache.set(split, kept);
+    }
+    const cm = confusionMetrics(s.y, kept.probs, this.data.classes, threshold ?? this.config.threshold, kept.curve);
+    if (s.m > 0) cm.logLoss = kept.loss;
     return cm;
   }
 
