@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import type { ConfusionMetrics, PrepareOptions, StepRecord, TrainConfig } from '../engine/types';
 import type { RateSweepResult } from '../engine/train/rate-sweep';
 import { nextEarlierRuns } from './earlier-runs';
-import type { EarlierRun, BoundaryInfo, ColumnInfo, ComparisonRun, LandscapeInfo, ProgressInfo, RowInfo, SavedSession, SessionState } from '../protocol';
+import type { EarlierRun, BoundaryInfo, ComparisonRun, LandscapeInfo, ProgressInfo, ResultNamed, RowInfo, SavedSession, SessionState } from '../protocol';
 import type { Log } from './log';
 import { MAX_SAVED_CHARS, RUN_SAVE_INTERVAL_MS, SAVE_DELAY_MS, staleReason, type SessionStore } from './persistence';
 import { WorkerFailure, type WorkerClient } from './workerClient';
@@ -23,14 +23,8 @@ import { WorkerFailure, type WorkerClient } from './workerClient';
 export const CONTEXT_HAS_SESSION = 'logisticLab.hasSession';
 export const CONTEXT_RUNNING = 'logisticLab.running';
 
-/** Columns of a CSV as offered in the target picker. */
-export interface DescribedFile {
-  rows: number;
-  columns: ColumnInfo[];
-  suggested: string | null;
-  /** The bytes a row of the file's typed columns takes as read (numbers in 1, 4 or 8 bytes, text codes in 4). */
-  rowBytes: number;
-}
+/** Columns of a CSV as offered in the target picker: the worker's `describe` reply. */
+export type DescribedFile = Omit<ResultNamed<'columns'>, 'type'>;
 
 /** A long task started by the controller, for progress notifications. */
 export interface LongTask {

@@ -165,8 +165,6 @@ export class WasmCore {
   private readonly heap: Heap;
   /** Byte offset of every matrix from allocMatrix. */
   private readonly owned = new WeakMap<Float32Array, number>();
-  /** The unregister token of each allocMatrix matrix (releaseMatrix frees it before the garbage collector). */
-  private readonly tokens = new WeakMap<Float32Array, object>();
   private readonly cache = new WeakMap<Float32Array, CacheEntry>();
   private entries: CacheEntry[] = [];
   private readonly scratch: Array<{ ptr: number; bytes: number } | undefined> = [];
@@ -251,9 +249,8 @@ export class WasmCore {
     const view = this.f32(ptr, length);
     if (dirty > 0) view.fill(0, 0, Math.ceil(dirty / 4));
     this.owned.set(view, ptr);
-    const token = {};
-    this.tokens.set(view, token);
-    this.registry.register(view, ptr, token);
+    // The matrix is its own unregister token: releaseMatrix frees it before the garbage collector would.
+    this.registry.register(view, ptr, view);
     return view;
   }
 
@@ -263,10 +260,8 @@ export class WasmCore {
    */
   releaseMatrix(X: Float32Array): void {
     const ptr = this.owned.get(X);
-    const token = this.tokens.get(X);
-    if (ptr === undefined || token === undefined) return; // plain, or released already
-    this.registry.unregister(token);
-    this.tokens.delete(X);
+    if (ptr === undefined) return; // plain, or released already
+    this.registry.unregister(X);
     this.owned.delete(X);
     this.heap.free(ptr);
   }

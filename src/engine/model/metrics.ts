@@ -291,6 +291,7 @@ export function rocSummary(yTrue: Int32Array, probs: Float32Array, K: number): R
   for (let i = 0; i < m; i++) score[i] = probs[i * cols + cols - 1];
   const roc = rocCurve(yTrue, score);
   if (!roc) return null;
+  const auc = trapezoidArea(roc.fpr, roc.tpr);
   const thin = thinRoc(roc);
-  return thin === roc ? { roc, auc: trapezoidArea(roc.fpr, roc.tpr) } : { roc: thin, auc: trapezoidArea(roc.fpr, roc.tpr), rocPoints: roc.fpr.length };
+  return thin === roc ? { roc, auc } : { roc: thin, auc, rocPoints: roc.fpr.length };
 }

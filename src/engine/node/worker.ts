@@ -15,8 +15,8 @@
  * mtime when read, preparation options, threshold, session snapshot); `restore` re-reads and re-prepares
  * that file the same way — only if its size and mtime are unchanged — and continues the session exactly.
  * Files are described and prepared by DatasetFiles (dataset-files.ts: loadDataset into the kernel's memory, the CLI's
- * way too, with describe's table kept for the load). Kernels: chooseKernel
- * (kernel-choice.ts). Node-side module (worker_threads, fs through readCsvFile and dataset-files).
+ * way too, with describe's table kept for the load). Kernels: chooseKernel (kernel-choice.ts). Node-side module
+ * (worker_threads, fs through readCsvFile and dataset-files).
  */
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
@@ -753,7 +753,6 @@ export function toWorkerError(err: unknown): WorkerError {
   };
 }
 
-/** A file's size in bytes and modification time in ms. */
 // ───────────────────────────── Thread entry ─────────────────────────────
 
 if (parentPort) {

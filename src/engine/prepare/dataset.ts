@@ -80,17 +80,12 @@ interface ColumnFacts {
 function columnFacts(col: RawColumn, scratch?: DistinctScratch): ColumnFacts {
   if (col.kind === 'categorical') return { distinct: col.levels.length, integer: false };
   const values = col.values;
-  if (values instanceof Uint8Array) {
-    const seen = new Uint8Array(256);
-    for (let i = 0; i < values.length; i++) seen[values[i]] = 1;
-    let distinct = 0;
-    for (let k = 0; k < 256; k++) distinct += seen[k];
-    return { distinct, integer: true };
-  }
+  // A column of bytes holds integers 0–255 and nothing missing (the reader's rule): its range is known.
+  const bytes = values instanceof Uint8Array;
   let integer = true;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
+  let min = bytes ? 0 : Infinity;
+  let max = bytes ? 255 : -Infinity;
+  for (let i = 0; !bytes && i < values.length; i++) {
     const v = values[i];
     if (v !== v) continue;
     if (v < min) min = v;

@@ -262,7 +262,7 @@ export class TrainingSession {
   private gradCache: { key: string; norm: number } | null = null;
   /** Bumped whenever the parameters change other than by an update (reset, setWeights, restore, goTo). */
   private paramVersion = 0;
-  /** evaluate's threshold-free part per split at the parameters of `key` (`paramVersion:iteration`). */
+  /** evaluate's threshold-free part per split at the parameters of `key` (paramsKey). */
   private readonly evalCache = new Map<'train' | 'test', { key: string; probs: Float32Array; curve: RocSummary | null; loss: number }>();
   /** Checkpoints for going back (see goTo), ascending by iteration; one every `checkpointStride` updates. */
   private checkpoints: Checkpoint[] = [];
@@ -1073,9 +1073,14 @@ export class TrainingSession {
     return this.start ? Array.from(this.start) : undefined;
   }
 
+  /** Names the current parameters for the caches of gradientNorm and evaluate (an update advances the iteration). */
+  private paramsKey(): string {
+    return `${this.paramVersion}:${this.iter}`;
+  }
+
   /** ‖∇J‖₂ (dW and db together) over all training rows at the current parameters (one pass, cached). */
   gradientNorm(): number {
-    const key = `${this.paramVersion}:${this.iter}`;
+    const key = this.paramsKey();
     if (this.gradCache && this.gradCache.key === key) return this.gradCache.norm;
     const gW = new Float32Array(this.W.length);
     const gB = new Float32Array(this.k);
@@ -1171,11 +1176,11 @@ export class TrainingSession {
   /**
    * Confusion matrix and metrics of a split (binary: at `threshold`, default config.threshold). What does not depend
    * on the threshold — the probabilities, the ROC curve and the log loss — is kept for the current parameters
-   * (keyed like gradientNorm), so moving the threshold slider costs only the counts.
+   * (paramsKey), so moving the threshold slider costs only the counts.
    */
   evaluate(split: 'train' | 'test', threshold?: number): ConfusionMetrics {
     const s = split === 'train' ? this.data.train : this.data.test;
-    const key = `${this.paramVersion}:${this.iter}`;
+    const key = this.paramsKey();
     let kept = this.evalCache.get(split);
     if (!kept || kept.key !== key) {
       const probs = this.probabilities(split);

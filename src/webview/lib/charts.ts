@@ -8,8 +8,6 @@ import type { ChartConfiguration, ChartDataset, ChartType, Plugin, ScaleOptionsB
 import { cssVar, type Theme, withAlpha } from './theme';
 import { logTickLabel } from './ticks';
 
-export { logTickLabel };
-
 export { Chart };
 export type { ChartConfiguration, ChartDataset, Plugin, Tick };
 

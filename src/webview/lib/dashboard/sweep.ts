@@ -5,7 +5,8 @@
  */
 import type { SessionState } from '../../../protocol';
 import type { RateSweepResult } from '../../../engine/train/rate-sweep';
-import { chartBox, logTickLabel, valueAxis, type Plugin, type Tick } from '../charts';
+import { chartBox, valueAxis, type Plugin, type Tick } from '../charts';
+import { logTickLabel } from '../ticks';
 import { h } from '../dom';
 import { fmt, fmtInt } from '../format';
 import { hscroll } from '../overflow';
