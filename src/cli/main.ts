@@ -351,8 +351,13 @@ function train(argv: string[]): number {
   if (optimum) line('optimum W* (exact fit)', optimum.trainLoss, optimum.testLoss, optimum.trainAccuracy, optimum.testAccuracy);
   else w('  optimum W* (exact fit)'.padEnd(34) + (session.config.loss !== 'bce' ? 'not computed for the MSE loss' : 'not computed (no finite optimum, or too costly for these data)'));
   line(`majority class '${baseline.majorityClass}'`, baseline.trainLoss, baseline.testLoss, baseline.trainAccuracy, baseline.testAccuracy);
-  if (values.out) w(`\nModel written to ${values.out}`);
-  w(`\nTimes: read ${readSeconds.toFixed(2)} s, prepare ${loaded.prepareSeconds.toFixed(2)} s, ` +
+  // A blank line, then the line: `w` shows control characters (a newline too) as visible escapes.
+  if (values.out) {
+    w('');
+    w(`Model written to ${values.out}`);
+  }
+  w('');
+  w(`Times: read ${readSeconds.toFixed(2)} s, prepare ${loaded.prepareSeconds.toFixed(2)} s, ` +
     `fit ${fitSeconds.toFixed(2)} s, optimum ${optimumSeconds.toFixed(2)} s`);
   releaseKernel(kernel);
   return 0;

@@ -104,6 +104,9 @@ describe('logistic-lab train', () => {
     assert.match(r.stdout, /PassengerId .*dropped: identifier/);
     assert.match(r.stdout, /\* train loss/);
     assert.match(r.stdout, /Test: accuracy \d+\.\d\d %/);
+    // The timings on a line of their own after a blank one, not behind a visible "\n" escape.
+    assert.match(r.stdout, /\n\nTimes: read \d+\.\d\d s, prepare \d+\.\d\d s, fit /);
+    assert.doesNotMatch(r.stdout, /\\n/, 'no escaped line break in the report');
   });
 });
 
