@@ -1,8 +1,8 @@
 /**
- * Numbers on data the project was not tuned to: scikit-learn's wine data (softmax, 3 classes, λ = 0.01) and
- * statsmodels' Spector data (binary, no penalty), written by scripts/fixtures/public_datasets.py together with their
+ * Numbers on data the project was not tuned to: scikit-learn's wine data (softmax, 3 classes, λ = 0.01),
+ * statsmodels' Spector data (binary, no penalty) and its RAND health data (20,190 rows, binary), written by scripts/fixtures/public_datasets.py together with their
  * optima from scikit-learn and statsmodels on the same rows. The CLI's Newton fit must give the same coefficients,
- * log loss and accuracy, and call the run converged. The views tell the truth about that reference model too: the
+ * log loss and accuracy, and call the run converged; on the RAND data the Evaluation tab's AUC is scikit-learn's. The views tell the truth about that reference model too: the
  * decision boundary's probabilities (raw units, other features at their means) are the reference model's, computed
  * here from its coefficients; its dots sit at the CSV's values; the information view's cross-entropy is the
  * reference log loss; and no learning-rate sweep run ends below the reference optimum J*.
@@ -29,11 +29,14 @@ interface Case {
   intercept: number[];
   trainLogLoss: number;
   trainAccuracy: number;
+  /** randhie: scikit-learn's roc_auc_score of the reference probabilities, and how many distinct ones there are. */
+  trainAuc?: number;
+  distinctScores?: number;
 }
 const fixture = JSON.parse(readFileSync(resolve(root, 'test/fixtures/public/optima.json'), 'utf8')) as Record<string, Case>;
 
 describe('public data sets against scikit-learn and statsmodels', () => {
-  for (const name of ['wine', 'spector']) {
+  for (const name of ['wine', 'spector', 'randhie']) {
     test(`${name}: the CLI's Newton fit is the reference optimum`, () => {
       const c = fixture[name];
       const r = run('train', resolve(root, 'test/fixtures/public', `${name}.csv`), '--target', c.target, '--optimizer', 'newton',
@@ -60,6 +63,23 @@ describe('public data sets against scikit-learn and statsmodels', () => {
       assert.equal(j.convergence.verdict, 'converged');
     });
   }
+});
+
+describe('the Evaluation tab on public data', () => {
+  test('randhie (20,190 rows): the AUC is scikit-learn\'s, from the whole curve, and the drawn curve is a thinned set of its points', () => {
+    const c = fixture.randhie;
+    const data = prepareDataset(readCsvFile(resolve(root, 'test/fixtures/public/randhie.csv')), { target: c.target, testSize: 0 });
+    const s = new TrainingSession(data, { optimizer: 'newton', l2: 0, epochs: 100 }, { kernel: jsKernel });
+    while (!s.done) s.run(100);
+    assert.equal(s.convergence().verdict, 'converged');
+    const cm = s.evaluate('train', 0.5);
+    assert.ok(c.trainAuc !== undefined && c.distinctScores !== undefined && c.distinctScores > 2000);
+    assert.ok(cm.auc !== undefined && Math.abs(cm.auc - c.trainAuc) < 1e-6, `AUC ${cm.auc} vs scikit-learn ${c.trainAuc}`);
+    assert.equal(cm.accuracy, c.trainAccuracy);
+    // More distinct scores than the drawing keeps: the curve is thinned, and says how long the whole one is.
+    assert.ok(cm.roc && cm.rocPoints !== undefined && cm.roc.fpr.length < cm.rocPoints, `${cm.roc?.fpr.length} of ${cm.rocPoints}`);
+    assert.ok(Math.abs(cm.rocPoints - (c.distinctScores + 1)) <= 0.01 * c.distinctScores, `${cm.rocPoints} points for ${c.distinctScores} distinct scores`);
+  });
 });
 
 describe('the views on public data tell the reference model\'s numbers', () => {
